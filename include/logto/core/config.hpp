@@ -1,0 +1,52 @@
+/// @file
+/// @brief Configuration knobs and the mbedTLS / picojson version checks shared by every header.
+#pragma once
+
+#include <cstddef>  // std::size_t
+
+#include <mbedtls/version.h>  // MBEDTLS_VERSION_NUMBER (every mbedTLS version ships this header)
+
+#define LOGTO_VERSION_MAJOR 0
+#define LOGTO_VERSION_MINOR 1
+#define LOGTO_VERSION_PATCH 0
+#define LOGTO_VERSION_STRING "0.1.0"
+
+#if MBEDTLS_VERSION_NUMBER < 0x021C0000
+#error "logto-cpp needs mbedTLS 2.28 or 3.x (found an older mbedTLS)"
+#elif MBEDTLS_VERSION_NUMBER >= 0x04000000
+#error "logto-cpp supports mbedTLS 2.28 and 3.x; mbedTLS 4.x is PSA-only and not supported yet"
+#endif
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define LOGTO_MBEDTLS_3 1
+#else
+#define LOGTO_MBEDTLS_3 0
+#endif
+
+// Exceptions: the library never throws and never catches. This only tells whether the host compiles
+// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/json.hpp).
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define LOGTO_HAS_EXCEPTIONS 1
+#else
+#define LOGTO_HAS_EXCEPTIONS 0
+#endif
+
+/// Largest JSON document the parsers accept (bytes). Provider and token responses are far smaller.
+#ifndef LOGTO_MAX_JSON_SIZE
+#define LOGTO_MAX_JSON_SIZE (1024u * 1024u)
+#endif
+
+/// Deepest JSON nesting the parser accepts.
+#ifndef LOGTO_MAX_JSON_DEPTH
+#define LOGTO_MAX_JSON_DEPTH 64
+#endif
+
+/// Largest compact JWT accepted (bytes).
+#ifndef LOGTO_MAX_JWT_SIZE
+#define LOGTO_MAX_JWT_SIZE (64u * 1024u)
+#endif
+
+namespace logto {
+/// Library version as a string, e.g. "0.1.0".
+inline constexpr const char* version_string = LOGTO_VERSION_STRING;
+}  // namespace logto

@@ -1,0 +1,261 @@
+/// @file
+/// @brief `logto::errc`, `logto::error` and `logto::result<T>`: how every operation reports failure.
+///
+/// No exception crosses the API. An operation returns `result<T>`, which holds either a `T` or an
+/// `error`. The error's `code` is stable and its `to_string` is Logto's own code string where Logto has
+/// one (`callback_uri_verification.state_mismatched`, `sign_in_session.not_found`, connector-kit's
+/// `invalid_config`, ...). `message` is for people; `detail` carries what a server or provider said
+/// (an OAuth error name, Logto's `oidc.invalid_grant`, an SMTP reply, a provider error code).
+#pragma once
+
+#include <cstdlib>      // std::abort
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::is_same
+#include <utility>      // std::move
+#include <variant>      // std::variant, std::get_if
+
+#include "logto/core/config.hpp"
+
+namespace logto {
+
+/// Every failure kind the library reports. The comment after each is its code string (`to_string`).
+enum class errc {
+  // ---- core
+  invalid_argument,   ///< invalid_argument
+  invalid_encoding,   ///< invalid_encoding (base64, base64url, hex, percent-encoding, UTF-8)
+  invalid_url,        ///< invalid_url
+  invalid_json,       ///< invalid_json
+  crypto_error,       ///< crypto_error (an mbedTLS call failed, or no randomness)
+  // ---- host transport and HTTP responses (mirrors @logto/client's requester)
+  transport_error,            ///< transport_error (the host's transport could not deliver the request)
+  http_error,                 ///< http_error (non-2xx with a non-JSON body; detail is `http_error_<status>`)
+  rate_limited,               ///< rate_limited (HTTP 429 with a non-JSON body)
+  request_error,              ///< request_error (Logto error body `{code, message}`; detail is the code)
+  oauth_error,                ///< oauth_error (RFC 6749 5.2 body `{error, error_description}`; detail is `error`)
+  unexpected_response_error,  ///< unexpected_response_error (other JSON error body, or a malformed success)
+  // ---- JOSE / ID token
+  jwt_malformed,            ///< jwt.malformed
+  jwt_unsupported_algorithm,///< jwt.unsupported_algorithm (alg not on the allow-list, none, HS*, crit, jku...)
+  jwt_no_matching_key,      ///< jwt.no_matching_key
+  jwt_signature_invalid,    ///< jwt.signature_invalid
+  jwt_claim_invalid,        ///< jwt.claim_invalid (iss, aud, azp, sub, nonce; detail names the claim)
+  jwt_expired,              ///< jwt.expired
+  jwt_not_yet_valid,        ///< jwt.not_yet_valid (nbf in the future)
+  id_token_invalid_iat,     ///< id_token.invalid_iat
+  id_token_invalid_token,   ///< id_token.invalid_token
+  jwk_invalid,              ///< jwk.invalid
+  jwks_invalid,             ///< jwks.invalid
+  // ---- OpenID Connect steps
+  discovery_invalid,                    ///< discovery.invalid
+  token_response_invalid,               ///< token_response.invalid
+  callback_redirect_uri_mismatched,     ///< callback_uri_verification.redirect_uri_mismatched
+  callback_error_found,                 ///< callback_uri_verification.error_found
+  callback_missing_state,               ///< callback_uri_verification.missing_state
+  callback_state_mismatched,            ///< callback_uri_verification.state_mismatched
+  callback_missing_code,                ///< callback_uri_verification.missing_code
+  callback_issuer_mismatched,           ///< callback_uri_verification.issuer_mismatched (RFC 9207)
+  authorization_pending,                ///< authorization_pending (RFC 8628 3.5)
+  slow_down,                            ///< slow_down (RFC 8628 3.5)
+  access_denied,                        ///< access_denied
+  expired_token,                        ///< expired_token (RFC 8628: the device code expired)
+  // ---- client (@logto/client's LogtoClientError codes)
+  sign_in_session_invalid,      ///< sign_in_session.invalid
+  sign_in_session_not_found,    ///< sign_in_session.not_found
+  not_authenticated,            ///< not_authenticated
+  fetch_user_info_failed,       ///< fetch_user_info_failed
+  user_info_sub_mismatched,     ///< user_info.sub_mismatched (OIDC Core 5.3.2)
+  user_cancelled,               ///< user_cancelled
+  missing_scope_organizations,  ///< missing_scope_organizations
+  session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
+  // ---- connectors (connector-kit's ConnectorErrorCodes)
+  general,                          ///< general
+  invalid_config,                   ///< invalid_config
+  invalid_response,                 ///< invalid_response
+  template_not_found,               ///< template_not_found
+  rate_limit_exceeded,              ///< rate_limit_exceeded
+  usage_limit_exceeded,             ///< usage_limit_exceeded
+  invalid_request_parameters,       ///< invalid_request_parameters
+  insufficient_request_parameters,  ///< insufficient_request_parameters
+  not_implemented,                  ///< not_implemented
+  // ---- byte streams, TLS, SMTP
+  timeout,            ///< timeout
+  connection_closed,  ///< connection_closed
+  tls_error,          ///< tls_error (handshake, certificate or host-name verification failed)
+  protocol_error,     ///< protocol_error (a peer broke the protocol: garbage, over-long line, bad reply)
+};
+
+/// Logto's code string for `code` (e.g. "callback_uri_verification.state_mismatched").
+constexpr std::string_view to_string(errc code) noexcept {
+  switch (code) {
+    case errc::invalid_argument: return "invalid_argument";
+    case errc::invalid_encoding: return "invalid_encoding";
+    case errc::invalid_url: return "invalid_url";
+    case errc::invalid_json: return "invalid_json";
+    case errc::crypto_error: return "crypto_error";
+    case errc::transport_error: return "transport_error";
+    case errc::http_error: return "http_error";
+    case errc::rate_limited: return "rate_limited";
+    case errc::request_error: return "request_error";
+    case errc::oauth_error: return "oauth_error";
+    case errc::unexpected_response_error: return "unexpected_response_error";
+    case errc::jwt_malformed: return "jwt.malformed";
+    case errc::jwt_unsupported_algorithm: return "jwt.unsupported_algorithm";
+    case errc::jwt_no_matching_key: return "jwt.no_matching_key";
+    case errc::jwt_signature_invalid: return "jwt.signature_invalid";
+    case errc::jwt_claim_invalid: return "jwt.claim_invalid";
+    case errc::jwt_expired: return "jwt.expired";
+    case errc::jwt_not_yet_valid: return "jwt.not_yet_valid";
+    case errc::id_token_invalid_iat: return "id_token.invalid_iat";
+    case errc::id_token_invalid_token: return "id_token.invalid_token";
+    case errc::jwk_invalid: return "jwk.invalid";
+    case errc::jwks_invalid: return "jwks.invalid";
+    case errc::discovery_invalid: return "discovery.invalid";
+    case errc::token_response_invalid: return "token_response.invalid";
+    case errc::callback_redirect_uri_mismatched: return "callback_uri_verification.redirect_uri_mismatched";
+    case errc::callback_error_found: return "callback_uri_verification.error_found";
+    case errc::callback_missing_state: return "callback_uri_verification.missing_state";
+    case errc::callback_state_mismatched: return "callback_uri_verification.state_mismatched";
+    case errc::callback_missing_code: return "callback_uri_verification.missing_code";
+    case errc::callback_issuer_mismatched: return "callback_uri_verification.issuer_mismatched";
+    case errc::authorization_pending: return "authorization_pending";
+    case errc::slow_down: return "slow_down";
+    case errc::access_denied: return "access_denied";
+    case errc::expired_token: return "expired_token";
+    case errc::sign_in_session_invalid: return "sign_in_session.invalid";
+    case errc::sign_in_session_not_found: return "sign_in_session.not_found";
+    case errc::not_authenticated: return "not_authenticated";
+    case errc::fetch_user_info_failed: return "fetch_user_info_failed";
+    case errc::user_info_sub_mismatched: return "user_info.sub_mismatched";
+    case errc::user_cancelled: return "user_cancelled";
+    case errc::missing_scope_organizations: return "missing_scope_organizations";
+    case errc::session_expired: return "session_expired";
+    case errc::general: return "general";
+    case errc::invalid_config: return "invalid_config";
+    case errc::invalid_response: return "invalid_response";
+    case errc::template_not_found: return "template_not_found";
+    case errc::rate_limit_exceeded: return "rate_limit_exceeded";
+    case errc::usage_limit_exceeded: return "usage_limit_exceeded";
+    case errc::invalid_request_parameters: return "invalid_request_parameters";
+    case errc::insufficient_request_parameters: return "insufficient_request_parameters";
+    case errc::not_implemented: return "not_implemented";
+    case errc::timeout: return "timeout";
+    case errc::connection_closed: return "connection_closed";
+    case errc::tls_error: return "tls_error";
+    case errc::protocol_error: return "protocol_error";
+  }
+  return "unknown";
+}
+
+/// A failure: a stable code, a sentence a person can act on, and what the peer said.
+struct error {
+  errc code = errc::general;
+  std::string message;  ///< what went wrong and, where possible, what to do about it
+  std::string detail;   ///< server / provider code or reply (e.g. "oidc.invalid_grant", "535 5.7.8 ...")
+};
+
+/// Builds an `error` (convertible to any `result<T>`).
+inline error make_error(errc code, std::string message, std::string detail = {}) {
+  return error{code, std::move(message), std::move(detail)};
+}
+
+namespace detail {
+[[noreturn]] inline void bad_result_access() noexcept {
+  // Reading the value of a failed result (or the error of a successful one) is a programming error.
+  std::abort();
+}
+}  // namespace detail
+
+/// Either a `T` or an `error`. Check it (`if (r)`, `has_value()`) before `value()` / `*` / `->`;
+/// reading the wrong side aborts, because the library never throws.
+template <class T>
+class [[nodiscard]] result {
+  static_assert(!std::is_same<T, ::logto::error>::value, "result<error> is ambiguous");
+
+ public:
+  using value_type = T;
+
+  result(const T& v) : data_(v) {}                  // NOLINT(google-explicit-constructor)
+  result(T&& v) : data_(std::move(v)) {}            // NOLINT(google-explicit-constructor)
+  result(const ::logto::error& e) : data_(e) {}              // NOLINT(google-explicit-constructor)
+  result(::logto::error&& e) : data_(std::move(e)) {}        // NOLINT(google-explicit-constructor)
+  template <class U, class = typename std::enable_if<std::is_constructible<T, U&&>::value &&
+                                                     !std::is_same<typename std::decay<U>::type, T>::value &&
+                                                     !std::is_same<typename std::decay<U>::type, ::logto::error>::value &&
+                                                     !std::is_same<typename std::decay<U>::type, result>::value>::type>
+  result(U&& v) : data_(T(std::forward<U>(v))) {}  // NOLINT(google-explicit-constructor)
+
+  bool has_value() const noexcept { return data_.index() == 0; }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  T& value() & { return *checked(); }
+  const T& value() const& { return *checked(); }
+  T&& value() && { return std::move(*checked()); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T&& operator*() && { return std::move(*checked()); }
+  T* operator->() { return checked(); }
+  const T* operator->() const { return checked(); }
+
+  /// The value, or `fallback` when this holds an error.
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value() ? *std::get_if<0>(&data_) : static_cast<T>(std::forward<U>(fallback));
+  }
+
+  const ::logto::error& error() const& {
+    const auto* e = std::get_if<1>(&data_);
+    if (e == nullptr) detail::bad_result_access();
+    return *e;
+  }
+  ::logto::error&& error() && {
+    auto* e = std::get_if<1>(&data_);
+    if (e == nullptr) detail::bad_result_access();
+    return std::move(*e);
+  }
+
+ private:
+  T* checked() {
+    auto* v = std::get_if<0>(&data_);
+    if (v == nullptr) detail::bad_result_access();
+    return v;
+  }
+  const T* checked() const {
+    const auto* v = std::get_if<0>(&data_);
+    if (v == nullptr) detail::bad_result_access();
+    return v;
+  }
+  std::variant<T, ::logto::error> data_;
+};
+
+/// Success without a value, or an `error`.
+template <>
+class [[nodiscard]] result<void> {
+ public:
+  result() = default;
+  result(const ::logto::error& e) : failed_(true), error_(e) {}        // NOLINT(google-explicit-constructor)
+  result(::logto::error&& e) : failed_(true), error_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
+
+  bool has_value() const noexcept { return !failed_; }
+  explicit operator bool() const noexcept { return !failed_; }
+  void value() const {
+    if (failed_) detail::bad_result_access();
+  }
+  const ::logto::error& error() const& {
+    if (!failed_) detail::bad_result_access();
+    return error_;
+  }
+  ::logto::error&& error() && {
+    if (!failed_) detail::bad_result_access();
+    return std::move(error_);
+  }
+
+ private:
+  bool failed_ = false;
+  ::logto::error error_;
+};
+
+/// A successful `result<void>`.
+inline result<void> ok() { return {}; }
+
+}  // namespace logto

@@ -1,0 +1,76 @@
+/// @file
+/// @brief The storage concept (where the client keeps tokens) and an in-memory implementation.
+#pragma once
+
+#include <map>          // std::map
+#include <mutex>        // std::mutex, std::lock_guard
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::void_t
+#include <utility>      // std::declval
+
+#include "logto/core/crypto.hpp"
+
+namespace logto {
+
+/// A storage is any type with
+///   `std::optional<std::string> get(std::string_view key)`,
+///   `void set(std::string_view key, std::string value)` and `void remove(std::string_view key)`.
+/// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
+/// `signInSession`), so a session written by a JS app is readable here and the other way round.
+/// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
+template <class S, class = void>
+struct is_storage : std::false_type {};
+template <class S>
+struct is_storage<S, std::void_t<decltype(std::optional<std::string>(std::declval<S&>().get(std::string_view()))),
+                                 decltype(std::declval<S&>().set(std::string_view(), std::string())),
+                                 decltype(std::declval<S&>().remove(std::string_view()))>> : std::true_type {};
+
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L
+/// C++20 spelling of `is_storage`.
+template <class S>
+concept storage = is_storage<S>::value;
+#endif
+
+/// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed.
+class memory_storage {
+ public:
+  memory_storage() = default;
+  memory_storage(const memory_storage&) = delete;
+  memory_storage& operator=(const memory_storage&) = delete;
+  ~memory_storage() {
+    for (auto& kv : items_) crypto::wipe(kv.second);
+  }
+
+  std::optional<std::string> get(std::string_view key) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = items_.find(std::string(key));
+    if (it == items_.end()) return std::nullopt;
+    return it->second;
+  }
+  void set(std::string_view key, std::string value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = items_[std::string(key)];
+    crypto::wipe(slot);
+    slot = std::move(value);
+  }
+  void remove(std::string_view key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = items_.find(std::string(key));
+    if (it == items_.end()) return;
+    crypto::wipe(it->second);
+    items_.erase(it);
+  }
+  /// Number of keys held (for tests).
+  std::size_t size() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return items_.size();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> items_;
+};
+
+}  // namespace logto

@@ -1,0 +1,110 @@
+// Strict JSON (RFC 8259) over picojson, type-checked access, JSON.stringify-exact output.
+#include <logto/core/json.hpp>
+
+#include "catch.hpp"
+
+using namespace logto;
+
+TEST_CASE("RFC 8259: valid documents parse", "[core][json]") {
+  auto v = json::parse(R"( {"a":[1,-2.5e3,true,false,null],"s":"x\u00e9\ud83d\ude80\n","o":{}} )");
+  REQUIRE(v);
+  const auto* obj = json::as_object(*v);
+  REQUIRE(obj != nullptr);
+  const auto* arr = json::as_array(*json::find(*obj, "a"));
+  REQUIRE(arr != nullptr);
+  CHECK(arr->size() == 5);
+  CHECK((*arr)[1].get<double>() == -2500.0);
+  CHECK(*json::as_string(*json::find(*obj, "s")) == "x\xc3\xa9\xf0\x9f\x9a\x80\n");
+}
+
+TEST_CASE("malformed and hostile JSON is rejected with a message", "[core][json]") {
+  const char* bad[] = {
+      "",                       // empty
+      "{",                      // truncated
+      "{\"a\":1,}",             // trailing comma
+      "[1,]",                   // trailing comma
+      "{\"a\":1 \"b\":2}",      // missing comma
+      "01",                     // leading zero
+      "1.",                     // bad fraction
+      "1e",                     // bad exponent
+      "-",                      // lone minus
+      "NaN",                    // not JSON
+      "1e400",                  // picojson throws std::overflow_error on this
+      "-1e400",                 //
+      "\"\\ud800\"",            // lone high surrogate
+      "\"\\udc00\"",            // lone low surrogate
+      "\"a\tb\"",               // raw control character
+      "\"\\x41\"",              // invalid escape
+      "\"\xff\"",               // invalid UTF-8
+      "{\"a\":1,\"a\":2}",      // duplicate member (picojson keeps the last)
+      "{\"a\":{\"b\":1,\"b\":1}}",
+      "[1] 2",                  // trailing data
+      "tru",                    // bad literal
+      "{'a':1}",                // single quotes
+      "/* c */ 1",              // comments
+  };
+  for (const char* text : bad) {
+    auto r = json::parse(text);
+    INFO(text);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::invalid_json);
+    CHECK(r.error().message.find("invalid JSON at offset") == 0);
+  }
+}
+
+TEST_CASE("nesting depth is bounded", "[core][json]") {
+  std::string deep(LOGTO_MAX_JSON_DEPTH, '[');
+  deep += std::string(LOGTO_MAX_JSON_DEPTH, ']');
+  CHECK(json::parse(deep));
+  std::string too_deep(LOGTO_MAX_JSON_DEPTH + 1, '[');
+  too_deep += std::string(LOGTO_MAX_JSON_DEPTH + 1, ']');
+  auto r = json::parse(too_deep);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.find("nesting") != std::string::npos);
+  std::string bomb(100000, '[');
+  CHECK_FALSE(json::parse(bomb));
+}
+
+TEST_CASE("accessors check types first", "[core][json]") {
+  auto v = json::parse(R"({"s":"x","n":1700000000,"f":1.5,"big":9007199254740992,"b":true,"z":null,"e":"1"})");
+  REQUIRE(v);
+  const auto& o = *json::as_object(*v);
+  CHECK(*json::get_string(o, "s") == "x");
+  auto missing = json::get_string(o, "nope", "token response");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().message == "token response: \"nope\" is missing");
+  auto wrong = json::get_string(o, "n");
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().message == "\"n\" must be a string");
+  CHECK(*json::get_integer(o, "n") == 1700000000);
+  CHECK_FALSE(json::get_integer(o, "f"));    // fraction
+  CHECK_FALSE(json::get_integer(o, "big"));  // beyond 2^53 - 1
+  CHECK_FALSE(json::get_integer(o, "e"));    // a string is not a NumericDate
+  CHECK(json::get_optional_integer(o, "nope")->has_value() == false);
+  CHECK(**json::get_optional_bool(o, "b"));
+  CHECK_FALSE(json::get_optional_bool(o, "s"));
+  CHECK_FALSE(json::get_optional_string(o, "z"));
+  CHECK_FALSE(json::get_optional_string(o, "z", {}, true)->has_value());
+}
+
+TEST_CASE("document remembers member order", "[core][json]") {
+  auto doc = json::parse_document(R"({"zeta":1,"alpha":{"y":1,"x":2},"mid":3})");
+  REQUIRE(doc);
+  const auto& root = *json::as_object(doc->root());
+  CHECK(doc->keys(root) == std::vector<std::string>{"zeta", "alpha", "mid"});
+  CHECK(doc->keys(*json::as_object(*json::find(root, "alpha"))) == std::vector<std::string>{"y", "x"});
+  json::object other;
+  other["b"] = json::value(1.0);
+  other["a"] = json::value(2.0);
+  CHECK(doc->keys(other) == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("stringify matches JSON.stringify", "[core][json]") {
+  CHECK(json::quote("a\"b\\c\n\t\x01\x1f/\xe6\xb5\x8b") == "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f/\xe6\xb5\x8b\"");
+  json::members m{{"code", json::value("123456")}, {"n", json::value(1795350026.0)}, {"f", json::value(0.5)},
+                  {"neg", json::value(-3.0)}, {"arr", json::value(json::array{json::value(true), json::value()})}};
+  CHECK(json::stringify(m) == R"({"code":"123456","n":1795350026,"f":0.5,"neg":-3,"arr":[true,null]})");
+  auto v = json::parse(R"({"b":[1e-7,1.25,100],"a":"x"})");
+  REQUIRE(v);
+  CHECK(json::stringify(*v) == R"({"a":"x","b":[1e-7,1.25,100]})");
+}
