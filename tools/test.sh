@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# logto-cpp's test command (README "Run every test"; .ci/run calls it).
+#
+# On a fresh Debian 12 machine as root it installs what it needs (apt, then npm for the test peers),
+# then builds and runs the whole matrix:
+#   gcc        g++, include/, -Werror, unit + include hygiene + interop (real OpenID provider, real SMTP
+#              server, official Logto connectors as oracles) + examples
+#   gcc-single g++, single_include/ (the whole unit suite against the amalgamation)
+#   gcc-noexc  g++, -fno-exceptions -fno-rtti
+#   clang      clang++
+#   clang-noexc clang++, -fno-exceptions -fno-rtti
+#   asan       clang++, AddressSanitizer + UndefinedBehaviorSanitizer
+#   cxx20      g++, -std=c++20
+# then the packaging consumers (tests/packaging/run.sh) and the API reference (docs/build.sh).
+# Every build uses -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror.
+#
+# Environment: LOGTO_SKIP_INSTALL=1 skips apt/npm; LOGTO_CONFIGS="gcc clang" runs only those builds;
+# LOGTO_JOBS=N parallel jobs (default: nproc).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+JOBS=${LOGTO_JOBS:-$(nproc)}
+BUILD=${LOGTO_BUILD_DIR:-$ROOT/build/test}
+export CTEST_OUTPUT_ON_FAILURE=1
+
+log() { printf '\n=== %s\n' "$*"; }
+
+if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
+  log "installing build and test dependencies (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q || exit 1
+  pkgs=(cmake ninja-build meson pkg-config g++ clang libmbedtls-dev picojson-dev catch2 libcurl4-openssl-dev
+        python3 doxygen openssl ca-certificates)
+  command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+  apt-get install -y -q --no-install-recommends "${pkgs[@]}" || exit 1
+  log "installing the test peers (npm ci)"
+  (cd tests/interop && npm ci --no-audit --no-fund) || exit 1
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+interop=ON
+if [ "$node_major" -lt 20 ] || [ ! -d tests/interop/node_modules ]; then
+  echo "WARNING: Node.js >= 20 with tests/interop/node_modules is needed for the interop tests; they are skipped" >&2
+  interop=OFF
+fi
+
+declare -A CXX FLAGS EXTRA
+CXX[gcc]=g++;           FLAGS[gcc]="";                              EXTRA[gcc]="-DLOGTO_INTEROP_TESTS=$interop -DLOGTO_BUILD_EXAMPLES=ON"
+CXX[gcc-single]=g++;    FLAGS[gcc-single]="";                       EXTRA[gcc-single]="-DLOGTO_SINGLE_HEADER=ON -DLOGTO_BUILD_EXAMPLES=OFF"
+CXX[gcc-noexc]=g++;     FLAGS[gcc-noexc]="-fno-exceptions -fno-rtti"; EXTRA[gcc-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF"
+CXX[clang]=clang++;     FLAGS[clang]="";                            EXTRA[clang]="-DLOGTO_BUILD_EXAMPLES=ON"
+CXX[clang-noexc]=clang++; FLAGS[clang-noexc]="-fno-exceptions -fno-rtti"; EXTRA[clang-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF"
+CXX[asan]=clang++;      FLAGS[asan]="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+EXTRA[asan]="-DLOGTO_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Debug"
+CXX[cxx20]=g++;         FLAGS[cxx20]="";                            EXTRA[cxx20]="-DCMAKE_CXX_STANDARD=20 -DLOGTO_BUILD_EXAMPLES=OFF"
+CONFIGS=${LOGTO_CONFIGS:-"gcc gcc-single gcc-noexc clang clang-noexc asan cxx20"}
+
+passed=0
+failed=0
+failures=()
+record() {  # name status
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
+}
+
+for cfg in $CONFIGS; do
+  log "build $cfg (${CXX[$cfg]} ${FLAGS[$cfg]})"
+  dir=$BUILD/$cfg
+  start=$SECONDS
+  if cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER="${CXX[$cfg]}" -DCMAKE_CXX_FLAGS="${FLAGS[$cfg]}" \
+       -DLOGTO_BUILD_TESTS=ON -DLOGTO_INSTALL=OFF ${EXTRA[$cfg]} >"$dir.configure.log" 2>&1 &&
+     cmake --build "$dir" -j "$JOBS"; then
+    (cd "$dir" && ctest -j "$JOBS" --timeout 600) | tee "$dir.ctest.log"
+    status=${PIPESTATUS[0]}
+    n_pass=$(grep -oE '[0-9]+ tests failed out of [0-9]+' "$dir.ctest.log" | awk '{print $6 - $1}')
+    n_fail=$(grep -oE '[0-9]+ tests failed out of [0-9]+' "$dir.ctest.log" | awk '{print $1}')
+    passed=$((passed + ${n_pass:-0}))
+    failed=$((failed + ${n_fail:-0}))
+    if [ "$status" -ne 0 ]; then
+      failures+=("$cfg: ctest")
+      [ "${n_fail:-0}" -eq 0 ] && failed=$((failed + 1))
+    fi
+  else
+    cat "$dir.configure.log" 2>/dev/null | tail -20
+    record "$cfg: build" 1
+  fi
+  echo "($cfg took $((SECONDS - start)) s)"
+done
+
+if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" packaging "* ]]; then
+  if [ -x tests/packaging/run.sh ]; then
+    log "packaging consumers"
+    tests/packaging/run.sh "$BUILD/packaging" | tee "$BUILD/packaging.log"
+    record "packaging consumers" "${PIPESTATUS[0]}"
+  fi
+  if [ -x docs/build.sh ]; then
+    log "API reference (Doxygen, warnings are errors)"
+    docs/build.sh "$BUILD/docs"
+    record "doxygen" $?
+  fi
+fi
+
+log "summary"
+for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
