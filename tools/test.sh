@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 JOBS=${LOGTO_JOBS:-$(nproc)}
 BUILD=${LOGTO_BUILD_DIR:-$ROOT/build/test}
+mkdir -p "$BUILD"
 export CTEST_OUTPUT_ON_FAILURE=1
 
 log() { printf '\n=== %s\n' "$*"; }

@@ -744,7 +744,9 @@ inline result<url> parse_url(std::string_view text) {
     }
     if (port_number > 65535) return fail("port out of range");
     for (const char c : host) {
-      if (c == '/' || c == '?' || c == '#' || c == '@' || c == '\\') return fail("invalid character in host");
+      if (c == '/' || c == '?' || c == '#' || c == '@' || c == '\\' || (c == ':' && host.front() != '[')) {
+        return fail("invalid character in host");
+      }
     }
     u.host = detail::ascii_lower(host);
     u.port = std::string(port);
