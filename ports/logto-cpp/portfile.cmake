@@ -1,0 +1,41 @@
+# logto-cpp overlay port. Header-only: nothing is compiled, so only the release configuration is
+# configured and installed.
+set(VCPKG_BUILD_TYPE release)
+
+vcpkg_from_github(
+    OUT_SOURCE_PATH SOURCE_PATH
+    # PLACEHOLDER: the GitHub repository logto-cpp is published in.
+    REPO logto-io/logto-cpp
+    REF "v${VERSION}"
+    # PLACEHOLDER: replace with the SHA512 that vcpkg prints on the first install of the v${VERSION} tag.
+    SHA512 0
+    HEAD_REF main
+)
+
+# mbedTLS and picojson come from their own ports (the project vendors neither). Our CMake package
+# finds them through mbedTLS's MbedTLSConfig.cmake and the shipped Findpicojson.cmake, which accepts
+# vcpkg's <picojson/picojson.h>. logto.pc names mbedTLS with Requires: (the mbedtls port installs
+# mbedtls.pc, mbedx509.pc and mbedcrypto.pc), so it stays architecture-independent in share/pkgconfig.
+vcpkg_cmake_configure(
+    SOURCE_PATH "${SOURCE_PATH}"
+    OPTIONS
+        -DLOGTO_BUILD_TESTS=OFF
+        -DLOGTO_BUILD_EXAMPLES=OFF
+        -DLOGTO_BUILD_BENCHMARKS=OFF
+        -DLOGTO_INTEROP_TESTS=OFF
+        -DLOGTO_INSTALL=ON
+        -DLOGTO_SINGLE_HEADER=OFF
+        -DLOGTO_PKGCONFIG_MBEDTLS=REQUIRES
+)
+vcpkg_cmake_install()
+
+# The project installs its CMake package to share/cmake/logto (LOGTO_INSTALL_CMAKEDIR); find_package
+# uses the name logto, not the port name.
+vcpkg_cmake_config_fixup(PACKAGE_NAME logto CONFIG_PATH share/cmake/logto)
+vcpkg_fixup_pkgconfig()
+
+# Header-only: no libraries, and no debug tree (VCPKG_BUILD_TYPE release).
+file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/debug" "${CURRENT_PACKAGES_DIR}/lib")
+
+file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
+vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
