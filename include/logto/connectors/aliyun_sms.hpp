@@ -1,0 +1,301 @@
+/// @file
+/// @brief Aliyun Short Message Service, byte-compatible with `@logto/connector-aliyun-sms` 1.5.5.
+///
+/// Request: `POST https://dysmsapi.aliyuncs.com/`, `Content-Type: application/x-www-form-urlencoded`,
+/// body = form encoding of Action=SendSms, Format=json, RegionId=cn-hangzhou, SignatureMethod=HMAC-SHA1,
+/// SignatureVersion=1.0, Version=2017-05-25, AccessKeyId, PhoneNumbers (`to` verbatim), SignName,
+/// TemplateCode, TemplateParam (= JSON.stringify(payload without `locale`)), SignatureNonce, Timestamp,
+/// then Signature (aliyun.hpp). The provider template is looked up by usage type, else `Generic`.
+///
+/// Deliberate differences from the official connector (everything else matches the oracle):
+/// * a transport failure is errc::general with the transport's message (official: got's raw
+///   RequestError escapes);
+/// * a 3xx response is never success: it is handled like an HTTP error status (the body is parsed;
+///   a 304's empty body gives invalid_response, which is also what the official connector reports);
+/// * JSON is parsed strictly (duplicate member names, lone surrogates, > LOGTO_MAX_JSON_SIZE are
+///   invalid_response where `JSON.parse` would accept them);
+/// * a message whose `to` or payload is not valid UTF-8 is refused with invalid_request_parameters
+///   (a JavaScript string cannot hold such bytes).
+#pragma once
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+#include "logto/connectors/aliyun.hpp"
+#include "logto/connectors/connector.hpp"
+#include "logto/core/crypto.hpp"
+#include "logto/core/json.hpp"
+#include "logto/core/result.hpp"
+#include "logto/core/time.hpp"
+#include "logto/http.hpp"
+
+namespace logto {
+namespace connectors {
+
+/// `@logto/connector-aliyun-sms` (metadata id `aliyun-short-message-service`).
+class aliyun_sms {
+ public:
+  static constexpr std::string_view endpoint = "https://dysmsapi.aliyuncs.com/";
+
+  /// One entry of `templates`. `templateCode` is a string, or `{china, overseas}` (`regional`).
+  struct template_config {
+    std::string usage_type;
+    std::optional<int> type;  ///< SmsTemplateType 0, 1, 2, 6 or 7; validated, never sent
+    bool regional = false;
+    std::string template_code;  ///< when !regional
+    std::string china;          ///< when regional
+    std::string overseas;       ///< when regional
+  };
+
+  struct config {
+    std::string access_key_id;
+    crypto::secret access_key_secret;
+    std::string sign_name;
+    std::vector<template_config> templates;
+    bool strict_phone_region_number_check = false;
+  };
+
+  /// What a successful send returns (the official connector's `{Code, Message, BizId?, RequestId}`).
+  struct send_result {
+    std::string code;
+    std::string message;
+    std::optional<std::string> biz_id;
+    std::string request_id;
+  };
+
+  /// Reads the connector config JSON a Logto console stores, validated like `aliyunSmsConfigGuard`.
+  /// Unknown keys are ignored. Errors are errc::invalid_config naming each bad field.
+  static result<aliyun_sms> from_json(std::string_view config_json) {
+    detail::config_checker check("aliyun-sms");
+    const json::object* root = check.parse(config_json);
+    if (root == nullptr) return check.failure();
+    config c;
+    if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
+    if (const auto* s = check.string(*root, "accessKeySecret")) c.access_key_secret = crypto::secret(*s);
+    if (const auto* s = check.string(*root, "signName")) c.sign_name = *s;
+    if (const json::array* arr = check.array(*root, "templates")) {
+      std::vector<const std::string*> usage_types;
+      bool elements_ok = true;
+      const std::size_t before = check.issue_count();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string at = detail::config_checker::index_path("templates", i);
+        const json::object* t = check.element_object((*arr)[i], at);
+        if (t == nullptr) {
+          usage_types.push_back(nullptr);
+          continue;
+        }
+        template_config tc;
+        if (const json::value* type = json::find(*t, "type")) {
+          const auto n = json::as_integer(*type);
+          if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
+            check.issue(detail::config_checker::path(at, "type"),
+                        "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " +
+                            detail::config_checker::type_name(type));
+          } else {
+            tc.type = static_cast<int>(*n);
+          }
+        }
+        const std::string* usage = check.string(*t, "usageType", at);
+        usage_types.push_back(usage);
+        if (usage != nullptr) tc.usage_type = *usage;
+        const json::value* code = json::find(*t, "templateCode");
+        const std::string code_path = detail::config_checker::path(at, "templateCode");
+        if (code != nullptr && code->is<std::string>()) {
+          tc.template_code = code->get<std::string>();
+        } else if (code != nullptr && code->is<json::object>()) {
+          // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
+          tc.regional = true;
+          const json::object& regional = code->get<json::object>();
+          for (const char* key : {"china", "overseas"}) {
+            const json::value* v = json::find(regional, key);
+            if (v == nullptr || !v->is<std::string>()) {
+              check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
+                                     "whose \"" + std::string(key) + "\" is " +
+                                         detail::config_checker::type_name(v));
+            } else {
+              (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
+            }
+          }
+        } else {
+          check.expected(code_path, "a string or an object {china, overseas}", code);
+        }
+        c.templates.push_back(std::move(tc));
+      }
+      elements_ok = check.issue_count() == before;
+      // zod runs the refine only when every element parsed.
+      if (elements_ok) check.require_usage_types(usage_types);
+    }
+    if (auto strict = check.optional_bool(*root, "strictPhoneRegionNumberCheck")) {
+      c.strict_phone_region_number_check = *strict;
+    }
+    if (!check.ok()) return check.failure();
+    return aliyun_sms(std::move(c));
+  }
+
+  /// Wraps a config built in code; checks the required templates like `from_json` does.
+  static result<aliyun_sms> from_config(config c) {
+    detail::config_checker check("aliyun-sms");
+    std::vector<const std::string*> usage_types;
+    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
+    check.require_usage_types(usage_types);
+    if (!check.ok()) return check.failure();
+    return aliyun_sms(std::move(c));
+  }
+
+  const config& settings() const noexcept { return config_; }
+
+  /// `isChinaNumber`: `^(?:\+86|0086|86)?1\d{10}$`, or with `strict` the prefix is required.
+  static bool is_china_number(std::string_view to, bool strict) noexcept {
+    const auto mobile = [](std::string_view rest) {
+      if (rest.size() != 11 || rest[0] != '1') return false;
+      for (const char c : rest) {
+        if (c < '0' || c > '9') return false;
+      }
+      return true;
+    };
+    for (const std::string_view prefix : {std::string_view("+86"), std::string_view("0086"), std::string_view("86")}) {
+      if (to.substr(0, prefix.size()) == prefix && mobile(to.substr(prefix.size()))) return true;
+    }
+    return !strict && mobile(to);
+  }
+
+  /// The request the official connector sends for `m` at `unix_seconds` with SignatureNonce `nonce`.
+  result<http_request> build_request(const message& m, std::int64_t unix_seconds, std::string_view nonce) const {
+    auto checked = detail::check_message(m);
+    if (!checked) return checked.error();
+    const template_config* t = find_template(config_.templates, m.type);
+    if (t == nullptr) {
+      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+    }
+    const std::string& code = !t->regional ? t->template_code
+                              : is_china_number(m.to, config_.strict_phone_region_number_check) ? t->china
+                                                                                                 : t->overseas;
+    // TemplateParam = JSON.stringify({...payload} without `locale`), in JavaScript key order.
+    std::string template_param;
+    template_param += '{';
+    bool first = true;
+    m.payload.as_value().for_each_member_js_order([&template_param, &first](const value::member& mem) {
+      if (mem.first == "locale") return;
+      if (!first) template_param += ',';
+      first = false;
+      json::append_quoted(template_param, mem.first);
+      template_param += ':';
+      mem.second.append_json(template_param);
+    });
+    template_param += '}';
+
+    query_params params;
+    params.reserve(14);
+    params.emplace_back("Action", "SendSms");
+    params.emplace_back("Format", "json");
+    params.emplace_back("RegionId", "cn-hangzhou");
+    params.emplace_back("SignatureMethod", "HMAC-SHA1");
+    params.emplace_back("SignatureVersion", "1.0");
+    params.emplace_back("Version", "2017-05-25");
+    params.emplace_back("AccessKeyId", config_.access_key_id);
+    params.emplace_back("PhoneNumbers", m.to);
+    params.emplace_back("SignName", config_.sign_name);
+    params.emplace_back("TemplateCode", code);
+    params.emplace_back("TemplateParam", std::move(template_param));
+    params.emplace_back("SignatureNonce", std::string(nonce));
+    params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
+    auto body = aliyun::signed_form_body(params, config_.access_key_secret.reveal());
+    if (!body) return body.error();
+    http_request req;
+    req.method = "POST";
+    req.url = std::string(endpoint);
+    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    req.body = std::move(*body);
+    return req;
+  }
+
+  /// Classifies the provider's answer exactly as the official connector does:
+  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded; any
+  /// other Code, or any non-2xx status with a well-formed error body -> general (detail
+  /// `<Code>: <Message>`); a body that is not JSON or lacks Code/Message/RequestId -> invalid_response.
+  result<send_result> parse_response(const http_response& r) const {
+    const bool success_status = logto::detail::http_ok(r.status);
+    auto parsed = json::parse(r.body);
+    if (!parsed) {
+      return make_error(errc::invalid_response,
+                        "Aliyun SMS answered " + detail::status_text(r.status) + " with a body that is not JSON",
+                        detail::excerpt(r.body));
+    }
+    const json::object* obj = json::as_object(*parsed);
+    if (obj == nullptr) {
+      return make_error(errc::invalid_response,
+                        "Aliyun SMS answered " + detail::status_text(r.status) + " with JSON that is not an object",
+                        detail::excerpt(r.body));
+    }
+    // sendSmsResponseGuard: {BizId?: string, Code: string, Message: string, RequestId: string}
+    const std::string* code = nullptr;
+    const std::string* msg = nullptr;
+    const std::string* request_id = nullptr;
+    const std::string* biz_id = nullptr;
+    std::string missing;
+    const auto need = [&](std::string_view key, const std::string*& out) {
+      const json::value* v = json::find(*obj, key);
+      out = v == nullptr ? nullptr : json::as_string(*v);
+      if (out == nullptr) {
+        if (!missing.empty()) missing += ", ";
+        missing += key;
+      }
+    };
+    need("Code", code);
+    need("Message", msg);
+    need("RequestId", request_id);
+    if (const json::value* b = json::find(*obj, "BizId")) {
+      biz_id = json::as_string(*b);
+      if (biz_id == nullptr) {
+        if (!missing.empty()) missing += ", ";
+        missing += "BizId";
+      }
+    }
+    if (!missing.empty()) {
+      return make_error(errc::invalid_response,
+                        "Aliyun SMS answered " + detail::status_text(r.status) +
+                            " with a body whose fields are missing or not strings: " + missing,
+                        detail::excerpt(r.body));
+    }
+    std::string where = detail::status_text(r.status) + ", RequestId " + *request_id;
+    if (success_status && *code == "OK") {
+      send_result out;
+      out.code = *code;
+      out.message = *msg;
+      if (biz_id != nullptr) out.biz_id = *biz_id;
+      out.request_id = *request_id;
+      return out;
+    }
+    const errc ec = success_status && *code == "isv.BUSINESS_LIMIT_CONTROL" ? errc::rate_limit_exceeded : errc::general;
+    return make_error(ec, "Aliyun SMS refused to send the message (" + where + ")", *code + ": " + *msg);
+  }
+
+  /// Builds, sends through `transport` (stamped by `clock`, nonce from `random`) and parses.
+  template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
+  result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
+    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                  "Random must provide bool fill(unsigned char*, std::size_t)");
+    auto nonce = crypto::uuid_v4(random);
+    if (!nonce) return nonce.error();
+    auto req = build_request(m, static_cast<std::int64_t>(clock.now()), *nonce);
+    if (!req) return req.error();
+    auto resp = transport.send(*req);
+    if (!resp) return detail::transport_failure(resp.error(), "Aliyun SMS");
+    return parse_response(*resp);
+  }
+
+ private:
+  explicit aliyun_sms(config c) : config_(std::move(c)) {}
+  config config_;
+};
+
+}  // namespace connectors
+}  // namespace logto

@@ -1,0 +1,212 @@
+/// @file
+/// @brief Twilio SMS, byte-compatible with `@logto/connector-twilio-sms` 1.4.4.
+///
+/// Request: `POST https://api.twilio.com/2010-04-01/Accounts/<accountSID>/Messages.json` with
+/// `Authorization: Basic base64(accountSID ":" authToken)` and
+/// `Content-Type: application/x-www-form-urlencoded`; form body To (`to`, with a '+' prepended when it
+/// does not start with one), MessagingServiceSid, Body (the template rendered with the full payload),
+/// RiskCheck (`disable` when disableRiskCheck, else `enable`). Template: usage type, else Generic.
+///
+/// The official code pastes the SID into the URL unencoded and got/WHATWG URL parsing then
+/// percent-encodes space, `"`, `<`, `>`, `` ` ``, `{`, `}` and non-ASCII bytes of the path (Node 20 leaves
+/// `^` and `|` alone); we produce the same URL. A SID that would change the URL's structure (`/`, `\`,
+/// `?`, `#`, a control character, or a `.`/`..` segment) is refused with invalid_config instead of
+/// sending the request somewhere else.
+///
+/// Deliberate differences from the official connector: transport failure -> errc::general (official:
+/// raw RequestError); **a 304 is not success** -> general (official: got counts 304 as ok although
+/// nothing says the message was sent; a POST never legitimately gets a 304); other 3xx -> general;
+/// the SID check above; non-UTF-8 message text -> invalid_request_parameters.
+#pragma once
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+#include "logto/connectors/connector.hpp"
+#include "logto/core/crypto.hpp"
+#include "logto/core/encoding.hpp"
+#include "logto/core/json.hpp"
+#include "logto/core/result.hpp"
+#include "logto/core/time.hpp"
+#include "logto/core/url.hpp"
+#include "logto/http.hpp"
+
+namespace logto {
+namespace connectors {
+
+/// `@logto/connector-twilio-sms` (metadata id `twilio-short-message-service`).
+class twilio_sms {
+ public:
+  struct template_config {
+    std::string usage_type;
+    std::string content;  ///< with {{placeholders}}
+  };
+
+  struct config {
+    std::string account_sid;
+    crypto::secret auth_token;
+    std::string from_messaging_service_sid;
+    bool disable_risk_check = false;
+    std::vector<template_config> templates;
+  };
+
+  /// Reads the config JSON, validated like `twilioSmsConfigGuard` (unknown keys ignored).
+  static result<twilio_sms> from_json(std::string_view config_json) {
+    detail::config_checker check("twilio-sms");
+    const json::object* root = check.parse(config_json);
+    if (root == nullptr) return check.failure();
+    config c;
+    if (const auto* s = check.string(*root, "accountSID")) c.account_sid = *s;
+    if (const auto* s = check.string(*root, "authToken")) c.auth_token = crypto::secret(*s);
+    if (const auto* s = check.string(*root, "fromMessagingServiceSID")) c.from_messaging_service_sid = *s;
+    if (auto b = check.optional_bool(*root, "disableRiskCheck")) c.disable_risk_check = *b;
+    if (const json::array* arr = check.array(*root, "templates")) {
+      std::vector<const std::string*> usage_types;
+      const std::size_t before = check.issue_count();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string at = detail::config_checker::index_path("templates", i);
+        const json::object* t = check.element_object((*arr)[i], at);
+        if (t == nullptr) continue;
+        template_config tc;
+        const std::string* usage = check.string(*t, "usageType", at);
+        usage_types.push_back(usage);
+        if (usage != nullptr) tc.usage_type = *usage;
+        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
+        c.templates.push_back(std::move(tc));
+      }
+      if (check.issue_count() == before) check.require_usage_types(usage_types);
+    }
+    if (!check.ok()) return check.failure();
+    return twilio_sms(std::move(c));
+  }
+
+  /// Wraps a config built in code; checks the required templates.
+  static result<twilio_sms> from_config(config c) {
+    detail::config_checker check("twilio-sms");
+    std::vector<const std::string*> usage_types;
+    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
+    check.require_usage_types(usage_types);
+    if (!check.ok()) return check.failure();
+    return twilio_sms(std::move(c));
+  }
+
+  const config& settings() const noexcept { return config_; }
+
+  /// The Messages endpoint for `account_sid`, as got sends it (see the file comment).
+  static result<std::string> messages_url(std::string_view account_sid) {
+    const auto refuse = [](std::string why) {
+      return make_error(errc::invalid_config, "invalid twilio-sms config: accountSID " + why, "accountSID");
+    };
+    for (const char ch : account_sid) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20) return refuse("contains a control character");
+      if (c == '/' || c == '\\' || c == '?' || c == '#') return refuse("contains '/', '\\', '?' or '#'");
+    }
+    const std::string lower = logto::detail::ascii_lower(account_sid);
+    if (lower == "." || lower == "%2e" || lower == ".." || lower == ".%2e" || lower == "%2e." || lower == "%2e%2e") {
+      return refuse("is a '.' or '..' path segment");
+    }
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string url = "https://api.twilio.com/2010-04-01/Accounts/";
+    url.reserve(url.size() + account_sid.size() * 3 + 14);
+    for (const char ch : account_sid) {
+      const auto c = static_cast<unsigned char>(ch);
+      // WHATWG path percent-encode set as Node 20 applies it (C0 controls are refused above).
+      if (c == ' ' || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c >= 0x7F) {
+        url += '%';
+        url += digits[c >> 4];
+        url += digits[c & 15];
+      } else {
+        url += static_cast<char>(c);
+      }
+    }
+    url += "/Messages.json";
+    return url;
+  }
+
+  /// The request the official connector sends for `m`. Twilio signs nothing with time or nonce; the
+  /// parameters keep the connectors uniform.
+  result<http_request> build_request(const message& m, std::int64_t unix_seconds = 0,
+                                     std::string_view nonce = {}) const {
+    (void)unix_seconds;
+    (void)nonce;
+    auto checked = detail::check_message(m);
+    if (!checked) return checked.error();
+    const template_config* t = find_template(config_.templates, m.type);
+    if (t == nullptr) {
+      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+    }
+    auto url = messages_url(config_.account_sid);
+    if (!url) return url.error();
+
+    std::string to;
+    if (m.to.empty() || m.to[0] != '+') to += '+';
+    to += m.to;
+    query_params form;
+    form.reserve(4);
+    form.emplace_back("To", std::move(to));
+    form.emplace_back("MessagingServiceSid", config_.from_messaging_service_sid);
+    form.emplace_back("Body", render_template(t->content, m.payload));
+    form.emplace_back("RiskCheck", config_.disable_risk_check ? "disable" : "enable");
+
+    // Buffer.from([accountSID, authToken].join(':')).toString('base64')
+    std::string credentials;
+    credentials.reserve(config_.account_sid.size() + 1 + config_.auth_token.reveal().size());
+    credentials += config_.account_sid;
+    credentials += ':';
+    credentials += config_.auth_token.reveal();
+    std::string encoded = base64_encode(credentials);
+    crypto::wipe(credentials);
+    std::string auth;
+    auth.reserve(6 + encoded.size());
+    auth += "Basic ";
+    auth += encoded;
+    crypto::wipe(encoded);
+
+    http_request req;
+    req.method = "POST";
+    req.url = std::move(*url);
+    req.headers.reserve(2);
+    req.headers.push_back({"Authorization", std::move(auth)});
+    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    req.body = build_query(form);
+    return req;
+  }
+
+  /// 2xx -> success (the body is not read, as in the official connector); anything else, 304
+  /// included (deliberate difference, see the file comment), -> general with the body as detail.
+  result<void> parse_response(const http_response& r) const {
+    if (logto::detail::http_ok(r.status)) return ok();
+    return make_error(errc::general, "Twilio refused to send the message (" + detail::status_text(r.status) + ")",
+                      detail::excerpt(r.body));
+  }
+
+  /// Builds, sends through `transport` and parses. Clock and random are unused by Twilio.
+  template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
+  result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
+    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                  "Random must provide bool fill(unsigned char*, std::size_t)");
+    (void)clock;
+    (void)random;
+    auto req = build_request(m);
+    if (!req) return req.error();
+    auto resp = transport.send(*req);
+    crypto::wipe(req->headers[0].value);  // the Basic credentials
+    if (!resp) return detail::transport_failure(resp.error(), "Twilio");
+    return parse_response(*resp);
+  }
+
+ private:
+  explicit twilio_sms(config c) : config_(std::move(c)) {}
+  config config_;
+};
+
+}  // namespace connectors
+}  // namespace logto
