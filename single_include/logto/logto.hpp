@@ -1949,5 +1949,9155 @@ class memory_storage {
 
 }  // namespace logto
 // ----- end logto/storage.hpp
+// ----- begin logto/jose/jwk.hpp
+/// @file
+/// @brief JWS algorithms (RFC 7518 3), JSON Web Keys (RFC 7517) as ready-to-use mbedTLS public keys, and
+/// key sets (JWKS) with the key selection rules of OIDC Core 10.1 / RFC 8725 3.1.
+///
+/// A key is parsed and checked once (RSA: size >= 2048 bits, mbedtls_rsa_check_pubkey; EC: exact coordinate
+/// lengths, mbedtls_ecp_check_pubkey) and then kept as an mbedTLS RSA context or an EC point. The EC keys of one
+/// `key_set` share one loaded `mbedtls_ecp_group` per curve, whose precomputed table for the base point is built
+/// once when the set is made. After construction nothing is written to the mbedTLS objects any more, so
+/// `public_key` and `key_set` are immutable and may verify from several threads at once.
+
+#include <array>             // std::array
+#include <cstddef>           // std::size_t
+#include <cstdint>           // std::uint16_t, std::uint8_t
+#include <initializer_list>  // std::initializer_list
+#include <memory>            // std::shared_ptr, std::make_shared
+#include <optional>          // std::optional
+#include <string>            // std::string
+#include <string_view>       // std::string_view
+#include <utility>           // std::move
+#include <vector>            // std::vector
+
+#include <mbedtls/bignum.h>  // mbedtls_mpi_*
+#include <mbedtls/ecdsa.h>   // mbedtls_ecdsa_verify
+#include <mbedtls/ecp.h>     // mbedtls_ecp_group, mbedtls_ecp_point, mbedtls_ecp_check_pubkey
+#include <mbedtls/md.h>      // mbedtls_md
+#include <mbedtls/pk.h>      // mbedtls_pk_context (owns the RSA context)
+#include <mbedtls/rsa.h>     // mbedtls_rsa_*
+
+
+/// Most keys a JWKS may hold (a larger set is rejected as a whole). Logto publishes one or two.
+#ifndef LOGTO_MAX_JWKS_KEYS
+#define LOGTO_MAX_JWKS_KEYS 64
+#endif
+
+/// Smallest RSA modulus accepted (RFC 7518 3.3: 2048 bits or larger).
+#ifndef LOGTO_MIN_RSA_BITS
+#define LOGTO_MIN_RSA_BITS 2048
+#endif
+
+namespace logto {
+namespace jose {
+
+// ---------------------------------------------------------------------------------------------
+// Algorithms
+
+/// The JWS algorithms this library verifies (RFC 7518 3.1). `none`, HS* (symmetric, so never for tokens
+/// from a provider's JWKS) and EdDSA (not in mbedTLS 2.28/3.6) are deliberately absent.
+enum class algorithm : std::uint8_t { rs256, rs384, rs512, ps256, ps384, ps512, es256, es384, es512 };
+
+/// Number of `algorithm` values.
+inline constexpr std::size_t algorithm_count = 9;
+
+/// The `alg` name, e.g. "ES384".
+constexpr std::string_view to_string(algorithm alg) noexcept {
+  switch (alg) {
+    case algorithm::rs256: return "RS256";
+    case algorithm::rs384: return "RS384";
+    case algorithm::rs512: return "RS512";
+    case algorithm::ps256: return "PS256";
+    case algorithm::ps384: return "PS384";
+    case algorithm::ps512: return "PS512";
+    case algorithm::es256: return "ES256";
+    case algorithm::es384: return "ES384";
+    case algorithm::es512: return "ES512";
+  }
+  return "unknown";
+}
+
+/// The algorithm named `name` (exact, case-sensitive as RFC 7515 4.1.1 requires), or nullopt.
+constexpr std::optional<algorithm> algorithm_from_name(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < algorithm_count; ++i) {
+    const auto alg = static_cast<algorithm>(i);
+    if (to_string(alg) == name) return alg;
+  }
+  return std::nullopt;
+}
+
+/// The hash the algorithm signs with (SHA-256/384/512).
+constexpr crypto::hash_alg hash_of(algorithm alg) noexcept {
+  switch (alg) {
+    case algorithm::rs256:
+    case algorithm::ps256:
+    case algorithm::es256: return crypto::hash_alg::sha256;
+    case algorithm::rs384:
+    case algorithm::ps384:
+    case algorithm::es384: return crypto::hash_alg::sha384;
+    default: return crypto::hash_alg::sha512;
+  }
+}
+
+/// JWK key types this library can use (RFC 7518 6.1).
+enum class key_type : std::uint8_t { rsa, ec };
+
+/// NIST curves of RFC 7518 6.2.1.1.
+enum class curve : std::uint8_t { p256, p384, p521 };
+
+/// "RSA" or "EC".
+constexpr std::string_view to_string(key_type type) noexcept { return type == key_type::rsa ? "RSA" : "EC"; }
+
+/// "P-256", "P-384" or "P-521".
+constexpr std::string_view to_string(curve crv) noexcept {
+  return crv == curve::p256 ? "P-256" : crv == curve::p384 ? "P-384" : "P-521";
+}
+
+/// Bytes of one coordinate (and of r and of s in a JWS signature, RFC 7518 3.4): 32, 48, 66.
+constexpr std::size_t coordinate_size(curve crv) noexcept {
+  return crv == curve::p256 ? 32 : crv == curve::p384 ? 48 : 66;
+}
+
+/// The key type an algorithm needs.
+constexpr key_type key_type_of(algorithm alg) noexcept {
+  return alg >= algorithm::es256 ? key_type::ec : key_type::rsa;
+}
+
+/// The curve an ES* algorithm needs (RFC 7518 3.4), nullopt for RSA algorithms.
+constexpr std::optional<curve> curve_of(algorithm alg) noexcept {
+  switch (alg) {
+    case algorithm::es256: return curve::p256;
+    case algorithm::es384: return curve::p384;
+    case algorithm::es512: return curve::p521;
+    default: return std::nullopt;
+  }
+}
+
+/// An allow-list of algorithms (RFC 8725 3.1: the verifier, not the token, decides).
+class algorithm_set {
+ public:
+  /// The empty set.
+  constexpr algorithm_set() noexcept = default;
+  /// Exactly these algorithms.
+  constexpr algorithm_set(std::initializer_list<algorithm> algs) noexcept {
+    for (const algorithm a : algs) bits_ = static_cast<std::uint16_t>(bits_ | bit(a));
+  }
+  /// Every algorithm this library implements (RS*, PS*, ES*): what @logto/client's jose accepts from a JWKS.
+  static constexpr algorithm_set all() noexcept {
+    algorithm_set s;
+    s.bits_ = static_cast<std::uint16_t>((1u << algorithm_count) - 1u);
+    return s;
+  }
+  /// The supported algorithms among `names` (e.g. discovery's `id_token_signing_alg_values_supported`);
+  /// unknown names such as "none", "HS256" or "EdDSA" are skipped.
+  static algorithm_set from_names(const std::vector<std::string>& names) noexcept {
+    algorithm_set s;
+    for (const auto& n : names) {
+      if (const auto a = algorithm_from_name(n)) s.insert(*a);
+    }
+    return s;
+  }
+  constexpr bool contains(algorithm alg) const noexcept { return (bits_ & bit(alg)) != 0; }
+  constexpr bool empty() const noexcept { return bits_ == 0; }
+  constexpr algorithm_set& insert(algorithm alg) noexcept {
+    bits_ = static_cast<std::uint16_t>(bits_ | bit(alg));
+    return *this;
+  }
+  constexpr algorithm_set& erase(algorithm alg) noexcept {
+    bits_ = static_cast<std::uint16_t>(bits_ & ~bit(alg));
+    return *this;
+  }
+  constexpr bool operator==(const algorithm_set& o) const noexcept { return bits_ == o.bits_; }
+  constexpr bool operator!=(const algorithm_set& o) const noexcept { return bits_ != o.bits_; }
+
+ private:
+  static constexpr std::uint16_t bit(algorithm alg) noexcept {
+    return static_cast<std::uint16_t>(1u << static_cast<unsigned>(alg));
+  }
+  std::uint16_t bits_ = 0;
+};
+
+namespace detail {
+
+constexpr mbedtls_ecp_group_id group_id(curve crv) noexcept {
+  return crv == curve::p256 ? MBEDTLS_ECP_DP_SECP256R1
+         : crv == curve::p384 ? MBEDTLS_ECP_DP_SECP384R1
+                              : MBEDTLS_ECP_DP_SECP521R1;
+}
+
+/// One loaded curve. `mbedtls_ecdsa_verify` caches the base point's comb table inside the group on first
+/// use; `warm_up` triggers that once, before the group is shared, so later verifies only read it.
+struct ec_group {
+  ec_group() { mbedtls_ecp_group_init(&grp); }
+  ec_group(const ec_group&) = delete;
+  ec_group& operator=(const ec_group&) = delete;
+  ~ec_group() { mbedtls_ecp_group_free(&grp); }
+
+  mbedtls_ecp_group grp;
+  curve crv = curve::p256;
+  bool warmed = false;
+};
+
+/// The mbedTLS objects behind a `public_key`. Written only while the key is being built.
+struct key_material {
+  key_material() {
+    mbedtls_pk_init(&pk);
+    mbedtls_ecp_point_init(&q);
+  }
+  key_material(const key_material&) = delete;
+  key_material& operator=(const key_material&) = delete;
+  ~key_material() {
+    mbedtls_ecp_point_free(&q);
+    mbedtls_pk_free(&pk);
+  }
+
+  key_type type = key_type::rsa;
+  curve crv = curve::p256;  // EC only
+  std::size_t bits = 0;     // RSA modulus bits, or the curve's bits
+  std::size_t sig_len = 0;  // exact signature length in bytes (RSA: modulus bytes; EC: 2 * coordinate)
+  mbedtls_pk_context pk;    // RSA: holds the mbedtls_rsa_context
+  mbedtls_rsa_context* rsa = nullptr;
+  mbedtls_ecp_point q;                  // EC public point
+  std::shared_ptr<ec_group> group;      // EC: shared by every key of this curve in a key set
+};
+
+/// Loaded groups of one key set, one per curve (created on first use).
+using group_pool = std::array<std::shared_ptr<ec_group>, 3>;
+
+inline error jwk_error(std::string message) { return make_error(errc::jwk_invalid, std::move(message)); }
+
+/// `value` in double quotes for an error message: token- or JWKS-supplied text, so bytes outside printable
+/// ASCII become \xNN (no line breaks or terminal escapes reach logs) and it is cut at 80 bytes.
+inline std::string quote(std::string_view value) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out = "\"";
+  const std::size_t n = value.size() < 80 ? value.size() : 80;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+  if (n < value.size()) out += "...";
+  out += '"';
+  return out;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Public keys
+
+/// A public signature-verification key built from a JWK. Cheap to copy (shares its immutable mbedTLS state).
+class public_key {
+ public:
+  /// Builds a key from a parsed JWK object (RFC 7517 4, RFC 7518 6). Fails with `errc::jwk_invalid` when the
+  /// JWK is not an RSA or EC (P-256/P-384/P-521) signature key, is malformed, too small (RSA < 2048 bits), not
+  /// on its curve, or carries an `alg` that does not fit its type/curve.
+  static result<public_key> from_jwk(const json::object& jwk) { return build(jwk, nullptr); }
+
+  /// Parses one JWK from JSON text.
+  static result<public_key> parse_jwk(std::string_view jwk_json) {
+    auto v = json::parse(jwk_json);
+    if (!v) return detail::jwk_error("JWK is not valid JSON: " + v.error().message);
+    const json::object* obj = json::as_object(*v);
+    if (obj == nullptr) return detail::jwk_error("JWK must be a JSON object (RFC 7517 4)");
+    return from_jwk(*obj);
+  }
+
+  key_type type() const noexcept { return m_->type; }
+  /// The curve (EC keys only; meaningless for RSA).
+  curve crv() const noexcept { return m_->crv; }
+  /// RSA modulus size or curve size in bits.
+  std::size_t bits() const noexcept { return m_->bits; }
+  /// The JWK `kid`, if it had one.
+  const std::optional<std::string>& kid() const noexcept { return kid_; }
+  /// The JWK `alg`, if it named one (the key is then bound to that algorithm, RFC 8725 3.1).
+  std::optional<algorithm> alg() const noexcept { return alg_; }
+
+  /// True when this key may verify `alg`: right key type, right curve for ES*, and the JWK's own `alg`
+  /// (if any) equal to `alg`.
+  bool can_verify(algorithm a) const noexcept {
+    if (key_type_of(a) != m_->type) return false;
+    if (m_->type == key_type::ec && curve_of(a) != m_->crv) return false;
+    return !alg_ || *alg_ == a;
+  }
+
+  /// A short description for messages, e.g. `EC P-384 key "ec-1"`.
+  std::string describe() const {
+    std::string out(to_string(m_->type));
+    if (m_->type == key_type::ec) {
+      out += ' ';
+      out += to_string(m_->crv);
+    } else {
+      out += '-';
+      out += std::to_string(m_->bits);
+    }
+    out += " key";
+    if (kid_) out += " " + detail::quote(*kid_);
+    if (alg_) {
+      out += " (alg ";
+      out += to_string(*alg_);
+      out += ')';
+    }
+    return out;
+  }
+
+  /// Verifies a JWS signature (RFC 7515 5.2 step 8) over `signing_input` (ASCII(BASE64URL(header) '.'
+  /// BASE64URL(payload))). `signature` is the decoded signature: for ES* exactly R||S of the curve's size
+  /// (64/96/132 bytes, RFC 7518 3.4; DER or any other length fails), for RS*/PS* exactly the modulus length.
+  /// Any non-zero mbedTLS return code is a failure (`errc::jwt_signature_invalid`).
+  result<void> verify(algorithm a, std::string_view signing_input, std::string_view signature) const {
+    if (!can_verify(a)) {
+      return make_error(errc::jwt_no_matching_key,
+                        describe() + " cannot verify " + std::string(to_string(a)) + " signatures");
+    }
+    unsigned char hash[64];
+    const crypto::hash_alg h = hash_of(a);
+    const std::size_t hlen = crypto::hash_size(h);
+    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(crypto::md_type(h));
+    if (info == nullptr) return make_error(errc::crypto_error, "hash algorithm not available in this mbedTLS build");
+    if (mbedtls_md(info, reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), hash) !=
+        0) {
+      return make_error(errc::crypto_error, "hashing the JWS signing input failed");
+    }
+    return verify_digest(a, hash, hlen, signature);
+  }
+
+  /// Like `verify`, but with the hash of the signing input already computed (`hash_len` must be the
+  /// algorithm's hash size).
+  result<void> verify_digest(algorithm a, const unsigned char* hash, std::size_t hash_len,
+                             std::string_view signature) const {
+    if (!can_verify(a)) {
+      return make_error(errc::jwt_no_matching_key,
+                        describe() + " cannot verify " + std::string(to_string(a)) + " signatures");
+    }
+    if (hash_len != crypto::hash_size(hash_of(a))) {
+      return make_error(errc::invalid_argument, "digest length does not match the algorithm's hash");
+    }
+    const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
+    if (signature.size() != m_->sig_len) {
+      std::string why = std::string(to_string(a)) + " signature is " + std::to_string(signature.size()) +
+                        " bytes; this " + describe() + " needs exactly " + std::to_string(m_->sig_len);
+      if (m_->type == key_type::ec) why += " (R||S, RFC 7518 3.4; DER-encoded or padded signatures are refused)";
+      return make_error(errc::jwt_signature_invalid, std::move(why));
+    }
+    int rc = 0;
+    if (m_->type == key_type::ec) {
+      const std::size_t n = coordinate_size(m_->crv);
+      mbedtls_mpi r;
+      mbedtls_mpi s;
+      mbedtls_mpi_init(&r);
+      mbedtls_mpi_init(&s);
+      rc = mbedtls_mpi_read_binary(&r, sig, n);
+      if (rc == 0) rc = mbedtls_mpi_read_binary(&s, sig + n, n);
+      // Rejects r or s outside [1, n-1] (the "psychic signature" r = s = 0 included) before any arithmetic.
+      if (rc == 0) rc = mbedtls_ecdsa_verify(&m_->group->grp, hash, hash_len, &m_->q, &r, &s);
+      mbedtls_mpi_free(&r);
+      mbedtls_mpi_free(&s);
+    } else {
+      const mbedtls_md_type_t md = crypto::md_type(hash_of(a));
+      const auto hl = static_cast<unsigned int>(hash_len);
+      if (a == algorithm::rs256 || a == algorithm::rs384 || a == algorithm::rs512) {
+#if LOGTO_MBEDTLS_3
+        rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, md, hl, hash, sig);
+#else
+        rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, sig);
+#endif
+      } else {
+        // RFC 7518 3.5: MGF1 with the same hash, salt length = hash length (enforced, not "any").
+        const int salt = static_cast<int>(hash_len);
+#if LOGTO_MBEDTLS_3
+        rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, md, hl, hash, md, salt, sig);
+#else
+        rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, md, salt,
+                                               sig);
+#endif
+      }
+    }
+    if (rc != 0) {
+      return make_error(errc::jwt_signature_invalid,
+                        std::string(to_string(a)) + " signature verification failed with " + describe(),
+                        "mbedtls " + std::to_string(rc));
+    }
+    return ok();
+  }
+
+ private:
+  friend class key_set;
+  public_key() = default;
+
+  static result<std::string> decode_member(const json::object& jwk, std::string_view name, std::string_view what) {
+    const json::value* v = json::find(jwk, name);
+    if (v == nullptr) return detail::jwk_error(std::string(what) + " JWK is missing \"" + std::string(name) + "\"");
+    const std::string* s = json::as_string(*v);
+    if (s == nullptr) return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) + "\" must be a string");
+    auto bytes = base64url_decode(*s);
+    if (!bytes) {
+      return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) +
+                               "\" is not valid base64url: " + bytes.error().message);
+    }
+    return bytes;
+  }
+
+  // Builds a key; EC keys get their group from `pool` (shared within a key set) or a private one.
+  static result<public_key> build(const json::object& jwk, detail::group_pool* pool) {
+    public_key key;
+    // ---- members every JWK may carry (RFC 7517 4.1 - 4.5)
+    const json::value* kty_v = json::find(jwk, "kty");
+    if (kty_v == nullptr) return detail::jwk_error("JWK is missing \"kty\" (RFC 7517 4.1)");
+    const std::string* kty = json::as_string(*kty_v);
+    if (kty == nullptr) return detail::jwk_error("JWK \"kty\" must be a string");
+    if (*kty == "oct") {
+      return detail::jwk_error("JWK has \"kty\": \"oct\" (a symmetric key); tokens are only verified with public keys");
+    }
+    if (*kty == "OKP") {
+      return detail::jwk_error("JWK has \"kty\": \"OKP\" (EdDSA); mbedTLS has no EdDSA, so it cannot be used");
+    }
+    if (*kty != "RSA" && *kty != "EC") {
+      return detail::jwk_error("JWK has an unsupported \"kty\": " + detail::quote(*kty) + " (supported: RSA, EC)");
+    }
+    if (const json::value* kid = json::find(jwk, "kid")) {
+      const std::string* s = json::as_string(*kid);
+      if (s == nullptr) return detail::jwk_error("JWK \"kid\" must be a string (RFC 7517 4.5)");
+      key.kid_ = *s;
+    }
+    if (const json::value* use = json::find(jwk, "use")) {
+      const std::string* s = json::as_string(*use);
+      if (s == nullptr) return detail::jwk_error("JWK \"use\" must be a string (RFC 7517 4.2)");
+      if (*s != "sig") return detail::jwk_error("JWK has \"use\": " + detail::quote(*s) + "; only \"sig\" keys verify tokens");
+    }
+    if (const json::value* ops = json::find(jwk, "key_ops")) {
+      const json::array* arr = json::as_array(*ops);
+      if (arr == nullptr) return detail::jwk_error("JWK \"key_ops\" must be an array of strings (RFC 7517 4.3)");
+      bool verify = false;
+      for (const auto& op : *arr) {
+        const std::string* s = json::as_string(op);
+        if (s == nullptr) return detail::jwk_error("JWK \"key_ops\" must be an array of strings (RFC 7517 4.3)");
+        if (*s == "verify") verify = true;
+      }
+      if (!verify) return detail::jwk_error("JWK \"key_ops\" does not include \"verify\"");
+    }
+    if (const json::value* alg = json::find(jwk, "alg")) {
+      const std::string* s = json::as_string(*alg);
+      if (s == nullptr) return detail::jwk_error("JWK \"alg\" must be a string (RFC 7517 4.4)");
+      key.alg_ = algorithm_from_name(*s);
+      if (!key.alg_) return detail::jwk_error("JWK \"alg\": " + detail::quote(*s) + " is not a supported signature algorithm");
+    }
+
+    auto m = std::make_shared<detail::key_material>();
+    if (*kty == "RSA") {
+      if (auto r = build_rsa(jwk, *m); !r) return r.error();
+    } else {
+      if (auto r = build_ec(jwk, *m, pool); !r) return r.error();
+    }
+    key.m_ = std::move(m);
+    if (key.alg_ && !key.can_verify(*key.alg_)) {
+      return detail::jwk_error("JWK \"alg\": \"" + std::string(to_string(*key.alg_)) + "\" does not fit its " +
+                               std::string(to_string(key.m_->type)) +
+                               (key.m_->type == key_type::ec ? " " + std::string(to_string(key.m_->crv)) : "") +
+                               " key (RFC 7518 3.4)");
+    }
+    return key;
+  }
+
+  static result<void> build_rsa(const json::object& jwk, detail::key_material& m) {
+    auto n = decode_member(jwk, "n", "RSA");
+    if (!n) return n.error();
+    auto e = decode_member(jwk, "e", "RSA");
+    if (!e) return e.error();
+    if (n->empty() || e->empty()) return detail::jwk_error("RSA JWK \"n\" and \"e\" must not be empty");
+    // RFC 7518 6.3.1.1 asks for the minimal encoding; a leading zero octet does not change the integer, so it
+    // is tolerated (some providers add one), and the size below is computed from the value itself.
+    if (e->size() > 32) return detail::jwk_error("RSA JWK exponent \"e\" is implausibly large");
+    int rc = mbedtls_pk_setup(&m.pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA));
+    if (rc != 0) return make_error(errc::crypto_error, "mbedtls_pk_setup failed", std::to_string(rc));
+    m.rsa = mbedtls_pk_rsa(m.pk);
+    const auto* nb = reinterpret_cast<const unsigned char*>(n->data());
+    const auto* eb = reinterpret_cast<const unsigned char*>(e->data());
+    rc = mbedtls_rsa_import_raw(m.rsa, nb, n->size(), nullptr, 0, nullptr, 0, nullptr, 0, eb, e->size());
+    if (rc == 0) rc = mbedtls_rsa_complete(m.rsa);
+    if (rc != 0) return detail::jwk_error("RSA JWK could not be loaded (mbedtls " + std::to_string(rc) + ")");
+    // Size first: check_pubkey accepts moduli down to 128 bits.
+    const std::size_t bits = mbedtls_pk_get_bitlen(&m.pk);
+    if (bits < LOGTO_MIN_RSA_BITS) {
+      return detail::jwk_error("RSA JWK modulus is " + std::to_string(bits) + " bits; at least " +
+                               std::to_string(LOGTO_MIN_RSA_BITS) + " are required (RFC 7518 3.3)");
+    }
+    rc = mbedtls_rsa_check_pubkey(m.rsa);
+    if (rc != 0) return detail::jwk_error("RSA JWK is not a valid public key (mbedtls " + std::to_string(rc) + ")");
+    m.type = key_type::rsa;
+    m.bits = bits;
+    m.sig_len = mbedtls_rsa_get_len(m.rsa);
+    // mbedTLS caches R^2 mod N inside the context on the first public operation; do it now, so that verifies
+    // never write to the shared context.
+    std::vector<unsigned char> in(m.sig_len, 0);
+    std::vector<unsigned char> out(m.sig_len, 0);
+    in.back() = 2;
+    rc = mbedtls_rsa_public(m.rsa, in.data(), out.data());
+    if (rc != 0) return detail::jwk_error("RSA JWK public operation failed (mbedtls " + std::to_string(rc) + ")");
+    return ok();
+  }
+
+  static result<void> build_ec(const json::object& jwk, detail::key_material& m, detail::group_pool* pool) {
+    const json::value* crv_v = json::find(jwk, "crv");
+    if (crv_v == nullptr) return detail::jwk_error("EC JWK is missing \"crv\" (RFC 7518 6.2.1.1)");
+    const std::string* crv_s = json::as_string(*crv_v);
+    if (crv_s == nullptr) return detail::jwk_error("EC JWK \"crv\" must be a string");
+    curve crv;
+    if (*crv_s == "P-256") {
+      crv = curve::p256;
+    } else if (*crv_s == "P-384") {
+      crv = curve::p384;
+    } else if (*crv_s == "P-521") {
+      crv = curve::p521;
+    } else {
+      return detail::jwk_error("EC JWK has an unsupported \"crv\": " + detail::quote(*crv_s) +
+                               " (supported: P-256, P-384, P-521)");
+    }
+    auto x = decode_member(jwk, "x", "EC");
+    if (!x) return x.error();
+    auto y = decode_member(jwk, "y", "EC");
+    if (!y) return y.error();
+    const std::size_t size = coordinate_size(crv);
+    // RFC 7518 6.2.1.2/6.2.1.3: each coordinate is exactly the full size of the curve's field.
+    if (x->size() != size || y->size() != size) {
+      return detail::jwk_error("EC JWK " + *crv_s + " coordinates must be exactly " + std::to_string(size) +
+                               " bytes each (got " + std::to_string(x->size()) + " and " + std::to_string(y->size()) +
+                               ", RFC 7518 6.2.1.2)");
+    }
+    std::shared_ptr<detail::ec_group> group;
+    const auto index = static_cast<std::size_t>(crv);
+    if (pool != nullptr) group = (*pool)[index];
+    if (!group) {
+      group = std::make_shared<detail::ec_group>();
+      group->crv = crv;
+      const int rc = mbedtls_ecp_group_load(&group->grp, detail::group_id(crv));
+      if (rc != 0) return make_error(errc::crypto_error, "mbedtls_ecp_group_load failed", std::to_string(rc));
+      if (pool != nullptr) (*pool)[index] = group;
+    }
+    std::string point;
+    point.reserve(1 + 2 * size);
+    point += '\x04';  // uncompressed SEC 1 point
+    point += *x;
+    point += *y;
+    int rc = mbedtls_ecp_point_read_binary(&group->grp, &m.q, reinterpret_cast<const unsigned char*>(point.data()),
+                                           point.size());
+    if (rc == 0) rc = mbedtls_ecp_check_pubkey(&group->grp, &m.q);
+    if (rc != 0) {
+      return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (mbedtls " + std::to_string(rc) + ")");
+    }
+    if (!group->warmed) {
+      // One throw-away verification (r = s = 1) makes mbedTLS build and keep the base point's table now.
+      mbedtls_mpi one;
+      mbedtls_mpi_init(&one);
+      unsigned char digest[32];
+      for (std::size_t i = 0; i < sizeof digest; ++i) digest[i] = static_cast<unsigned char>(0xA5 ^ i);
+      if (mbedtls_mpi_lset(&one, 1) == 0) {
+        (void)mbedtls_ecdsa_verify(&group->grp, digest, sizeof digest, &m.q, &one, &one);
+      }
+      mbedtls_mpi_free(&one);
+      group->warmed = true;
+    }
+    m.type = key_type::ec;
+    m.crv = crv;
+    m.bits = crv == curve::p256 ? 256 : crv == curve::p384 ? 384 : 521;
+    m.sig_len = 2 * size;
+    m.group = std::move(group);
+    return ok();
+  }
+
+  std::shared_ptr<detail::key_material> m_;
+  std::optional<std::string> kid_;
+  std::optional<algorithm> alg_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Key sets
+
+/// A JWK of a key set that could not be used, and why.
+struct ignored_key {
+  std::optional<std::string> kid;  ///< its `kid`, when it had a string one
+  std::string reason;
+};
+
+/// A parsed JWKS (RFC 7517 5): the usable verification keys plus the entries that were ignored.
+///
+/// Following RFC 7517 5 ("implementations SHOULD ignore JWKs ... that use kty values that are not understood,
+/// that are missing required members, or for which values are out of the supported ranges") and the OIDF test
+/// "ignores unparseable key in jwks", a bad entry never fails the whole set; it is listed in `ignored()`, and
+/// a token naming its `kid` gets an `errc::jwk_invalid` error that gives the reason. Immutable and thread-safe
+/// once built; cheap to copy.
+class key_set {
+ public:
+  /// An empty set (verifies nothing).
+  key_set() = default;
+
+  /// Parses JWKS JSON text: an object with a "keys" array (RFC 7517 5). `errc::jwks_invalid` when the text is
+  /// not such a document or holds more than LOGTO_MAX_JWKS_KEYS entries.
+  static result<key_set> parse(std::string_view jwks_json) {
+    auto v = json::parse(jwks_json);
+    if (!v) return make_error(errc::jwks_invalid, "JWKS is not valid JSON: " + v.error().message);
+    return from_json(*v);
+  }
+
+  /// Builds a set from a parsed JWKS document.
+  static result<key_set> from_json(const json::value& jwks) {
+    const json::object* root = json::as_object(jwks);
+    if (root == nullptr) return make_error(errc::jwks_invalid, "JWKS must be a JSON object (RFC 7517 5)");
+    const json::value* keys_v = json::find(*root, "keys");
+    if (keys_v == nullptr) return make_error(errc::jwks_invalid, "JWKS has no \"keys\" member (RFC 7517 5.1)");
+    const json::array* keys = json::as_array(*keys_v);
+    if (keys == nullptr) return make_error(errc::jwks_invalid, "JWKS \"keys\" must be an array (RFC 7517 5.1)");
+    if (keys->size() > LOGTO_MAX_JWKS_KEYS) {
+      return make_error(errc::jwks_invalid, "JWKS holds " + std::to_string(keys->size()) + " keys; at most " +
+                                                std::to_string(LOGTO_MAX_JWKS_KEYS) + " are accepted");
+    }
+    key_set set;
+    detail::group_pool pool;
+    std::size_t index = 0;
+    for (const auto& entry : *keys) {
+      const json::object* jwk = json::as_object(entry);
+      if (jwk == nullptr) {
+        set.ignored_.push_back({std::nullopt, "entry " + std::to_string(index) + " is not a JSON object"});
+      } else {
+        auto key = public_key::build(*jwk, &pool);
+        if (key) {
+          set.keys_.push_back(std::move(*key));
+        } else {
+          std::optional<std::string> kid;
+          if (const json::value* k = json::find(*jwk, "kid")) {
+            if (const std::string* s = json::as_string(*k)) kid = *s;
+          }
+          set.ignored_.push_back({std::move(kid), std::move(key).error().message});
+        }
+      }
+      ++index;
+    }
+    // Identity of the usable keys, so caches can tell a rotation from a refetch of the same set.
+    std::string canonical;
+    for (const auto& entry : *keys) {
+      json::append(canonical, entry);
+      canonical += '\n';
+    }
+    auto digest = crypto::sha256(canonical);
+    if (!digest) return digest.error();
+    set.fingerprint_ = hex_encode(*digest);
+    return set;
+  }
+
+  /// The usable keys, in document order.
+  const std::vector<public_key>& keys() const noexcept { return keys_; }
+  /// Entries that were skipped, with the reason.
+  const std::vector<ignored_key>& ignored() const noexcept { return ignored_; }
+  bool empty() const noexcept { return keys_.empty(); }
+  std::size_t size() const noexcept { return keys_.size(); }
+  /// Hex SHA-256 over the set's entries (canonical JSON); equal for equal documents. Empty for `key_set()`.
+  const std::string& fingerprint() const noexcept { return fingerprint_; }
+
+  /// True when some entry (usable or ignored) has this `kid`: a token naming an unknown kid suggests the
+  /// provider rotated its keys (OIDC Core 10.1.1).
+  bool knows_kid(std::string_view kid) const noexcept {
+    for (const auto& k : keys_) {
+      if (k.kid() && *k.kid() == kid) return true;
+    }
+    for (const auto& k : ignored_) {
+      if (k.kid && *k.kid == kid) return true;
+    }
+    return false;
+  }
+
+  /// The one key that may verify a token with this `alg` and `kid` (OIDC Core 10.1, RFC 8725 3.1):
+  /// - with a `kid`: the key with that kid, which must fit `alg` (type, curve, its own `alg`);
+  /// - without one: accepted only when exactly one key of the set fits `alg` (no guessing between keys).
+  /// `errc::jwt_no_matching_key` when there is none (or several), `errc::jwk_invalid` when the kid names an
+  /// entry that was ignored (the message says why).
+  result<const public_key*> select(algorithm alg, std::optional<std::string_view> kid) const {
+    const public_key* found = nullptr;
+    std::size_t fitting = 0;
+    const public_key* named = nullptr;
+    for (const auto& k : keys_) {
+      if (kid && (!k.kid() || *k.kid() != *kid)) continue;
+      named = &k;
+      if (!k.can_verify(alg)) continue;
+      if (fitting++ == 0) found = &k;
+    }
+    const std::string alg_name(to_string(alg));
+    if (fitting == 1) return found;
+    if (fitting > 1) {
+      return make_error(errc::jwt_no_matching_key,
+                        std::to_string(fitting) + " keys of the JWKS fit this " + alg_name + " token" +
+                            (kid ? " (duplicate kid)" : " and it has no \"kid\"") +
+                            "; refusing to guess which one signed it (OIDC Core 10.1)");
+    }
+    if (kid) {
+      if (named != nullptr) {
+        return make_error(errc::jwt_no_matching_key,
+                          "the token's \"kid\" names the " + named->describe() + ", which cannot verify " + alg_name);
+      }
+      for (const auto& ig : ignored_) {
+        if (ig.kid && *ig.kid == *kid) {
+          return make_error(errc::jwk_invalid, "the token's key " + detail::quote(*kid) +
+                                                   " is in the JWKS but unusable: " + ig.reason);
+        }
+      }
+      return make_error(errc::jwt_no_matching_key, "no key with kid " + detail::quote(*kid) + " in the JWKS (" +
+                                                       std::to_string(keys_.size()) +
+                                                       " usable keys); the provider may have rotated its keys");
+    }
+    return make_error(errc::jwt_no_matching_key, "the token has no \"kid\" and no key of the JWKS (" +
+                                                     std::to_string(keys_.size()) + " usable) fits " + alg_name);
+  }
+
+ private:
+  std::vector<public_key> keys_;
+  std::vector<ignored_key> ignored_;
+  std::string fingerprint_;
+};
+
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/jwk.hpp
+// ----- begin logto/jose/jws.hpp
+/// @file
+/// @brief Compact JWS (RFC 7515 3.1, 7.1): parsing with a strict header policy, and signature verification
+/// against a key set with an algorithm allow-list.
+///
+/// Always refused, whatever the allow-list: `alg: none` and HS* (RFC 8725 3.1; a provider's keys are public,
+/// so an HMAC "verified" with one is forgeable), any `crit` header (RFC 7515 4.1.11), headers that would let the
+/// token pick its own key (`jku`, `jwk`, `x5u`, `x5c`: keys come only from the provider's JWKS, RFC 8725 3.10),
+/// encrypted or nested tokens (5 segments, `enc`, `zip`, `cty: JWT`; RFC 8725 3.3), `b64` (RFC 7797), duplicate
+/// header members, and tokens larger than LOGTO_MAX_JWT_SIZE.
+
+#include <algorithm>    // std::count
+#include <cstddef>      // std::size_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+
+
+namespace logto {
+namespace jose {
+
+/// The JOSE header members this library acts on.
+struct jws_header {
+  algorithm alg = algorithm::rs256;
+  std::optional<std::string> kid;  ///< RFC 7515 4.1.4
+  std::optional<std::string> typ;  ///< RFC 7515 4.1.9
+};
+
+/// A compact JWS split into its parts (owning copies, so it may outlive the token text).
+struct compact_jws {
+  jws_header header;
+  std::string signing_input;  ///< BASE64URL(header) '.' BASE64URL(payload): what the signature covers
+  std::string payload;             ///< the decoded payload bytes (not yet authenticated!)
+  std::string signature;           ///< the decoded signature bytes
+};
+
+/// A JWS whose signature verified: its header and payload bytes.
+struct verified_jws {
+  jws_header header;
+  std::string payload;
+};
+
+namespace detail {
+
+inline error jws_malformed(std::string message) { return make_error(errc::jwt_malformed, std::move(message)); }
+inline error jws_unsupported(std::string message) {
+  return make_error(errc::jwt_unsupported_algorithm, std::move(message));
+}
+
+inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+/// RFC 7515 4.1.9/4.1.10: media types compare case-insensitively, and "application/" may be left out.
+inline bool media_type_equal(std::string_view a, std::string_view b) noexcept {
+  const auto strip = [](std::string_view t) {
+    constexpr std::string_view prefix = "application/";
+    if (t.size() > prefix.size() && ascii_iequal(t.substr(0, prefix.size()), prefix) &&
+        t.find('/', prefix.size()) == std::string_view::npos) {
+      t.remove_prefix(prefix.size());
+    }
+    return t;
+  };
+  return ascii_iequal(strip(a), strip(b));
+}
+
+inline result<jws_header> parse_header(std::string_view segment, algorithm_set allowed) {
+  if (segment.empty()) return jws_malformed("JWS header segment is empty");
+  auto bytes = base64url_decode(segment);
+  if (!bytes) return jws_malformed("JWS header is not valid base64url: " + bytes.error().message);
+  auto doc = json::parse(*bytes);
+  if (!doc) return jws_malformed("JWS header is not valid JSON: " + doc.error().message);
+  const json::object* obj = json::as_object(*doc);
+  if (obj == nullptr) return jws_malformed("JWS header must be a JSON object (RFC 7515 4)");
+
+  jws_header h;
+  const std::string* alg_name = nullptr;
+  for (const auto& kv : *obj) {
+    const std::string& name = kv.first;
+    const json::value& v = kv.second;
+    if (name == "alg") {
+      alg_name = json::as_string(v);
+      if (alg_name == nullptr) return jws_malformed("JWS header \"alg\" must be a string (RFC 7515 4.1.1)");
+    } else if (name == "kid") {
+      const std::string* s = json::as_string(v);
+      if (s == nullptr) return jws_malformed("JWS header \"kid\" must be a string (RFC 7515 4.1.4)");
+      h.kid = *s;
+    } else if (name == "typ") {
+      const std::string* s = json::as_string(v);
+      if (s == nullptr) return jws_malformed("JWS header \"typ\" must be a string (RFC 7515 4.1.9)");
+      h.typ = *s;
+    } else if (name == "cty") {
+      const std::string* s = json::as_string(v);
+      if (s == nullptr) return jws_malformed("JWS header \"cty\" must be a string (RFC 7515 4.1.10)");
+      if (media_type_equal(*s, "JWT")) {
+        return jws_unsupported("nested JWTs (\"cty\": \"JWT\") are not accepted (RFC 8725 3.3)");
+      }
+    } else if (name == "crit") {
+      return jws_unsupported(
+          "JWS header has \"crit\"; no critical extensions are supported, so the token is refused (RFC 7515 4.1.11)");
+    } else if (name == "jku" || name == "jwk" || name == "x5u" || name == "x5c") {
+      return jws_unsupported("JWS header carries \"" + name +
+                             "\": a token may not supply or point to its own key; keys come only from the "
+                             "provider's JWKS (RFC 8725 3.10)");
+    } else if (name == "enc" || name == "zip") {
+      return jws_unsupported("JWS header has \"" + name + "\": encrypted tokens (JWE) are not supported");
+    } else if (name == "b64") {
+      return jws_unsupported("JWS header has \"b64\" (RFC 7797 unencoded payload), which is not supported");
+    }
+  }
+  if (alg_name == nullptr) return jws_malformed("JWS header has no \"alg\" (RFC 7515 4.1.1)");
+  if (*alg_name == "none") {
+    return jws_unsupported("\"alg\": \"none\" (an unsecured JWT) is never accepted (RFC 8725 3.1)");
+  }
+  if (alg_name->size() >= 2 && (*alg_name)[0] == 'H' && (*alg_name)[1] == 'S') {
+    return jws_unsupported("\"alg\": " + quote(*alg_name) +
+                           " (HMAC) is refused: provider tokens are verified with public keys only, and an HMAC "
+                           "keyed with a public key is forgeable (RFC 8725 2.1, 3.1)");
+  }
+  const auto alg = algorithm_from_name(*alg_name);
+  if (!alg) {
+    return jws_unsupported("\"alg\": " + quote(*alg_name) +
+                           " is not supported (RS256/384/512, PS256/384/512, ES256/384/512 are)");
+  }
+  if (!allowed.contains(*alg)) {
+    return jws_unsupported("\"alg\": " + quote(*alg_name) + " is not on this verifier's allow-list");
+  }
+  h.alg = *alg;
+  return h;
+}
+
+// Splits a compact serialization into its three segments.
+struct segments {
+  std::string_view header, payload, signature;
+};
+
+inline result<segments> split_compact(std::string_view token) {
+  if (token.empty()) return jws_malformed("the token is empty");
+  if (token.size() > LOGTO_MAX_JWT_SIZE) {
+    return jws_malformed("the token is " + std::to_string(token.size()) + " bytes; the limit is " +
+                         std::to_string(LOGTO_MAX_JWT_SIZE) + " (LOGTO_MAX_JWT_SIZE)");
+  }
+  const auto dots = static_cast<std::size_t>(std::count(token.begin(), token.end(), '.'));
+  if (dots == 4) {
+    return jws_unsupported("the token has 5 segments (a JWE, RFC 7516 7.1); encrypted tokens are not supported");
+  }
+  if (dots != 2) {
+    return jws_malformed("a compact JWS has 3 dot-separated segments (RFC 7515 7.1); this token has " +
+                         std::to_string(dots + 1));
+  }
+  const std::size_t d1 = token.find('.');
+  const std::size_t d2 = token.find('.', d1 + 1);
+  return segments{token.substr(0, d1), token.substr(d1 + 1, d2 - d1 - 1), token.substr(d2 + 1)};
+}
+
+}  // namespace detail
+
+/// Reads the header of a compact JWS without verifying anything (e.g. its `kid`, to decide whether a JWKS
+/// refetch is due). Applies the same header policy and allow-list as `parse_compact`.
+inline result<jws_header> decode_header(std::string_view token, algorithm_set allowed = algorithm_set::all()) {
+  auto seg = detail::split_compact(token);
+  if (!seg) return seg.error();
+  return detail::parse_header(seg->header, allowed);
+}
+
+/// Splits and decodes a compact JWS and checks its header (see the file comment). Verifies nothing:
+/// use `verify_compact` (or jwt.hpp) to authenticate it.
+inline result<compact_jws> parse_compact(std::string_view token, algorithm_set allowed = algorithm_set::all()) {
+  auto seg = detail::split_compact(token);
+  if (!seg) return seg.error();
+  auto header = detail::parse_header(seg->header, allowed);
+  if (!header) return header.error();
+  if (seg->payload.empty()) return detail::jws_malformed("JWS payload segment is empty");
+  if (seg->signature.empty()) {
+    return detail::jws_malformed("JWS signature segment is empty (unsecured tokens are not accepted)");
+  }
+  compact_jws out;
+  out.header = std::move(*header);
+  out.signing_input.assign(token.data(), seg->header.size() + 1 + seg->payload.size());
+  auto payload = base64url_decode(seg->payload);
+  if (!payload) return detail::jws_malformed("JWS payload is not valid base64url: " + payload.error().message);
+  out.payload = std::move(*payload);
+  auto sig = base64url_decode(seg->signature);
+  if (!sig) return detail::jws_malformed("JWS signature is not valid base64url: " + sig.error().message);
+  out.signature = std::move(*sig);
+  return out;
+}
+
+/// Verifies a parsed JWS: picks the key (`key_set::select` by `alg` and `kid`) and checks the signature.
+inline result<void> verify_signature(const compact_jws& jws, const key_set& keys) {
+  std::optional<std::string_view> kid;
+  if (jws.header.kid) kid = *jws.header.kid;
+  auto key = keys.select(jws.header.alg, kid);
+  if (!key) return key.error();
+  return (*key)->verify(jws.header.alg, jws.signing_input, jws.signature);
+}
+
+/// Parses and verifies a compact JWS against `keys`, accepting only algorithms in `allowed`.
+/// Returns the header and the authenticated payload bytes.
+inline result<verified_jws> verify_compact(std::string_view token, const key_set& keys,
+                                           algorithm_set allowed = algorithm_set::all()) {
+  auto jws = parse_compact(token, allowed);
+  if (!jws) return jws.error();
+  if (auto v = verify_signature(*jws, keys); !v) return v.error();
+  return verified_jws{std::move(jws->header), std::move(jws->payload)};
+}
+
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/jws.hpp
+// ----- begin logto/jose/jwt.hpp
+/// @file
+/// @brief JWT (RFC 7519) verification: signature (jws.hpp) plus claim validation with a bounded leeway.
+/// One verifier serves ID tokens (id_token.hpp) and access tokens for a resource (`verify_options::access_token`).
+///
+/// Claims are type-checked before use: a NumericDate (`exp`, `nbf`, `iat`, `auth_time`) must be a JSON number
+/// (RFC 7519 2), `iss`/`sub`/`azp`/`nonce`/... strings, `aud` a string or a non-empty array of strings;
+/// anything else is `errc::jwt_claim_invalid` with `detail` naming the claim. The payload must be a UTF-8 JSON
+/// object without duplicate members (RFC 7519 7.2).
+
+#include <cmath>        // std::floor, std::ceil
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace jose {
+
+/// Largest clock leeway a verifier applies, in seconds; larger requested values are clamped to it, so a
+/// configuration mistake cannot keep expired tokens alive for long.
+inline constexpr std::int64_t max_leeway = 600;
+
+/// @logto/client's default clock tolerance (seconds) for ID tokens.
+inline constexpr std::int64_t default_id_token_leeway = 300;
+
+/// Default leeway for access tokens (seconds).
+inline constexpr std::int64_t default_access_token_leeway = 60;
+
+/// The registered claims (RFC 7519 4.1) and the OIDC / RFC 9068 ones this library checks, type-checked.
+struct jwt_claims {
+  std::optional<std::string> iss;
+  std::optional<std::string> sub;
+  std::vector<std::string> aud;  ///< a string `aud` becomes one element; empty when absent
+  std::optional<std::int64_t> exp;
+  std::optional<std::int64_t> nbf;
+  std::optional<std::int64_t> iat;
+  std::optional<std::string> jti;
+  std::optional<std::string> azp;        ///< OIDC Core 2
+  std::optional<std::string> nonce;      ///< OIDC Core 2
+  std::optional<std::int64_t> auth_time; ///< OIDC Core 2
+  std::optional<std::string> client_id;  ///< RFC 9068 2.2 (Logto access tokens)
+  std::optional<std::string> scope;      ///< RFC 9068 2.2.3: space-separated
+
+  /// True when `aud` contains `audience`.
+  bool has_audience(std::string_view audience) const noexcept {
+    for (const auto& a : aud) {
+      if (a == audience) return true;
+    }
+    return false;
+  }
+
+  /// True when the space-separated `scope` contains `name`.
+  bool has_scope(std::string_view name) const noexcept {
+    if (!scope || name.empty()) return false;
+    std::string_view rest = *scope;
+    while (!rest.empty()) {
+      const std::size_t sp = rest.find(' ');
+      const std::string_view item = rest.substr(0, sp);
+      if (item == name) return true;
+      if (sp == std::string_view::npos) break;
+      rest.remove_prefix(sp + 1);
+    }
+    return false;
+  }
+
+  /// Reads and type-checks the claims of a payload object.
+  static result<jwt_claims> from_payload(const json::object& payload) {
+    jwt_claims c;
+    if (auto r = read_string(payload, "iss", c.iss); !r) return r.error();
+    if (auto r = read_string(payload, "sub", c.sub); !r) return r.error();
+    if (auto r = read_string(payload, "jti", c.jti); !r) return r.error();
+    if (auto r = read_string(payload, "azp", c.azp); !r) return r.error();
+    if (auto r = read_string(payload, "nonce", c.nonce); !r) return r.error();
+    if (auto r = read_string(payload, "client_id", c.client_id); !r) return r.error();
+    if (auto r = read_string(payload, "scope", c.scope); !r) return r.error();
+    if (auto r = read_date(payload, "exp", false, c.exp); !r) return r.error();
+    if (auto r = read_date(payload, "nbf", true, c.nbf); !r) return r.error();
+    if (auto r = read_date(payload, "iat", false, c.iat); !r) return r.error();
+    if (auto r = read_date(payload, "auth_time", false, c.auth_time); !r) return r.error();
+    if (const json::value* aud = json::find(payload, "aud")) {
+      if (const std::string* s = json::as_string(*aud)) {
+        c.aud.push_back(*s);
+      } else if (const json::array* arr = json::as_array(*aud)) {
+        if (arr->empty()) return claim_error("aud", "\"aud\" is an empty array");
+        c.aud.reserve(arr->size());
+        for (const auto& item : *arr) {
+          const std::string* item_s = json::as_string(item);
+          if (item_s == nullptr) {
+            return claim_error("aud", "\"aud\" must be a string or an array of strings (RFC 7519 4.1.3)");
+          }
+          c.aud.push_back(*item_s);
+        }
+      } else {
+        return claim_error("aud", "\"aud\" must be a string or an array of strings (RFC 7519 4.1.3)");
+      }
+    }
+    return c;
+  }
+
+  static error claim_error(std::string_view claim, std::string message) {
+    return make_error(errc::jwt_claim_invalid, std::move(message), std::string(claim));
+  }
+
+ private:
+  static result<void> read_string(const json::object& payload, std::string_view name,
+                                  std::optional<std::string>& out) {
+    const json::value* v = json::find(payload, name);
+    if (v == nullptr) return ok();
+    const std::string* s = json::as_string(*v);
+    if (s == nullptr) return claim_error(name, "\"" + std::string(name) + "\" must be a string");
+    out = *s;
+    return ok();
+  }
+  // NumericDate (RFC 7519 2): a JSON number of seconds, fractions allowed. Rounded towards the strict side:
+  // `nbf` up, the others down (an `exp` of 10.5 expires at 10).
+  static result<void> read_date(const json::object& payload, std::string_view name, bool round_up,
+                                std::optional<std::int64_t>& out) {
+    const json::value* v = json::find(payload, name);
+    if (v == nullptr) return ok();
+    if (!v->is<double>()) {
+      return claim_error(name, "\"" + std::string(name) + "\" must be a NumericDate (a JSON number, RFC 7519 2)");
+    }
+    const double d = round_up ? std::ceil(v->get<double>()) : std::floor(v->get<double>());
+    const auto limit = static_cast<double>(json::max_safe_integer);
+    if (!(d >= -limit && d <= limit)) {
+      return claim_error(name, "\"" + std::string(name) + "\" is out of range for a NumericDate");
+    }
+    out = static_cast<std::int64_t>(d);
+    return ok();
+  }
+};
+
+/// A JWT whose signature and claims verified.
+struct verified_jwt {
+  algorithm alg = algorithm::rs256;
+  std::optional<std::string> kid;
+  std::optional<std::string> typ;
+  jwt_claims claims;
+  json::object payload;  ///< every claim, custom ones included
+};
+
+/// A JWT decoded WITHOUT any verification (for reading a token this process verified earlier).
+struct unverified_jwt {
+  jws_header header;
+  jwt_claims claims;
+  json::object payload;
+};
+
+/// What a verification requires. `issuer`, `audience` and `now` must be set.
+struct verify_options {
+  std::string issuer;    ///< `iss` must equal this exactly (OIDC Core 3.1.3.7 step 2)
+  std::string audience;  ///< `aud` must equal or contain this (client id for ID tokens, resource for access tokens)
+  /// When set (ID tokens: the client id), `azp` must equal it when present, and is required when `aud` has
+  /// several values (OIDC Core 3.1.3.7 steps 4-5).
+  std::optional<std::string> authorized_party;
+  /// When set, `nonce` must be present and equal (compared in constant time; OIDC Core 3.1.3.7 step 11).
+  std::optional<std::string> nonce;
+  /// Each must appear in the space-separated `scope` claim (RFC 9068 access tokens).
+  std::vector<std::string> required_scopes;
+  /// When set, the header `typ` must match (case-insensitive, "application/" optional; RFC 8725 3.11),
+  /// e.g. "at+jwt" for RFC 9068 access tokens.
+  std::optional<std::string> typ;
+  algorithm_set algorithms = algorithm_set::all();  ///< the allow-list
+  std::optional<std::int64_t> now;  ///< current unix time in seconds (sans-I/O: the caller's clock)
+  /// Clock tolerance in seconds for `exp`, `nbf` and the `iat` window; clamped to [0, max_leeway].
+  std::int64_t leeway = default_id_token_leeway;
+  bool require_exp = true;   ///< `exp` must be present
+  bool require_sub = false;  ///< `sub` must be a non-empty string
+  bool require_iat = false;  ///< `iat` must be present
+  /// When set, |iat - now| must not exceed it (after clamping like `leeway`), else `errc::id_token_invalid_iat`
+  /// (@logto/client's check; a missing `iat` fails it too).
+  std::optional<std::int64_t> iat_window;
+  /// Names the token in messages ("ID token", "access token"). Not copied: give it a string literal.
+  std::string_view token_name = "JWT";
+
+  /// Options for an access token issued for `resource` (RFC 9068 / Logto API resources): exact `iss`,
+  /// `aud` contains `resource`, `exp` required, leeway `default_access_token_leeway`.
+  static verify_options access_token(std::string issuer, std::string resource, std::int64_t now,
+                                     std::vector<std::string> required_scopes = {}) {
+    verify_options o;
+    o.issuer = std::move(issuer);
+    o.audience = std::move(resource);
+    o.now = now;
+    o.leeway = default_access_token_leeway;
+    o.required_scopes = std::move(required_scopes);
+    o.token_name = "access token";
+    return o;
+  }
+};
+
+namespace detail {
+
+inline std::int64_t clamp_leeway(std::int64_t v) noexcept { return v < 0 ? 0 : v > max_leeway ? max_leeway : v; }
+
+inline error claim_error(const verify_options& o, std::string_view claim, std::string what) {
+  return make_error(errc::jwt_claim_invalid, std::string(o.token_name) + " " + what, std::string(claim));
+}
+
+inline result<void> check_options(const verify_options& o) {
+  if (o.issuer.empty()) return make_error(errc::invalid_argument, "verify_options.issuer must be set");
+  if (o.audience.empty()) return make_error(errc::invalid_argument, "verify_options.audience must be set");
+  if (!o.now) return make_error(errc::invalid_argument, "verify_options.now must be set (unix seconds)");
+  if (*o.now < 0 || *o.now > json::max_safe_integer) {
+    return make_error(errc::invalid_argument, "verify_options.now is not a plausible unix time");
+  }
+  return ok();
+}
+
+}  // namespace detail
+
+/// Validates type-checked claims against `options` (no signature involved). Order: iss, aud, azp, sub, exp,
+/// nbf, iat, nonce, scope. Errors: `errc::jwt_claim_invalid` (detail = claim), `errc::jwt_expired`,
+/// `errc::jwt_not_yet_valid`, `errc::id_token_invalid_iat`, `errc::invalid_argument` for incomplete options.
+inline result<void> validate_claims(const jwt_claims& c, const verify_options& o) {
+  if (auto r = detail::check_options(o); !r) return r;
+  const std::int64_t now = *o.now;
+  const std::int64_t leeway = detail::clamp_leeway(o.leeway);
+
+  if (!c.iss) return detail::claim_error(o, "iss", "has no \"iss\" claim");
+  if (*c.iss != o.issuer) {
+    return detail::claim_error(o, "iss", "\"iss\" is " + detail::quote(*c.iss) + ", expected " + detail::quote(o.issuer));
+  }
+  if (c.aud.empty()) return detail::claim_error(o, "aud", "has no \"aud\" claim");
+  if (!c.has_audience(o.audience)) {
+    return detail::claim_error(o, "aud", "\"aud\" does not contain " + detail::quote(o.audience));
+  }
+  if (o.authorized_party) {
+    if (c.azp && *c.azp != *o.authorized_party) {
+      return detail::claim_error(o, "azp", "\"azp\" is " + detail::quote(*c.azp) + ", expected " +
+                                                     detail::quote(*o.authorized_party));
+    }
+    if (!c.azp && c.aud.size() > 1) {
+      return detail::claim_error(o, "azp", "has several audiences but no \"azp\" claim (OIDC Core 3.1.3.7)");
+    }
+  }
+  if (o.require_sub && (!c.sub || c.sub->empty())) {
+    return detail::claim_error(o, "sub", "has no \"sub\" claim (or an empty one)");
+  }
+  if (c.exp) {
+    // RFC 7519 4.1.4: the current time must be before exp (plus leeway).
+    if (now >= *c.exp + leeway) {
+      return make_error(errc::jwt_expired,
+                        std::string(o.token_name) + " expired at " + std::to_string(*c.exp) + " (now " +
+                            std::to_string(now) + ", leeway " + std::to_string(leeway) + " s)",
+                        "exp");
+    }
+  } else if (o.require_exp) {
+    return detail::claim_error(o, "exp", "has no \"exp\" claim");
+  }
+  if (c.nbf && *c.nbf - leeway > now) {
+    return make_error(errc::jwt_not_yet_valid,
+                      std::string(o.token_name) + " is not valid before " + std::to_string(*c.nbf) + " (now " +
+                          std::to_string(now) + ", leeway " + std::to_string(leeway) + " s)",
+                      "nbf");
+  }
+  if (o.iat_window) {
+    const std::int64_t window = detail::clamp_leeway(*o.iat_window);
+    if (!c.iat) {
+      return make_error(errc::id_token_invalid_iat, std::string(o.token_name) + " has no \"iat\" claim", "iat");
+    }
+    const std::int64_t skew = *c.iat > now ? *c.iat - now : now - *c.iat;
+    if (skew > window) {
+      return make_error(errc::id_token_invalid_iat,
+                        std::string(o.token_name) + " \"iat\" " + std::to_string(*c.iat) + " is " +
+                            std::to_string(skew) + " s away from now (" + std::to_string(now) + "); at most " +
+                            std::to_string(window) + " s are allowed",
+                        "iat");
+    }
+  } else if (o.require_iat && !c.iat) {
+    return detail::claim_error(o, "iat", "has no \"iat\" claim");
+  }
+  if (o.nonce) {
+    if (!c.nonce) return detail::claim_error(o, "nonce", "has no \"nonce\" claim, but one was sent");
+    if (!crypto::constant_time_equal(*c.nonce, *o.nonce)) {
+      return detail::claim_error(o, "nonce", "\"nonce\" does not match the one sent with the request");
+    }
+  }
+  for (const auto& s : o.required_scopes) {
+    if (!c.has_scope(s)) return detail::claim_error(o, "scope", "lacks the required scope " + detail::quote(s));
+  }
+  return ok();
+}
+
+/// Checks what a verified token's header and claims must satisfy under `options` (allow-list, `typ`, claims).
+/// Used by `verify_jwt` and to re-check cached verifications.
+inline result<void> validate(const verified_jwt& t, const verify_options& o) {
+  if (!o.algorithms.contains(t.alg)) {
+    return make_error(errc::jwt_unsupported_algorithm,
+                      "\"alg\": \"" + std::string(to_string(t.alg)) + "\" is not on this verifier's allow-list");
+  }
+  if (o.typ && (!t.typ || !detail::media_type_equal(*t.typ, *o.typ))) {
+    return make_error(errc::jwt_claim_invalid,
+                      std::string(o.token_name) + " header \"typ\" is " + (t.typ ? detail::quote(*t.typ) : "absent") +
+                          ", expected " + detail::quote(*o.typ) + " (RFC 8725 3.11)",
+                      "typ");
+  }
+  return validate_claims(t.claims, o);
+}
+
+namespace detail {
+
+// Payload bytes -> JSON object -> claims (RFC 7519 7.2 steps 9-10).
+inline result<std::pair<json::object, jwt_claims>> decode_payload(std::string_view payload) {
+  if (!is_valid_utf8(payload)) return jws_malformed("JWT payload is not valid UTF-8 (RFC 8725 3.7)");
+  auto doc = json::parse(payload);
+  if (!doc) return jws_malformed("JWT payload is not valid JSON: " + doc.error().message);
+  if (!doc->is<json::object>()) return jws_malformed("JWT payload must be a JSON object (RFC 7519 7.2)");
+  json::object obj = std::move(doc->get<json::object>());
+  auto claims = jwt_claims::from_payload(obj);
+  if (!claims) return claims.error();
+  return std::make_pair(std::move(obj), std::move(*claims));
+}
+
+}  // namespace detail
+
+/// Verifies a compact JWT: header policy and allow-list (jws.hpp), key selection by `kid`, signature, then
+/// the payload and its claims under `options`.
+inline result<verified_jwt> verify_jwt(std::string_view token, const key_set& keys, const verify_options& options) {
+  if (auto r = detail::check_options(options); !r) return r.error();
+  auto jws = parse_compact(token, options.algorithms);
+  if (!jws) return jws.error();
+  if (auto v = verify_signature(*jws, keys); !v) return v.error();
+  auto decoded = detail::decode_payload(jws->payload);
+  if (!decoded) {
+    error e = std::move(decoded).error();
+    if (e.code == errc::jwt_claim_invalid) e.message = std::string(options.token_name) + " " + e.message;
+    return e;
+  }
+  verified_jwt out;
+  out.alg = jws->header.alg;
+  out.kid = std::move(jws->header.kid);
+  out.typ = std::move(jws->header.typ);
+  out.payload = std::move(decoded->first);
+  out.claims = std::move(decoded->second);
+  if (auto r = validate(out, options); !r) return r.error();
+  return out;
+}
+
+/// Decodes a JWT WITHOUT verifying its signature or claims: only for tokens this process already verified
+/// (e.g. a stored ID token). The header policy still applies and the payload must be a valid JSON object.
+inline result<unverified_jwt> decode_unverified(std::string_view token) {
+  auto jws = parse_compact(token);
+  if (!jws) return jws.error();
+  auto decoded = detail::decode_payload(jws->payload);
+  if (!decoded) return decoded.error();
+  unverified_jwt out;
+  out.header = std::move(jws->header);
+  out.payload = std::move(decoded->first);
+  out.claims = std::move(decoded->second);
+  return out;
+}
+
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/jwt.hpp
+// ----- begin logto/jose/id_token.hpp
+/// @file
+/// @brief ID-token validation (OpenID Connect Core 1.0 3.1.3.7) and the refresh-response rule of 12.2.
+///
+/// Compared with @logto/client (`DefaultJwtVerifier`: jose `jwtVerify` with `clockTolerance: 300`, then
+/// `|iat - now| > 300` -> `id_token.invalid_iat`), this also checks what jose leaves out: `exp` and `sub` are
+/// required, `azp` is checked, and `nonce` is compared when one was sent.
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace jose {
+
+/// What an ID token must satisfy.
+struct id_token_options {
+  std::string issuer;                ///< the discovery document's `issuer`, compared exactly
+  std::string client_id;             ///< the app id: must be in `aud`; `azp`, when present, must equal it
+  std::optional<std::string> nonce;  ///< the nonce sent in the authorization request, if any
+  std::optional<std::int64_t> now;   ///< current unix time in seconds
+  /// Clock tolerance for `exp`/`nbf` and the |iat - now| window, seconds; clamped to [0, max_leeway] (600).
+  std::int64_t leeway = default_id_token_leeway;
+  /// Allowed signing algorithms, e.g. `algorithm_set::from_names(discovery.id_token_signing_alg_values_supported)`.
+  algorithm_set algorithms = algorithm_set::all();
+
+  /// The equivalent generic options.
+  verify_options to_verify_options() const {
+    verify_options o;
+    o.issuer = issuer;
+    o.audience = client_id;
+    o.authorized_party = client_id;
+    o.nonce = nonce;
+    o.now = now;
+    o.leeway = leeway;
+    o.algorithms = algorithms;
+    o.require_exp = true;
+    o.require_sub = true;
+    o.iat_window = leeway;
+    o.token_name = "ID token";
+    return o;
+  }
+};
+
+/// Verifies an ID token (OIDC Core 3.1.3.7): signature with a key of `keys` chosen by `kid` (allow-list
+/// `options.algorithms`); `iss` exact; `aud` contains the client id; `azp` equals the client id when present
+/// and is required with several audiences; `exp` in the future and `nbf` (if present) reached, within the
+/// leeway; `iat` within the leeway of now (`errc::id_token_invalid_iat`, as @logto/client); `sub` a non-empty
+/// string; `nonce` equal when one was sent.
+inline result<verified_jwt> verify_id_token(std::string_view token, const key_set& keys,
+                                            const id_token_options& options) {
+  if (options.client_id.empty()) return make_error(errc::invalid_argument, "id_token_options.client_id must be set");
+  return verify_jwt(token, keys, options.to_verify_options());
+}
+
+/// OIDC Core 12.2: an ID token returned by a refresh must keep the original's `iss` and `sub` (and `azp`, when
+/// both have one), and its `aud` must still contain the client id. Call it after `verify_id_token` accepted the
+/// new token (verify it without a nonce: 12.2 says a refreshed token SHOULD NOT carry one).
+/// `errc::jwt_claim_invalid` with detail naming the claim otherwise.
+inline result<void> check_refreshed_id_token(const jwt_claims& original, const jwt_claims& refreshed,
+                                             std::string_view client_id) {
+  const auto fail = [](std::string_view claim, std::string message) {
+    return make_error(errc::jwt_claim_invalid, "refreshed ID token " + std::move(message) + " (OIDC Core 12.2)",
+                      std::string(claim));
+  };
+  if (!original.iss || !refreshed.iss || *original.iss != *refreshed.iss) {
+    return fail("iss", "\"iss\" differs from the original ID token's");
+  }
+  if (!original.sub || !refreshed.sub || *original.sub != *refreshed.sub) {
+    return fail("sub", "\"sub\" differs from the original ID token's");
+  }
+  if (!refreshed.has_audience(client_id)) return fail("aud", "\"aud\" does not contain the client id");
+  if (original.azp && refreshed.azp && *original.azp != *refreshed.azp) {
+    return fail("azp", "\"azp\" differs from the original ID token's");
+  }
+  return ok();
+}
+
+/// As above, with the original ID token given as the compact token this client stored when it verified it
+/// (decoded without re-verification).
+inline result<void> check_refreshed_id_token(std::string_view original_id_token, const jwt_claims& refreshed,
+                                             std::string_view client_id) {
+  auto original = decode_unverified(original_id_token);
+  if (!original) return original.error();
+  return check_refreshed_id_token(original->claims, refreshed, client_id);
+}
+
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/id_token.hpp
+// ----- begin logto/jose/jwks_cache.hpp
+/// @file
+/// @brief A sans-I/O JWKS cache: holds the provider's current key set and tells the caller when to (re)fetch
+/// `jwks_uri`; the caller does the HTTP request and hands the body back.
+///
+/// Policy (as jose's `createRemoteJWKSet`, which @logto/client uses): keys are fresh for `max_age` (600 s);
+/// a token whose `kid` is unknown, or that no key fits, allows one refetch, but not sooner than `cooldown`
+/// (30 s) after the previous fetch attempt, so forged tokens cannot make the app hammer the provider
+/// (OIDC Core 10.1.1). A refetch that returns the same key set keeps the existing `key_set` object (and its
+/// warmed-up EC tables); a changed set bumps `generation()`.
+///
+/// Thread-safety: none inside; guard the cache with the host's mutex. `keys()` returns a shared snapshot that
+/// stays valid, and may be used for verification from any thread, after the lock is released.
+
+#include <cstdint>      // std::int64_t, std::uint64_t
+#include <memory>       // std::shared_ptr, std::make_shared
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+
+
+namespace logto {
+namespace jose {
+
+/// Why the cache wants the JWKS fetched.
+enum class jwks_fetch_reason {
+  none,         ///< no fetch needed
+  no_keys,      ///< nothing fetched successfully yet
+  stale,        ///< the keys are older than `max_age`
+  unknown_kid,  ///< a token names a kid the set does not have (key rotation)
+};
+
+/// Timing of a `jwks_cache`, in seconds.
+struct jwks_cache_options {
+  std::int64_t max_age = 600;  ///< jose's cacheMaxAge (10 min)
+  std::int64_t cooldown = 30;  ///< jose's cooldownDuration: least time between two fetch attempts for a kid miss
+};
+
+/// The current key set of one provider plus its fetch bookkeeping. See the file comment.
+class jwks_cache {
+ public:
+  jwks_cache() = default;
+  explicit jwks_cache(jwks_cache_options options) : options_(options) {}
+
+  /// Whether a fetch is due before verifying anything: `no_keys` or `stale` (a stale set is refetched at most
+  /// once per cooldown after a failed attempt; meanwhile the stale keys stay usable).
+  jwks_fetch_reason fetch_needed(std::int64_t now) const noexcept {
+    if (!keys_) return jwks_fetch_reason::no_keys;
+    if (now - fetched_at_ >= options_.max_age && cooldown_over(now)) return jwks_fetch_reason::stale;
+    return jwks_fetch_reason::none;
+  }
+
+  /// As above, for a token naming `kid` (from `decode_header`): also `unknown_kid` when the set has no entry
+  /// with that kid and the cooldown since the last attempt is over.
+  jwks_fetch_reason fetch_needed(std::int64_t now, std::string_view kid) const noexcept {
+    const jwks_fetch_reason r = fetch_needed(now);
+    if (r != jwks_fetch_reason::none) return r;
+    if (!keys_->knows_kid(kid) && cooldown_over(now)) return jwks_fetch_reason::unknown_kid;
+    return jwks_fetch_reason::none;
+  }
+
+  /// After a verification failed with `errc::jwt_no_matching_key`: may the caller refetch now (once)?
+  bool refetch_allowed(std::int64_t now) const noexcept { return cooldown_over(now); }
+
+  /// Hands over a fetched JWKS body. On success the set replaces the current one (or, when the document is
+  /// unchanged, only refreshes the fetch time). On failure (`errc::jwks_invalid`) the previous keys stay, and
+  /// the attempt still counts for the cooldown.
+  result<void> update(std::string_view jwks_json, std::int64_t now) {
+    last_attempt_ = now;
+    attempted_ = true;
+    auto set = key_set::parse(jwks_json);
+    if (!set) return set.error();
+    fetched_at_ = now;
+    if (keys_ && keys_->fingerprint() == set->fingerprint()) return ok();
+    keys_ = std::make_shared<const key_set>(std::move(*set));
+    ++generation_;
+    return ok();
+  }
+
+  /// Records a fetch that failed in transport (counts for the cooldown; the previous keys stay).
+  void fetch_failed(std::int64_t now) noexcept {
+    last_attempt_ = now;
+    attempted_ = true;
+  }
+
+  /// The current key set, or null before the first successful `update`.
+  std::shared_ptr<const key_set> keys() const noexcept { return keys_; }
+  bool has_keys() const noexcept { return static_cast<bool>(keys_); }
+  /// Time of the last successful update.
+  std::int64_t fetched_at() const noexcept { return fetched_at_; }
+  /// Increments whenever the key set changes (0 before the first one).
+  std::uint64_t generation() const noexcept { return generation_; }
+  const jwks_cache_options& options() const noexcept { return options_; }
+
+  /// Forgets the keys and the fetch history.
+  void clear() noexcept {
+    keys_.reset();
+    fetched_at_ = 0;
+    last_attempt_ = 0;
+    attempted_ = false;
+  }
+
+ private:
+  bool cooldown_over(std::int64_t now) const noexcept {
+    return !attempted_ || now - last_attempt_ >= options_.cooldown;
+  }
+
+  jwks_cache_options options_;
+  std::shared_ptr<const key_set> keys_;
+  std::int64_t fetched_at_ = 0;
+  std::int64_t last_attempt_ = 0;
+  bool attempted_ = false;
+  std::uint64_t generation_ = 0;
+};
+
+/// Runs `verify(const key_set&) -> result<T>` with the keys of `cache`, fetching the JWKS through
+/// `fetch() -> result<std::string>` (the caller's transport) when the cache says so: before verifying when it
+/// has no keys or they are stale, and once more when the verification fails with `errc::jwt_no_matching_key`
+/// and the cooldown allows it (key rotation). Holds no lock: the caller serialises access to `cache`.
+template <class Fetch, class Verify>
+auto verify_with_jwks_cache(jwks_cache& cache, std::int64_t now, Fetch&& fetch, Verify&& verify)
+    -> decltype(verify(std::declval<const key_set&>())) {
+  const auto refresh = [&]() -> result<void> {
+    auto body = fetch();
+    if (!body) {
+      cache.fetch_failed(now);
+      return body.error();
+    }
+    return cache.update(*body, now);
+  };
+  const jwks_fetch_reason reason = cache.fetch_needed(now);
+  if (reason != jwks_fetch_reason::none) {
+    auto r = refresh();
+    if (!r && !cache.has_keys()) return r.error();
+  }
+  auto keys = cache.keys();
+  auto out = verify(*keys);
+  if (!out && out.error().code == errc::jwt_no_matching_key && cache.refetch_allowed(now)) {
+    const std::uint64_t before = cache.generation();
+    if (auto r = refresh(); !r) {
+      error e = std::move(out).error();
+      e.message += " (refetching the JWKS failed: " + r.error().message + ")";
+      return e;
+    }
+    if (cache.generation() != before) {
+      keys = cache.keys();
+      return verify(*keys);
+    }
+  }
+  return out;
+}
+
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/jwks_cache.hpp
+// ----- begin logto/jose/token_cache.hpp
+/// @file
+/// @brief A cache of verified tokens, for API servers that see the same access token on every request: a repeat
+/// costs a SHA-256 of the token, a hash-map lookup and the claim checks, instead of a signature verification.
+///
+/// Correctness rules:
+/// - entries are keyed by SHA-256 of the whole compact token, and only tokens that fully verified are stored;
+/// - a hit is re-validated with `jose::validate` under the caller's current options (allow-list, `typ`, `iss`,
+///   `aud`, `exp`/`nbf` with the options' clamped leeway, scopes ...), so a cached token is never accepted past
+///   `exp` + the leeway the verifier itself allows, nor under options it would not pass;
+/// - tokens without `exp` are not cached;
+/// - the cache empties itself when it is used with a different key set (`key_set::fingerprint()`), so a key
+///   removed by rotation stops vouching for cached tokens at once;
+/// - the size is bounded: when full, entries expired beyond any leeway go first, then the one expiring soonest.
+///
+/// Thread-safety: none inside; guard it with a mutex. Results are shared_ptrs that stay valid after unlocking.
+
+#include <cstddef>        // std::size_t
+#include <cstdint>        // std::int64_t
+#include <memory>         // std::shared_ptr, std::make_shared
+#include <string>         // std::string
+#include <string_view>    // std::string_view
+#include <unordered_map>  // std::unordered_map
+#include <utility>        // std::move
+
+
+namespace logto {
+namespace jose {
+
+/// Verified-token cache (see the file comment).
+class verified_token_cache {
+ public:
+  /// A cache holding at most `capacity` tokens (0 disables caching).
+  explicit verified_token_cache(std::size_t capacity = 1024) : capacity_(capacity) {}
+
+  /// Verifies `token` like `verify_jwt(token, keys, options)`, answering from the cache when this exact token
+  /// already verified under the same key set.
+  result<std::shared_ptr<const verified_jwt>> verify(std::string_view token, const key_set& keys,
+                                                     const verify_options& options) {
+    if (auto r = detail::check_options(options); !r) return r.error();
+    if (keys.fingerprint() != fingerprint_) {
+      entries_.clear();
+      fingerprint_ = keys.fingerprint();
+    }
+    auto digest = crypto::sha256(token);
+    if (!digest) return digest.error();
+    const auto it = entries_.find(*digest);
+    if (it != entries_.end()) {
+      ++hits_;
+      auto r = validate(*it->second, options);
+      if (!r) {
+        if (r.error().code == errc::jwt_expired) entries_.erase(it);
+        return r.error();
+      }
+      return it->second;
+    }
+    ++misses_;
+    auto verified = verify_jwt(token, keys, options);
+    if (!verified) return verified.error();
+    auto shared = std::make_shared<const verified_jwt>(std::move(*verified));
+    if (capacity_ != 0 && shared->claims.exp) {
+      if (entries_.size() >= capacity_) evict(*options.now);
+      entries_.emplace(std::move(*digest), shared);
+    }
+    return shared;
+  }
+
+  /// Drops every entry.
+  void clear() noexcept { entries_.clear(); }
+  std::size_t size() const noexcept { return entries_.size(); }
+  std::size_t capacity() const noexcept { return capacity_; }
+  /// Lookups answered from the cache / verified in full (for monitoring and tests).
+  std::size_t hits() const noexcept { return hits_; }
+  std::size_t misses() const noexcept { return misses_; }
+
+ private:
+  void evict(std::int64_t now) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (now >= *it->second->claims.exp + max_leeway) {
+        it = entries_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    while (entries_.size() >= capacity_ && !entries_.empty()) {
+      auto soonest = entries_.begin();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (*it->second->claims.exp < *soonest->second->claims.exp) soonest = it;
+      }
+      entries_.erase(soonest);
+    }
+  }
+
+  std::size_t capacity_;
+  std::unordered_map<std::string, std::shared_ptr<const verified_jwt>> entries_;
+  std::string fingerprint_;
+  std::size_t hits_ = 0;
+  std::size_t misses_ = 0;
+};
+
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/token_cache.hpp
+// ----- begin logto/oidc/common.hpp
+/// @file
+/// @brief Pieces shared by the OIDC request builders and response parsers: client authentication
+/// (`client_auth`, HTTP Basic), endpoint URL checks, and making peer text safe for error messages.
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace oidc {
+
+/// Who the app is at the token, revocation and device-authorization endpoints. The views must outlive
+/// the call they are passed to (build it inline: `{cfg.app_id, cfg.app_secret}`).
+struct client_auth {
+  std::string_view client_id;      ///< the Logto app ID; sent as `client_id` in every form body
+  std::string_view client_secret;  ///< empty for a public client (no `Authorization` header is sent)
+
+  /// True when a secret is set: requests then carry `Authorization: Basic base64(id:secret)`.
+  bool is_confidential() const noexcept { return !client_secret.empty(); }
+};
+
+namespace detail {
+
+/// Joins `items` with `sep` (JS `array.join(sep)`).
+inline std::string join(const std::vector<std::string>& items, char sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+/// Text that came from a peer (a response body, a callback parameter), made safe to put into an error
+/// message: control characters become spaces, invalid UTF-8 bytes become '?', and the text is cut at
+/// `max_bytes` on a character boundary with "..." appended. Messages get logged; a peer must not be
+/// able to forge log lines or flood them.
+inline std::string printable(std::string_view text, std::size_t max_bytes = 512) {
+  const bool utf8 = is_valid_utf8(text);
+  std::size_t cut = text.size();
+  bool truncated = false;
+  if (cut > max_bytes) {
+    cut = max_bytes;
+    truncated = true;
+    if (utf8) {
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
+    }
+  }
+  std::string out;
+  out.reserve(cut + 3);
+  for (std::size_t i = 0; i < cut; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += ' ';
+    } else if (c >= 0x80 && !utf8) {
+      out += '?';
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (truncated) out += "...";
+  return out;
+}
+
+/// Checks that `text` is an absolute `http`/`https` URL with a host and (unless `allow_fragment`) no
+/// fragment: what every endpoint the library sends requests to must be. `what` names it in the error
+/// ("token_endpoint").
+inline result<url> check_http_url(std::string_view text, std::string_view what, bool allow_fragment = false) {
+  auto u = parse_url(text);
+  if (!u) {
+    return make_error(errc::invalid_url, std::string(what) + " is not a valid URL (" + u.error().message + ")",
+                      std::string(what));
+  }
+  if (u->scheme != "https" && u->scheme != "http") {
+    return make_error(errc::invalid_url, std::string(what) + " must be an http or https URL", std::string(what));
+  }
+  if (!u->has_authority || u->host.empty()) {
+    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host",
+                      std::string(what));
+  }
+  if (u->has_fragment && !allow_fragment) {
+    return make_error(errc::invalid_url, std::string(what) + " must not contain a #fragment", std::string(what));
+  }
+  return u;
+}
+
+/// `Basic base64(client_id ":" client_secret)`, as @logto/node builds it: the two values are joined
+/// as they are (not form-encoded first, unlike RFC 6749 2.3.1 suggests) and encoded as UTF-8 bytes.
+/// A client ID containing ':' cannot be carried by Basic (RFC 7617 2) and is rejected.
+inline result<std::string> basic_authorization(const client_auth& client) {
+  if (client.client_id.find(':') != std::string_view::npos) {
+    return make_error(errc::invalid_argument,
+                      "the app ID contains ':', which HTTP Basic authentication cannot carry (RFC 7617 2)");
+  }
+  std::string joined;
+  joined.reserve(client.client_id.size() + 1 + client.client_secret.size());
+  joined.append(client.client_id.data(), client.client_id.size());
+  joined += ':';
+  joined.append(client.client_secret.data(), client.client_secret.size());
+  std::string value = "Basic " + base64_encode(joined);
+  crypto::wipe(joined);
+  return value;
+}
+
+/// Checks the app ID every request carries: non-empty, no control characters.
+inline result<void> check_client_id(std::string_view client_id) {
+  if (client_id.empty()) return make_error(errc::invalid_argument, "the app ID (client_id) is empty");
+  for (const char c : client_id) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      return make_error(errc::invalid_argument, "the app ID (client_id) contains a control character");
+    }
+  }
+  return ok();
+}
+
+/// A form POST to `endpoint` (checked with `check_http_url`) carrying `fields`, with the Basic header
+/// for a confidential client. `what` names the endpoint in errors.
+inline result<http_request> client_form_post(const client_auth& client, std::string_view endpoint,
+                                             std::string_view what, const query_params& fields) {
+  auto checked_id = check_client_id(client.client_id);
+  if (!checked_id) return checked_id.error();
+  auto u = check_http_url(endpoint, what);
+  if (!u) return u.error();
+  http_request req = ::logto::detail::form_post(std::string(endpoint), fields);
+  if (client.is_confidential()) {
+    auto basic = basic_authorization(client);
+    if (!basic) return basic.error();
+    req.headers.push_back({"Authorization", std::move(*basic)});
+  }
+  return req;
+}
+
+}  // namespace detail
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/common.hpp
+// ----- begin logto/oidc/constants.hpp
+/// @file
+/// @brief Logto's OpenID Connect constants, copied from @logto/js 6.1.2 (`consts/index.js`,
+/// `consts/openid.js`): reserved scopes, user scopes, reserved resources, prompts, first screens,
+/// organization URNs; plus the grant and token types of the flows beyond the JS SDK.
+
+#include <array>        // std::array
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace oidc {
+
+/// `ReservedScope`: scopes Logto adds to every authorization request.
+namespace reserved_scope {
+inline constexpr std::string_view openid = "openid";
+inline constexpr std::string_view offline_access = "offline_access";
+}  // namespace reserved_scope
+
+/// `UserScope`: scopes for ID-token and userinfo claims (in @logto/js's enum order).
+namespace user_scope {
+inline constexpr std::string_view profile = "profile";  ///< name, picture, username
+inline constexpr std::string_view email = "email";      ///< email, email_verified
+inline constexpr std::string_view phone = "phone";      ///< phone_number, phone_number_verified
+inline constexpr std::string_view address = "address";
+inline constexpr std::string_view custom_data = "custom_data";  ///< userinfo only: custom_data
+inline constexpr std::string_view identities = "identities";    ///< userinfo only: identities
+inline constexpr std::string_view roles = "roles";              ///< roles
+inline constexpr std::string_view organizations = "urn:logto:scope:organizations";            ///< organizations
+inline constexpr std::string_view organization_roles = "urn:logto:scope:organization_roles";  ///< organization_roles
+inline constexpr std::string_view sessions = "urn:logto:scope:sessions";  ///< Account API only, no claims
+/// Every user scope, in enum order (`Object.values(UserScope)`).
+inline constexpr std::array<std::string_view, 10> all = {profile,     email, phone,         address,
+                                                         custom_data, identities, roles, organizations,
+                                                         organization_roles, sessions};
+}  // namespace user_scope
+
+/// The scopes `withReservedScopes` puts first: `openid offline_access profile`.
+inline constexpr std::array<std::string_view, 3> default_scopes = {reserved_scope::openid,
+                                                                   reserved_scope::offline_access, user_scope::profile};
+
+/// `ReservedResource`.
+namespace reserved_resource {
+/// The organization-template resource (Logto RFC 0001); added when the organizations scope is asked for.
+inline constexpr std::string_view organization = "urn:logto:resource:organizations";
+}  // namespace reserved_resource
+
+/// `Prompt` values (OIDC Core 3.1.2.1). `login` means: no refresh token is returned.
+namespace prompts {
+inline constexpr std::string_view none = "none";
+inline constexpr std::string_view consent = "consent";
+inline constexpr std::string_view login = "login";
+}  // namespace prompts
+
+/// `FirstScreen` values for the `first_screen` parameter.
+namespace first_screens {
+inline constexpr std::string_view sign_in_deprecated = "signIn";  ///< deprecated spelling, still accepted
+inline constexpr std::string_view sign_in = "sign_in";
+inline constexpr std::string_view register_ = "register";
+inline constexpr std::string_view reset_password = "reset_password";
+inline constexpr std::string_view identifier_sign_in = "identifier:sign_in";
+inline constexpr std::string_view identifier_register = "identifier:register";
+inline constexpr std::string_view single_sign_on = "single_sign_on";
+}  // namespace first_screens
+
+/// `InteractionMode` values for the deprecated `interaction_mode` parameter.
+namespace interaction_modes {
+inline constexpr std::string_view sign_in = "signIn";
+inline constexpr std::string_view sign_up = "signUp";
+}  // namespace interaction_modes
+
+/// `Identifier` values for the `identifier` parameter.
+namespace identifier_types {
+inline constexpr std::string_view email = "email";
+inline constexpr std::string_view phone = "phone";
+inline constexpr std::string_view username = "username";
+}  // namespace identifier_types
+
+/// `DirectSignInOptions.method` values.
+namespace direct_sign_in_methods {
+inline constexpr std::string_view social = "social";
+inline constexpr std::string_view sso = "sso";
+}  // namespace direct_sign_in_methods
+
+/// `grant_type` values.
+namespace grant_types {
+inline constexpr std::string_view authorization_code = "authorization_code";
+inline constexpr std::string_view refresh_token = "refresh_token";
+inline constexpr std::string_view client_credentials = "client_credentials";
+inline constexpr std::string_view device_code = "urn:ietf:params:oauth:grant-type:device_code";        ///< RFC 8628 3.4
+inline constexpr std::string_view token_exchange = "urn:ietf:params:oauth:grant-type:token-exchange";  ///< RFC 8693 2.1
+}  // namespace grant_types
+
+/// Token-type identifiers for token exchange (RFC 8693 3) as Logto accepts them.
+namespace token_types {
+inline constexpr std::string_view access_token = "urn:ietf:params:oauth:token-type:access_token";
+inline constexpr std::string_view personal_access_token = "urn:logto:token-type:personal_access_token";
+}  // namespace token_types
+
+/// `code_challenge_method`: Logto accepts S256 only.
+inline constexpr std::string_view code_challenge_method = "S256";
+
+/// `discoveryPath`, appended to the Logto endpoint.
+inline constexpr std::string_view discovery_path = "/oidc/.well-known/openid-configuration";
+
+/// `organizationUrnPrefix`.
+inline constexpr std::string_view organization_urn_prefix = "urn:logto:organization:";
+
+/// `buildOrganizationUrn(id)`: `urn:logto:organization:<id>`.
+inline std::string build_organization_urn(std::string_view organization_id) {
+  std::string out(organization_urn_prefix);
+  out.append(organization_id.data(), organization_id.size());
+  return out;
+}
+
+/// `getOrganizationIdFromUrn(urn)`: the ID after the prefix; `errc::invalid_argument` with JS's
+/// message "Invalid organization URN." when the prefix is missing.
+inline result<std::string> organization_id_from_urn(std::string_view urn) {
+  if (urn.substr(0, organization_urn_prefix.size()) != organization_urn_prefix) {
+    return make_error(errc::invalid_argument, "Invalid organization URN.");
+  }
+  return std::string(urn.substr(organization_urn_prefix.size()));
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/constants.hpp
+// ----- begin logto/oidc/config.hpp
+/// @file
+/// @brief `logto::config` (@logto/client's `LogtoConfig`) and its normalisation
+/// (`normalizeLogtoConfig` + `withReservedScopes`), with validation of the endpoint and app ID.
+
+#include <algorithm>    // std::find
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+
+/// The app's Logto settings; mirrors `LogtoConfig`. Pass it through `normalize` before use.
+struct config {
+  std::string endpoint;    ///< e.g. `https://foo.logto.app` (a tenant path is kept)
+  std::string app_id;      ///< sent as `client_id`
+  std::string app_secret;  ///< empty = public client; else HTTP Basic on token-endpoint calls
+  std::vector<std::string> scopes;
+  std::vector<std::string> resources;
+  std::vector<std::string> prompt{"consent"};  ///< joined with ' ' in the sign-in URI
+  bool include_reserved_scopes = true;
+};
+
+namespace oidc {
+
+/// `withReservedScopes(scopes)`: `openid offline_access profile` followed by `scopes`, each distinct
+/// string once (first occurrence wins, order kept), joined with spaces. Byte-identical to @logto/js.
+inline std::string with_reserved_scopes(const std::vector<std::string>& scopes) {
+  std::vector<std::string> unique;
+  const auto add = [&unique](std::string_view s) {
+    if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.emplace_back(s);
+  };
+  for (const auto s : default_scopes) add(s);
+  for (const auto& s : scopes) add(s);
+  return detail::join(unique, ' ');
+}
+
+namespace detail {
+inline void push_unique(std::vector<std::string>& out, std::string_view s) {
+  if (std::find(out.begin(), out.end(), s) == out.end()) out.emplace_back(s);
+}
+}  // namespace detail
+
+}  // namespace oidc
+
+/// `normalizeLogtoConfig`, plus validation. Returns the config to use everywhere else:
+/// - `include_reserved_scopes` (default): scopes = `openid offline_access profile`, then the given
+///   scopes in order, duplicates dropped; otherwise the scopes stay exactly as given;
+/// - `urn:logto:scope:organizations` in the given scopes appends `urn:logto:resource:organizations`
+///   to the resources and drops duplicate resources (only then, as JS does);
+/// - an empty `prompt` becomes `{"consent"}`.
+/// Errors: `errc::invalid_url` when the endpoint is not an absolute http(s) URL with a host (a query or
+/// fragment is allowed and ignored, as JS's `appendPath` drops them);
+/// `errc::invalid_argument` when the app ID is empty or has control characters.
+///
+/// Differences from JS (both only for malformed input): JS joins the scopes and splits them on ' '
+/// again, so a scope string holding a space becomes two scopes and an empty scope survives as "";
+/// here scopes are split on spaces too, but empty pieces are dropped and duplicates removed after
+/// the split. JS keeps `prompt: []` and sends `prompt=`; a C++ vector cannot tell "unset" from
+/// "empty", so empty means the default.
+inline result<config> normalize(const config& cfg) {
+  auto endpoint = oidc::detail::check_http_url(cfg.endpoint, "config.endpoint", true);
+  if (!endpoint) return endpoint.error();
+  auto id = oidc::detail::check_client_id(cfg.app_id);
+  if (!id) return make_error(errc::invalid_argument, "config.app_id: " + id.error().message);
+
+  config out = cfg;
+  if (cfg.include_reserved_scopes) {
+    out.scopes.clear();
+    for (const auto s : oidc::default_scopes) oidc::detail::push_unique(out.scopes, s);
+    for (const auto& s : cfg.scopes) {
+      std::size_t start = 0;
+      while (start <= s.size()) {
+        std::size_t space = s.find(' ', start);
+        if (space == std::string::npos) space = s.size();
+        if (space > start) oidc::detail::push_unique(out.scopes, std::string_view(s).substr(start, space - start));
+        start = space + 1;
+      }
+    }
+  }
+  if (std::find(cfg.scopes.begin(), cfg.scopes.end(), oidc::user_scope::organizations) != cfg.scopes.end()) {
+    out.resources.clear();
+    for (const auto& r : cfg.resources) oidc::detail::push_unique(out.resources, r);
+    oidc::detail::push_unique(out.resources, oidc::reserved_resource::organization);
+  }
+  if (out.prompt.empty()) out.prompt.emplace_back(oidc::prompts::consent);
+  return out;
+}
+
+}  // namespace logto
+// ----- end logto/oidc/config.hpp
+// ----- begin logto/oidc/response.hpp
+/// @file
+/// @brief Turning an `http_response` into JSON or into an `error`, the way @logto/client's requester
+/// (`createRequester`) does, plus `oauth_error_name` to get the RFC 6749 error name back.
+
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace oidc {
+
+namespace detail {
+/// The error a parsed JSON error body stands for (see `map_error_response`); `status` is for messages.
+inline error map_error_json(const json::value& body, int status) {
+  const std::string status_text = std::to_string(status);
+  if (const json::object* obj = json::as_object(body)) {
+    const json::value* code = json::find(*obj, "code");
+    const json::value* message = json::find(*obj, "message");
+    if (code != nullptr && message != nullptr && code->is<std::string>() && message->is<std::string>()) {
+      return make_error(errc::request_error, printable(message->get<std::string>()),
+                        printable(code->get<std::string>(), 128));
+    }
+    const json::value* err = json::find(*obj, "error");
+    if (err != nullptr && err->is<std::string>()) {
+      const std::string name = printable(err->get<std::string>(), 128);
+      const json::value* description = json::find(*obj, "error_description");
+      std::string text = description != nullptr && description->is<std::string>()
+                             ? printable(description->get<std::string>())
+                             : "the server answered HTTP " + status_text + " with OAuth error " + name;
+      return make_error(errc::oauth_error, std::move(text), name);
+    }
+  }
+  return make_error(errc::unexpected_response_error,
+                    "Unexpected response error from the server (HTTP " + status_text + ").",
+                    printable(json::stringify(body)));
+}
+}  // namespace detail
+
+/// The error for a non-2xx response, mapped as @logto/client's requester maps it:
+/// - JSON object with string `code` and string `message` (Logto's body; it also carries `error`):
+///   `errc::request_error`, detail = `code` (e.g. `oidc.invalid_grant`), message = `message`;
+/// - JSON object with string `error` (RFC 6749 5.2), no code/message pair: `errc::oauth_error`, detail =
+///   `error`, message = `error_description` (or a sentence naming `error` when there is none). JS calls
+///   this `unexpected_response_error`; the OAuth error is too useful to drop;
+/// - any other JSON: `errc::unexpected_response_error`, detail = the body (compact, truncated);
+/// - not JSON: `errc::rate_limited` for 429, else `errc::http_error`; detail `rate_limited` or
+///   `http_error_<status>`, message = the body text (control characters blanked, at most 512 bytes).
+inline error map_error_response(const http_response& response) {
+  auto parsed = json::parse(response.body);
+  if (!parsed) {
+    const std::string status = std::to_string(response.status);
+    const bool limited = response.status == 429;
+    std::string message = detail::printable(response.body);
+    if (message.find_first_not_of(' ') == std::string::npos) message = "HTTP " + status + " with an empty body";
+    return make_error(limited ? errc::rate_limited : errc::http_error, std::move(message),
+                      limited ? std::string("rate_limited") : "http_error_" + status);
+  }
+  return detail::map_error_json(*parsed, response.status);
+}
+
+/// The JSON object in a 2xx response; the mapped error (`map_error_response`) for any other status;
+/// `errc::unexpected_response_error` when a 2xx body is not a JSON object (the body is not quoted in
+/// the message: it may hold tokens). `what` names the response in messages ("token response").
+inline result<json::object> parse_json_object_response(const http_response& response, std::string_view what) {
+  if (!::logto::detail::http_ok(response.status)) return map_error_response(response);
+  auto parsed = json::parse(response.body);
+  if (!parsed) {
+    return make_error(errc::unexpected_response_error,
+                      std::string(what) + " (HTTP " + std::to_string(response.status) + ") is not valid JSON");
+  }
+  json::object* obj = parsed->is<json::object>() ? &parsed->get<json::object>() : nullptr;
+  if (obj == nullptr) {
+    return make_error(errc::unexpected_response_error, std::string(what) + " is JSON but not an object");
+  }
+  return std::move(*obj);
+}
+
+/// The RFC 6749 / RFC 8628 error name an error carries, or "" when it carries none:
+/// `oauth_error`, `callback_error_found` and the device-flow codes give their `detail` (without a
+/// leading `oidc.`); a `request_error` whose Logto code is `oidc.<name>` gives `<name>`. So both Logto's
+/// `{"code":"oidc.invalid_grant",...}` and a plain `{"error":"invalid_grant"}` give "invalid_grant".
+inline std::string oauth_error_name(const error& e) {
+  constexpr std::string_view prefix = "oidc.";
+  const std::string_view d = e.detail;
+  const bool prefixed = d.size() > prefix.size() && d.substr(0, prefix.size()) == prefix;
+  switch (e.code) {
+    case errc::oauth_error:
+    case errc::callback_error_found:
+    case errc::authorization_pending:
+    case errc::slow_down:
+    case errc::access_denied:
+    case errc::expired_token:
+      return std::string(prefixed ? d.substr(prefix.size()) : d);
+    case errc::request_error:
+      return prefixed ? std::string(d.substr(prefix.size())) : std::string();
+    default:
+      return std::string();
+  }
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/response.hpp
+// ----- begin logto/oidc/discovery.hpp
+/// @file
+/// @brief OpenID Provider discovery (OIDC Discovery 1.0 section 4): the URL, the GET request, and a
+/// parser for the fields the client uses, with the issuer check of section 4.3.
+
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace oidc {
+
+/// The provider metadata the client uses. Optional endpoints are empty when the document has none.
+struct discovery {
+  std::string issuer;
+  std::string authorization_endpoint;
+  std::string token_endpoint;
+  std::string userinfo_endpoint;              ///< optional
+  std::string end_session_endpoint;           ///< optional
+  std::string revocation_endpoint;            ///< optional
+  std::string jwks_uri;
+  std::string device_authorization_endpoint;  ///< optional (RFC 8628 4); Logto: `<issuer>/device/auth`
+  /// RFC 9207 3: the provider puts `iss` into authorization responses (then a callback without it
+  /// must be rejected; see `callback_options::require_issuer`).
+  bool authorization_response_iss_parameter_supported = false;
+};
+
+/// How strictly `parse_discovery` checks the issuer.
+struct discovery_options {
+  /// OIDC Discovery 4.3: "The issuer value returned MUST be identical to the Issuer URL that was used
+  /// as the prefix to /.well-known/openid-configuration", i.e. `<endpoint>/oidc` for Logto. This stops
+  /// one provider from posing as another (the issuer is what ID tokens are checked against). Turn it
+  /// off only when the app reaches Logto under another address than the one Logto calls itself: an
+  /// internal host name, a reverse proxy or a port forward. The issuer must still be a valid URL.
+  bool require_issuer_match = true;
+};
+
+/// `getDiscoveryEndpoint`: `<endpoint path>/oidc/.well-known/openid-configuration` (tenant path kept,
+/// query and fragment dropped). `errc::invalid_url` when `endpoint` is not an absolute http(s) URL.
+inline result<std::string> discovery_url(std::string_view endpoint) {
+  auto checked = detail::check_http_url(endpoint, "config.endpoint", true);
+  if (!checked) return checked.error();
+  return append_path(endpoint, discovery_path);
+}
+
+/// The issuer Logto announces for `endpoint`: `<endpoint path>/oidc` (the discovery URL's prefix).
+inline result<std::string> expected_issuer(std::string_view endpoint) {
+  auto checked = detail::check_http_url(endpoint, "config.endpoint", true);
+  if (!checked) return checked.error();
+  return append_path(endpoint, "/oidc");
+}
+
+/// The discovery request: a plain GET with no headers (as @logto/js sends it). No client secret is
+/// sent, unlike @logto/node's requester which adds Basic to every call: the document is public.
+inline result<http_request> build_discovery_request(std::string_view endpoint) {
+  auto u = discovery_url(endpoint);
+  if (!u) return u.error();
+  http_request req;
+  req.method = "GET";
+  req.url = std::move(*u);
+  return req;
+}
+
+namespace detail {
+inline error discovery_error(std::string_view field, const std::string& why) {
+  return make_error(errc::discovery_invalid, "OpenID discovery document: \"" + std::string(field) + "\" " + why,
+                    std::string(field));
+}
+
+inline result<std::string> discovery_url_field(const json::object& doc, std::string_view field, bool required) {
+  const json::value* v = json::find(doc, field);
+  if (v == nullptr || (!required && v->is<picojson::null>())) {
+    if (required) return discovery_error(field, "is missing");
+    return std::string();
+  }
+  const std::string* s = json::as_string(*v);
+  if (s == nullptr) return discovery_error(field, "must be a string");
+  auto u = check_http_url(*s, field);
+  if (!u) return discovery_error(field, "is not an absolute http(s) URL without a fragment");
+  return *s;
+}
+}  // namespace detail
+
+/// Reads the metadata from a parsed discovery document. Required: `issuer`, `authorization_endpoint`,
+/// `token_endpoint`, `jwks_uri`; optional: `userinfo_endpoint`, `end_session_endpoint`,
+/// `revocation_endpoint`, `device_authorization_endpoint` (null counts as absent). Every endpoint must
+/// be an absolute http(s) URL; the issuer must also have no query (OIDC Discovery 3) and, unless
+/// relaxed, equal `expected_issuer(endpoint)`. Errors: `errc::discovery_invalid`, detail = the field.
+inline result<discovery> parse_discovery(const json::object& doc, std::string_view endpoint,
+                                         const discovery_options& options = {}) {
+  discovery d;
+  auto issuer = detail::discovery_url_field(doc, "issuer", true);
+  if (!issuer) return issuer.error();
+  auto issuer_url = parse_url(*issuer);
+  if (!issuer_url || issuer_url->has_query) return detail::discovery_error("issuer", "must be a URL without a query");
+  if (options.require_issuer_match) {
+    auto expected = expected_issuer(endpoint);
+    if (!expected) return expected.error();
+    if (*issuer != *expected) {
+      return detail::discovery_error(
+          "issuer", "is \"" + detail::printable(*issuer, 256) + "\", but the document was fetched for issuer \"" +
+                        *expected + "\" (OpenID Connect Discovery 4.3; set discovery_options::require_issuer_match "
+                                    "= false only if Logto is reached under another address)");
+    }
+  }
+  d.issuer = std::move(*issuer);
+
+  struct field {
+    std::string_view name;
+    std::string* target;
+    bool required;
+  };
+  const field fields[] = {
+      {"authorization_endpoint", &d.authorization_endpoint, true},
+      {"token_endpoint", &d.token_endpoint, true},
+      {"userinfo_endpoint", &d.userinfo_endpoint, false},
+      {"end_session_endpoint", &d.end_session_endpoint, false},
+      {"revocation_endpoint", &d.revocation_endpoint, false},
+      {"jwks_uri", &d.jwks_uri, true},
+      {"device_authorization_endpoint", &d.device_authorization_endpoint, false},
+  };
+  for (const auto& f : fields) {
+    auto v = detail::discovery_url_field(doc, f.name, f.required);
+    if (!v) return v.error();
+    *f.target = std::move(*v);
+  }
+  const json::value* iss_supported = json::find(doc, "authorization_response_iss_parameter_supported");
+  if (iss_supported != nullptr && !iss_supported->is<picojson::null>()) {
+    if (!iss_supported->is<bool>()) {
+      return detail::discovery_error("authorization_response_iss_parameter_supported", "must be a boolean");
+    }
+    d.authorization_response_iss_parameter_supported = iss_supported->get<bool>();
+  }
+  return d;
+}
+
+/// Parses the discovery response: non-2xx statuses map as `map_error_response` does; a 2xx body that
+/// is not a JSON object is `errc::unexpected_response_error`; then `parse_discovery`.
+inline result<discovery> parse_discovery_response(const http_response& response, std::string_view endpoint,
+                                                  const discovery_options& options = {}) {
+  auto obj = parse_json_object_response(response, "OpenID discovery document");
+  if (!obj) return obj.error();
+  return parse_discovery(*obj, endpoint, options);
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/discovery.hpp
+// ----- begin logto/oidc/pkce.hpp
+/// @file
+/// @brief PKCE (RFC 7636) and `state`, generated as @logto/browser and @logto/node do: 64 random bytes
+/// as base64url without padding (86 characters); challenge = base64url(SHA-256(verifier)), S256.
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace oidc {
+
+/// Bytes of randomness behind a code verifier or a state (`generateRandomString(64)`).
+inline constexpr std::size_t random_string_bytes = 64;
+
+/// `generateRandomString`: `bytes` random bytes from `rng` as base64url without padding.
+/// `errc::crypto_error` when the random source fails.
+template <class Random>
+result<std::string> generate_random_string(Random& rng, std::size_t bytes = random_string_bytes) {
+  static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, std::size_t)");
+  auto raw = crypto::random_bytes(rng, bytes);
+  if (!raw) return raw.error();
+  std::string out = base64url_encode(*raw);
+  crypto::wipe(*raw);
+  return out;
+}
+
+/// `generateCodeVerifier`: 86 characters of base64url (RFC 7636 4.1 allows 43-128 unreserved).
+template <class Random>
+result<std::string> generate_code_verifier(Random& rng) {
+  return generate_random_string(rng);
+}
+
+/// `generateState`: an independent 86-character base64url value.
+template <class Random>
+result<std::string> generate_state(Random& rng) {
+  return generate_random_string(rng);
+}
+
+/// `generateCodeChallenge`: base64url(SHA-256(UTF-8 bytes of `verifier`)), the S256 method
+/// (RFC 7636 4.2). Like @logto/js it does not check the verifier's alphabet or length.
+inline result<std::string> generate_code_challenge(std::string_view verifier) {
+  auto hash = crypto::sha256(verifier);
+  if (!hash) return hash.error();
+  return base64url_encode(*hash);
+}
+
+/// True when `verifier` meets RFC 7636 4.1: 43 to 128 characters of `A-Z a-z 0-9 - . _ ~`.
+inline bool is_valid_code_verifier(std::string_view verifier) noexcept {
+  if (verifier.size() < 43 || verifier.size() > 128) return false;
+  for (const char c : verifier) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '.' || c == '_' || c == '~';
+    if (!allowed) return false;
+  }
+  return true;
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/pkce.hpp
+// ----- begin logto/oidc/sign_in.hpp
+/// @file
+/// @brief The authorization request URI (OIDC Core 3.1.2.1), parameter for parameter and byte for
+/// byte what @logto/js's `generateSignInUri` builds.
+
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace oidc {
+
+/// `DirectSignInOptions`: skip Logto's sign-in page and go to one social / SSO connector.
+struct direct_sign_in {
+  std::string method;  ///< `direct_sign_in_methods::social` or `::sso`
+  std::string target;  ///< connector target (e.g. "google") or SSO connector ID
+};
+
+/// Everything `build_sign_in_uri` puts into the URI. Empty strings and vectors are "not set".
+struct sign_in_uri_params {
+  std::string authorization_endpoint;  ///< from discovery
+  std::string client_id;
+  std::string redirect_uri;
+  std::string code_challenge;
+  std::string state;
+  std::vector<std::string> scopes;     ///< the config's (normalised) scopes
+  std::vector<std::string> resources;  ///< one `resource` parameter each, in order
+  std::vector<std::string> prompt;     ///< joined with ' '; empty = `consent`
+  bool include_reserved_scopes = true;
+  std::string login_hint;
+  std::optional<direct_sign_in> direct_sign_in_target;  ///< `direct_sign_in=<method>:<target>`
+  std::string first_screen;      ///< `first_screens::...`; wins over `interaction_mode`
+  std::string interaction_mode;  ///< deprecated; sent only without `first_screen`
+  std::vector<std::string> identifiers;  ///< `identifier_types::...`, space-joined
+  std::string one_time_token;
+  query_params extra_params;  ///< appended last, in order, never deduplicated (as JS does)
+};
+
+/// `generateSignInUri`: `<authorization_endpoint>?client_id, redirect_uri, code_challenge,
+/// code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,
+/// resource..., first_screen | interaction_mode, identifier, one_time_token, <extra_params...>`,
+/// WHATWG form-encoded (space `+`, `~` `%7E`), exactly as JS `URLSearchParams` writes it.
+///
+/// Checks (JS has none): the endpoint is an absolute http(s) URL without a fragment (RFC 6749 3.1; if
+/// it has a query, the parameters follow it after '&' instead of a second '?'); `redirect_uri` is an
+/// absolute URL (custom schemes are fine) without a fragment (RFC 6749 3.1.2); client_id,
+/// code_challenge and state are non-empty. Other values are not restricted: CR, LF and NUL are
+/// percent-encoded like every other byte outside `A-Z a-z 0-9 * - . _`, so no value can end the URL
+/// or reach a header; the server decides what it accepts.
+inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
+  auto endpoint = detail::check_http_url(p.authorization_endpoint, "authorization_endpoint");
+  if (!endpoint) return endpoint.error();
+  auto id = detail::check_client_id(p.client_id);
+  if (!id) return id.error();
+  auto redirect = parse_url(p.redirect_uri);
+  if (!redirect) return make_error(errc::invalid_url, "redirect_uri: " + redirect.error().message, "redirect_uri");
+  if (redirect->has_fragment) {
+    return make_error(errc::invalid_url, "redirect_uri must not contain a #fragment (RFC 6749 3.1.2)", "redirect_uri");
+  }
+  if (p.code_challenge.empty()) return make_error(errc::invalid_argument, "code_challenge is empty");
+  if (p.state.empty()) return make_error(errc::invalid_argument, "state is empty");
+
+  query_params q;
+  q.emplace_back("client_id", p.client_id);
+  q.emplace_back("redirect_uri", p.redirect_uri);
+  q.emplace_back("code_challenge", p.code_challenge);
+  q.emplace_back("code_challenge_method", std::string(code_challenge_method));
+  q.emplace_back("state", p.state);
+  q.emplace_back("response_type", "code");
+  q.emplace_back("prompt", p.prompt.empty() ? std::string(prompts::consent) : detail::join(p.prompt, ' '));
+  const std::string scope = p.include_reserved_scopes ? with_reserved_scopes(p.scopes) : detail::join(p.scopes, ' ');
+  if (!scope.empty()) q.emplace_back("scope", scope);
+  if (!p.login_hint.empty()) q.emplace_back("login_hint", p.login_hint);
+  if (p.direct_sign_in_target) {
+    q.emplace_back("direct_sign_in", p.direct_sign_in_target->method + ":" + p.direct_sign_in_target->target);
+  }
+  for (const auto& r : p.resources) q.emplace_back("resource", r);
+  if (!p.first_screen.empty()) {
+    q.emplace_back("first_screen", p.first_screen);
+  } else if (!p.interaction_mode.empty()) {
+    q.emplace_back("interaction_mode", p.interaction_mode);
+  }
+  if (!p.identifiers.empty()) q.emplace_back("identifier", detail::join(p.identifiers, ' '));
+  if (!p.one_time_token.empty()) q.emplace_back("one_time_token", p.one_time_token);
+  for (const auto& kv : p.extra_params) q.push_back(kv);
+
+  std::string uri = p.authorization_endpoint;
+  uri += endpoint->has_query ? (endpoint->query.empty() ? "" : "&") : "?";
+  uri += build_query(q);
+  return uri;
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/sign_in.hpp
+// ----- begin logto/oidc/sign_out.hpp
+/// @file
+/// @brief The end-session URI (OpenID Connect RP-Initiated Logout 1.0 section 2), as @logto/js's
+/// `generateSignOutUri` builds it: `client_id` and an optional `post_logout_redirect_uri`, no
+/// `id_token_hint`, no `state`.
+
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace oidc {
+
+/// `<end_session_endpoint>?client_id=<id>[&post_logout_redirect_uri=<uri>]` (form-encoded). Checks
+/// (JS has none): the endpoint is an absolute http(s) URL, the client ID is non-empty, and a given
+/// post-logout URI is an absolute URL (`errc::invalid_url`).
+inline result<std::string> build_end_session_uri(std::string_view end_session_endpoint, std::string_view client_id,
+                                                 std::string_view post_logout_redirect_uri = {}) {
+  auto endpoint = detail::check_http_url(end_session_endpoint, "end_session_endpoint");
+  if (!endpoint) return endpoint.error();
+  auto id = detail::check_client_id(client_id);
+  if (!id) return id.error();
+  query_params q;
+  q.emplace_back("client_id", std::string(client_id));
+  if (!post_logout_redirect_uri.empty()) {
+    auto u = parse_url(post_logout_redirect_uri);
+    if (!u) {
+      return make_error(errc::invalid_url, "post_logout_redirect_uri: " + u.error().message,
+                        "post_logout_redirect_uri");
+    }
+    q.emplace_back("post_logout_redirect_uri", std::string(post_logout_redirect_uri));
+  }
+  std::string uri(end_session_endpoint);
+  uri += endpoint->has_query ? (endpoint->query.empty() ? "" : "&") : "?";
+  uri += build_query(q);
+  return uri;
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/sign_out.hpp
+// ----- begin logto/oidc/callback.hpp
+/// @file
+/// @brief Checking the authorization response (the callback URI the browser comes back to) and taking
+/// the code out of it: @logto/js's `verifyAndParseCodeFromCallbackUri`, with its checks, order and
+/// error codes, made stricter where JS is wrong, plus RFC 9207 `iss`.
+///
+/// Differences from @logto/js, on purpose:
+/// - JS tests `callbackUri.startsWith(redirectUri)`, so `https://app.example/cb` accepts
+///   `https://app.example/cb.evil/...` and `https://app.example/cbx`. Here both URIs are parsed and the
+///   scheme, authority (user info, host, port) and path must be equal; scheme and host compare
+///   case-insensitively, an omitted http/https port equals the default one, and an empty http(s) path
+///   equals "/" (RFC 3986 6.2.2-6.2.3). The port must match exactly even for loopback redirect URIs:
+///   RFC 8252 7.3 lets the *server* accept any port at request time, but the response comes back to the
+///   exact redirect URI the app sent. If the redirect URI has a query of its own, the callback's query
+///   must start with it (what JS's prefix test required).
+/// - JS takes the text between the first and the second '?' and keeps a `#fragment` inside the last
+///   value (`state=abc#x` gives state `abc#x`). Here the query runs to the first '#', the fragment is
+///   ignored, and a '?' inside the query is data (RFC 3986 3.4).
+/// - RFC 9207: an `iss` parameter must equal the issuer (`errc::callback_issuer_mismatched`); with
+///   `require_issuer` a callback without `iss` is rejected too. This check runs right after the
+///   redirect-URI check, before the `error` check: RFC 9207 2.4 applies it to error responses as well,
+///   and an error that claims to come from another provider must not be reported as ours.
+/// - `state` is compared in constant time.
+/// Kept from JS: the first occurrence of a repeated parameter counts; an empty `error`, `state` or
+/// `code` counts as absent; `error` is checked before `state`.
+
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace oidc {
+
+/// What the callback carried.
+struct callback_params {
+  std::string code;                ///< the authorization code
+  std::optional<std::string> iss;  ///< RFC 9207 issuer identifier, when the provider sent one
+};
+
+/// Optional RFC 9207 checks.
+struct callback_options {
+  /// The issuer from discovery. When set, an `iss` parameter in the callback must equal it exactly
+  /// (RFC 9207 2.4, simple string comparison). Empty: `iss` is returned but not checked.
+  std::string_view issuer;
+  /// Reject a callback without `iss` (needs `issuer`). Set it from
+  /// `discovery::authorization_response_iss_parameter_supported`, as RFC 9207 2.4 requires.
+  bool require_issuer = false;
+};
+
+namespace detail {
+
+inline unsigned long effective_port(const url& u) {
+  if (u.port.empty()) return u.scheme == "https" ? 443ul : u.scheme == "http" ? 80ul : 0ul;
+  unsigned long n = 0;
+  for (const char c : u.port) n = n * 10 + static_cast<unsigned long>(c - '0');  // digits, checked by parse_url
+  return n;
+}
+
+inline std::string_view effective_path(const url& u) {
+  if (u.path.empty() && (u.scheme == "http" || u.scheme == "https")) return "/";
+  return u.path;
+}
+
+}  // namespace detail
+
+/// True when `candidate` is a response to `redirect_uri`: same scheme, authority and path (compared as
+/// described in the file comment), and its query starts with the redirect URI's own query, if any.
+/// The fragment is ignored. False when either is not a valid absolute URL.
+inline bool matches_redirect_uri(std::string_view candidate, std::string_view redirect_uri) {
+  auto c = parse_url(candidate);
+  auto r = parse_url(redirect_uri);
+  if (!c || !r) return false;
+  if (c->scheme != r->scheme || c->has_authority != r->has_authority) return false;
+  if (c->has_authority &&
+      (c->userinfo != r->userinfo || c->host != r->host || detail::effective_port(*c) != detail::effective_port(*r))) {
+    return false;
+  }
+  if (detail::effective_path(*c) != detail::effective_path(*r)) return false;
+  if (!r->query.empty()) {
+    const std::string& q = c->query;
+    if (q.compare(0, r->query.size(), r->query) != 0) return false;
+    if (q.size() != r->query.size() && q[r->query.size()] != '&') return false;
+  }
+  return true;
+}
+
+/// `verifyAndParseCodeFromCallbackUri(callbackUri, redirectUri, state)`. In order:
+/// 1. `errc::callback_redirect_uri_mismatched`: not a response to `redirect_uri` (see
+///    `matches_redirect_uri`), or not a valid URL;
+/// 2. `errc::callback_issuer_mismatched`: RFC 9207 (`options`);
+/// 3. `errc::callback_error_found`: an `error` parameter; detail = `error`, message = "Error found in
+///    the callback URI: <error>: <error_description>" (both made printable);
+/// 4. `errc::callback_missing_state`, 5. `errc::callback_state_mismatched` (constant-time compare);
+/// 6. `errc::callback_missing_code`.
+/// `errc::invalid_argument` when the stored `redirect_uri` or `state` itself is unusable.
+inline result<callback_params> verify_and_parse_callback_uri(std::string_view callback_uri,
+                                                             std::string_view redirect_uri, std::string_view state,
+                                                             const callback_options& options = {}) {
+  auto redirect = parse_url(redirect_uri);
+  if (!redirect) return make_error(errc::invalid_argument, "the stored redirect URI is not a valid URL");
+  if (redirect->has_fragment) return make_error(errc::invalid_argument, "the stored redirect URI has a #fragment");
+  if (state.empty()) return make_error(errc::invalid_argument, "the stored state is empty");
+  if (options.require_issuer && options.issuer.empty()) {
+    return make_error(errc::invalid_argument, "callback_options::require_issuer needs callback_options::issuer");
+  }
+
+  auto callback = parse_url(callback_uri);
+  if (!callback) {
+    return make_error(errc::callback_redirect_uri_mismatched,
+                      "The callback URI mismatches the redirect URI: the callback URI is not a valid URL (" +
+                          callback.error().message + ").");
+  }
+  if (!matches_redirect_uri(callback_uri, redirect_uri)) {
+    return make_error(errc::callback_redirect_uri_mismatched,
+                      "The callback URI mismatches the redirect URI: scheme, host, port and path must equal "
+                      "those of \"" + detail::printable(redirect_uri, 256) + "\".");
+  }
+  auto params = parse_query(callback->query);
+  if (!params) {
+    return make_error(errc::callback_redirect_uri_mismatched,
+                      "The callback URI has a malformed query: " + params.error().message);
+  }
+  const auto get = [&params](std::string_view name) -> std::string_view {
+    const std::string* v = find_param(*params, name);
+    return v == nullptr ? std::string_view() : std::string_view(*v);
+  };
+
+  const std::string_view iss = get("iss");
+  if (!options.issuer.empty()) {
+    if (iss.empty() && options.require_issuer) {
+      return make_error(errc::callback_issuer_mismatched,
+                        "The callback URI has no \"iss\" parameter, but the provider announces RFC 9207 "
+                        "issuer identification.");
+    }
+    if (!iss.empty() && iss != options.issuer) {
+      return make_error(errc::callback_issuer_mismatched,
+                        "The callback URI comes from issuer \"" + detail::printable(iss, 256) + "\", expected \"" +
+                            detail::printable(options.issuer, 256) + "\" (RFC 9207 2.4).");
+    }
+  }
+
+  const std::string_view err = get("error");
+  if (!err.empty()) {
+    const std::string_view description = get("error_description");
+    std::string message = "Error found in the callback URI: " + detail::printable(err, 128);
+    if (!description.empty()) message += ": " + detail::printable(description);
+    return make_error(errc::callback_error_found, std::move(message), detail::printable(err, 128));
+  }
+
+  const std::string_view returned_state = get("state");
+  if (returned_state.empty()) {
+    return make_error(errc::callback_missing_state, "Missing state in the callback URI.");
+  }
+  if (!crypto::constant_time_equal(returned_state, state)) {
+    return make_error(errc::callback_state_mismatched, "State mismatched in the callback URI.");
+  }
+  const std::string_view code = get("code");
+  if (code.empty()) return make_error(errc::callback_missing_code, "Missing code in the callback URI.");
+
+  callback_params out;
+  out.code = std::string(code);
+  if (!iss.empty()) out.iss = std::string(iss);
+  return out;
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/callback.hpp
+// ----- begin logto/oidc/token.hpp
+/// @file
+/// @brief Token-endpoint requests (authorization code, refresh token, client credentials, token
+/// exchange), token revocation, and the token response parser.
+///
+/// Bodies are `application/x-www-form-urlencoded` with the fields in @logto/js's order. A confidential
+/// client (non-empty secret) also sends `Authorization: Basic base64(app_id:app_secret)` and still puts
+/// `client_id` into the body, exactly as @logto/node does.
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace oidc {
+
+/// A successful token response (RFC 6749 5.1). Never log it.
+struct token_response {
+  std::string access_token;
+  std::optional<std::string> token_type;    ///< "Bearer" from Logto; not checked (JS ignores it)
+  std::optional<std::int64_t> expires_in;   ///< seconds; absent when the server sent none
+  std::optional<std::string> refresh_token;
+  std::optional<std::string> id_token;
+  std::optional<std::string> scope;
+};
+
+/// `fetchTokenByAuthorizationCode` parameters.
+struct authorization_code_grant {
+  std::string code;
+  std::string code_verifier;
+  std::string redirect_uri;  ///< exactly the one sent in the sign-in URI
+  std::string resource;      ///< optional; @logto/client never sends it
+};
+
+/// `fetchTokenByRefreshToken` parameters. Empty fields are not sent.
+struct refresh_token_grant {
+  std::string refresh_token;
+  std::string resource;
+  std::string organization_id;
+  std::vector<std::string> scopes;  ///< space-joined into `scope`
+};
+
+/// Client credentials (RFC 6749 4.4; Logto machine-to-machine apps). Needs a secret.
+struct client_credentials_grant {
+  std::string resource;             ///< the API resource indicator (Logto requires one for M2M)
+  std::vector<std::string> scopes;  ///< space-joined into `scope`
+};
+
+/// Token exchange (RFC 8693 2.1) as Logto implements it. Empty optional fields are not sent.
+struct token_exchange_grant {
+  std::string subject_token;
+  std::string subject_token_type{token_types::access_token};  ///< or `token_types::personal_access_token`
+  std::string actor_token;                                    ///< optional; adds an `act` claim
+  std::string actor_token_type;                               ///< required with `actor_token`
+  std::string resource;
+  std::string organization_id;
+  std::vector<std::string> scopes;
+};
+
+/// POST `client_id, code, code_verifier, redirect_uri, grant_type=authorization_code[, resource]`.
+inline result<http_request> build_authorization_code_request(const client_auth& client,
+                                                             std::string_view token_endpoint,
+                                                             const authorization_code_grant& grant) {
+  if (grant.code.empty()) return make_error(errc::invalid_argument, "the authorization code is empty");
+  if (grant.code_verifier.empty()) return make_error(errc::invalid_argument, "the code verifier is empty");
+  if (grant.redirect_uri.empty()) return make_error(errc::invalid_argument, "the redirect URI is empty");
+  query_params f;
+  f.emplace_back("client_id", std::string(client.client_id));
+  f.emplace_back("code", grant.code);
+  f.emplace_back("code_verifier", grant.code_verifier);
+  f.emplace_back("redirect_uri", grant.redirect_uri);
+  f.emplace_back("grant_type", std::string(grant_types::authorization_code));
+  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
+  return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
+}
+
+/// POST `client_id, refresh_token, grant_type=refresh_token[, resource][, organization_id][, scope]`.
+inline result<http_request> build_refresh_token_request(const client_auth& client, std::string_view token_endpoint,
+                                                        const refresh_token_grant& grant) {
+  if (grant.refresh_token.empty()) return make_error(errc::invalid_argument, "the refresh token is empty");
+  query_params f;
+  f.emplace_back("client_id", std::string(client.client_id));
+  f.emplace_back("refresh_token", grant.refresh_token);
+  f.emplace_back("grant_type", std::string(grant_types::refresh_token));
+  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
+  if (!grant.organization_id.empty()) f.emplace_back("organization_id", grant.organization_id);
+  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
+  return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
+}
+
+/// POST `grant_type=client_credentials[, resource][, scope]` with HTTP Basic, as Logto's M2M guide
+/// sends it (no `client_id` in the body: Basic identifies the app). `errc::invalid_argument` without
+/// a secret.
+inline result<http_request> build_client_credentials_request(const client_auth& client,
+                                                             std::string_view token_endpoint,
+                                                             const client_credentials_grant& grant) {
+  if (!client.is_confidential()) {
+    return make_error(errc::invalid_argument, "the client credentials grant needs the app secret");
+  }
+  query_params f;
+  f.emplace_back("grant_type", std::string(grant_types::client_credentials));
+  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
+  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
+  return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
+}
+
+/// POST `grant_type=urn:ietf:params:oauth:grant-type:token-exchange, subject_token, subject_token_type
+/// [, actor_token, actor_token_type][, resource][, organization_id][, scope], client_id`. `client_id` is
+/// last and always sent (a public client has no other way to say who it is; with Basic it is
+/// redundant but harmless, as in the other grants).
+inline result<http_request> build_token_exchange_request(const client_auth& client, std::string_view token_endpoint,
+                                                         const token_exchange_grant& grant) {
+  if (grant.subject_token.empty()) return make_error(errc::invalid_argument, "the subject token is empty");
+  if (grant.subject_token_type.empty()) return make_error(errc::invalid_argument, "subject_token_type is empty");
+  if (!grant.actor_token.empty() && grant.actor_token_type.empty()) {
+    return make_error(errc::invalid_argument, "actor_token_type is required with actor_token (RFC 8693 2.1)");
+  }
+  query_params f;
+  f.emplace_back("grant_type", std::string(grant_types::token_exchange));
+  f.emplace_back("subject_token", grant.subject_token);
+  f.emplace_back("subject_token_type", grant.subject_token_type);
+  if (!grant.actor_token.empty()) {
+    f.emplace_back("actor_token", grant.actor_token);
+    f.emplace_back("actor_token_type", grant.actor_token_type);
+  }
+  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
+  if (!grant.organization_id.empty()) f.emplace_back("organization_id", grant.organization_id);
+  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
+  f.emplace_back("client_id", std::string(client.client_id));
+  return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
+}
+
+/// `revoke`: POST `client_id, token` (RFC 7009 2.1, no `token_type_hint`, as JS sends it).
+inline result<http_request> build_revocation_request(const client_auth& client, std::string_view revocation_endpoint,
+                                                     std::string_view token) {
+  if (token.empty()) return make_error(errc::invalid_argument, "the token to revoke is empty");
+  query_params f;
+  f.emplace_back("client_id", std::string(client.client_id));
+  f.emplace_back("token", std::string(token));
+  return detail::client_form_post(client, revocation_endpoint, "revocation_endpoint", f);
+}
+
+/// A revocation response: any 2xx is success whatever the body (RFC 7009 2.2; JS chokes on the empty
+/// body and its caller ignores that); other statuses map as `map_error_response` does.
+inline result<void> parse_revocation_response(const http_response& response) {
+  if (::logto::detail::http_ok(response.status)) return ok();
+  return map_error_response(response);
+}
+
+namespace detail {
+inline error token_field_error(const error& e, std::string_view field) {
+  return make_error(errc::token_response_invalid, e.message, std::string(field));
+}
+/// Overwrites the token strings left in a parsed response before it is freed.
+inline void wipe_token_members(json::object& obj) {
+  for (const char* key : {"access_token", "refresh_token", "id_token"}) {
+    const auto it = obj.find(key);
+    if (it != obj.end() && it->second.is<std::string>()) crypto::wipe(it->second.get<std::string>());
+  }
+}
+}  // namespace detail
+
+/// Reads a token response object: `access_token` (required, non-empty string), `token_type`,
+/// `refresh_token`, `id_token`, `scope` (strings; null counts as absent), `expires_in` (a non-negative
+/// integer JSON number). `errc::token_response_invalid`, detail = the field; no value is ever quoted.
+/// An object without `access_token` but with a string `error` (some servers answer errors with 200) is
+/// mapped like an error response (`errc::oauth_error` / `errc::request_error`).
+inline result<token_response> parse_token_response(const json::object& obj) {
+  constexpr std::string_view ctx = "token response";
+  const json::value* at = json::find(obj, "access_token");
+  if (at == nullptr) {
+    const json::value* err = json::find(obj, "error");
+    if (err != nullptr && err->is<std::string>()) {
+      return detail::map_error_json(json::value(obj), 200);
+    }
+  }
+  token_response t;
+  auto access = json::get_string(obj, "access_token", ctx);
+  if (!access) return detail::token_field_error(access.error(), "access_token");
+  if (access->empty()) {
+    return make_error(errc::token_response_invalid, "token response: \"access_token\" is empty", "access_token");
+  }
+  t.access_token = std::move(*access);
+  struct optional_field {
+    std::string_view name;
+    std::optional<std::string>* target;
+  };
+  const optional_field fields[] = {{"token_type", &t.token_type},
+                                   {"refresh_token", &t.refresh_token},
+                                   {"id_token", &t.id_token},
+                                   {"scope", &t.scope}};
+  for (const auto& f : fields) {
+    auto v = json::get_optional_string(obj, f.name, ctx, true);
+    if (!v) return detail::token_field_error(v.error(), f.name);
+    *f.target = std::move(*v);
+  }
+  const json::value* expires = json::find(obj, "expires_in");
+  if (expires != nullptr && !expires->is<picojson::null>()) {
+    const auto n = json::as_integer(*expires);
+    if (!n || *n < 0) {
+      return make_error(errc::token_response_invalid,
+                        "token response: \"expires_in\" must be a non-negative integer JSON number", "expires_in");
+    }
+    t.expires_in = *n;
+  }
+  return t;
+}
+
+/// Parses a token-endpoint response: non-2xx as `map_error_response`; a 2xx body that is not a JSON
+/// object is `errc::unexpected_response_error`; then `parse_token_response(object)`.
+inline result<token_response> parse_token_response(const http_response& response) {
+  auto obj = parse_json_object_response(response, "token response");
+  if (!obj) return obj.error();
+  auto tokens = parse_token_response(*obj);
+  detail::wipe_token_members(*obj);
+  return tokens;
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/token.hpp
+// ----- begin logto/oidc/device.hpp
+/// @file
+/// @brief The device authorization grant (RFC 8628), which the JS SDKs do not have: the device
+/// authorization request and response, the token polling request and response, and a pure polling
+/// state machine (`device_poller`) that says when to poll and when to stop.
+///
+/// Logto serves it for "Native" apps with the device flow enabled (public clients):
+/// `POST <endpoint>/oidc/device/auth`, then polling `POST <endpoint>/oidc/token`.
+
+#include <algorithm>    // std::max, std::min
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace oidc {
+
+/// RFC 8628 3.2 default polling interval, and the slow_down increment of 3.5 (seconds).
+inline constexpr std::int64_t device_default_interval = 5;
+inline constexpr std::int64_t device_slow_down_increment = 5;
+
+/// The device authorization response (RFC 8628 3.2). Show `user_code` and `verification_uri` (or
+/// `verification_uri_complete`, e.g. as a QR code) to the user.
+struct device_authorization {
+  std::string device_code;  ///< secret: only for the polling request
+  std::string user_code;
+  std::string verification_uri;
+  std::optional<std::string> verification_uri_complete;
+  std::int64_t expires_in = 0;                        ///< seconds the device code lives
+  std::int64_t interval = device_default_interval;  ///< seconds between polls (5 when absent)
+};
+
+/// RFC 8628 3.1: POST `client_id[, scope][, resource...]` to the device authorization endpoint (scopes
+/// space-joined; one `resource` per entry, as Logto accepts them).
+inline result<http_request> build_device_authorization_request(const client_auth& client,
+                                                               std::string_view device_authorization_endpoint,
+                                                               const std::vector<std::string>& scopes,
+                                                               const std::vector<std::string>& resources = {}) {
+  query_params f;
+  f.emplace_back("client_id", std::string(client.client_id));
+  if (!scopes.empty()) f.emplace_back("scope", detail::join(scopes, ' '));
+  for (const auto& r : resources) f.emplace_back("resource", r);
+  return detail::client_form_post(client, device_authorization_endpoint, "device_authorization_endpoint", f);
+}
+
+namespace detail {
+inline error device_field_error(std::string_view field, std::string_view why) {
+  return make_error(errc::unexpected_response_error,
+                    "device authorization response: \"" + std::string(field) + "\" " + std::string(why),
+                    std::string(field));
+}
+}  // namespace detail
+
+/// Reads a device authorization response object: `device_code`, `user_code`, `verification_uri`
+/// (non-empty strings; the URI absolute http(s)), `expires_in` (positive integer) required;
+/// `verification_uri_complete` (http(s) URL) and `interval` (non-negative integer, default 5) optional.
+/// `errc::unexpected_response_error`, detail = the field.
+inline result<device_authorization> parse_device_authorization(const json::object& obj) {
+  device_authorization d;
+  struct required_string {
+    std::string_view name;
+    std::string* target;
+  };
+  const required_string strings[] = {
+      {"device_code", &d.device_code}, {"user_code", &d.user_code}, {"verification_uri", &d.verification_uri}};
+  for (const auto& f : strings) {
+    const json::value* v = json::find(obj, f.name);
+    if (v == nullptr) return detail::device_field_error(f.name, "is missing");
+    const std::string* s = json::as_string(*v);
+    if (s == nullptr) return detail::device_field_error(f.name, "must be a string");
+    if (s->empty()) return detail::device_field_error(f.name, "is empty");
+    *f.target = *s;
+  }
+  if (!detail::check_http_url(d.verification_uri, "verification_uri", true)) {
+    return detail::device_field_error("verification_uri", "is not an absolute http(s) URL");
+  }
+  const json::value* complete = json::find(obj, "verification_uri_complete");
+  if (complete != nullptr && !complete->is<picojson::null>()) {
+    const std::string* s = json::as_string(*complete);
+    if (s == nullptr) return detail::device_field_error("verification_uri_complete", "must be a string");
+    if (!detail::check_http_url(*s, "verification_uri_complete", true)) {
+      return detail::device_field_error("verification_uri_complete", "is not an absolute http(s) URL");
+    }
+    d.verification_uri_complete = *s;
+  }
+  const json::value* expires = json::find(obj, "expires_in");
+  if (expires == nullptr) return detail::device_field_error("expires_in", "is missing");
+  const auto e = json::as_integer(*expires);
+  if (!e || *e <= 0) return detail::device_field_error("expires_in", "must be a positive integer JSON number");
+  d.expires_in = *e;
+  const json::value* interval = json::find(obj, "interval");
+  if (interval != nullptr && !interval->is<picojson::null>()) {
+    const auto i = json::as_integer(*interval);
+    if (!i || *i < 0) return detail::device_field_error("interval", "must be a non-negative integer JSON number");
+    d.interval = *i;
+  }
+  return d;
+}
+
+/// Parses the device authorization response (non-2xx as `map_error_response`).
+inline result<device_authorization> parse_device_authorization_response(const http_response& response) {
+  auto obj = parse_json_object_response(response, "device authorization response");
+  if (!obj) return obj.error();
+  return parse_device_authorization(*obj);
+}
+
+/// RFC 8628 3.4: POST `grant_type=urn:ietf:params:oauth:grant-type:device_code, device_code,
+/// client_id` to the token endpoint.
+inline result<http_request> build_device_token_request(const client_auth& client, std::string_view token_endpoint,
+                                                       std::string_view device_code) {
+  if (device_code.empty()) return make_error(errc::invalid_argument, "the device code is empty");
+  query_params f;
+  f.emplace_back("grant_type", std::string(grant_types::device_code));
+  f.emplace_back("device_code", std::string(device_code));
+  f.emplace_back("client_id", std::string(client.client_id));
+  return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
+}
+
+/// Parses a polling response like `parse_token_response`, but the RFC 8628 3.5 errors, from Logto's
+/// `{"code":"oidc.<error>",...}` or a plain `{"error":...}` body, become `errc::authorization_pending`,
+/// `errc::slow_down`, `errc::access_denied` and `errc::expired_token` (detail = the error name).
+inline result<token_response> parse_device_token_response(const http_response& response) {
+  auto r = parse_token_response(response);
+  if (r) return r;
+  const std::string name = oauth_error_name(r.error());
+  errc code = r.error().code;
+  if (name == "authorization_pending") {
+    code = errc::authorization_pending;
+  } else if (name == "slow_down") {
+    code = errc::slow_down;
+  } else if (name == "access_denied") {
+    code = errc::access_denied;
+  } else if (name == "expired_token") {
+    code = errc::expired_token;
+  } else {
+    return r;
+  }
+  return make_error(code, r.error().message, name);
+}
+
+/// When to poll and when to give up, without a clock or a thread of its own: feed it the time and
+/// each poll's outcome.
+///
+///     device_poller poller(auth, clock.now());
+///     for (;;) {
+///       auto wait = poller.seconds_until_poll(clock.now());   // expired_token once past the deadline
+///       if (!wait) return wait.error();
+///       sleep(*wait);
+///       auto step = poller.on_poll_result(parse_device_token_response(send(poll_request)), clock.now());
+///       if (!step) return step.error();                  // access_denied, expired_token, ...
+///       if (*step) return std::move(**step);              // the tokens
+///     }
+///
+/// Rules (RFC 8628 3.5): the first poll waits one interval; `authorization_pending` keeps the
+/// interval; `slow_down` adds 5 s for this and every later poll; `access_denied` and `expired_token`
+/// stop; the device code's `expires_in` sets the deadline. Beyond the RFC's letter: a transport failure
+/// (`errc::transport_error` / `errc::timeout`) doubles the interval up to 60 s (3.5 asks clients to
+/// "reduce their polling frequency" after a connection timeout) and keeps polling; a non-JSON 429
+/// (`errc::rate_limited`) counts as `slow_down`; any other error stops.
+class device_poller {
+ public:
+  /// Starts polling for `auth`, received at `now` (unix seconds).
+  device_poller(const device_authorization& auth, std::int64_t now) noexcept
+      : interval_(std::max<std::int64_t>(auth.interval, 1)),
+        deadline_(now + auth.expires_in),
+        next_poll_at_(now + std::max<std::int64_t>(auth.interval, 1)) {}
+
+  /// Current seconds between polls (grows with slow_down).
+  std::int64_t interval() const noexcept { return interval_; }
+  /// Unix time at which the device code expires.
+  std::int64_t deadline() const noexcept { return deadline_; }
+  /// Unix time of the earliest next poll.
+  std::int64_t next_poll_at() const noexcept { return next_poll_at_; }
+  /// True once tokens arrived or polling stopped for good.
+  bool finished() const noexcept { return finished_; }
+
+  /// Seconds to wait before the next poll (0: poll now). `errc::expired_token` once `now` reaches the
+  /// deadline; `errc::invalid_argument` after the poller finished.
+  result<std::int64_t> seconds_until_poll(std::int64_t now) const {
+    if (finished_) return make_error(errc::invalid_argument, "device polling has already finished");
+    if (now >= deadline_) return expired();
+    return std::max<std::int64_t>(0, next_poll_at_ - now);
+  }
+
+  /// Feeds one poll's outcome (from `parse_device_token_response`, or the transport's error) received
+  /// at `now`. Returns the tokens when the user approved; an empty optional to keep polling (ask
+  /// `seconds_until_poll`); an error to stop.
+  result<std::optional<token_response>> on_poll_result(result<token_response> outcome, std::int64_t now) {
+    if (finished_) return make_error(errc::invalid_argument, "device polling has already finished");
+    if (outcome) {
+      finished_ = true;
+      return std::optional<token_response>(std::move(*outcome));
+    }
+    switch (outcome.error().code) {
+      case errc::authorization_pending:
+        break;
+      case errc::slow_down:
+      case errc::rate_limited:
+        interval_ += device_slow_down_increment;
+        break;
+      case errc::transport_error:
+      case errc::timeout:
+        interval_ = std::min(interval_ * 2, std::max<std::int64_t>(interval_, 60));
+        break;
+      default:
+        finished_ = true;
+        return std::move(outcome).error();
+    }
+    if (now >= deadline_) {
+      finished_ = true;
+      return expired();
+    }
+    next_poll_at_ = now + interval_;
+    return std::optional<token_response>();
+  }
+
+ private:
+  static error expired() {
+    return make_error(errc::expired_token,
+                      "the device code expired before the user approved the request (RFC 8628 3.5)",
+                      "expired_token");
+  }
+
+  std::int64_t interval_;
+  std::int64_t deadline_;
+  std::int64_t next_poll_at_;
+  bool finished_ = false;
+};
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/device.hpp
+// ----- begin logto/oidc/claims.hpp
+/// @file
+/// @brief Reading the claims of an ID token or an access token WITHOUT verifying anything, as
+/// @logto/js's `decodeIdToken` and `decodeAccessToken` do (for display and routing only; the ID token
+/// is verified by the jose layer when it is received). Type checks and messages follow JS.
+///
+/// Differences from @logto/js:
+/// - `aud` may also be an array of strings (OIDC Core 2 allows it; JS throws). `aud` holds the audience
+///   when there is exactly one, `audiences` holds all of them.
+/// - `roles`, `organizations` and `organization_roles` must be arrays of strings when present (JS does
+///   not look at them); null counts as absent.
+/// - `exp` / `iat` must be numbers within +-(2^53 - 1) (JS takes any number); a fraction is rounded
+///   down.
+/// - The payload must be a JSON object (JS lets an array through), valid UTF-8, strictly parsed (no
+///   duplicate names), and the token at most LOGTO_MAX_JWT_SIZE bytes. Padding '=' is tolerated as
+///   JS's `atob` does.
+
+#include <cmath>        // std::floor
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace oidc {
+
+/// ID-token claims (`IdTokenClaims`), unverified.
+struct id_token_claims {
+  std::string iss;
+  std::string sub;
+  std::string aud;                     ///< the audience when there is exactly one
+  std::vector<std::string> audiences;  ///< every audience (`aud` as a string gives one entry)
+  std::int64_t exp = 0;
+  std::int64_t iat = 0;
+  std::optional<std::string> at_hash, name, username, picture, email, phone_number;  ///< null = absent
+  std::optional<bool> email_verified, phone_number_verified;
+  std::vector<std::string> roles;               ///< scope `roles`
+  std::vector<std::string> organizations;       ///< scope `urn:logto:scope:organizations`
+  std::vector<std::string> organization_roles;  ///< `"<orgId>:<role>"`
+  json::object raw;                             ///< the whole payload, custom claims included
+};
+
+/// Access-token claims (`AccessTokenClaims`), unverified. All empty for an opaque token.
+struct access_token_claims {
+  std::optional<std::string> jti, iss, sub, client_id, scope;  ///< null = absent
+  std::optional<std::string> aud;                              ///< the audience when there is exactly one
+  std::vector<std::string> audiences;
+  std::optional<std::int64_t> exp, iat;
+  json::object raw;  ///< the whole payload (e.g. Logto's `organization_id`); empty for an opaque token
+};
+
+namespace detail {
+
+/// Field readers shared by the claim decoders. `type` prefixes messages as JS does
+/// ("At path: IdToken.email: expected null or a string"); `code` is the error code to use.
+struct claim_reader {
+  const json::object& obj;
+  std::string_view type;
+  errc code;
+
+  error fail(std::string_view key, std::string_view expected) const {
+    return make_error(code, "At path: " + std::string(type) + "." + std::string(key) + ": " + std::string(expected),
+                      std::string(key));
+  }
+  result<std::string> required_string(std::string_view key) const {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || !v->is<std::string>()) return fail(key, "expected a string");
+    return v->get<std::string>();
+  }
+  result<std::optional<std::string>> optional_string(std::string_view key) const {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || v->is<picojson::null>()) return std::optional<std::string>();
+    if (!v->is<std::string>()) return fail(key, "expected null or a string");
+    return std::optional<std::string>(v->get<std::string>());
+  }
+  result<std::optional<bool>> optional_bool(std::string_view key, bool null_ok) const {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || (null_ok && v->is<picojson::null>())) return std::optional<bool>();
+    if (!v->is<bool>()) return fail(key, "expected a boolean");
+    return std::optional<bool>(v->get<bool>());
+  }
+  result<std::optional<std::int64_t>> optional_number(std::string_view key, bool required) const {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || (!required && v->is<picojson::null>())) {
+      if (required) return fail(key, "expected a number");
+      return std::optional<std::int64_t>();
+    }
+    if (!v->is<double>()) return fail(key, required ? "expected a number" : "expected null or a number");
+    const double d = std::floor(v->get<double>());
+    if (!(d >= -static_cast<double>(json::max_safe_integer) && d <= static_cast<double>(json::max_safe_integer))) {
+      return fail(key, "expected a number within +-(2^53 - 1)");
+    }
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(d));
+  }
+  result<std::vector<std::string>> string_array(std::string_view key) const {
+    std::vector<std::string> out;
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || v->is<picojson::null>()) return out;
+    const json::array* arr = json::as_array(*v);
+    if (arr == nullptr) return fail(key, "expected an array of strings");
+    for (const auto& e : *arr) {
+      if (!e.is<std::string>()) return fail(key, "expected an array of strings");
+      out.push_back(e.get<std::string>());
+    }
+    return out;
+  }
+  /// `aud`: a string, or a non-empty array of strings. Fills `all`; returns the single audience.
+  result<std::optional<std::string>> audience(std::vector<std::string>& all, bool required) const {
+    const json::value* v = json::find(obj, "aud");
+    if (v == nullptr || (!required && v->is<picojson::null>())) {
+      if (required) return fail("aud", "expected a string");
+      return std::optional<std::string>();
+    }
+    if (v->is<std::string>()) {
+      all.push_back(v->get<std::string>());
+      return std::optional<std::string>(v->get<std::string>());
+    }
+    const json::array* arr = json::as_array(*v);
+    if (arr == nullptr || arr->empty()) return fail("aud", "expected a string or an array of strings");
+    for (const auto& e : *arr) {
+      if (!e.is<std::string>()) return fail("aud", "expected a string or an array of strings");
+      all.push_back(e.get<std::string>());
+    }
+    if (all.size() == 1) return std::optional<std::string>(all.front());
+    return std::optional<std::string>();
+  }
+};
+
+/// JS `token.split('.')[1]`: the text between the first and the second '.', or nullopt when the
+/// token has no '.' or that segment is empty.
+inline std::optional<std::string_view> jwt_payload_segment(std::string_view token) {
+  const std::size_t first = token.find('.');
+  if (first == std::string_view::npos) return std::nullopt;
+  const std::size_t second = token.find('.', first + 1);
+  const std::string_view segment =
+      token.substr(first + 1, second == std::string_view::npos ? std::string_view::npos : second - first - 1);
+  if (segment.empty()) return std::nullopt;
+  return segment;
+}
+
+/// Decodes a payload segment into a JSON object; errors use `code` and say `what` failed.
+inline result<json::object> decode_payload_object(std::string_view segment, errc code, std::string_view what) {
+  std::size_t pad = 0;
+  while (pad < 2 && pad < segment.size() && segment[segment.size() - 1 - pad] == '=') ++pad;
+  auto bytes = base64url_decode(segment.substr(0, segment.size() - pad));
+  if (!bytes) return make_error(code, std::string(what) + ": the payload is not base64url (" + bytes.error().message + ")");
+  auto parsed = json::parse(*bytes);
+  if (!parsed) return make_error(code, std::string(what) + ": the payload is not JSON (" + parsed.error().message + ")");
+  if (!parsed->is<json::object>()) return make_error(code, std::string(what) + " is expected to be an object");
+  return std::move(parsed->get<json::object>());
+}
+
+}  // namespace detail
+
+/// `decodeIdToken`: the claims of a compact JWT, NOT verified. `errc::id_token_invalid_token` when
+/// there is no payload segment ("Invalid ID token"), it does not decode to a JSON object, or a claim
+/// has the wrong type (JS's TypeError text, e.g. "At path: IdToken.aud: expected a string"; detail =
+/// the claim). Required: `iss`, `sub`, `aud` (strings; `aud` may be an array), `exp`, `iat` (numbers).
+inline result<id_token_claims> decode_id_token(std::string_view token) {
+  if (token.size() > LOGTO_MAX_JWT_SIZE) {
+    return make_error(errc::id_token_invalid_token, "Invalid ID token: longer than LOGTO_MAX_JWT_SIZE bytes");
+  }
+  const auto segment = detail::jwt_payload_segment(token);
+  if (!segment) return make_error(errc::id_token_invalid_token, "Invalid ID token: it has no payload segment");
+  auto obj = detail::decode_payload_object(*segment, errc::id_token_invalid_token, "IdToken");
+  if (!obj) return obj.error();
+
+  id_token_claims c;
+  const detail::claim_reader r{*obj, "IdToken", errc::id_token_invalid_token};
+  auto iss = r.required_string("iss");
+  if (!iss) return iss.error();
+  c.iss = std::move(*iss);
+  auto sub = r.required_string("sub");
+  if (!sub) return sub.error();
+  c.sub = std::move(*sub);
+  auto aud = r.audience(c.audiences, true);
+  if (!aud) return aud.error();
+  c.aud = aud->value_or(std::string());
+  auto exp = r.optional_number("exp", true);
+  if (!exp) return exp.error();
+  c.exp = **exp;
+  auto iat = r.optional_number("iat", true);
+  if (!iat) return iat.error();
+  c.iat = **iat;
+
+  struct string_claim {
+    std::string_view name;
+    std::optional<std::string>* target;
+  };
+  const string_claim strings[] = {{"at_hash", &c.at_hash}, {"name", &c.name},   {"username", &c.username},
+                                  {"picture", &c.picture}, {"email", &c.email}, {"phone_number", &c.phone_number}};
+  for (const auto& s : strings) {
+    auto v = r.optional_string(s.name);
+    if (!v) return v.error();
+    *s.target = std::move(*v);
+  }
+  auto email_verified = r.optional_bool("email_verified", false);
+  if (!email_verified) return email_verified.error();
+  c.email_verified = *email_verified;
+  auto phone_verified = r.optional_bool("phone_number_verified", false);
+  if (!phone_verified) return phone_verified.error();
+  c.phone_number_verified = *phone_verified;
+
+  struct array_claim {
+    std::string_view name;
+    std::vector<std::string>* target;
+  };
+  const array_claim arrays[] = {
+      {"roles", &c.roles}, {"organizations", &c.organizations}, {"organization_roles", &c.organization_roles}};
+  for (const auto& a : arrays) {
+    auto v = r.string_array(a.name);
+    if (!v) return v.error();
+    *a.target = std::move(*v);
+  }
+  c.raw = std::move(*obj);
+  return c;
+}
+
+/// `decodeAccessToken`: the claims of a JWT access token, NOT verified; an opaque token (no payload
+/// segment) gives empty claims, as in JS. `errc::jwt_malformed` when the payload does not decode to a
+/// JSON object or a claim has the wrong type (JS's text, e.g. "At path: AccessToken.scope: expected
+/// null or a string"; detail = the claim). `jti iss sub client_id scope` are strings or null, `aud` a
+/// string or an array of strings, `exp iat` numbers or null.
+inline result<access_token_claims> decode_access_token(std::string_view token) {
+  access_token_claims c;
+  if (token.size() > LOGTO_MAX_JWT_SIZE) {
+    return make_error(errc::jwt_malformed, "access token: longer than LOGTO_MAX_JWT_SIZE bytes");
+  }
+  const auto segment = detail::jwt_payload_segment(token);
+  if (!segment) return c;
+  auto obj = detail::decode_payload_object(*segment, errc::jwt_malformed, "AccessToken");
+  if (!obj) return obj.error();
+
+  const detail::claim_reader r{*obj, "AccessToken", errc::jwt_malformed};
+  struct string_claim {
+    std::string_view name;
+    std::optional<std::string>* target;
+  };
+  const string_claim strings[] = {
+      {"jti", &c.jti}, {"iss", &c.iss}, {"sub", &c.sub}, {"client_id", &c.client_id}, {"scope", &c.scope}};
+  for (const auto& s : strings) {
+    auto v = r.optional_string(s.name);
+    if (!v) return v.error();
+    *s.target = std::move(*v);
+  }
+  auto aud = r.audience(c.audiences, false);
+  if (!aud) return aud.error();
+  c.aud = std::move(*aud);
+  auto exp = r.optional_number("exp", false);
+  if (!exp) return exp.error();
+  c.exp = *exp;
+  auto iat = r.optional_number("iat", false);
+  if (!iat) return iat.error();
+  c.iat = *iat;
+  c.raw = std::move(*obj);
+  return c;
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/claims.hpp
+// ----- begin logto/oidc/user_info.hpp
+/// @file
+/// @brief The userinfo request (OIDC Core 5.3.1, @logto/js `fetchUserInfo`) and its response: `sub`,
+/// the common claims typed, and the whole JSON object for the rest (`custom_data`, `identities`,
+/// `organization_data`, `address`, ...).
+
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace oidc {
+
+/// The userinfo response (`UserInfoResponse`).
+struct user_info {
+  std::string sub;
+  std::optional<std::string> name, username, picture, email, phone_number;  ///< null = absent
+  std::optional<bool> email_verified, phone_number_verified;                ///< null = absent
+  std::vector<std::string> roles, organizations, organization_roles;
+  json::object raw;  ///< everything, as the server sent it (JS returns only this)
+};
+
+/// GET the userinfo endpoint with `Authorization: Bearer <access_token>` (RFC 6750 2.1). Only the
+/// Bearer header is sent, also for confidential clients (in @logto/node it overrides Basic).
+/// `errc::fetch_user_info_failed` for an empty token (as JS); `errc::invalid_argument` when the token
+/// has characters outside visible ASCII (it would otherwise be able to break the header).
+inline result<http_request> build_user_info_request(std::string_view userinfo_endpoint, std::string_view access_token) {
+  auto endpoint = detail::check_http_url(userinfo_endpoint, "userinfo_endpoint");
+  if (!endpoint) return endpoint.error();
+  if (access_token.empty()) {
+    return make_error(errc::fetch_user_info_failed, "Unable to fetch user info. The access token is empty.");
+  }
+  for (const char ch : access_token) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7F) {
+      return make_error(errc::invalid_argument,
+                        "the access token has a character that cannot go into an Authorization header");
+    }
+  }
+  http_request req;
+  req.method = "GET";
+  req.url = std::string(userinfo_endpoint);
+  std::string value = "Bearer ";
+  value.append(access_token.data(), access_token.size());
+  req.headers.push_back({"Authorization", std::move(value)});
+  return req;
+}
+
+/// Reads a userinfo object: `sub` required (string); `name username picture email phone_number`
+/// strings, `email_verified phone_number_verified` booleans, `roles organizations organization_roles`
+/// arrays of strings, each optional (null = absent). `errc::unexpected_response_error`, detail = the
+/// field, for a wrong type (JS does not check; a typed field cannot hold a wrong type).
+inline result<user_info> parse_user_info(json::object obj) {
+  user_info u;
+  const detail::claim_reader r{obj, "UserInfo", errc::unexpected_response_error};
+  auto sub = r.required_string("sub");
+  if (!sub) return sub.error();
+  u.sub = std::move(*sub);
+  struct string_claim {
+    std::string_view name;
+    std::optional<std::string>* target;
+  };
+  const string_claim strings[] = {{"name", &u.name},   {"username", &u.username}, {"picture", &u.picture},
+                                  {"email", &u.email}, {"phone_number", &u.phone_number}};
+  for (const auto& s : strings) {
+    auto v = r.optional_string(s.name);
+    if (!v) return v.error();
+    *s.target = std::move(*v);
+  }
+  auto email_verified = r.optional_bool("email_verified", true);
+  if (!email_verified) return email_verified.error();
+  u.email_verified = *email_verified;
+  auto phone_verified = r.optional_bool("phone_number_verified", true);
+  if (!phone_verified) return phone_verified.error();
+  u.phone_number_verified = *phone_verified;
+  struct array_claim {
+    std::string_view name;
+    std::vector<std::string>* target;
+  };
+  const array_claim arrays[] = {
+      {"roles", &u.roles}, {"organizations", &u.organizations}, {"organization_roles", &u.organization_roles}};
+  for (const auto& a : arrays) {
+    auto v = r.string_array(a.name);
+    if (!v) return v.error();
+    *a.target = std::move(*v);
+  }
+  u.raw = std::move(obj);
+  return u;
+}
+
+/// Parses the userinfo response: non-2xx as `map_error_response` (an expired token gives Logto's
+/// `oidc.invalid_token`); a 2xx body that is not a JSON object is `errc::unexpected_response_error`.
+inline result<user_info> parse_user_info_response(const http_response& response) {
+  auto obj = parse_json_object_response(response, "userinfo response");
+  if (!obj) return obj.error();
+  return parse_user_info(std::move(*obj));
+}
+
+/// OIDC Core 5.3.2: the userinfo `sub` must equal the ID token's; `errc::user_info_sub_mismatched`
+/// otherwise (the response may have been substituted).
+inline result<void> check_user_info_subject(const user_info& info, std::string_view id_token_sub) {
+  if (info.sub != id_token_sub) {
+    return make_error(errc::user_info_sub_mismatched,
+                      "the userinfo \"sub\" differs from the ID token's \"sub\" (OpenID Connect Core 5.3.2)");
+  }
+  return ok();
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/user_info.hpp
+// ----- begin logto/oidc/session.hpp
+/// @file
+/// @brief What @logto/client keeps in storage, byte for byte: the storage keys, the access-token map
+/// (`accessToken`) with its cache keys, and the sign-in session (`signInSession`). A session written
+/// by a JS app can be read here and the other way round.
+
+#include <algorithm>    // std::sort, std::find_if
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::pair, std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace oidc {
+
+/// `PersistKey`: the storage keys @logto/client uses (Capacitor stores them unprefixed).
+namespace storage_keys {
+inline constexpr std::string_view id_token = "idToken";
+inline constexpr std::string_view refresh_token = "refreshToken";
+inline constexpr std::string_view access_token = "accessToken";
+inline constexpr std::string_view sign_in_session = "signInSession";
+}  // namespace storage_keys
+
+/// `buildAccessTokenKey(resource, organizationId, scopes)`: `"<sorted scopes, space-joined>@<resource>"`
+/// plus `"#<organizationId>"` when an organization ID is given. @logto/client always passes no scopes,
+/// so its keys are `"@"`, `"@<resource>"`, `"@#<org>"`, `"@<resource>#<org>"`. (JS sorts by UTF-16
+/// code units, this by bytes; the order differs only for characters above U+FFFF, which scope
+/// names do not use.)
+inline std::string build_access_token_key(std::string_view resource = {}, std::string_view organization_id = {},
+                                          std::vector<std::string> scopes = {}) {
+  std::sort(scopes.begin(), scopes.end());
+  std::string key;
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    if (i != 0) key += ' ';
+    key += scopes[i];
+  }
+  key += '@';
+  key.append(resource.data(), resource.size());
+  if (!organization_id.empty()) {
+    key += '#';
+    key.append(organization_id.data(), organization_id.size());
+  }
+  return key;
+}
+
+/// One cached access token: `{"token","scope","expiresAt"}`. Never log it.
+struct access_token_entry {
+  std::string token;
+  std::string scope;        ///< write "" when the server sent none (JS would write nothing and then
+                            ///< reject its own map on the next load)
+  double expires_at = 0;    ///< unix seconds (`requestedAt + expires_in`); a JSON number like JS's
+};
+
+/// The access-token map with JavaScript `Map` semantics: insertion order is the serialization order,
+/// `set` on an existing key keeps its place, `erase` then `set` moves it to the end.
+class access_token_map {
+ public:
+  using value_type = std::pair<std::string, access_token_entry>;
+
+  /// The entry for `key`, or nullptr.
+  const access_token_entry* find(std::string_view key) const {
+    const auto it = locate(key);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  /// Inserts or replaces (`Map.prototype.set`).
+  void set(std::string_view key, access_token_entry entry) {
+    const auto it = locate(key);
+    if (it != entries_.end()) {
+      it->second = std::move(entry);
+    } else {
+      entries_.emplace_back(std::string(key), std::move(entry));
+    }
+  }
+  /// Removes `key`; true when it was there (`Map.prototype.delete`).
+  bool erase(std::string_view key) {
+    const auto it = locate(key);
+    if (it == entries_.end()) return false;
+    entries_.erase(it);
+    return true;
+  }
+  /// Removes every entry (`Map.prototype.clear`).
+  void clear() noexcept { entries_.clear(); }
+  /// True when there is no entry.
+  bool empty() const noexcept { return entries_.empty(); }
+  /// Number of entries.
+  std::size_t size() const noexcept { return entries_.size(); }
+  /// The entries in insertion order.
+  const std::vector<value_type>& entries() const noexcept { return entries_; }
+
+ private:
+  std::vector<value_type>::iterator locate(std::string_view key) {
+    return std::find_if(entries_.begin(), entries_.end(), [key](const value_type& e) { return e.first == key; });
+  }
+  std::vector<value_type>::const_iterator locate(std::string_view key) const {
+    return std::find_if(entries_.begin(), entries_.end(), [key](const value_type& e) { return e.first == key; });
+  }
+  std::vector<value_type> entries_;
+};
+
+/// `saveAccessTokenMap`: `JSON.stringify(Object.fromEntries(map))`, i.e.
+/// `{"<key>":{"token":"...","scope":"...","expiresAt":<number>},...}` in insertion order.
+inline std::string serialize_access_token_map(const access_token_map& map) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& e : map.entries()) {
+    if (!first) out += ',';
+    first = false;
+    json::append_quoted(out, e.first);
+    out += ":{\"token\":";
+    json::append_quoted(out, e.second.token);
+    out += ",\"scope\":";
+    json::append_quoted(out, e.second.scope);
+    out += ",\"expiresAt\":";
+    json::append_number(out, e.second.expires_at);
+    out += '}';
+  }
+  out += '}';
+  return out;
+}
+
+/// `loadAccessTokenMap` + `isLogtoAccessTokenMap`: the whole map is rejected when the text is not a
+/// JSON object or any entry lacks a string `token`, a string `scope` or a number `expiresAt` (JS then
+/// silently keeps an empty map; here the caller gets `errc::invalid_json` saying which entry, and
+/// decides). Entries keep document order. Unknown entry members are dropped (JS would keep and
+/// re-write them); a JSON array at the top (which JS's object check lets through) is rejected.
+inline result<access_token_map> parse_access_token_map(std::string_view text) {
+  auto doc = json::parse_document(text);
+  if (!doc) return make_error(errc::invalid_json, "stored access-token map: " + doc.error().message);
+  const json::object* root = json::as_object(doc->root());
+  if (root == nullptr) return make_error(errc::invalid_json, "stored access-token map is not a JSON object");
+  access_token_map map;
+  for (const auto& key : doc->keys(*root)) {
+    const json::value* v = json::find(*root, key);
+    const json::object* entry = v == nullptr ? nullptr : json::as_object(*v);
+    const auto bad = [&key](std::string_view why) {
+      return make_error(errc::invalid_json, "stored access-token map: entry \"" + key + "\" " + std::string(why));
+    };
+    if (entry == nullptr) return bad("is not an object");
+    const json::value* token = json::find(*entry, "token");
+    const json::value* scope = json::find(*entry, "scope");
+    const json::value* expires_at = json::find(*entry, "expiresAt");
+    if (token == nullptr || !token->is<std::string>()) return bad("has no string \"token\"");
+    if (scope == nullptr || !scope->is<std::string>()) return bad("has no string \"scope\"");
+    if (expires_at == nullptr || !expires_at->is<double>()) return bad("has no number \"expiresAt\"");
+    map.set(key, access_token_entry{token->get<std::string>(), scope->get<std::string>(), expires_at->get<double>()});
+  }
+  return map;
+}
+
+/// `LogtoSignInSessionItem`: what `signIn` stores until the callback. `code_verifier` and `state`
+/// are secrets.
+struct sign_in_session {
+  std::string redirect_uri;
+  std::optional<std::string> post_redirect_uri;
+  std::string code_verifier;
+  std::string state;
+};
+
+/// `JSON.stringify({redirectUri, postRedirectUri, codeVerifier, state})`: that key order,
+/// `postRedirectUri` left out when absent (as JSON.stringify drops `undefined`).
+inline std::string serialize_sign_in_session(const sign_in_session& s) {
+  std::string out = "{\"redirectUri\":";
+  json::append_quoted(out, s.redirect_uri);
+  if (s.post_redirect_uri) {
+    out += ",\"postRedirectUri\":";
+    json::append_quoted(out, *s.post_redirect_uri);
+  }
+  out += ",\"codeVerifier\":";
+  json::append_quoted(out, s.code_verifier);
+  out += ",\"state\":";
+  json::append_quoted(out, s.state);
+  out += '}';
+  return out;
+}
+
+/// `getSignInSession`'s checks: `errc::sign_in_session_invalid` when the text is not a JSON object or
+/// `redirectUri`, `codeVerifier` or `state` is not a string (JS lets JSON syntax errors through as
+/// they are; here they get the same code). `postRedirectUri` must be a string when present (null
+/// counts as absent; JS does not check it). Never quotes values.
+inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
+  auto parsed = json::parse(text);
+  if (!parsed) return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: " + parsed.error().message);
+  const json::object* obj = json::as_object(*parsed);
+  if (obj == nullptr) return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: not a JSON object");
+  sign_in_session s;
+  struct field {
+    std::string_view name;
+    std::string* target;
+  };
+  const field fields[] = {{"redirectUri", &s.redirect_uri}, {"codeVerifier", &s.code_verifier}, {"state", &s.state}};
+  for (const auto& f : fields) {
+    const json::value* v = json::find(*obj, f.name);
+    if (v == nullptr || !v->is<std::string>()) {
+      return make_error(errc::sign_in_session_invalid,
+                        "Invalid sign-in session: \"" + std::string(f.name) + "\" is not a string", std::string(f.name));
+    }
+    *f.target = v->get<std::string>();
+  }
+  const json::value* post = json::find(*obj, "postRedirectUri");
+  if (post != nullptr && !post->is<picojson::null>()) {
+    if (!post->is<std::string>()) {
+      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"postRedirectUri\" is not a string",
+                        "postRedirectUri");
+    }
+    s.post_redirect_uri = post->get<std::string>();
+  }
+  return s;
+}
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/session.hpp
+// ----- begin logto/smtp/mime.hpp
+/// @file
+/// @brief MIME building blocks (RFC 2045 quoted-printable and base64 bodies, RFC 2047 encoded-words,
+/// RFC 5322 header folding) written the way nodemailer 8 writes them, so that a message built here
+/// is byte-identical to what @logto/connector-smtp sends (tests/interop/smtp/expected.json).
+///
+/// nodemailer works on JavaScript strings, so several of its rules count UTF-16 code units (an
+/// emoji counts 2). The functions here take and return UTF-8 and count the way nodemailer does.
+/// Inputs are expected to be valid UTF-8 (the message builder checks); invalid bytes are read as
+/// U+FFFD and never cause out-of-bounds reads.
+
+#include <algorithm>    // std::max
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint32_t
+#include <string>       // std::string, std::u16string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace smtp {
+namespace mime {
+
+namespace detail {
+
+/// Reads one code point of UTF-8 at `s[i]` and advances `i` (invalid input: U+FFFD, one byte).
+inline char32_t next_code_point(std::string_view s, std::size_t& i) noexcept {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
+  std::size_t len = 0;
+  char32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1Fu;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0Fu;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07u;
+  } else {
+    ++i;
+    return 0xFFFD;
+  }
+  if (s.size() - i < len) {
+    ++i;
+    return 0xFFFD;
+  }
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0u) != 0x80u) {
+      ++i;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (cc & 0x3Fu);
+  }
+  i += len;
+  return cp;
+}
+
+inline void append_utf8(std::string& out, char32_t cp) {
+  if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // a lone surrogate (Node writes U+FFFD)
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+inline std::vector<char32_t> to_code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) out.push_back(next_code_point(s, i));
+  return out;
+}
+
+inline std::string from_code_points(const std::vector<char32_t>& cps, std::size_t begin, std::size_t end) {
+  std::string out;
+  for (std::size_t i = begin; i < end && i < cps.size(); ++i) append_utf8(out, cps[i]);
+  return out;
+}
+
+inline std::u16string to_utf16(std::string_view s) {
+  std::u16string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char32_t cp = next_code_point(s, i);
+    if (cp >= 0x10000) {
+      out += static_cast<char16_t>(0xD800 + ((cp - 0x10000) >> 10));
+      out += static_cast<char16_t>(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+      out += static_cast<char16_t>(cp);
+    }
+  }
+  return out;
+}
+
+inline std::string from_utf16(std::u16string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char16_t u = s[i];
+    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+      append_utf8(out, 0x10000 + ((static_cast<char32_t>(u) - 0xD800) << 10) + (static_cast<char32_t>(s[i + 1]) - 0xDC00));
+      ++i;
+    } else {
+      append_utf8(out, u);
+    }
+  }
+  return out;
+}
+
+/// JavaScript's `\s` (WhiteSpace and LineTerminator).
+constexpr bool is_js_space(char32_t c) noexcept {
+  return c == 0x09 || c == 0x0A || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x20 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
+         c == 0xFEFF;
+}
+
+/// JavaScript's `\w`.
+constexpr bool is_js_word(char32_t c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+constexpr char hex_upper(unsigned v) noexcept { return "0123456789ABCDEF"[v & 15u]; }
+
+inline bool is_hex(char c) noexcept { return logto::detail::hex_value(c) >= 0; }
+
+}  // namespace detail
+
+/// JavaScript's `String.prototype.trim` on UTF-8 text (strips Unicode white space too).
+inline std::string_view js_trim(std::string_view s) {
+  std::size_t begin = 0;
+  while (begin < s.size()) {
+    std::size_t next = begin;
+    if (!detail::is_js_space(detail::next_code_point(s, next))) break;
+    begin = next;
+  }
+  std::size_t end = s.size();
+  while (end > begin) {
+    // step back to the start of the last code point
+    std::size_t start = end - 1;
+    while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0u) == 0x80u) --start;
+    std::size_t probe = start;
+    const char32_t cp = detail::next_code_point(s, probe);
+    if (probe != end || !detail::is_js_space(cp)) break;
+    end = start;
+  }
+  return s.substr(begin, end - begin);
+}
+
+/// Length of `s` in UTF-16 code units (JavaScript's `length`).
+inline std::size_t utf16_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  std::size_t i = 0;
+  while (i < s.size()) n += detail::next_code_point(s, i) >= 0x10000 ? 2 : 1;
+  return n;
+}
+
+/// The two RFC 2047 encodings.
+enum class word_encoding { q, b };
+
+/// nodemailer's `_getTextEncoding`: Q when ASCII letters outnumber "non-Latin" UTF-16 units (C0
+/// controls other than TAB, LF, CR, and every unit >= 0x80), otherwise B. The same rule picks
+/// quoted-printable over base64 for bodies.
+inline word_encoding choose_encoding(std::string_view utf8) noexcept {
+  std::size_t non_latin = 0;
+  std::size_t latin = 0;
+  std::size_t i = 0;
+  while (i < utf8.size()) {
+    const char32_t c = detail::next_code_point(utf8, i);
+    if (c >= 0x10000) {
+      non_latin += 2;
+    } else if (c <= 0x08 || c == 0x0B || c == 0x0C || (c >= 0x0E && c <= 0x1F) || c >= 0x80) {
+      ++non_latin;
+    } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+      ++latin;
+    }
+  }
+  return non_latin < latin ? word_encoding::q : word_encoding::b;
+}
+
+/// nodemailer's `isPlainText`: no C0 control other than TAB, LF, CR and nothing >= 0x80.
+inline bool is_plain_text(std::string_view s) noexcept {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80 || c <= 0x08 || c == 0x0B || c == 0x0C || (c >= 0x0E && c <= 0x1F)) return false;
+  }
+  return true;
+}
+
+/// nodemailer's `hasLongerLines`: some line (split at LF, CR, U+2028, U+2029) is longer than
+/// `line_length` UTF-16 units; text over 128 Ki units always counts as having long lines.
+inline bool has_longer_lines(std::string_view s, std::size_t line_length) noexcept {
+  if (utf16_length(s) > 128u * 1024u) return true;
+  std::size_t run = 0;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char32_t c = detail::next_code_point(s, i);
+    if (c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029) {
+      run = 0;
+      continue;
+    }
+    run += c >= 0x10000 ? 2 : 1;
+    if (run > line_length) return true;
+  }
+  return false;
+}
+
+/// Quoted-printable encoding of bytes (nodemailer `qp.encode`): TAB, LF, CR and 0x20-0x7E except
+/// `=` stay literal, except a SP or TAB at the end or before LF/CR; everything else is `=XX`.
+inline std::string qp_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 3);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    const bool allowed = c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x3C) || (c >= 0x3E && c <= 0x7E);
+    const bool trailing_ws = (c == 0x20 || c == 0x09) &&
+                             (i + 1 == bytes.size() || bytes[i + 1] == '\n' || bytes[i + 1] == '\r');
+    if (allowed && !trailing_ws) {
+      out += static_cast<char>(c);
+    } else {
+      out += '=';
+      out += detail::hex_upper(c >> 4u);
+      out += detail::hex_upper(c);
+    }
+  }
+  return out;
+}
+
+namespace detail {
+// /[=][\da-f]{0,N}$/i: the start of the match, or npos.
+inline std::size_t trailing_escape(std::string_view line, std::size_t max_hex) {
+  std::size_t hex = 0;
+  while (hex < line.size() && hex <= max_hex && is_hex(line[line.size() - 1 - hex])) ++hex;
+  // the '=' may sit 0..max_hex characters before the end, provided all between are hex
+  for (std::size_t k = 0; k <= max_hex && k < line.size(); ++k) {
+    if (k > hex) break;
+    if (line[line.size() - 1 - k] == '=') return line.size() - 1 - k;
+  }
+  return std::string_view::npos;
+}
+inline bool ends_with_full_escape(std::string_view line) {  // /[=][\da-f]{2}$/i
+  return line.size() >= 3 && line[line.size() - 3] == '=' && is_hex(line[line.size() - 2]) &&
+         is_hex(line[line.size() - 1]);
+}
+inline bool only_escapes_1_to_4(std::string_view line) {  // /^(?:=[\da-f]{2}){1,4}$/i
+  if (line.empty() || line.size() % 3 != 0 || line.size() > 12) return false;
+  for (std::size_t k = 0; k < line.size(); k += 3) {
+    if (line[k] != '=' || !is_hex(line[k + 1]) || !is_hex(line[k + 2])) return false;
+  }
+  return true;
+}
+inline bool is_qp_break_char(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '.' || c == ',' || c == '!' || c == '?';
+}
+}  // namespace detail
+
+/// Soft line breaks for quoted-printable text (nodemailer `qp.wrap`): lines of at most
+/// `line_length` characters including the `=`, broken after white space or punctuation when there
+/// is some near the end, never inside an `=XX` escape or a UTF-8 sequence.
+inline std::string qp_wrap(std::string_view str, std::size_t line_length = 76) {
+  if (str.size() <= line_length) return std::string(str);
+  const std::size_t len = str.size();
+  const std::size_t margin = line_length / 3;
+  std::string out;
+  out.reserve(len + len / line_length * 3 + 3);
+  std::size_t pos = 0;
+  while (pos < len) {
+    std::string_view line = str.substr(pos, line_length);
+    const std::size_t crlf = line.find("\r\n");
+    if (crlf != std::string_view::npos) {
+      line = line.substr(0, crlf + 2);
+      out += line;
+      pos += line.size();
+      continue;
+    }
+    if (!line.empty() && line.back() == '\n') {
+      out += line;
+      pos += line.size();
+      continue;
+    }
+    {
+      // /\n.*?$/ on the last `margin` characters: the last LF there with no CR/LF after it
+      const std::size_t tail_start = line.size() > margin ? line.size() - margin : 0;
+      std::size_t found = std::string_view::npos;
+      for (std::size_t k = line.size(); k > tail_start; --k) {
+        const char c = line[k - 1];
+        if (c == '\r') break;
+        if (c == '\n') {
+          found = k - 1;
+          break;
+        }
+      }
+      if (found != std::string_view::npos) {
+        line = line.substr(0, found + 1);
+        out += line;
+        pos += line.size();
+        continue;
+      }
+    }
+    bool broke_at_space = false;
+    if (line.size() > line_length - margin) {
+      // /[ \t.,!?][^ \t.,!?]*$/ on the last `margin` characters: keep the break character
+      const std::size_t tail_start = line.size() - margin;
+      for (std::size_t k = line.size(); k > tail_start; --k) {
+        if (detail::is_qp_break_char(line[k - 1])) {
+          line = line.substr(0, k);
+          broke_at_space = true;
+          break;
+        }
+      }
+    }
+    if (!broke_at_space && detail::trailing_escape(line, 2) != std::string_view::npos) {
+      const std::size_t partial = detail::trailing_escape(line, 1);
+      if (partial != std::string_view::npos) line = line.substr(0, partial);
+      // do not split a UTF-8 sequence across lines
+      while (line.size() > 3 && line.size() < len - pos && !detail::only_escapes_1_to_4(line) &&
+             detail::ends_with_full_escape(line)) {
+        const int code = logto::detail::hex_value(line[line.size() - 2]) * 16 + logto::detail::hex_value(line.back());
+        if (code < 128) break;
+        line = line.substr(0, line.size() - 3);
+        if (code >= 0xC0) break;
+      }
+    }
+    if (pos + line.size() < len && (line.empty() || line.back() != '\n')) {
+      if (line.size() == line_length && detail::ends_with_full_escape(line)) {
+        line = line.substr(0, line.size() - 3);
+      } else if (line.size() == line_length) {
+        line = line.substr(0, line.size() - 1);
+      }
+      if (line.empty()) line = str.substr(pos, 1);  // cannot happen for QP input; guarantees progress
+      pos += line.size();
+      out += line;
+      out += "=\r\n";
+    } else {
+      pos += line.size();
+      out += line;
+    }
+  }
+  return out;
+}
+
+/// Base64 body lines of `line_length` characters separated by CRLF (nodemailer `base64.wrap`).
+inline std::string base64_wrap(std::string_view b64, std::size_t line_length = 76) {
+  std::string out;
+  out.reserve(b64.size() + b64.size() / line_length * 2);
+  for (std::size_t pos = 0; pos < b64.size(); pos += line_length) {
+    if (pos != 0) out += "\r\n";
+    out += b64.substr(pos, line_length);
+  }
+  return out;
+}
+
+/// Splits Q-encoded text into chunks of at most `max_length` characters without cutting an `=XX`
+/// escape or a UTF-8 sequence (nodemailer `splitMimeEncodedString`).
+inline std::vector<std::string> split_mime_encoded(std::string_view str, std::size_t max_length) {
+  std::vector<std::string> lines;
+  if (max_length < 12) max_length = 12;
+  while (!str.empty()) {
+    std::string_view cur = str.substr(0, max_length);
+    const std::size_t partial = detail::trailing_escape(cur, 1);
+    if (partial != std::string_view::npos) cur = cur.substr(0, partial);
+    for (;;) {
+      const std::string_view rest = str.substr(cur.size());
+      if (rest.size() >= 3 && rest[0] == '=' && detail::is_hex(rest[1]) && detail::is_hex(rest[2])) {
+        const int chr = logto::detail::hex_value(rest[1]) * 16 + logto::detail::hex_value(rest[2]);
+        if (chr < 0xC2 && chr > 0x7F && cur.size() >= 3) {
+          cur = cur.substr(0, cur.size() - 3);
+          continue;
+        }
+      }
+      break;
+    }
+    if (cur.empty()) cur = str.substr(0, max_length);  // unreachable for valid UTF-8; keeps progress
+    lines.emplace_back(cur);
+    str.remove_prefix(cur.size());
+  }
+  return lines;
+}
+
+/// One RFC 2047 encoded-word, split into several space-separated words when `max_length` (the whole
+/// word's budget, nodemailer passes 52) is exceeded (nodemailer `encodeWord`). Q words use `_` for
+/// space and `=XX` for everything outside `[A-Za-z0-9!*+-/=]`; B words carry whole characters.
+inline std::string encode_word(std::string_view utf8, word_encoding enc, std::size_t max_length = 0) {
+  static constexpr std::string_view charset = "UTF-8";
+  if (max_length != 0 && max_length > 7 + charset.size()) max_length -= 7 + charset.size();
+  std::string encoded;
+  if (enc == word_encoding::q) {
+    const std::string qp = qp_encode(utf8);
+    encoded.reserve(qp.size() * 2);
+    for (const char c : qp) {
+      const auto u = static_cast<unsigned char>(c);
+      if (logto::detail::is_alnum(u) || c == '!' || c == '*' || c == '+' || c == '-' || c == '/' || c == '=') {
+        encoded += c;
+      } else if (c == ' ') {
+        encoded += '_';
+      } else {
+        encoded += '=';
+        encoded += detail::hex_upper(u >> 4u);
+        encoded += detail::hex_upper(u);
+      }
+    }
+    if (max_length != 0 && encoded.size() > max_length) {
+      const auto parts = split_mime_encoded(encoded, max_length);
+      std::string joined;
+      for (std::size_t k = 0; k < parts.size(); ++k) {
+        if (k != 0) joined += "?= =?UTF-8?Q?";
+        joined += parts[k];
+      }
+      encoded = std::move(joined);
+    }
+    return "=?UTF-8?Q?" + encoded + "?=";
+  }
+  // B: chunks of whole characters of at most max(3, floor(budget / 4) * 3) UTF-8 bytes.
+  const std::size_t chunk = max_length != 0 ? std::max<std::size_t>(3, (max_length - max_length % 4) / 4 * 3) : 0;
+  if (chunk == 0) return "=?UTF-8?B?" + base64_encode(utf8) + "?=";
+  std::string result;
+  std::string part;
+  std::size_t i = 0;
+  bool first_char = true;
+  while (i < utf8.size()) {
+    const std::size_t start = i;
+    detail::next_code_point(utf8, i);
+    const std::string_view ch = utf8.substr(start, i - start);
+    if (part.size() + ch.size() <= chunk || first_char) {
+      part += ch;
+    } else {
+      if (!result.empty()) result += "?= =?UTF-8?B?";
+      result += base64_encode(part);
+      part.assign(ch.data(), ch.size());
+    }
+    first_char = false;
+  }
+  if (!part.empty()) {
+    if (!result.empty()) result += "?= =?UTF-8?B?";
+    result += base64_encode(part);
+  }
+  return "=?UTF-8?B?" + result + "?=";
+}
+
+/// True when nodemailer turns a header value into encoded-words: it holds `"` or a non-ASCII character.
+inline bool needs_encoded_words(std::string_view utf8) noexcept {
+  for (const char c : utf8) {
+    if (c == '"' || static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+/// A header value as nodemailer's `_encodeWords` writes it: unchanged when plain, otherwise the whole
+/// value as encoded-words (Q or B by `choose_encoding`, 52-character words).
+inline std::string encode_words(std::string_view utf8) {
+  if (!needs_encoded_words(utf8)) return std::string(utf8);
+  return encode_word(utf8, choose_encoding(utf8), 52);
+}
+
+/// Folds one header line (`Name: value`) at `line_length` UTF-16 units the way nodemailer's
+/// `foldLines` does: break before the last white space that fits (it starts the continuation
+/// line); a longer unbreakable token stays whole.
+inline std::string fold_lines(std::string_view text, std::size_t line_length = 76) {
+  const std::u16string str = detail::to_utf16(text);
+  const std::size_t len = str.size();
+  std::u16string out;
+  std::size_t pos = 0;
+  while (pos < len) {
+    std::u16string line = str.substr(pos, line_length);
+    if (line.size() < line_length) {
+      out += line;
+      break;
+    }
+    // /^[^\n\r]*(\r?\n|\r)/
+    const std::size_t nl = line.find_first_of(u"\r\n");
+    if (nl != std::u16string::npos) {
+      std::size_t end = nl + 1;
+      if (line[nl] == u'\r' && nl + 1 < line.size() && line[nl + 1] == u'\n') end = nl + 2;
+      out += line.substr(0, end);
+      pos += end;
+      continue;
+    }
+    // /(\s+)[^\s]*$/ with the white-space run not at the start
+    std::size_t k = line.size();
+    while (k > 0 && !detail::is_js_space(line[k - 1])) --k;
+    std::size_t run_start = k;
+    while (run_start > 0 && detail::is_js_space(line[run_start - 1])) --run_start;
+    if (k > 0 && run_start > 0) {
+      line.resize(run_start);
+    } else {
+      // /^[^\s]+(\s*)/ on the rest: extend the line over the rest of an unbreakable token
+      std::size_t r = pos + line.size();
+      while (r < len && !detail::is_js_space(str[r])) ++r;
+      line = str.substr(pos, r - pos);
+    }
+    out += line;
+    pos += line.size();
+    if (pos < len) out += u"\r\n";
+  }
+  return detail::from_utf16(out);
+}
+
+/// nodemailer's `_normalizeHeaderKey`: lower case, then upper-case the first letter and every
+/// letter after `-`; `MIME`, `DKIM`, `ARC`, `BIMI` prefixes and `-SPF`, `-FBL`, `-ID`, `-MD5`
+/// suffixes in capitals; `X-SMTPAPI`; `Content-features`. ASCII names (the caller checks).
+inline std::string normalize_header_key(std::string_view key) {
+  std::string s(js_trim(key));
+  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  const auto upper = [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; };
+  const auto upper_range = [&s, &upper](std::size_t from, std::size_t n) {
+    for (std::size_t k = from; k < from + n && k < s.size(); ++k) s[k] = upper(s[k]);
+  };
+  const auto alpha = [](char c) { return c >= 'a' && c <= 'z'; };
+  std::size_t p = 0;
+  while (p < s.size()) {
+    if (p == 0 && s == "x-smtpapi") {
+      upper_range(0, s.size());
+      break;
+    }
+    if (p == 0) {
+      bool prefix = false;
+      for (const std::string_view word : {std::string_view("mime"), std::string_view("dkim"), std::string_view("arc"),
+                                          std::string_view("bimi")}) {
+        if (s.compare(0, word.size(), word) == 0 &&
+            (s.size() == word.size() || !detail::is_js_word(static_cast<unsigned char>(s[word.size()])))) {
+          upper_range(0, word.size());
+          p = word.size();
+          prefix = true;
+          break;
+        }
+      }
+      if (prefix) continue;
+      if (alpha(s[0])) {
+        s[0] = upper(s[0]);
+        p = 1;
+        continue;
+      }
+    }
+    if (s[p] == '-') {
+      bool suffix = false;
+      for (const std::string_view word : {std::string_view("spf"), std::string_view("fbl"), std::string_view("id"),
+                                          std::string_view("md5")}) {
+        if (s.size() - p - 1 == word.size() && s.compare(p + 1, word.size(), word) == 0) {
+          upper_range(p + 1, word.size());
+          p = s.size();
+          suffix = true;
+          break;
+        }
+      }
+      if (suffix) break;
+      if (p + 1 < s.size() && alpha(s[p + 1])) {
+        s[p + 1] = upper(s[p + 1]);
+        p += 2;
+        continue;
+      }
+    }
+    ++p;
+  }
+  if (s == "Content-Features") s = "Content-features";
+  return s;
+}
+
+}  // namespace mime
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/mime.hpp
+// ----- begin logto/smtp/address.hpp
+/// @file
+/// @brief RFC 5322 address fields the way nodemailer 8 reads and writes them: its `addressparser`
+/// (lenient: `Name <addr>`, `"Quoted, Name" <addr>`, bare addresses, groups, comments), address
+/// normalisation (domain lower-cased and punycoded, RFC 3492 / RFC 5890) and the `From:` / `To:`
+/// header form (plain, quoted or RFC 2047-encoded display names).
+///
+/// Inputs are UTF-8. Field values longer than `LOGTO_SMTP_MAX_ADDRESS_FIELD` bytes are not parsed
+/// (the parser answers with an empty list), which bounds the work on hostile input.
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint32_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+#ifndef LOGTO_SMTP_MAX_ADDRESS_FIELD
+/// Longest address field (bytes) the address parser accepts.
+#define LOGTO_SMTP_MAX_ADDRESS_FIELD 4096u
+#endif
+
+namespace logto {
+namespace smtp {
+
+/// One parsed entry of an address field: a mailbox (`addr` set, `name` optional), a group
+/// (`is_group`, members in `group`) or a bare name (`addr` empty: nodemailer drops it on output).
+struct address {
+  std::string name;
+  std::string addr;
+  bool is_group = false;
+  std::vector<address> group;
+};
+
+namespace punycode {
+
+namespace detail {
+constexpr std::uint32_t base = 36, t_min = 1, t_max = 26, skew = 38, damp = 700, initial_bias = 72,
+                        initial_n = 128, max_int = 0x7FFFFFFF;
+
+inline std::uint32_t adapt(std::uint32_t delta, std::uint32_t num_points, bool first_time) {
+  std::uint32_t k = 0;
+  delta = first_time ? delta / damp : delta >> 1;
+  delta += delta / num_points;
+  while (delta > ((base - t_min) * t_max) >> 1) {
+    delta /= base - t_min;
+    k += base;
+  }
+  return k + (base - t_min + 1) * delta / (delta + skew);
+}
+
+inline char digit_to_basic(std::uint32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); }
+
+inline std::uint32_t basic_to_digit(char32_t c) {
+  if (c >= 0x30 && c < 0x3A) return 26 + (c - 0x30);
+  if (c >= 0x41 && c < 0x5B) return c - 0x41;
+  if (c >= 0x61 && c < 0x7B) return c - 0x61;
+  return base;
+}
+
+/// Splits a domain at the RFC 3490 separators (`.`, U+3002, U+FF0E, U+FF61).
+inline std::vector<std::vector<char32_t>> labels(std::string_view domain) {
+  std::vector<std::vector<char32_t>> out(1);
+  for (const char32_t c : mime::detail::to_code_points(domain)) {
+    if (c == 0x2E || c == 0x3002 || c == 0xFF0E || c == 0xFF61) {
+      out.emplace_back();
+    } else {
+      out.back().push_back(c);
+    }
+  }
+  return out;
+}
+}  // namespace detail
+
+/// RFC 3492 encoding of one label (without `xn--`), or nullopt on overflow.
+inline std::optional<std::string> encode(const std::vector<char32_t>& input) {
+  using namespace detail;
+  std::string output;
+  for (const char32_t c : input) {
+    if (c < 0x80) output += static_cast<char>(c);
+  }
+  const auto basic_length = static_cast<std::uint32_t>(output.size());
+  std::uint32_t handled = basic_length;
+  if (basic_length != 0) output += '-';
+  std::uint32_t n = initial_n, delta = 0, bias = initial_bias;
+  const auto input_length = static_cast<std::uint32_t>(input.size());
+  while (handled < input_length) {
+    std::uint32_t m = max_int;
+    for (const char32_t c : input) {
+      if (c >= n && c < m) m = static_cast<std::uint32_t>(c);
+    }
+    if (m - n > (max_int - delta) / (handled + 1)) return std::nullopt;
+    delta += (m - n) * (handled + 1);
+    n = m;
+    for (const char32_t c : input) {
+      if (c < n && ++delta > max_int) return std::nullopt;
+      if (c == n) {
+        std::uint32_t q = delta;
+        for (std::uint32_t k = base;; k += base) {
+          const std::uint32_t t = k <= bias ? t_min : k >= bias + t_max ? t_max : k - bias;
+          if (q < t) break;
+          output += digit_to_basic(t + (q - t) % (base - t));
+          q = (q - t) / (base - t);
+        }
+        output += digit_to_basic(q);
+        bias = adapt(delta, handled + 1, handled == basic_length);
+        delta = 0;
+        ++handled;
+      }
+    }
+    ++delta;
+    ++n;
+  }
+  return output;
+}
+
+/// RFC 3492 decoding of one label (without `xn--`), or nullopt when it is not valid Punycode.
+inline std::optional<std::vector<char32_t>> decode(const std::vector<char32_t>& input) {
+  using namespace detail;
+  std::vector<char32_t> output;
+  std::size_t basic = 0;
+  for (std::size_t k = input.size(); k > 0; --k) {
+    if (input[k - 1] == '-') {
+      basic = k - 1;
+      break;
+    }
+  }
+  for (std::size_t j = 0; j < basic; ++j) {
+    if (input[j] >= 0x80) return std::nullopt;
+    output.push_back(input[j]);
+  }
+  std::uint32_t i = 0, n = initial_n, bias = initial_bias;
+  for (std::size_t index = basic > 0 ? basic + 1 : 0; index < input.size();) {
+    const std::uint32_t old_i = i;
+    std::uint32_t w = 1;
+    for (std::uint32_t k = base;; k += base) {
+      if (index >= input.size()) return std::nullopt;
+      const std::uint32_t digit = basic_to_digit(input[index++]);
+      if (digit >= base) return std::nullopt;
+      if (digit > (max_int - i) / w) return std::nullopt;
+      i += digit * w;
+      const std::uint32_t t = k <= bias ? t_min : k >= bias + t_max ? t_max : k - bias;
+      if (digit < t) break;
+      if (w > max_int / (base - t)) return std::nullopt;
+      w *= base - t;
+    }
+    const auto out = static_cast<std::uint32_t>(output.size() + 1);
+    bias = adapt(i - old_i, out, old_i == 0);
+    if (i / out > max_int - n) return std::nullopt;
+    n += i / out;
+    i %= out;
+    if (n > 0x10FFFF) return std::nullopt;  // String.fromCodePoint would throw
+    output.insert(output.begin() + static_cast<std::ptrdiff_t>(i), static_cast<char32_t>(n));
+    ++i;
+  }
+  return output;
+}
+
+/// punycode.js `toASCII`: labels with non-ASCII characters become `xn--...` (no case mapping or
+/// other IDNA processing, exactly as nodemailer does); nullopt on overflow.
+inline std::optional<std::string> to_ascii(std::string_view domain) {
+  std::string out;
+  bool first = true;
+  for (const auto& label : detail::labels(domain)) {
+    if (!first) out += '.';
+    first = false;
+    bool ascii = true;
+    for (const char32_t c : label) ascii = ascii && c < 0x80;
+    if (ascii) {
+      out += mime::detail::from_code_points(label, 0, label.size());
+    } else {
+      auto enc = encode(label);
+      if (!enc) return std::nullopt;
+      out += "xn--" + *enc;
+    }
+  }
+  return out;
+}
+
+/// punycode.js `toUnicode`: `xn--` labels decoded; nullopt when one is not valid Punycode.
+inline std::optional<std::string> to_unicode(std::string_view domain) {
+  std::string out;
+  bool first = true;
+  for (const auto& label : detail::labels(domain)) {
+    if (!first) out += '.';
+    first = false;
+    if (label.size() >= 4 && label[0] == 'x' && label[1] == 'n' && label[2] == '-' && label[3] == '-') {
+      std::vector<char32_t> rest(label.begin() + 4, label.end());
+      for (char32_t& c : rest) {
+        if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
+      }
+      auto dec = decode(rest);
+      if (!dec) return std::nullopt;
+      out += mime::detail::from_code_points(*dec, 0, dec->size());
+    } else {
+      out += mime::detail::from_code_points(label, 0, label.size());
+    }
+  }
+  return out;
+}
+
+}  // namespace punycode
+
+namespace detail {
+
+struct address_token {
+  bool is_operator = false;
+  char op = 0;
+  bool no_break = false;
+  std::string value;
+};
+
+inline char closing_operator(char c) {
+  switch (c) {
+    case '"': return '"';
+    case '(': return ')';
+    case '<': return '>';
+    case ':': return ';';
+    default: return 0;  // ',' and ';' expect nothing
+  }
+}
+
+inline bool is_operator_char(char c) {
+  return c == '"' || c == '(' || c == '<' || c == ',' || c == ':' || c == ';';
+}
+
+// nodemailer addressparser's Tokenizer.
+inline std::vector<address_token> tokenize_addresses(std::string_view str) {
+  std::vector<address_token> list;
+  char expecting = 0;
+  bool escaped = false;
+  long node = -1;  // index of the open text token
+  for (std::size_t i = 0; i < str.size(); ++i) {
+    char chr = str[i];
+    const bool has_next = i + 1 < str.size();
+    const char next = has_next ? str[i + 1] : 0;
+    if (escaped) {
+      // the escaped character is plain text
+    } else if (expecting != 0 && chr == expecting) {
+      address_token t;
+      t.is_operator = true;
+      t.op = chr;
+      t.value = std::string(1, chr);
+      if (has_next && next != ' ' && next != '\t' && next != '\r' && next != '\n' && next != ',' && next != ';') {
+        t.no_break = true;
+      }
+      list.push_back(std::move(t));
+      node = -1;
+      expecting = 0;
+      escaped = false;
+      continue;
+    } else if (expecting == 0 && is_operator_char(chr)) {
+      address_token t;
+      t.is_operator = true;
+      t.op = chr;
+      t.value = std::string(1, chr);
+      list.push_back(std::move(t));
+      node = -1;
+      expecting = closing_operator(chr);
+      escaped = false;
+      continue;
+    } else if (expecting == '"' && chr == '\\') {
+      escaped = true;
+      continue;
+    }
+    if (node < 0) {
+      list.emplace_back();
+      node = static_cast<long>(list.size() - 1);
+    }
+    if (chr == '\n') chr = ' ';
+    const auto u = static_cast<unsigned char>(chr);
+    if (u >= 0x21 || chr == ' ' || chr == '\t') list[static_cast<std::size_t>(node)].value += chr;
+    escaped = false;
+  }
+  std::vector<address_token> out;
+  for (auto& t : list) {
+    t.value = std::string(mime::js_trim(t.value));
+    if (!t.value.empty()) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// /^[^@\s]+@[^@\s]+$/
+inline bool is_strict_address(std::string_view s) {
+  const auto cps = mime::detail::to_code_points(s);
+  std::size_t at = cps.size();
+  for (std::size_t k = 0; k < cps.size(); ++k) {
+    if (mime::detail::is_js_space(cps[k])) return false;
+    if (cps[k] == '@') {
+      if (at != cps.size()) return false;
+      at = k;
+    }
+  }
+  return at != cps.size() && at > 0 && at + 1 < cps.size();
+}
+
+// The first match of /\s*\b[^@\s]+@[^\s]+\b\s*/ in `cps` as [begin, end), or false.
+inline bool find_loose_address(const std::vector<char32_t>& t, std::size_t& begin, std::size_t& end) {
+  const std::size_t n = t.size();
+  const auto space = [&t](std::size_t k) { return mime::detail::is_js_space(t[k]); };
+  const auto word = [&t, n](std::size_t k) { return k < n && mime::detail::is_js_word(t[k]); };
+  const auto boundary = [&word](std::size_t k) { return (k > 0 && word(k - 1)) != word(k); };
+  for (std::size_t s = 0; s < n; ++s) {
+    std::size_t p = s;
+    while (p < n && space(p)) ++p;
+    if (!boundary(p)) continue;
+    std::size_t q = p;
+    while (q < n && t[q] != '@' && !space(q)) ++q;
+    if (q == p || q >= n || t[q] != '@') continue;
+    std::size_t r = q + 1;
+    while (r < n && !space(r)) ++r;
+    if (r == q + 1) continue;
+    std::size_t e = r;
+    while (e > q + 1 && !boundary(e)) --e;
+    if (e == q + 1) continue;
+    std::size_t e2 = e;
+    if (e == r) {
+      while (e2 < n && space(e2)) ++e2;
+    }
+    begin = s;
+    end = e2;
+    return true;
+  }
+  return false;
+}
+
+inline std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (k != 0) out += sep;
+    out += parts[k];
+  }
+  return out;
+}
+
+inline std::vector<address> parse_address_list(std::string_view str, int depth);
+
+// nodemailer addressparser's _handleAddress.
+inline std::vector<address> handle_address(const std::vector<address_token>& tokens, int depth) {
+  enum { text = 0, addr = 1, comment = 2, group = 3 };
+  bool is_group = false;
+  int state = text;
+  std::vector<std::string> data[4];
+  std::vector<bool> text_was_quoted;
+  bool inside_quotes = false;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const address_token& token = tokens[i];
+    const address_token* prev = i != 0 ? &tokens[i - 1] : nullptr;
+    if (token.is_operator) {
+      switch (token.op) {
+        case '<':
+          state = addr;
+          inside_quotes = false;
+          break;
+        case '(':
+          state = comment;
+          inside_quotes = false;
+          break;
+        case ':':
+          state = group;
+          is_group = true;
+          inside_quotes = false;
+          break;
+        case '"':
+          inside_quotes = !inside_quotes;
+          state = text;
+          break;
+        default:
+          state = text;
+          inside_quotes = false;
+          break;
+      }
+      continue;
+    }
+    std::string value = token.value;
+    if (state == addr) {
+      // /^[^<]*<\s*/: drop an unquoted name fragment up to a stray '<'
+      const std::size_t lt = value.find('<');
+      if (lt != std::string::npos) {
+        std::size_t k = lt + 1;
+        while (k < value.size()) {
+          std::size_t probe = k;
+          if (!mime::detail::is_js_space(mime::detail::next_code_point(value, probe))) break;
+          k = probe;
+        }
+        value.erase(0, k);
+      }
+    }
+    if (value.empty()) continue;
+    auto& list = data[state];
+    if (prev != nullptr && prev->no_break && !list.empty()) {
+      list.back() += value;
+      if (state == text && inside_quotes && !text_was_quoted.empty()) text_was_quoted.back() = true;
+    } else {
+      list.push_back(std::move(value));
+      if (state == text) text_was_quoted.push_back(inside_quotes);
+    }
+  }
+
+  const auto quoted = [&text_was_quoted](std::size_t k) { return k < text_was_quoted.size() && text_was_quoted[k]; };
+  if (data[text].empty() && !data[comment].empty()) {
+    data[text] = std::move(data[comment]);
+    data[comment].clear();
+  }
+
+  std::vector<address> out;
+  if (is_group) {
+    address a;
+    a.is_group = true;
+    a.name = join(data[text], " ");
+    if (!data[group].empty()) {
+      for (auto& member : parse_address_list(join(data[group], ","), depth + 1)) {
+        if (member.is_group) {
+          for (auto& m : member.group) a.group.push_back(std::move(m));
+        } else {
+          a.group.push_back(std::move(member));
+        }
+      }
+    }
+    out.push_back(std::move(a));
+    return out;
+  }
+
+  if (data[addr].empty() && !data[text].empty()) {
+    for (std::size_t k = data[text].size(); k > 0; --k) {
+      const std::size_t i = k - 1;
+      if (!quoted(i) && is_strict_address(data[text][i])) {
+        data[addr].push_back(data[text][i]);
+        data[text].erase(data[text].begin() + static_cast<std::ptrdiff_t>(i));
+        if (i < text_was_quoted.size()) text_was_quoted.erase(text_was_quoted.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
+    if (data[addr].empty()) {
+      for (std::size_t k = data[text].size(); k > 0; --k) {
+        const std::size_t i = k - 1;
+        if (quoted(i)) continue;
+        const auto cps = mime::detail::to_code_points(data[text][i]);
+        std::size_t b = 0, e = 0;
+        const bool extracted = find_loose_address(cps, b, e);
+        std::string replaced;
+        if (extracted) {
+          data[addr].push_back(std::string(mime::js_trim(mime::detail::from_code_points(cps, b, e))));
+          replaced = mime::detail::from_code_points(cps, 0, b) + " " + mime::detail::from_code_points(cps, e, cps.size());
+        } else {
+          replaced = data[text][i];
+        }
+        data[text][i] = std::string(mime::js_trim(replaced));
+        if (extracted) break;
+      }
+    }
+  }
+  if (data[text].empty() && !data[comment].empty()) {
+    data[text] = std::move(data[comment]);
+    data[comment].clear();
+  }
+  if (data[addr].size() > 1) {
+    for (std::size_t k = 1; k < data[addr].size(); ++k) data[text].push_back(data[addr][k]);
+    data[addr].resize(1);
+  }
+  const std::string text_joined = join(data[text], " ");
+  const std::string addr_joined = join(data[addr], " ");
+  address a;
+  a.addr = !addr_joined.empty() ? addr_joined : text_joined;
+  a.name = !text_joined.empty() ? text_joined : addr_joined;
+  if (a.addr == a.name) {
+    if (a.addr.find('@') != std::string::npos) {
+      a.name.clear();
+    } else {
+      a.addr.clear();
+    }
+  }
+  out.push_back(std::move(a));
+  return out;
+}
+
+inline std::vector<address> parse_address_list(std::string_view str, int depth) {
+  std::vector<address> parsed;
+  if (depth > 50 || str.size() > LOGTO_SMTP_MAX_ADDRESS_FIELD) return parsed;
+  const auto tokens = tokenize_addresses(str);
+  std::vector<std::vector<address_token>> groups;
+  std::vector<address_token> current;
+  for (const auto& t : tokens) {
+    if (t.is_operator && (t.op == ',' || t.op == ';')) {
+      if (!current.empty()) groups.push_back(std::move(current));
+      current.clear();
+    } else {
+      current.push_back(t);
+    }
+  }
+  if (!current.empty()) groups.push_back(std::move(current));
+  for (const auto& g : groups) {
+    for (auto& a : handle_address(g, depth)) parsed.push_back(std::move(a));
+  }
+  // "Joe Foo, PhD <joe@example.com>": merge a name-only entry into the following mailbox
+  for (std::size_t k = parsed.size() >= 2 ? parsed.size() - 1 : 0; k > 0; --k) {
+    const std::size_t i = k - 1;
+    address& cur = parsed[i];
+    const address& nxt = parsed[i + 1];
+    if (cur.addr.empty() && !cur.name.empty() && !cur.is_group && !nxt.addr.empty() && !nxt.name.empty()) {
+      parsed[i + 1].name = cur.name + ", " + nxt.name;
+      parsed.erase(parsed.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  return parsed;
+}
+
+inline bool is_name_plain(std::string_view name) {  // /^[\w ]*$/
+  for (const char c : name) {
+    if (!(mime::detail::is_js_word(static_cast<unsigned char>(c)) || c == ' ')) return false;
+  }
+  return true;
+}
+
+inline bool is_printable_ascii(std::string_view s) {  // /^[\x20-\x7e]*$/
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
+/// Parses an address field as nodemailer's `addressparser` does (never fails; garbage in gives
+/// bare names or nothing).
+inline std::vector<address> parse_addresses(std::string_view field) { return detail::parse_address_list(field, 0); }
+
+/// nodemailer's `_normalizeAddress`: control characters and `<>` become spaces, the domain is
+/// lower-cased (ASCII) and punycoded (or, when the local part is not ASCII, decoded to Unicode),
+/// a local part with a space is quoted.
+inline std::string normalize_address(std::string_view address_text) {
+  std::string cleaned;
+  bool in_run = false;
+  for (const char c : address_text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x1F || c == '<' || c == '>') {
+      if (!in_run) cleaned += ' ';
+      in_run = true;
+    } else {
+      cleaned += c;
+      in_run = false;
+    }
+  }
+  std::string address_str(mime::js_trim(cleaned));
+  const std::size_t at = address_str.rfind('@');
+  if (at == std::string::npos) return address_str;
+  std::string user = address_str.substr(0, at);
+  const std::string domain = address_str.substr(at + 1);
+  std::string lower = domain;
+  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  bool user_ascii = true;
+  for (const char c : user) user_ascii = user_ascii && static_cast<unsigned char>(c) < 0x80;
+  const std::optional<std::string> converted = user_ascii ? punycode::to_ascii(lower) : punycode::to_unicode(lower);
+  const std::string encoded_domain = converted ? *converted : domain;
+  if (user.find(' ') != std::string::npos) {
+    if (user.empty() || user.front() != '"') user.insert(user.begin(), '"');
+    if (user.back() != '"' || user.size() == 1) user += '"';
+  }
+  return user + "@" + encoded_domain;
+}
+
+/// A display name as nodemailer writes it: as is when it matches `^[\w ]*$`, `"quoted"` (with `\`
+/// before `\` and `"`) when it is printable ASCII, otherwise RFC 2047 encoded-words.
+inline std::string encode_address_name(std::string_view name) {
+  if (detail::is_name_plain(name)) return std::string(name);
+  if (detail::is_printable_ascii(name)) {
+    std::string out = "\"";
+    for (const char c : name) {
+      if (c == '\\' || c == '"') out += '\\';
+      out += c;
+    }
+    out += '"';
+    return out;
+  }
+  return mime::encode_word(name, mime::choose_encoding(name), 52);
+}
+
+/// nodemailer's `_convertAddresses`: the header form of `addresses` (joined by `, `). Every mailbox
+/// address is normalised in place; mailboxes not yet in `unique` (by address) are appended to it.
+inline std::string format_addresses(std::vector<address>& addresses, std::vector<address>* unique = nullptr) {
+  std::vector<std::string> values;
+  for (auto& a : addresses) {
+    if (!a.addr.empty()) {
+      a.addr = normalize_address(a.addr);
+      if (a.name.empty()) {
+        values.push_back(a.addr.find(' ') != std::string::npos ? "<" + a.addr + ">" : a.addr);
+      } else {
+        values.push_back(encode_address_name(a.name) + " <" + a.addr + ">");
+      }
+      if (unique != nullptr) {
+        bool seen = false;
+        for (const auto& u : *unique) seen = seen || u.addr == a.addr;
+        if (!seen) unique->push_back(a);
+      }
+    } else if (a.is_group) {
+      const std::string members = a.group.empty() ? std::string() : format_addresses(a.group, unique);
+      values.push_back(encode_address_name(a.name) + ":" + std::string(mime::js_trim(members)) + ";");
+    }
+  }
+  return detail::join(values, ", ");
+}
+
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/address.hpp
+// ----- begin logto/smtp/message.hpp
+/// @file
+/// @brief A single-part RFC 5322 / MIME (RFC 2045, 2047) message built exactly as nodemailer 8
+/// builds it for @logto/connector-smtp, plus the SMTP envelope and the DATA encoding (RFC 5321
+/// 4.5.2 dot-stuffing). Pure: time and randomness are passed in.
+///
+/// Header order (nodemailer's MimeNode): custom headers first, in the given order; then `From`,
+/// `To`, `Reply-To`, `Subject` (a custom header with one of these names is replaced in place, so
+/// the field keeps the custom position); `Message-ID`, `Content-Transfer-Encoding`, `Date`,
+/// `MIME-Version: 1.0`; `Content-Type` always last.
+///
+/// Differences from nodemailer, on purpose: CR, LF or NUL in any header name or value, address or
+/// subject is an error (nodemailer turns line breaks into spaces); header names must be printable
+/// ASCII without `:`; `Content-Type` and `Content-Disposition` cannot be given as custom headers
+/// (nodemailer would write two Content-Type fields); a From without an address and a To that is not
+/// exactly one mailbox are errors (nodemailer sends `MAIL FROM:<>` or several RCPTs). At the SMTP
+/// layer (`encode_data`) a bare CR becomes CRLF like a bare LF (nodemailer passes a bare CR through;
+/// RFC 5322 2.3 forbids it and it is an SMTP-smuggling vector).
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int64_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace smtp {
+
+/// One header field as given by the caller (value unencoded UTF-8).
+struct header_field {
+  std::string name;
+  std::string value;
+};
+
+/// What to send. Address fields take nodemailer's forms (`addr`, `Name <addr>`, `"Name" <addr>`).
+struct mail {
+  std::string from;      ///< required, e.g. `Logto <noreply@example.com>`
+  std::string to;        ///< exactly one mailbox
+  std::string reply_to;  ///< optional (empty: no Reply-To)
+  std::string subject;   ///< optional (empty: no Subject, as nodemailer)
+  std::vector<header_field> headers;  ///< custom headers, in order (a name may repeat)
+  bool html = false;     ///< Content-Type text/html instead of text/plain
+  std::string body;      ///< UTF-8 text; line breaks CRLF, LF or CR
+};
+
+/// A built message with its envelope.
+struct message {
+  std::string mail_from;                ///< envelope sender (`MAIL FROM:<...>`)
+  std::vector<std::string> rcpt_to;     ///< envelope recipients (`RCPT TO:<...>`)
+  std::string message_id;               ///< the `Message-ID` value, `<...@domain>`
+  std::string data;                     ///< header + body as nodemailer produces it (before DATA encoding)
+};
+
+namespace detail {
+
+struct built_header {
+  std::string key;    // normalised name
+  std::string value;  // raw value
+};
+
+inline bool has_forbidden_control(std::string_view s) { return has_line_break(s); }
+
+inline bool is_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (const char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u > 0x7E || c == ':') return false;
+  }
+  return true;
+}
+
+inline error bad_field(std::string_view field, std::string_view why) {
+  return make_error(errc::invalid_argument, "mail " + std::string(field) + ": " + std::string(why),
+                    std::string(field));
+}
+
+inline result<void> check_text(std::string_view field, std::string_view value) {
+  if (has_forbidden_control(value)) {
+    return bad_field(field, "contains CR, LF or NUL (header injection is refused)");
+  }
+  if (!is_valid_utf8(value)) return bad_field(field, "is not valid UTF-8");
+  return ok();
+}
+
+inline void set_header(std::vector<built_header>& headers, const std::string& key, std::string value) {
+  bool added = false;
+  for (std::size_t i = 0; i < headers.size();) {
+    if (headers[i].key == key) {
+      if (!added) {
+        headers[i].value = std::move(value);
+        added = true;
+        ++i;
+      } else {
+        headers.erase(headers.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    } else {
+      ++i;
+    }
+  }
+  if (!added) headers.push_back({key, std::move(value)});
+}
+
+inline const std::string* get_header(const std::vector<built_header>& headers, std::string_view key) {
+  for (const auto& h : headers) {
+    if (h.key == key) return &h.value;
+  }
+  return nullptr;
+}
+
+inline bool is_address_key(std::string_view key) {
+  return key == "From" || key == "Sender" || key == "To" || key == "Cc" || key == "Bcc" || key == "Reply-To";
+}
+
+inline std::string angle_wrap(std::string value) {
+  if (value.empty() || value.front() != '<') value.insert(value.begin(), '<');
+  if (value.back() != '>') value += '>';
+  return value;
+}
+
+// nodemailer's _encodeHeaderValue for the fields this builder writes.
+inline std::string encode_header_value(const std::string& key, const std::string& value) {
+  if (is_address_key(key)) {
+    auto list = parse_addresses(value);
+    return format_addresses(list);
+  }
+  if (key == "Message-ID" || key == "In-Reply-To" || key == "Content-Id") return angle_wrap(value);
+  if (key == "References") {
+    // <...> groups lose inner white space, then every white-space separated item is wrapped
+    std::string squeezed;
+    bool in_angle = false;
+    for (const char c : mime::js_trim(value)) {
+      if (c == '<') in_angle = true;
+      if (c == '>') in_angle = false;
+      if (in_angle && (c == ' ' || c == '\t')) continue;
+      squeezed += c;
+    }
+    std::string out;
+    std::size_t i = 0;
+    while (i < squeezed.size()) {
+      while (i < squeezed.size() && (squeezed[i] == ' ' || squeezed[i] == '\t')) ++i;
+      const std::size_t start = i;
+      while (i < squeezed.size() && squeezed[i] != ' ' && squeezed[i] != '\t') ++i;
+      if (i > start) {
+        if (!out.empty()) out += ' ';
+        out += angle_wrap(squeezed.substr(start, i - start));
+      }
+    }
+    return out.empty() ? std::string("<>") : out;
+  }
+  return mime::encode_words(value);
+}
+
+// nodemailer's getEnvelope: sender from From (or an earlier Reply-To/Sender), recipients from To/Cc/Bcc.
+inline void collect_envelope(const std::vector<built_header>& headers, std::string& from, std::vector<std::string>& to) {
+  from.clear();
+  to.clear();
+  std::vector<address> recipients;
+  for (const auto& h : headers) {
+    if (h.key == "From" || (from.empty() && (h.key == "Reply-To" || h.key == "Sender"))) {
+      auto list = parse_addresses(h.value);
+      std::vector<address> unique;
+      format_addresses(list, &unique);
+      if (!unique.empty()) from = unique.front().addr;
+    } else if (h.key == "To" || h.key == "Cc" || h.key == "Bcc") {
+      auto list = parse_addresses(h.value);
+      format_addresses(list, &recipients);
+    }
+  }
+  for (const auto& r : recipients) to.push_back(r.addr);
+}
+
+}  // namespace detail
+
+/// Builds the message the way nodemailer does. `unix_time` gives the `Date`; `random16` (16 random
+/// bytes) gives the `Message-ID` (`<8hex-4hex-4hex-4hex-12hex@domain-of-sender>`).
+inline result<message> build_message(const mail& m, std::int64_t unix_time, std::string_view random16) {
+  using detail::built_header;
+  if (random16.size() < 16) return make_error(errc::invalid_argument, "build_message needs 16 random bytes");
+  for (const auto& field : {std::make_pair("from", &m.from), std::make_pair("to", &m.to),
+                            std::make_pair("reply_to", &m.reply_to), std::make_pair("subject", &m.subject)}) {
+    auto checked = detail::check_text(field.first, *field.second);
+    if (!checked) return checked.error();
+  }
+  if (!is_valid_utf8(m.body)) return detail::bad_field("body", "is not valid UTF-8");
+  if (m.body.find('\0') != std::string::npos) return detail::bad_field("body", "contains NUL");
+
+  std::vector<built_header> headers;
+  const bool has_body = !m.body.empty();
+  // nodemailer: an empty text/html falls back to an empty text/plain node without charset
+  headers.push_back({"Content-Type", !has_body ? std::string("text/plain")
+                                               : std::string(m.html ? "text/html; charset=utf-8"
+                                                                    : "text/plain; charset=utf-8")});
+  for (const auto& h : m.headers) {
+    if (!detail::is_header_name(h.name)) {
+      return detail::bad_field("header name \"" + h.name + "\"", "must be printable ASCII without ':' or spaces");
+    }
+    auto checked = detail::check_text("header " + h.name, h.value);
+    if (!checked) return checked.error();
+    const std::string key = mime::normalize_header_key(h.name);
+    if (key == "Content-Type" || key == "Content-Disposition") {
+      return detail::bad_field("header " + h.name, "is set by the message builder and cannot be a custom header");
+    }
+    headers.push_back({key, h.value});
+  }
+  detail::set_header(headers, "From", m.from);
+  detail::set_header(headers, "To", m.to);
+  if (!m.reply_to.empty()) detail::set_header(headers, "Reply-To", m.reply_to);
+  if (!m.subject.empty()) detail::set_header(headers, "Subject", m.subject);
+
+  message out;
+  detail::collect_envelope(headers, out.mail_from, out.rcpt_to);
+  if (out.mail_from.empty()) return detail::bad_field("from", "has no e-mail address");
+  {
+    auto to_list = parse_addresses(m.to);
+    std::vector<address> unique;
+    format_addresses(to_list, &unique);
+    if (unique.size() != 1) return detail::bad_field("to", "must be exactly one e-mail address");
+  }
+  for (const auto& a : out.rcpt_to) {
+    if (a.empty() || a.find_first_of("\r\n<>") != std::string::npos) return detail::bad_field("to", "is not a valid address");
+  }
+  if (out.mail_from.find_first_of("\r\n<>") != std::string::npos) {
+    return detail::bad_field("from", "is not a valid address");
+  }
+
+  if (const std::string* id = detail::get_header(headers, "Message-ID")) {
+    out.message_id = detail::angle_wrap(*id);
+  } else {
+    const std::string h = hex_encode(random16.substr(0, 16));
+    const std::size_t at = out.mail_from.rfind('@');
+    const std::string domain = at == std::string::npos ? out.mail_from : out.mail_from.substr(at + 1);
+    out.message_id = "<" + h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+                     h.substr(20, 12) + "@" + domain + ">";
+    detail::set_header(headers, "Message-ID", out.message_id);
+  }
+
+  // Body transfer encoding (nodemailer getTransferEncoding).
+  std::string body;
+  if (has_body) {
+    std::string cte;
+    if (const std::string* custom = detail::get_header(headers, "Content-Transfer-Encoding")) {
+      std::string v(mime::js_trim(*custom));
+      for (char& c : v) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (v == "base64" || v == "quoted-printable") cte = v;
+    }
+    if (cte.empty()) {
+      if (mime::is_plain_text(m.body) && !mime::has_longer_lines(m.body, 76)) {
+        cte = "7bit";
+      } else {
+        cte = mime::choose_encoding(m.body) == mime::word_encoding::q ? "quoted-printable" : "base64";
+      }
+    }
+    if (cte == "7bit") {
+      body = m.body;
+    } else if (cte == "quoted-printable") {
+      body = mime::qp_wrap(mime::qp_encode(m.body), 76);
+    } else {
+      body = mime::base64_wrap(base64_encode(m.body), 76);
+    }
+    detail::set_header(headers, "Content-Transfer-Encoding", cte);
+  }
+  if (detail::get_header(headers, "Date") == nullptr) detail::set_header(headers, "Date", format_rfc5322(unix_time));
+  if (detail::get_header(headers, "MIME-Version") == nullptr) detail::set_header(headers, "MIME-Version", "1.0");
+  // Content-Type last
+  for (std::size_t k = headers.size() >= 2 ? headers.size() - 1 : 0; k > 0; --k) {
+    if (headers[k - 1].key == "Content-Type") {
+      built_header h = std::move(headers[k - 1]);
+      headers.erase(headers.begin() + static_cast<std::ptrdiff_t>(k - 1));
+      headers.push_back(std::move(h));
+    }
+  }
+
+  std::string& data = out.data;
+  bool first = true;
+  for (const auto& h : headers) {
+    if (h.key == "Bcc") continue;
+    const std::string value = h.key == "Content-Type" ? h.value : detail::encode_header_value(h.key, h.value);
+    if (mime::js_trim(value).empty()) continue;
+    if (!first) data += "\r\n";
+    first = false;
+    data += mime::fold_lines(h.key + ": " + value, 76);
+  }
+  data += "\r\n\r\n";
+  data += body;
+  // nodemailer's LastNewline: the message ends with a line break
+  if (data.back() == '\r') {
+    data += '\n';
+  } else if (data.back() != '\n') {
+    data += "\r\n";
+  }
+  return out;
+}
+
+/// `build_message` with the current time of `clock` and 16 bytes from `rng`.
+template <class Clock, class Random>
+result<message> build_message(const mail& m, Clock& clock, Random& rng) {
+  auto bytes = crypto::random_bytes(rng, 16);
+  if (!bytes) return bytes.error();
+  return build_message(m, static_cast<std::int64_t>(clock.now()), *bytes);
+}
+
+/// The DATA payload (RFC 5321 4.5.2 and 4.1.1.4): line breaks normalised to CRLF (CRLF kept; a bare
+/// LF or a bare CR becomes CRLF), a `.` at the start of a line doubled, a final CRLF added if
+/// missing, then the terminating `.` CRLF.
+inline std::string encode_data(std::string_view data) {
+  std::string out;
+  out.reserve(data.size() + data.size() / 64 + 8);
+  bool line_start = true;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const char c = data[i];
+    if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < data.size() && data[i + 1] == '\n') ++i;
+      out += "\r\n";
+      line_start = true;
+      continue;
+    }
+    if (line_start && c == '.') out += '.';
+    out += c;
+    line_start = false;
+  }
+  if (!line_start) out += "\r\n";
+  out += ".\r\n";
+  return out;
+}
+
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/message.hpp
+// ----- begin logto/smtp/stream.hpp
+/// @file
+/// @brief The byte-stream concept the SMTP driver runs on. The library never resolves names or
+/// opens sockets: the host connects (host, port) and hands over a stream; the library reads,
+/// writes and closes it, and runs TLS over it with mbedTLS when asked to.
+///
+/// A stream is any type `S` with
+/// ```
+///   result<std::size_t> read(char* buffer, std::size_t max, int timeout_ms);
+///       // Blocks until at least one byte is available (returns how many, at most `max`), the peer
+///       // closes the connection in an orderly way (returns 0), or `timeout_ms` (> 0) pass
+///       // (errc::timeout). Other failures: errc::connection_closed (reset) or errc::transport_error.
+///   result<void> write(std::string_view data, int timeout_ms);
+///       // Writes all of `data` or fails (errc::timeout when no progress for `timeout_ms`).
+///   void close();
+///       // Closes the connection. Called once, also after errors.
+/// ```
+/// A stream factory (for `connectors::smtp::send`) is a callable
+/// `result<S>(std::string_view host, std::uint16_t port, int timeout_ms)` that connects within
+/// `timeout_ms` (nodemailer's `connectionTimeout`). `examples/common/posix_stream.hpp` is a small
+/// POSIX implementation with poll()-based timeouts.
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint16_t
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::is_same, std::void_t, std::true_type
+#include <utility>      // std::declval
+
+
+namespace logto {
+namespace smtp {
+
+/// True when `S` models the stream concept (see the file comment).
+template <class S, class = void>
+struct is_stream : std::false_type {};
+template <class S>
+struct is_stream<S, std::void_t<decltype(std::declval<S&>().read(std::declval<char*>(), std::size_t{}, int{})),
+                                decltype(std::declval<S&>().write(std::declval<std::string_view>(), int{})),
+                                decltype(std::declval<S&>().close())>>
+    : std::integral_constant<
+          bool, std::is_same<decltype(std::declval<S&>().read(std::declval<char*>(), std::size_t{}, int{})),
+                             result<std::size_t>>::value &&
+                    std::is_same<decltype(std::declval<S&>().write(std::declval<std::string_view>(), int{})),
+                                 result<void>>::value> {};
+
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L
+/// C++20 spelling of `is_stream`.
+template <class S>
+concept stream = is_stream<S>::value;
+#endif
+
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/stream.hpp
+// ----- begin logto/smtp/client.hpp
+/// @file
+/// @brief The SMTP client as a sans-I/O state machine (RFC 5321, RFC 3207 STARTTLS, RFC 4954 AUTH
+/// with PLAIN (RFC 4616), LOGIN and XOAUTH2, RFC 6531 SMTPUTF8). Bytes in, bytes and actions out:
+/// it never touches a socket, a clock or TLS. `smtp/session.hpp` drives it over a host stream; a
+/// host with its own event loop (and its own TLS) can drive it directly:
+///
+/// ```
+/// auto c = smtp::client::create(options, msg);          // result<client>
+/// for (;;) switch (c->next()) {
+///   case smtp::client::action::send:      write(c->take_output()); break;      // then wipe the buffer
+///   case smtp::client::action::receive:   n = read(...); n ? c->feed(bytes) : c->feed_eof(); break;
+///   case smtp::client::action::start_tls: handshake(); c->tls_started(); break;  // or c->fail(err)
+///   case smtp::client::action::close:     close(); return c->outcome();
+/// }
+/// ```
+///
+/// Conversation (nodemailer's, with the differences listed in connectors/smtp.hpp): greeting 220;
+/// `EHLO name` (`HELO` when EHLO is refused with anything but 421); `STARTTLS` when offered and TLS
+/// is not off, or always with `require_tls` (an error when it is not offered); `EHLO` again after
+/// the upgrade; AUTH when the server advertises it (PLAIN > LOGIN for passwords, XOAUTH2 for OAuth
+/// tokens); `MAIL FROM:<a>` (+ ` SMTPUTF8` when an address needs it), `RCPT TO:<b>`, `DATA`, the
+/// dot-stuffed message, and `QUIT`.
+///
+/// Safety: credentials are never sent before TLS is up unless `ignore_tls` says cleartext is
+/// acceptable; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
+/// response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
+/// more than `LOGTO_SMTP_MAX_REPLY_LINES` lines, a malformed line, or data the server sends when no
+/// reply is due is a protocol error, so memory stays bounded whatever the server sends.
+
+#include <cstddef>      // std::size_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+#ifndef LOGTO_SMTP_MAX_REPLY_LINE
+/// Longest reply line accepted, CRLF excluded (RFC 5321 4.5.3.1.5 requires at least 512).
+#define LOGTO_SMTP_MAX_REPLY_LINE 4096u
+#endif
+
+#ifndef LOGTO_SMTP_MAX_REPLY_LINES
+/// Most lines accepted in one (multi-line) reply.
+#define LOGTO_SMTP_MAX_REPLY_LINES 128u
+#endif
+
+#ifndef LOGTO_SMTP_MAX_DETAIL
+/// Longest server text kept in an error's detail (bytes).
+#define LOGTO_SMTP_MAX_DETAIL 2048u
+#endif
+
+namespace logto {
+namespace smtp {
+
+/// SMTP credentials. `secret` is the password (PLAIN/LOGIN) or the OAuth 2.0 access token (XOAUTH2).
+struct credentials {
+  enum class kind { password, oauth2 };
+  kind type = kind::password;
+  std::string user;
+  crypto::secret secret;
+};
+
+/// What the client does; the TLS handshakes themselves are the driver's.
+struct client_options {
+  /// EHLO/HELO name (nodemailer: config `name`, else the host name if it has a dot, else this).
+  std::string ehlo_name = "[127.0.0.1]";
+  /// The connection is already TLS (implicit TLS, `secure: true`): no STARTTLS.
+  bool implicit_tls = false;
+  /// STARTTLS is mandatory: fail when the server does not offer it (`requireTLS`).
+  bool require_tls = false;
+  /// Never STARTTLS, and allow AUTH over cleartext (`ignoreTLS`).
+  bool ignore_tls = false;
+  /// Log in with these when the server advertises AUTH.
+  std::optional<credentials> auth;
+  /// Send QUIT after the message was accepted (nodemailer just closes the socket).
+  bool send_quit = true;
+};
+
+/// One server reply: the code and each line's text (after `ddd-` / `ddd `).
+struct reply {
+  int code = 0;
+  std::vector<std::string> lines;
+  /// The reply as the server wrote it, lines joined by "\n" (e.g. `535 5.7.8 Authentication failed`).
+  std::string text() const {
+    std::string out;
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      if (k != 0) out += '\n';
+      out += std::to_string(code);
+      if (!lines[k].empty()) {
+        out += k + 1 == lines.size() ? ' ' : '-';
+        out += lines[k];
+      }
+    }
+    return out;
+  }
+};
+
+namespace detail {
+
+inline std::string printable(std::string_view s, std::size_t max = LOGTO_SMTP_MAX_DETAIL) {
+  std::string out;
+  for (const char c : s.substr(0, max)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 && c != '\n' && c != '\t') || u == 0x7F ? '?' : c;
+  }
+  if (s.size() > max) out += "...";
+  return out;
+}
+
+inline std::string upper_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  return out;
+}
+
+inline bool is_ascii(std::string_view s) {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+inline bool valid_envelope_address(std::string_view a) {
+  return !a.empty() && a.find_first_of(std::string_view("\r\n<>\0", 5)) == std::string_view::npos;
+}
+
+}  // namespace detail
+
+/// The SMTP client state machine for one message on one connection.
+class client {
+ public:
+  /// What the driver should do next.
+  enum class action {
+    send,       ///< write `take_output()` to the connection (all of it), then ask again
+    receive,    ///< read from the connection and `feed()` it (`feed_eof()` on close)
+    start_tls,  ///< run a TLS client handshake on the connection, then `tls_started()` (or `fail()`)
+    close,      ///< close the connection; `outcome()` says whether the message was accepted
+  };
+
+  /// Which timeout applies while the client waits (nodemailer: greetingTimeout / socketTimeout).
+  enum class wait { greeting, reply, quit };
+
+  /// Validates the options and the envelope and prepares the conversation. `msg.data` is
+  /// DATA-encoded here (`encode_data`).
+  static result<client> create(client_options options, const message& msg) {
+    const std::string& name = options.ehlo_name;
+    if (name.empty()) return make_error(errc::invalid_argument, "SMTP: the EHLO name is empty");
+    for (const char c : name) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u <= 0x20 || u == 0x7F) {
+        return make_error(errc::invalid_argument,
+                          "SMTP: the EHLO name must not contain spaces or control characters (CR/LF injection)");
+      }
+    }
+    if (!detail::valid_envelope_address(msg.mail_from)) {
+      return make_error(errc::invalid_argument, "SMTP: invalid envelope sender (empty, or contains CR, LF, NUL, < or >)");
+    }
+    if (msg.rcpt_to.empty()) return make_error(errc::invalid_argument, "SMTP: no recipients");
+    for (const auto& r : msg.rcpt_to) {
+      if (!detail::valid_envelope_address(r)) {
+        return make_error(errc::invalid_argument, "SMTP: invalid recipient (empty, or contains CR, LF, NUL, < or >)");
+      }
+    }
+    if (options.auth) {
+      const auto& a = *options.auth;
+      if (a.user.empty() || a.secret.empty()) {
+        return make_error(errc::invalid_argument, "SMTP: credentials need a user and a password or access token");
+      }
+      if (has_line_break(a.user) || has_line_break(a.secret.reveal())) {
+        return make_error(errc::invalid_argument, "SMTP: credentials must not contain CR, LF or NUL");
+      }
+    }
+    client c;
+    c.options_ = std::move(options);
+    c.from_ = msg.mail_from;
+    c.rcpt_ = msg.rcpt_to;
+    c.data_ = encode_data(msg.data);
+    c.tls_ = c.options_.implicit_tls;
+    return result<client>(std::move(c));
+  }
+
+  client(client&&) = default;
+  client& operator=(client&&) = default;
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+  ~client() { crypto::wipe(output_); }
+
+  /// The next thing the driver must do.
+  action next() const noexcept {
+    if (!output_.empty()) return action::send;
+    switch (state_) {
+      case state::start_tls: return action::start_tls;
+      case state::done:
+      case state::failed: return action::close;
+      default: return action::receive;
+    }
+  }
+
+  /// Which timeout the current wait uses.
+  wait waiting_for() const noexcept {
+    return state_ == state::greeting ? wait::greeting : state_ == state::quit ? wait::quit : wait::reply;
+  }
+
+  /// Bytes to write. They may hold credentials: wipe the buffer (crypto::wipe) once written.
+  std::string take_output() noexcept {
+    std::string out = std::move(output_);
+    crypto::wipe(output_);
+    return out;
+  }
+
+  /// Bytes read from the server.
+  void feed(std::string_view bytes) {
+    if (state_ == state::done || state_ == state::failed) return;
+    if (state_ == state::start_tls) return;  // nothing may arrive before the handshake; ignore
+    buffer_.append(bytes.data(), bytes.size());
+    process_buffer();
+  }
+
+  /// The server closed the connection.
+  void feed_eof() {
+    if (state_ == state::quit) {
+      state_ = state::done;
+      return;
+    }
+    if (state_ == state::done || state_ == state::failed) return;
+    fail_now(make_error(errc::connection_closed,
+                        "SMTP: the server closed the connection " + std::string(where()) +
+                            (buffer_.empty() ? "" : " in the middle of a reply")));
+  }
+
+  /// The TLS handshake requested by `action::start_tls` succeeded: everything learnt before it is
+  /// forgotten (RFC 3207 4.2) and EHLO is sent again.
+  void tls_started() {
+    if (state_ != state::start_tls) return;
+    tls_ = true;
+    buffer_.clear();
+    reset_extensions();
+    send_command("EHLO " + options_.ehlo_name, state::ehlo);
+  }
+
+  /// The driver could not do its part (I/O error, timeout, TLS failure). After the message was
+  /// accepted, failures (of QUIT) no longer count.
+  void fail(error e) {
+    if (state_ == state::quit || state_ == state::done) {
+      state_ = state::done;
+      crypto::wipe(output_);
+      return;
+    }
+    if (state_ == state::failed) return;
+    crypto::wipe(output_);
+    state_ = state::failed;
+    error_ = std::move(e);
+  }
+
+  /// After `action::close`: success when the server accepted the message.
+  result<void> outcome() const {
+    if (delivered_) return ok();
+    if (state_ == state::failed) return error_;
+    return make_error(errc::general, "SMTP: the conversation ended before the message was sent");
+  }
+
+  bool delivered() const noexcept { return delivered_; }
+  bool tls_active() const noexcept { return tls_; }
+  /// The last complete reply (for logs and tests).
+  const reply& last_reply() const noexcept { return last_; }
+  /// Recipients the server refused while others were accepted (nodemailer's `rejected`).
+  const std::vector<std::string>& rejected() const noexcept { return rejected_; }
+  /// The server's reply to the message once delivered (e.g. `250 OK: queued as 12345`).
+  const std::string& delivery_reply() const noexcept { return delivery_reply_; }
+  /// The SASL mechanism used, empty when no AUTH was done.
+  const std::string& auth_mechanism() const noexcept { return mechanism_; }
+
+ private:
+  enum class state {
+    greeting, ehlo, helo, starttls, start_tls, auth_plain, auth_login_user, auth_login_pass, auth_login_done,
+    auth_xoauth2, auth_xoauth2_error, auth_cancel, mail, rcpt, data, data_end, quit, done, failed
+  };
+
+  client() = default;
+
+  const char* where() const noexcept {
+    switch (state_) {
+      case state::greeting: return "before its greeting";
+      case state::ehlo: return "after EHLO";
+      case state::helo: return "after HELO";
+      case state::starttls: return "after STARTTLS";
+      case state::auth_plain:
+      case state::auth_login_user:
+      case state::auth_login_pass:
+      case state::auth_login_done:
+      case state::auth_xoauth2:
+      case state::auth_xoauth2_error:
+      case state::auth_cancel: return "during AUTH";
+      case state::mail: return "after MAIL FROM";
+      case state::rcpt: return "after RCPT TO";
+      case state::data: return "after DATA";
+      case state::data_end: return "after the message";
+      default: return "";
+    }
+  }
+
+  void reset_extensions() {
+    starttls_ = smtputf8_ = auth_advertised_ = false;
+    mechanisms_.clear();
+    helo_mode_ = false;
+  }
+
+  void send_command(const std::string& line, state next_state) {
+    output_ += line;
+    output_ += "\r\n";
+    state_ = next_state;
+  }
+
+  void fail_now(error e) {
+    crypto::wipe(output_);
+    state_ = state::failed;
+    error_ = std::move(e);
+  }
+
+  // A refusal by the server: keep its reply in the detail and say goodbye politely.
+  void refused(errc code, const std::string& what) {
+    const std::string text = detail::printable(last_.text());
+    fail_now(make_error(code, "SMTP: " + what + ": " + text, text));
+    output_ = "QUIT\r\n";
+  }
+
+  void protocol_error(const std::string& what, std::string_view offending = {}) {
+    fail_now(make_error(errc::protocol_error, "SMTP: " + what, detail::printable(offending, 256)));
+  }
+
+  void process_buffer() {
+    for (;;) {
+      if (state_ == state::failed || state_ == state::done || state_ == state::start_tls) return;
+      const std::size_t nl = buffer_.find('\n');
+      if (nl == std::string::npos) {
+        if (buffer_.size() > LOGTO_SMTP_MAX_REPLY_LINE + 1) {
+          protocol_error("reply line longer than " + std::to_string(LOGTO_SMTP_MAX_REPLY_LINE) + " bytes",
+                         buffer_.substr(0, 64));
+        }
+        return;
+      }
+      std::string line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.size() > LOGTO_SMTP_MAX_REPLY_LINE) {
+        protocol_error("reply line longer than " + std::to_string(LOGTO_SMTP_MAX_REPLY_LINE) + " bytes",
+                       line.substr(0, 64));
+        return;
+      }
+      // RFC 5321 4.2: three digits, then SP or '-' (or nothing), then text.
+      const bool digits = line.size() >= 3 && line[0] >= '1' && line[0] <= '5' && line[1] >= '0' && line[1] <= '9' &&
+                          line[2] >= '0' && line[2] <= '9';
+      if (!digits || (line.size() > 3 && line[3] != ' ' && line[3] != '-')) {
+        protocol_error("malformed reply line (expected a three-digit code) " + std::string(where()), line);
+        return;
+      }
+      const int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+      const bool more = line.size() > 3 && line[3] == '-';
+      if (!partial_.lines.empty() && code != partial_.code) {
+        protocol_error("inconsistent codes in a multi-line reply", line);
+        return;
+      }
+      partial_.code = code;
+      partial_.lines.push_back(line.size() > 4 ? line.substr(4) : std::string());
+      if (partial_.lines.size() > LOGTO_SMTP_MAX_REPLY_LINES) {
+        protocol_error("reply with more than " + std::to_string(LOGTO_SMTP_MAX_REPLY_LINES) + " lines");
+        return;
+      }
+      if (more) continue;
+      last_ = std::move(partial_);
+      partial_ = reply();
+      on_reply();
+      if (state_ == state::start_tls) {
+        buffer_.clear();  // RFC 3207 4.2: discard whatever came with the 220 (response injection)
+        return;
+      }
+      if (state_ == state::quit || state_ == state::done) {
+        if (state_ == state::done) buffer_.clear();
+        continue;
+      }
+      if (!buffer_.empty() && state_ != state::failed) {
+        protocol_error("the server sent data " + std::string(where()) + " before the client's next command",
+                       buffer_.substr(0, 64));
+        return;
+      }
+    }
+  }
+
+  void on_reply() {
+    const int code = last_.code;
+    const bool ok2 = code / 100 == 2;
+    switch (state_) {
+      case state::greeting:
+        if (code != 220) return refused(errc::general, "the server refused the connection (greeting)");
+        return send_command("EHLO " + options_.ehlo_name, state::ehlo);
+      case state::ehlo:
+        if (code == 421) return refused(errc::general, "the server is closing the connection (EHLO)");
+        if (!ok2) {
+          if (options_.require_tls) return refused(errc::tls_error, "EHLO failed, so STARTTLS (requireTLS) is impossible");
+          return send_command("HELO " + options_.ehlo_name, state::helo);
+        }
+        parse_ehlo();
+        return after_hello();
+      case state::helo:
+        if (!ok2) return refused(errc::general, "HELO failed");
+        reset_extensions();
+        helo_mode_ = true;
+        return after_hello();
+      case state::starttls:
+        if (code != 220) return refused(errc::tls_error, "STARTTLS failed");
+        state_ = state::start_tls;
+        return;
+      case state::auth_plain:
+      case state::auth_login_done:
+        if (ok2) return authenticated();
+        if (code == 334) {  // a challenge after our final step: cancel (RFC 4954 4)
+          auth_failure_ = last_.text();
+          return send_command("*", state::auth_cancel);
+        }
+        return refused(errc::general, "authentication (" + mechanism_ + ") failed");
+      case state::auth_cancel:
+        {
+          const std::string text = detail::printable(auth_failure_);
+          fail_now(make_error(errc::general, "SMTP: authentication (" + mechanism_ + ") failed: " + text, text));
+          output_ = "QUIT\r\n";
+        }
+        return;
+      case state::auth_login_user:
+        if (code != 334) return refused(errc::general, "authentication (LOGIN) failed, expected 334 for the user name");
+        return send_secret_line(base64_encode(options_.auth->user), state::auth_login_pass);
+      case state::auth_login_pass:
+        if (code != 334) return refused(errc::general, "authentication (LOGIN) failed, expected 334 for the password");
+        return send_secret_line(base64_encode(options_.auth->secret.reveal()), state::auth_login_done);
+      case state::auth_xoauth2:
+        if (ok2) return authenticated();
+        if (code == 334) {
+          // RFC 7628 3.2.3 style error challenge: answer with an empty line, then the final reply comes.
+          const std::string challenge = last_.lines.empty() ? std::string() : last_.lines.front();
+          auto decoded = base64_decode(challenge);
+          auth_failure_ = decoded && is_valid_utf8(*decoded) ? *decoded : challenge;
+          return send_command("", state::auth_xoauth2_error);
+        }
+        return refused(errc::general, "authentication (XOAUTH2) failed");
+      case state::auth_xoauth2_error: {
+        const std::string text = detail::printable(last_.text());
+        fail_now(make_error(errc::general,
+                            "SMTP: authentication (XOAUTH2) failed: " + text + " (server said: " +
+                                detail::printable(auth_failure_, 512) + ")",
+                            text));
+        output_ = "QUIT\r\n";
+        return;
+      }
+      case state::mail:
+        if (!ok2) return refused(errc::general, "the server refused the sender (MAIL FROM)");
+        return next_rcpt();
+      case state::rcpt:
+        if (ok2) {
+          ++accepted_;
+        } else {
+          rejected_.push_back(rcpt_[rcpt_index_]);
+          rejected_detail_ = last_.text();
+        }
+        ++rcpt_index_;
+        if (rcpt_index_ < rcpt_.size()) return next_rcpt();
+        if (accepted_ == 0) return refused(errc::general, "the server refused the recipient (RCPT TO)");
+        return send_command("DATA", state::data);
+      case state::data:
+        if (code != 354) return refused(errc::general, "the server refused DATA");
+        output_ += data_;
+        crypto::wipe(data_);
+        state_ = state::data_end;
+        return;
+      case state::data_end:
+        if (!ok2) return refused(errc::general, "the server refused the message");
+        delivered_ = true;
+        delivery_reply_ = detail::printable(last_.text());
+        if (options_.send_quit) return send_command("QUIT", state::quit);
+        state_ = state::done;
+        return;
+      case state::quit:
+        state_ = state::done;
+        return;
+      default: return;
+    }
+  }
+
+  void parse_ehlo() {
+    reset_extensions();
+    for (std::size_t k = 1; k < last_.lines.size(); ++k) {
+      const std::string& line = last_.lines[k];
+      std::vector<std::string> words;
+      std::size_t i = 0;
+      while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        const std::size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        if (i > start) words.push_back(detail::upper_ascii(line.substr(start, i - start)));
+      }
+      if (words.empty()) continue;
+      const std::string& keyword = words.front();
+      if (keyword == "STARTTLS") starttls_ = true;
+      if (keyword == "SMTPUTF8") smtputf8_ = true;
+      if (keyword == "AUTH" || keyword.compare(0, 5, "AUTH=") == 0) {
+        auth_advertised_ = true;
+        if (keyword.size() > 5) mechanisms_.push_back(keyword.substr(5));
+        for (std::size_t w = 1; w < words.size(); ++w) mechanisms_.push_back(words[w]);
+      }
+    }
+  }
+
+  bool offers(std::string_view mech) const {
+    for (const auto& m : mechanisms_) {
+      if (m == mech) return true;
+    }
+    return false;
+  }
+
+  void after_hello() {
+    if (!tls_ && !options_.ignore_tls && (starttls_ || options_.require_tls)) {
+      if (!starttls_) {
+        fail_now(make_error(errc::tls_error,
+                            "SMTP: requireTLS is set but the server does not offer STARTTLS; refusing to continue "
+                            "without TLS (nodemailer would try STARTTLS anyway and fail)"));
+        output_ = "QUIT\r\n";
+        return;
+      }
+      return send_command("STARTTLS", state::starttls);
+    }
+    if (options_.auth && (auth_advertised_ || helo_mode_)) return start_auth();
+    return start_mail();
+  }
+
+  void start_auth() {
+    const credentials& a = *options_.auth;
+    if (!tls_ && !options_.ignore_tls) {
+      fail_now(make_error(errc::tls_error,
+                          "SMTP: refusing to send credentials over an unencrypted connection (the server offers no "
+                          "STARTTLS). Use implicit TLS (secure: true) or a server with STARTTLS, or set ignoreTLS: true "
+                          "to allow authentication in cleartext"));
+      output_ = "QUIT\r\n";
+      return;
+    }
+    if (a.type == credentials::kind::oauth2) {
+      mechanism_ = "XOAUTH2";
+      std::string token;
+      token.reserve(a.user.size() + a.secret.reveal().size() + 24);
+      token += "user=" + a.user + "\x01" + "auth=Bearer ";
+      token += a.secret.reveal();
+      token += "\x01\x01";
+      std::string line = "AUTH XOAUTH2 " + base64_encode(token);
+      crypto::wipe(token);
+      send_secret_line(std::move(line), state::auth_xoauth2);
+      return;
+    }
+    if (offers("PLAIN") || mechanisms_.empty()) {
+      mechanism_ = "PLAIN";
+      std::string token;
+      token.reserve(a.user.size() + a.secret.reveal().size() + 2);
+      token += '\0';
+      token += a.user;
+      token += '\0';
+      token += a.secret.reveal();
+      std::string line = "AUTH PLAIN " + base64_encode(token);
+      crypto::wipe(token);
+      send_secret_line(std::move(line), state::auth_plain);
+      return;
+    }
+    if (offers("LOGIN")) {
+      mechanism_ = "LOGIN";
+      return send_command("AUTH LOGIN", state::auth_login_user);
+    }
+    std::string offered;
+    for (const auto& m : mechanisms_) offered += (offered.empty() ? "" : " ") + m;
+    fail_now(make_error(errc::general,
+                        "SMTP: the server offers AUTH " + detail::printable(offered, 256) +
+                            ", none of which is supported for password credentials (PLAIN, LOGIN)"));
+    output_ = "QUIT\r\n";
+  }
+
+  void send_secret_line(std::string line, state next_state) {
+    output_ += line;
+    output_ += "\r\n";
+    crypto::wipe(line);
+    state_ = next_state;
+  }
+
+  void authenticated() { start_mail(); }
+
+  void start_mail() {
+    bool needs_utf8 = !detail::is_ascii(from_);
+    for (const auto& r : rcpt_) needs_utf8 = needs_utf8 || !detail::is_ascii(r);
+    if (needs_utf8 && !smtputf8_) {
+      fail_now(make_error(errc::general,
+                          "SMTP: an envelope address is not ASCII, which needs the SMTPUTF8 extension (RFC 6531), "
+                          "but the server does not offer it"));
+      output_ = "QUIT\r\n";
+      return;
+    }
+    send_command("MAIL FROM:<" + from_ + ">" + (needs_utf8 ? " SMTPUTF8" : ""), state::mail);
+  }
+
+  void next_rcpt() { send_command("RCPT TO:<" + rcpt_[rcpt_index_] + ">", state::rcpt); }
+
+  client_options options_;
+  std::string from_;
+  std::vector<std::string> rcpt_;
+  std::string data_;
+  std::string output_;
+  std::string buffer_;
+  reply partial_;
+  reply last_;
+  state state_ = state::greeting;
+  error error_;
+  bool tls_ = false;
+  bool starttls_ = false, smtputf8_ = false, auth_advertised_ = false, helo_mode_ = false;
+  std::vector<std::string> mechanisms_;
+  std::string mechanism_;
+  std::string auth_failure_;
+  std::size_t rcpt_index_ = 0, accepted_ = 0;
+  std::vector<std::string> rejected_;
+  std::string rejected_detail_;
+  bool delivered_ = false;
+  std::string delivery_reply_;
+};
+
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/client.hpp
+// ----- begin logto/smtp/tls.hpp
+/// @file
+/// @brief TLS (client side) over a host byte stream with mbedTLS 2.28 / 3.x: the `mbedtls_ssl`
+/// BIO callbacks call the host stream's `read` / `write`, with the remaining time of the current
+/// operation as their timeout. Used for implicit TLS (`secure: true`) and after STARTTLS.
+///
+/// Verification is on by default: the certificate chain must lead to a trusted CA (`ca_pem`, or
+/// else the bundle file `ca_file`, by default `LOGTO_SMTP_DEFAULT_CA_FILE`) and the certificate
+/// must match `server_name`, which is also sent as SNI (`mbedtls_ssl_set_hostname` is always
+/// called). `verify = false` (config `tls.rejectUnauthorized: false`) turns both checks off.
+/// TLS 1.2 is the minimum. Note: mbedTLS 2.28 does not match iPAddress subjectAltNames
+/// (Mbed-TLS/mbedtls#5082): for a server reached by IP address, set `servername` to a DNS name in
+/// its certificate.
+
+#include <chrono>       // std::chrono::steady_clock
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>  // MBEDTLS_ERR_NET_* (constants only; no socket is opened)
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+#if LOGTO_MBEDTLS_3 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+
+
+#ifndef LOGTO_SMTP_DEFAULT_CA_FILE
+/// The system CA bundle read when no `ca_pem` is configured (Debian/Ubuntu path).
+#define LOGTO_SMTP_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#endif
+
+namespace logto {
+namespace smtp {
+
+/// TLS settings (nodemailer `tls.*` and `servername`).
+struct tls_options {
+  bool verify = true;        ///< `tls.rejectUnauthorized` (default true)
+  std::string ca_pem;        ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
+  std::string ca_file = LOGTO_SMTP_DEFAULT_CA_FILE;  ///< CA bundle file used when `ca_pem` is empty
+  std::string server_name;   ///< SNI and the name the certificate must match
+};
+
+namespace detail {
+inline std::string mbedtls_message(int code) {
+  char buf[160] = {0};
+#if defined(MBEDTLS_ERROR_C)
+  mbedtls_strerror(code, buf, sizeof buf);
+#endif
+  char hex[32];
+  std::snprintf(hex, sizeof hex, "-0x%04X", static_cast<unsigned>(-code));
+  return std::string(buf[0] != '\0' ? buf : "mbedTLS error") + " (" + hex + ")";
+}
+}  // namespace detail
+
+/// A TLS client session on top of a host stream. Neither copyable nor movable (mbedTLS keeps
+/// pointers into it); it does not own the stream and does not close it.
+template <class Stream>
+class tls_stream {
+  static_assert(is_stream<Stream>::value, "Stream must model logto::smtp stream (see smtp/stream.hpp)");
+
+ public:
+  explicit tls_stream(Stream& s) : stream_(s) {
+    mbedtls_ssl_init(&ssl_);
+    mbedtls_ssl_config_init(&conf_);
+    mbedtls_x509_crt_init(&ca_);
+  }
+  tls_stream(const tls_stream&) = delete;
+  tls_stream& operator=(const tls_stream&) = delete;
+  ~tls_stream() {
+    mbedtls_ssl_free(&ssl_);
+    mbedtls_ssl_config_free(&conf_);
+    mbedtls_x509_crt_free(&ca_);
+  }
+
+  /// Runs the client handshake within `timeout_ms`.
+  result<void> handshake(const tls_options& options, int timeout_ms) {
+#if LOGTO_MBEDTLS_3 && defined(MBEDTLS_PSA_CRYPTO_C)
+    if (psa_crypto_init() != PSA_SUCCESS) return make_error(errc::crypto_error, "TLS: psa_crypto_init failed");
+#endif
+    int rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                         MBEDTLS_SSL_PRESET_DEFAULT);
+    if (rc != 0) return make_error(errc::tls_error, "TLS: configuration failed: " + detail::mbedtls_message(rc));
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+    mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+    mbedtls_ssl_conf_rng(&conf_, crypto::mbedtls_rng<crypto::default_random>, &rng_);
+    if (options.verify) {
+      int loaded = -1;
+      if (!options.ca_pem.empty()) {
+        // mbedtls_x509_crt_parse wants PEM NUL-terminated, the length including the NUL
+        const std::string pem = options.ca_pem;
+        rc = mbedtls_x509_crt_parse(&ca_, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
+        if (rc < 0) {
+          return make_error(errc::tls_error, "TLS: tls.ca holds no usable PEM certificate: " + detail::mbedtls_message(rc));
+        }
+        loaded = rc;
+      } else {
+#if defined(MBEDTLS_FS_IO)
+        rc = mbedtls_x509_crt_parse_file(&ca_, options.ca_file.c_str());
+        if (rc < 0) {
+          return make_error(errc::tls_error, "TLS: cannot load the CA bundle " + options.ca_file + " (" +
+                                                 detail::mbedtls_message(rc) +
+                                                 "); set tls.ca to the PEM of the CA that signed the server certificate");
+        }
+        loaded = rc;
+#else
+        return make_error(errc::tls_error, "TLS: no tls.ca given and this mbedTLS cannot read files (MBEDTLS_FS_IO)");
+#endif
+      }
+      (void)loaded;  // a positive count means some certificates of a bundle were skipped: fine
+      mbedtls_ssl_conf_ca_chain(&conf_, &ca_, nullptr);
+      mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_REQUIRED);
+    } else {
+      mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
+    }
+    rc = mbedtls_ssl_setup(&ssl_, &conf_);
+    if (rc != 0) return make_error(errc::tls_error, "TLS: setup failed: " + detail::mbedtls_message(rc));
+    if (options.server_name.empty() && options.verify) {
+      return make_error(errc::tls_error, "TLS: no server name to verify the certificate against");
+    }
+    server_name_ = options.server_name;
+    rc = mbedtls_ssl_set_hostname(&ssl_, options.server_name.empty() ? nullptr : options.server_name.c_str());
+    if (rc != 0) return make_error(errc::tls_error, "TLS: invalid server name: " + detail::mbedtls_message(rc));
+    mbedtls_ssl_set_bio(&ssl_, this, &tls_stream::send_cb, &tls_stream::recv_cb, nullptr);
+
+    start(timeout_ms);
+    for (;;) {
+      rc = mbedtls_ssl_handshake(&ssl_);
+      if (rc == 0) break;
+      if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+      return failure_error(rc, "handshake");
+    }
+    ready_ = true;
+    return ok();
+  }
+
+  /// Reads decrypted bytes (0: the peer closed the TLS session or the connection).
+  result<std::size_t> read(char* buffer, std::size_t max, int timeout_ms) {
+    if (!ready_) return make_error(errc::tls_error, "TLS: read before the handshake");
+    start(timeout_ms);
+    for (;;) {
+      const int rc = mbedtls_ssl_read(&ssl_, reinterpret_cast<unsigned char*>(buffer), max);
+      if (rc > 0) return static_cast<std::size_t>(rc);
+      if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return std::size_t{0};
+      if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+      if (rc == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) continue;  // TLS 1.3 (mbedTLS 3.x)
+#endif
+      return failure_error(rc, "read");
+    }
+  }
+
+  /// Encrypts and writes all of `data`.
+  result<void> write(std::string_view data, int timeout_ms) {
+    if (!ready_) return make_error(errc::tls_error, "TLS: write before the handshake");
+    start(timeout_ms);
+    std::size_t done = 0;
+    while (done < data.size()) {
+      const int rc = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(data.data() + done),
+                                       data.size() - done);
+      if (rc > 0) {
+        done += static_cast<std::size_t>(rc);
+        continue;
+      }
+      if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+      return failure_error(rc, "write");
+    }
+    return ok();
+  }
+
+  /// Sends close_notify (best effort). The host stream stays open: the caller closes it.
+  void close(int timeout_ms = 1000) {
+    if (!ready_) return;
+    ready_ = false;
+    start(timeout_ms);
+    for (int tries = 0; tries < 4; ++tries) {
+      const int rc = mbedtls_ssl_close_notify(&ssl_);
+      if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE) break;
+    }
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  void start(int timeout_ms) {
+    io_failed_ = false;
+    io_error_ = error();
+    deadline_ = clock::now() + std::chrono::milliseconds(timeout_ms > 0 ? timeout_ms : 1);
+  }
+
+  int remaining_ms() const {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - clock::now()).count();
+    return left <= 0 ? 0 : left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left);
+  }
+
+  error failure_error(int rc, const char* what) {
+    if (io_failed_) return io_error_;
+    if (rc == MBEDTLS_ERR_SSL_CONN_EOF) {
+      return make_error(errc::connection_closed, std::string("TLS: the server closed the connection during the ") + what);
+    }
+    if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+      const std::uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);
+      char info[512] = {0};
+      mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
+      std::string text(info);
+      while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+      for (char& c : text) {
+        if (c == '\n') c = ';';
+      }
+      return make_error(errc::tls_error,
+                        "TLS: the server certificate was rejected for \"" + server_name_ + "\": " + text +
+                            " (configure tls.ca / servername, or tls.rejectUnauthorized: false to skip the checks)",
+                        text);
+    }
+    return make_error(errc::tls_error, std::string("TLS ") + what + " failed: " + detail::mbedtls_message(rc));
+  }
+
+  static int send_cb(void* ctx, const unsigned char* buf, std::size_t len) {
+    auto* self = static_cast<tls_stream*>(ctx);
+    const int left = self->remaining_ms();
+    if (left == 0) {
+      self->io_failed_ = true;
+      self->io_error_ = make_error(errc::timeout, "TLS: timed out while writing to the server");
+      return MBEDTLS_ERR_NET_SEND_FAILED;
+    }
+    auto r = self->stream_.write(std::string_view(reinterpret_cast<const char*>(buf), len), left);
+    if (!r) {
+      self->io_failed_ = true;
+      self->io_error_ = std::move(r).error();
+      return MBEDTLS_ERR_NET_SEND_FAILED;
+    }
+    return static_cast<int>(len);
+  }
+
+  static int recv_cb(void* ctx, unsigned char* buf, std::size_t len) {
+    auto* self = static_cast<tls_stream*>(ctx);
+    const int left = self->remaining_ms();
+    if (left == 0) {
+      self->io_failed_ = true;
+      self->io_error_ = make_error(errc::timeout, "TLS: timed out waiting for the server");
+      return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+    auto r = self->stream_.read(reinterpret_cast<char*>(buf), len, left);
+    if (!r) {
+      self->io_failed_ = true;
+      self->io_error_ = std::move(r).error();
+      return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+    if (*r > len) {
+      self->io_failed_ = true;
+      self->io_error_ = make_error(errc::transport_error, "TLS: the host stream returned more bytes than asked for");
+      return MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+    return static_cast<int>(*r);  // 0: EOF
+  }
+
+  Stream& stream_;
+  mbedtls_ssl_context ssl_;
+  mbedtls_ssl_config conf_;
+  mbedtls_x509_crt ca_;
+  crypto::default_random rng_;
+  std::string server_name_;
+  clock::time_point deadline_{};
+  bool io_failed_ = false;
+  error io_error_;
+  bool ready_ = false;
+};
+
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/tls.hpp
+// ----- begin logto/smtp/session.hpp
+/// @file
+/// @brief Runs the SMTP client (smtp/client.hpp) over a host stream (smtp/stream.hpp), with TLS
+/// from mbedTLS (smtp/tls.hpp) for implicit TLS and STARTTLS, and with timeouts: connect
+/// (nodemailer `connectionTimeout`, also bounds the implicit-TLS handshake), greeting
+/// (`greetingTimeout`), and every other reply, write and the STARTTLS handshake (`socketTimeout`,
+/// here a deadline for the whole reply rather than an idle timer, so a server that trickles bytes
+/// cannot stretch it). After the message was accepted, QUIT waits at most `quit_ms` and its failure
+/// is ignored.
+
+#include <algorithm>    // std::min
+#include <chrono>       // std::chrono::steady_clock
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint16_t
+#include <memory>       // std::unique_ptr
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace smtp {
+
+/// Timeouts in milliseconds (nodemailer's defaults).
+struct timeouts {
+  int connection_ms = 120000;  ///< connect (the stream factory) and the implicit-TLS handshake
+  int greeting_ms = 30000;     ///< the server's 220 greeting
+  int socket_ms = 600000;      ///< every other reply, each write, the STARTTLS handshake
+  int quit_ms = 10000;         ///< the reply to QUIT (after delivery; its failure is ignored)
+};
+
+/// Everything the driver needs besides the stream and the message.
+struct session_options {
+  client_options client;
+  tls_options tls;
+  timeouts timeout;
+};
+
+/// What happened, for logs and tests.
+struct delivery_info {
+  bool tls = false;                   ///< the message went over TLS
+  std::string auth_mechanism;         ///< PLAIN, LOGIN, XOAUTH2, or empty (no AUTH)
+  std::vector<std::string> rejected;  ///< recipients refused while others were accepted
+  std::string reply;                  ///< the server's reply to the message (e.g. `250 OK: queued`)
+  std::string message_id;
+};
+
+namespace detail {
+inline const char* wait_name(client::wait w) {
+  return w == client::wait::greeting ? "the greeting" : w == client::wait::quit ? "the reply to QUIT" : "a reply";
+}
+}  // namespace detail
+
+/// Sends `msg` over `stream` (already connected; closed before returning). Errors carry the
+/// low-level code (timeout, connection_closed, tls_error, protocol_error, general for refusals
+/// with the server's reply in `detail`).
+template <class Stream>
+result<delivery_info> deliver(Stream& stream, const session_options& options, const message& msg) {
+  static_assert(is_stream<Stream>::value, "Stream must model logto::smtp stream (see smtp/stream.hpp)");
+  using clock = std::chrono::steady_clock;
+  auto created = client::create(options.client, msg);
+  if (!created) {
+    stream.close();
+    return created.error();
+  }
+  client& c = *created;
+  std::unique_ptr<tls_stream<Stream>> tls;
+  if (options.client.implicit_tls) {
+    tls.reset(new tls_stream<Stream>(stream));
+    auto hs = tls->handshake(options.tls, options.timeout.connection_ms);
+    if (!hs) {
+      tls.reset();
+      stream.close();
+      return hs.error();
+    }
+  }
+
+  bool waiting = false;
+  clock::time_point deadline{};
+  char buffer[4096];
+  for (;;) {
+    const client::action what = c.next();
+    if (what == client::action::close) break;
+    if (what == client::action::send) {
+      waiting = false;
+      std::string out = c.take_output();
+      auto w = tls ? tls->write(out, options.timeout.socket_ms) : stream.write(out, options.timeout.socket_ms);
+      crypto::wipe(out);
+      if (!w) {
+        error e = std::move(w).error();
+        if (e.code == errc::timeout) e.message = "SMTP: timed out writing to the server";
+        c.fail(std::move(e));
+      }
+      continue;
+    }
+    if (what == client::action::start_tls) {
+      waiting = false;
+      tls.reset(new tls_stream<Stream>(stream));
+      auto hs = tls->handshake(options.tls, options.timeout.socket_ms);
+      if (!hs) {
+        tls.reset();
+        c.fail(std::move(hs).error());
+      } else {
+        c.tls_started();
+      }
+      continue;
+    }
+    // receive
+    const client::wait kind = c.waiting_for();
+    const int budget = kind == client::wait::greeting ? options.timeout.greeting_ms
+                       : kind == client::wait::quit   ? std::min(options.timeout.quit_ms, options.timeout.socket_ms)
+                                                      : options.timeout.socket_ms;
+    if (!waiting) {
+      waiting = true;
+      deadline = clock::now() + std::chrono::milliseconds(budget);
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+    if (left <= 0) {
+      c.fail(make_error(errc::timeout, "SMTP: no complete reply within " + std::to_string(budget) + " ms while waiting for " +
+                                           detail::wait_name(kind)));
+      continue;
+    }
+    const int timeout_ms = left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left);
+    auto r = tls ? tls->read(buffer, sizeof buffer, timeout_ms) : stream.read(buffer, sizeof buffer, timeout_ms);
+    if (!r) {
+      error e = std::move(r).error();
+      if (e.code == errc::timeout) {
+        e.message = "SMTP: no complete reply within " + std::to_string(budget) + " ms while waiting for " +
+                    detail::wait_name(kind);
+      }
+      c.fail(std::move(e));
+      continue;
+    }
+    if (*r == 0) {
+      c.feed_eof();
+    } else {
+      c.feed(std::string_view(buffer, *r > sizeof buffer ? sizeof buffer : *r));
+    }
+  }
+  crypto::zeroize(buffer, sizeof buffer);
+  const bool was_tls = static_cast<bool>(tls) || c.tls_active();
+  if (tls) tls->close(std::min(1000, options.timeout.socket_ms));
+  tls.reset();
+  stream.close();
+  auto outcome = c.outcome();
+  if (!outcome) return outcome.error();
+  delivery_info info;
+  info.tls = was_tls;
+  info.auth_mechanism = c.auth_mechanism();
+  info.rejected = c.rejected();
+  info.reply = c.delivery_reply();
+  info.message_id = msg.message_id;
+  return info;
+}
+
+/// Connects with `connect(host, port, timeout.connection_ms)` (see smtp/stream.hpp) and `deliver`s.
+template <class Connect>
+auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t port, const session_options& options,
+                         const message& msg)
+    -> result<delivery_info> {
+  auto s = connect(host, port, options.timeout.connection_ms);
+  if (!s) return s.error();
+  return deliver(*s, options, msg);
+}
+
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/session.hpp
+// ----- begin logto/connectors/connector.hpp
+/// @file
+/// @brief What every passwordless connector shares: usage types, the message and its ordered payload,
+/// template lookup, `{{placeholder}}` rendering, e-mail templates, config validation and error helpers.
+///
+/// Mirrors `@logto/connector-kit` 5.1.1 (TemplateType, SendMessageData, getConfigTemplateByType,
+/// replaceSendMessageHandlebars, ConnectorErrorCodes). Notes: /work/shared/reference/connectors-behaviour.md.
+///
+/// API summary (stable; smtp.hpp and the provider headers build on it):
+///
+///   enum class usage_type { sign_in, register_, forgot_password, organization_invitation, generic,
+///                           user_permission_validation, bind_new_identifier, mfa_verification, bind_mfa };
+///   std::string_view to_string(usage_type);                        // "SignIn", "Register", ...
+///   std::optional<usage_type> usage_type_from_string(std::string_view);
+///   inline constexpr std::string_view required_usage_types[4];     // Register, SignIn, ForgotPassword, Generic
+///
+///   class value;      // ordered JSON value (objects keep insertion order, as JS objects do)
+///     value::parse(json_text) -> result<value>; value::from_document(doc, v); value::from_json(picojson)
+///     type(), if_bool/if_number/if_string/if_array/if_object, find(key)
+///     to_json()       -> JSON.stringify(v)  (JS key order: array-index keys first, JS number format)
+///     to_js_string()  -> String(v)          ("[object Object]", arrays joined with ",", null -> "null")
+///   class payload;    // SendMessagePayload: an ordered object ({code, locale?, uiLocales?, user?, ...})
+///     payload::parse(json_object_text) -> result<payload>; payload::from_value(value) -> result<payload>
+///     set(key, value) (replaces in place, else appends), code(), link(), locale(), ui_locales(),
+///     find(key), find_string(key), contains(key), erase(key), members(), as_value(), to_json()
+///   struct message { std::string to; std::string type; connectors::payload payload; usage() };
+///     type is connector-kit's TemplateType string; any string is allowed (unknown types stay usable).
+///   std::string render_template(std::string_view tmpl, const payload&);   // replaceSendMessageHandlebars
+///   const T* find_template(const std::vector<T>&, std::string_view type);         // exact, else "Generic"
+///   const T* find_template_exact(const std::vector<T>&, std::string_view type);   // exact only (tencent)
+///       (T needs a `std::string usage_type` member)
+///   struct email_template { subject, content, content_type?, reply_to?, send_from? };
+///   using i18n_email_template_provider =
+///       std::function<std::optional<email_template>(std::string_view type, std::optional<std::string_view> locale)>;
+///   std::int64_t unix_seconds_from_ms(std::int64_t ms);                // floor(ms / 1000)
+///   detail::config_checker     // zod-like config validation: collects issues with their paths, never values
+///   detail::transport_failure  // errc::general from a transport error (official connectors crash instead)
+///   detail::excerpt            // a provider body, shortened for error details
+///   detail::header_value_ok    // no CR/LF/NUL/control characters in a header value
+///
+/// Error codes are connector-kit's (errc::general, invalid_config, invalid_response, template_not_found,
+/// rate_limit_exceeded, ...). Messages and details never contain secrets: config errors name the field
+/// and the expected type, never the value.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral
+#include <utility>      // std::move, std::pair
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
+
+// ---------------------------------------------------------------------------------------------
+// Usage types (connector-kit TemplateType, declaration order)
+
+/// What a one-time code is for. The kit strings are `to_string` of these.
+enum class usage_type {
+  sign_in,                     ///< SignIn
+  register_,                   ///< Register
+  forgot_password,             ///< ForgotPassword
+  organization_invitation,     ///< OrganizationInvitation
+  generic,                     ///< Generic
+  user_permission_validation,  ///< UserPermissionValidation
+  bind_new_identifier,         ///< BindNewIdentifier
+  mfa_verification,            ///< MfaVerification
+  bind_mfa,                    ///< BindMfa
+};
+
+/// connector-kit's TemplateType string for `t` ("SignIn", "Register", ...).
+constexpr std::string_view to_string(usage_type t) noexcept {
+  switch (t) {
+    case usage_type::sign_in: return "SignIn";
+    case usage_type::register_: return "Register";
+    case usage_type::forgot_password: return "ForgotPassword";
+    case usage_type::organization_invitation: return "OrganizationInvitation";
+    case usage_type::generic: return "Generic";
+    case usage_type::user_permission_validation: return "UserPermissionValidation";
+    case usage_type::bind_new_identifier: return "BindNewIdentifier";
+    case usage_type::mfa_verification: return "MfaVerification";
+    case usage_type::bind_mfa: return "BindMfa";
+  }
+  return "Generic";
+}
+
+/// The usage type named `s` (exact, case-sensitive, as the kit compares), or nullopt.
+inline std::optional<usage_type> usage_type_from_string(std::string_view s) noexcept {
+  for (int i = 0; i <= static_cast<int>(usage_type::bind_mfa); ++i) {
+    const auto t = static_cast<usage_type>(i);
+    if (to_string(t) == s) return t;
+  }
+  return std::nullopt;
+}
+
+/// Every connector's config refine requires templates for these usage types (in this order, which
+/// is also the order the official error message lists the missing ones in).
+inline constexpr std::string_view required_usage_types[4] = {"Register", "SignIn", "ForgotPassword", "Generic"};
+
+/// floor(ms / 1000): Tencent's `Math.floor(Date.now() / 1000)`, and the seconds of Aliyun's
+/// `toISOString()` with the milliseconds cut off.
+constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
+  return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JavaScript number formatting (Number.prototype.toString, ECMA-262 Number::toString)
+
+namespace detail {
+
+/// Shortest round-trip decimal digits of finite `v > 0`: v = 0.d1d2...dk * 10^n.
+inline void shortest_digits(double v, std::string& digits, int& n) {
+  char buf[64];
+  int exp10 = 0;
+  std::size_t len = 0;
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  len = static_cast<std::size_t>(r.ptr - buf);
+#else
+  for (int precision = 0; precision <= 16; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision, v);
+    std::string copy(buf);
+    const char* point = std::localeconv()->decimal_point;
+    if (point != nullptr && point[0] != '\0' && point[0] != '.') {
+      for (char& c : copy) {
+        if (c == '.') c = point[0];
+      }
+    }
+    if (std::strtod(copy.c_str(), nullptr) == v) break;
+  }
+  len = std::char_traits<char>::length(buf);
+#endif
+  digits.clear();
+  std::size_t i = 0;
+  for (; i < len && buf[i] != 'e' && buf[i] != 'E'; ++i) {
+    if (buf[i] >= '0' && buf[i] <= '9') digits += buf[i];  // skips the decimal point, whatever it is
+  }
+  if (i < len) {
+    ++i;
+    bool neg = false;
+    if (i < len && (buf[i] == '+' || buf[i] == '-')) neg = buf[i++] == '-';
+    for (; i < len && buf[i] >= '0' && buf[i] <= '9'; ++i) exp10 = exp10 * 10 + (buf[i] - '0');
+    if (neg) exp10 = -exp10;
+  }
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  n = exp10 + 1;
+}
+
+/// Appends `String(d)` as JavaScript writes it (`1e+21`, `1e-7`, `0.000001`, `-0` -> `0`).
+inline void append_js_number(std::string& out, double d) {
+  if (std::isnan(d)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(d)) {
+    out += d < 0 ? "-Infinity" : "Infinity";
+    return;
+  }
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  if (d < 0) {
+    out += '-';
+    d = -d;
+  }
+  std::string s;
+  int n = 0;
+  shortest_digits(d, s, n);
+  const int k = static_cast<int>(s.size());
+  if (k <= n && n <= 21) {
+    out += s;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(s, 0, static_cast<std::size_t>(n));
+    out += '.';
+    out.append(s, static_cast<std::size_t>(n), std::string::npos);
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += s;
+  } else {
+    out += s[0];
+    if (k > 1) {
+      out += '.';
+      out.append(s, 1, std::string::npos);
+    }
+    out += 'e';
+    out += n - 1 >= 0 ? '+' : '-';
+    out += std::to_string(n - 1 >= 0 ? n - 1 : 1 - n);
+  }
+}
+
+/// True when `key` is a canonical array index ("0", "17"; not "01", below 2^32 - 1): JavaScript
+/// puts such keys first, in numeric order, when it enumerates an object.
+inline bool is_array_index(std::string_view key, std::uint32_t& index) noexcept {
+  if (key.empty() || key.size() > 10) return false;
+  if (key.size() > 1 && key[0] == '0') return false;
+  std::uint64_t v = 0;
+  for (const char c : key) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v >= 4294967295ULL) return false;
+  index = static_cast<std::uint32_t>(v);
+  return true;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Ordered JSON values
+
+/// A JSON value whose objects keep member order (picojson sorts them; connector wire formats depend
+/// on insertion order: `JSON.stringify(payload)`, `Object.values(payload)`).
+class value {
+ public:
+  enum class kind : unsigned char { null, boolean, number, string, array, object };
+  using array_type = std::vector<value>;
+  using member = std::pair<std::string, value>;
+  using object_type = std::vector<member>;
+
+  value() noexcept {}
+  value(std::nullptr_t) noexcept {}                                                  // NOLINT
+  value(bool b) noexcept : kind_(kind::boolean), bool_(b) {}                         // NOLINT
+  value(double d) noexcept : kind_(kind::number), number_(d) {}                      // NOLINT
+  template <class I, typename std::enable_if<std::is_integral<I>::value && !std::is_same<I, bool>::value &&
+                                                 !std::is_same<I, char>::value,
+                                             int>::type = 0>
+  value(I i) noexcept : kind_(kind::number), number_(static_cast<double>(i)) {}  // NOLINT
+  value(std::string s) : kind_(kind::string), string_(std::move(s)) {}               // NOLINT
+  value(const char* s) : kind_(kind::string), string_(s == nullptr ? "" : s) {}      // NOLINT
+  value(std::string_view s) : kind_(kind::string), string_(s) {}                     // NOLINT
+  value(array_type a) : kind_(kind::array), array_(std::move(a)) {}                  // NOLINT
+  value(object_type o) : kind_(kind::object), object_(std::move(o)) {}               // NOLINT
+
+  /// An empty object / array.
+  static value make_object() { return value(object_type{}); }
+  static value make_array() { return value(array_type{}); }
+
+  kind type() const noexcept { return kind_; }
+  bool is_null() const noexcept { return kind_ == kind::null; }
+  const bool* if_bool() const noexcept { return kind_ == kind::boolean ? &bool_ : nullptr; }
+  const double* if_number() const noexcept { return kind_ == kind::number ? &number_ : nullptr; }
+  const std::string* if_string() const noexcept { return kind_ == kind::string ? &string_ : nullptr; }
+  std::string* if_string() noexcept { return kind_ == kind::string ? &string_ : nullptr; }
+  const array_type* if_array() const noexcept { return kind_ == kind::array ? &array_ : nullptr; }
+  array_type* if_array() noexcept { return kind_ == kind::array ? &array_ : nullptr; }
+  const object_type* if_object() const noexcept { return kind_ == kind::object ? &object_ : nullptr; }
+  object_type* if_object() noexcept { return kind_ == kind::object ? &object_ : nullptr; }
+
+  /// The member `key` of an object (nullptr if absent or not an object).
+  const value* find(std::string_view key) const noexcept {
+    if (kind_ != kind::object) return nullptr;
+    for (const auto& m : object_) {
+      if (m.first == key) return &m.second;
+    }
+    return nullptr;
+  }
+  value* find(std::string_view key) noexcept {
+    return const_cast<value*>(static_cast<const value*>(this)->find(key));
+  }
+
+  /// Converts a picojson value. Objects come out in picojson's (sorted) order unless `doc` is the
+  /// document `v` was parsed into, in which case document order is kept.
+  static value from_document(const json::document& doc, const json::value& v) { return convert(&doc, v); }
+  static value from_json(const json::value& v) { return convert(nullptr, v); }
+
+  /// Parses JSON text (strict RFC 8259, see core/json.hpp) keeping member order.
+  static result<value> parse(std::string_view text) {
+    auto doc = json::parse_document(text);
+    if (!doc) return doc.error();
+    return from_document(*doc, doc->root());
+  }
+
+  /// `JSON.stringify(v)` byte for byte (JS key order, JS number format, JSON.stringify escaping).
+  std::string to_json() const {
+    std::string out;
+    append_json(out);
+    return out;
+  }
+  void append_json(std::string& out) const;
+
+  /// `String(v)` as JavaScript computes it.
+  std::string to_js_string() const {
+    std::string out;
+    append_js_string(out);
+    return out;
+  }
+  void append_js_string(std::string& out) const;
+
+  /// Calls `f(const member&)` for each member of an object in JavaScript's enumeration order
+  /// (array-index keys ascending, then the rest in insertion order).
+  template <class F>
+  void for_each_member_js_order(F&& f) const;
+
+ private:
+  static value convert(const json::document* doc, const json::value& v) {
+    if (v.is<picojson::null>()) return value();
+    if (v.is<bool>()) return value(v.get<bool>());
+    if (v.is<double>()) return value(v.get<double>());
+    if (v.is<std::string>()) return value(v.get<std::string>());
+    if (v.is<json::array>()) {
+      array_type a;
+      a.reserve(v.get<json::array>().size());
+      for (const auto& e : v.get<json::array>()) a.push_back(convert(doc, e));
+      return value(std::move(a));
+    }
+    const json::object& obj = v.get<json::object>();
+    object_type o;
+    o.reserve(obj.size());
+    if (doc != nullptr) {
+      for (const auto& key : doc->keys(obj)) {
+        const json::value* member_value = json::find(obj, key);
+        if (member_value != nullptr) o.emplace_back(key, convert(doc, *member_value));
+      }
+    } else {
+      for (const auto& kv : obj) o.emplace_back(kv.first, convert(doc, kv.second));
+    }
+    return value(std::move(o));
+  }
+
+  kind kind_ = kind::null;
+  bool bool_ = false;
+  double number_ = 0;
+  std::string string_;
+  array_type array_;
+  object_type object_;
+};
+
+template <class F>
+void value::for_each_member_js_order(F&& f) const {
+  if (kind_ != kind::object) return;
+  bool any_index = false;
+  std::uint32_t idx = 0;
+  for (const auto& m : object_) {
+    if (detail::is_array_index(m.first, idx)) {
+      any_index = true;
+      break;
+    }
+  }
+  if (!any_index) {  // the usual case: plain insertion order, no allocation
+    for (const auto& m : object_) f(m);
+    return;
+  }
+  std::vector<std::pair<std::uint32_t, std::size_t>> indexed;
+  for (std::size_t i = 0; i < object_.size(); ++i) {
+    if (detail::is_array_index(object_[i].first, idx)) indexed.emplace_back(idx, i);
+  }
+  // Insertion sort keeps this header free of <algorithm>'s heavier parts; index keys are few.
+  for (std::size_t i = 1; i < indexed.size(); ++i) {
+    for (std::size_t j = i; j > 0 && indexed[j - 1].first > indexed[j].first; --j) std::swap(indexed[j - 1], indexed[j]);
+  }
+  for (const auto& p : indexed) f(object_[p.second]);
+  for (const auto& m : object_) {
+    if (!detail::is_array_index(m.first, idx)) f(m);
+  }
+}
+
+inline void value::append_json(std::string& out) const {
+  switch (kind_) {
+    case kind::null: out += "null"; return;
+    case kind::boolean: out += bool_ ? "true" : "false"; return;
+    case kind::number:
+      if (std::isnan(number_) || std::isinf(number_)) {
+        out += "null";  // JSON.stringify(NaN) === "null"
+      } else {
+        detail::append_js_number(out, number_);
+      }
+      return;
+    case kind::string: json::append_quoted(out, string_); return;
+    case kind::array: {
+      out += '[';
+      for (std::size_t i = 0; i < array_.size(); ++i) {
+        if (i != 0) out += ',';
+        array_[i].append_json(out);
+      }
+      out += ']';
+      return;
+    }
+    case kind::object: {
+      out += '{';
+      bool first = true;
+      for_each_member_js_order([&out, &first](const member& m) {
+        if (!first) out += ',';
+        first = false;
+        json::append_quoted(out, m.first);
+        out += ':';
+        m.second.append_json(out);
+      });
+      out += '}';
+      return;
+    }
+  }
+}
+
+inline void value::append_js_string(std::string& out) const {
+  switch (kind_) {
+    case kind::null: out += "null"; return;
+    case kind::boolean: out += bool_ ? "true" : "false"; return;
+    case kind::number: detail::append_js_number(out, number_); return;
+    case kind::string: out += string_; return;
+    case kind::array:
+      // Array.prototype.join(","): null and undefined elements are empty.
+      for (std::size_t i = 0; i < array_.size(); ++i) {
+        if (i != 0) out += ',';
+        if (!array_[i].is_null()) array_[i].append_js_string(out);
+      }
+      return;
+    case kind::object: out += "[object Object]"; return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payload and message
+
+/// SendMessagePayload: `{ code?, link?, locale?, uiLocales?, ...anything }` in insertion order. Logto
+/// core sends `{ code, locale?, uiLocales?, user?, organization?, application? }` (code first).
+class payload {
+ public:
+  using member = value::member;
+
+  payload() : root_(value::make_object()) {}
+
+  /// Parses a JSON object, keeping member order at every depth.
+  static result<payload> parse(std::string_view json_object_text) {
+    auto v = value::parse(json_object_text);
+    if (!v) return v.error();
+    return from_value(std::move(*v));
+  }
+  /// Wraps an object value.
+  static result<payload> from_value(value v) {
+    if (v.if_object() == nullptr) {
+      return make_error(errc::invalid_argument, "a message payload must be a JSON object");
+    }
+    payload p;
+    p.root_ = std::move(v);
+    return p;
+  }
+
+  /// Sets `key`: an existing member keeps its position (as JS assignment does), a new one is appended.
+  payload& set(std::string key, value v) {
+    if (value* existing = root_.find(key)) {
+      *existing = std::move(v);
+    } else {
+      root_.if_object()->emplace_back(std::move(key), std::move(v));
+    }
+    return *this;
+  }
+  payload& code(std::string v) { return set("code", value(std::move(v))); }
+  payload& link(std::string v) { return set("link", value(std::move(v))); }
+  payload& locale(std::string v) { return set("locale", value(std::move(v))); }
+  payload& ui_locales(std::string v) { return set("uiLocales", value(std::move(v))); }
+
+  const value* find(std::string_view key) const noexcept { return root_.find(key); }
+  /// The member `key` if it is a string.
+  const std::string* find_string(std::string_view key) const noexcept {
+    const value* v = root_.find(key);
+    return v == nullptr ? nullptr : v->if_string();
+  }
+  bool contains(std::string_view key) const noexcept { return root_.find(key) != nullptr; }
+  bool erase(std::string_view key) {
+    auto& members = *root_.if_object();
+    for (auto it = members.begin(); it != members.end(); ++it) {
+      if (it->first == key) {
+        members.erase(it);
+        return true;
+      }
+    }
+    return false;
+  }
+  const std::vector<member>& members() const noexcept { return *root_.if_object(); }
+  bool empty() const noexcept { return members().empty(); }
+  std::size_t size() const noexcept { return members().size(); }
+
+  /// The payload as an object value.
+  const value& as_value() const noexcept { return root_; }
+  /// `JSON.stringify(payload)`.
+  std::string to_json() const { return root_.to_json(); }
+
+ private:
+  value root_;
+};
+
+/// SendMessageData: who gets the code, what it is for, and the payload.
+struct message {
+  std::string to;              ///< phone number or e-mail address, sent as is (twilio adds a leading '+')
+  std::string type = "Generic";  ///< connector-kit TemplateType string; any string is allowed
+  connectors::payload payload;
+
+  message() = default;
+  message(std::string to_, usage_type t, connectors::payload p = connectors::payload())
+      : to(std::move(to_)), type(to_string(t)), payload(std::move(p)) {}
+  message(std::string to_, std::string type_, connectors::payload p = connectors::payload())
+      : to(std::move(to_)), type(std::move(type_)), payload(std::move(p)) {}
+
+  /// The usage type if `type` is one of the kit's names.
+  std::optional<usage_type> usage() const noexcept { return usage_type_from_string(type); }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Templates
+
+/// `getConfigTemplateByType`: the first template whose usage_type equals `type`, else the first
+/// `Generic` one, else nullptr. `Template` needs a `std::string usage_type` member.
+template <class Template>
+const Template* find_template(const std::vector<Template>& templates, std::string_view type) noexcept {
+  for (const auto& t : templates) {
+    if (t.usage_type == type) return &t;
+  }
+  for (const auto& t : templates) {
+    if (t.usage_type == "Generic") return &t;
+  }
+  return nullptr;
+}
+
+/// Exact match only (tencent-sms has no Generic fallback).
+template <class Template>
+const Template* find_template_exact(const std::vector<Template>& templates, std::string_view type) noexcept {
+  for (const auto& t : templates) {
+    if (t.usage_type == type) return &t;
+  }
+  return nullptr;
+}
+
+/// What `getI18nEmailTemplate(type, locale)` resolves to (connector-kit EmailTemplateDetails).
+struct email_template {
+  std::string subject;
+  std::string content;
+  std::optional<std::string> content_type;  ///< "text/html" or "text/plain"
+  std::optional<std::string> reply_to;
+  std::optional<std::string> send_from;
+};
+
+/// The host's `getI18nEmailTemplate`: the custom template for a usage type and the payload's
+/// locale (nullopt when the payload has no string `locale`), or nullopt to use the config template.
+using i18n_email_template_provider =
+    std::function<std::optional<email_template>(std::string_view type, std::optional<std::string_view> locale)>;
+
+namespace detail {
+
+/// JavaScript's `\s` (ECMA-262 WhiteSpace + LineTerminator) at `s[i]`, as a UTF-8 byte length (0 = none).
+inline std::size_t js_space_at(std::string_view s, std::size_t i) noexcept {
+  const auto b = [&s](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  const unsigned c = b(i);
+  if (c == 0x09 || c == 0x0A || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x20) return 1;
+  if (c == 0xC2 && b(i + 1) == 0xA0) return 2;                                    // U+00A0
+  if (c == 0xE1 && b(i + 1) == 0x9A && b(i + 2) == 0x80) return 3;                // U+1680
+  if (c == 0xE2 && b(i + 1) == 0x80) {
+    const unsigned d = b(i + 2);
+    if ((d >= 0x80 && d <= 0x8A) || d == 0xA8 || d == 0xA9 || d == 0xAF) return 3;  // U+2000-200A, 2028, 2029, 202F
+  }
+  if (c == 0xE2 && b(i + 1) == 0x81 && b(i + 2) == 0x9F) return 3;                // U+205F
+  if (c == 0xE3 && b(i + 1) == 0x80 && b(i + 2) == 0x80) return 3;                // U+3000
+  if (c == 0xEF && b(i + 1) == 0xBB && b(i + 2) == 0xBF) return 3;                // U+FEFF
+  return 0;
+}
+
+inline bool is_js_word(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/// What `obj[part]` yields in JavaScript for the values a payload can hold.
+struct js_ref {
+  enum class type { undefined, value, number, native_function, literal } t = type::undefined;
+  const value* v = nullptr;
+  double number = 0;
+  std::string_view text;  ///< function name (native_function) or the rendered text (literal)
+};
+
+/// Object.prototype's own property names (Node 20).
+inline bool is_object_prototype_member(std::string_view k) noexcept {
+  static constexpr std::string_view names[] = {"constructor",      "__defineGetter__", "__defineSetter__",
+                                               "hasOwnProperty",   "__lookupGetter__", "__lookupSetter__",
+                                               "isPrototypeOf",    "propertyIsEnumerable", "toString",
+                                               "valueOf",          "__proto__",        "toLocaleString"};
+  for (const auto n : names) {
+    if (n == k) return true;
+  }
+  return false;
+}
+
+/// Array.prototype's own method names (Node 20), without `length` and `constructor`.
+inline bool is_array_prototype_method(std::string_view k) noexcept {
+  static constexpr std::string_view names[] = {
+      "at",      "concat",  "copyWithin", "fill",    "find",       "findIndex",  "findLast",  "findLastIndex",
+      "lastIndexOf", "pop", "push",       "reverse", "shift",      "unshift",    "slice",     "sort",
+      "splice",  "includes", "indexOf",   "join",    "keys",       "entries",    "values",    "forEach",
+      "filter",  "flat",    "flatMap",    "map",     "every",      "some",       "reduce",    "reduceRight",
+      "toLocaleString", "toString", "toReversed", "toSorted", "toSpliced", "with"};
+  for (const auto n : names) {
+    if (n == k) return true;
+  }
+  return false;
+}
+
+/// `obj[part]` for an object or array value (own members first, then the prototype chain).
+inline js_ref js_get(const value& obj, std::string_view part) {
+  js_ref r;
+  if (const auto* arr = obj.if_array()) {
+    std::uint32_t idx = 0;
+    if (is_array_index(part, idx)) {
+      if (idx < arr->size()) {
+        r.t = js_ref::type::value;
+        r.v = &(*arr)[idx];
+      }
+      return r;
+    }
+    if (part == "length") {
+      r.t = js_ref::type::number;
+      r.number = static_cast<double>(arr->size());
+    } else if (part == "constructor") {
+      r.t = js_ref::type::native_function;
+      r.text = "Array";
+    } else if (part == "__proto__") {
+      r.t = js_ref::type::literal;  // String(Array.prototype) === ""
+      r.text = "";
+    } else if (is_array_prototype_method(part) || is_object_prototype_member(part)) {
+      r.t = js_ref::type::native_function;
+      r.text = part;
+    }
+    return r;
+  }
+  if (const value* m = obj.find(part)) {
+    r.t = js_ref::type::value;
+    r.v = m;
+  } else if (part == "constructor") {
+    r.t = js_ref::type::native_function;
+    r.text = "Object";
+  } else if (part == "__proto__") {
+    r.t = js_ref::type::literal;  // String(Object.prototype)
+    r.text = "[object Object]";
+  } else if (is_object_prototype_member(part)) {
+    r.t = js_ref::type::native_function;
+    r.text = part;
+  }
+  return r;
+}
+
+}  // namespace detail
+
+/// connector-kit `replaceSendMessageHandlebars(template, payload)`, byte for byte:
+/// every match of `/{{\s*([\w.]+)\s*}}/g` whose root key (before the first '.') is in the payload
+/// (own member or inherited Object.prototype member) becomes `String(getValue(payload, key) ?? '')`:
+/// a known root with a missing leaf gives '', numbers are JS-formatted, objects `[object Object]`,
+/// arrays are joined with ',', null gives ''. An unknown root leaves the placeholder as it is.
+/// (Not emulated: properties of prototype values reached through `__proto__`.)
+inline std::string render_template(std::string_view tmpl, const payload& p) {
+  std::string out;
+  out.reserve(tmpl.size() + 16);
+  const value& root = p.as_value();
+  std::size_t i = 0;
+  const std::size_t n = tmpl.size();
+  while (i < n) {
+    if (tmpl[i] == '{' && i + 1 < n && tmpl[i + 1] == '{') {
+      std::size_t j = i + 2;
+      for (std::size_t w; (w = detail::js_space_at(tmpl, j)) != 0;) j += w;
+      const std::size_t key_begin = j;
+      while (j < n && (detail::is_js_word(tmpl[j]) || tmpl[j] == '.')) ++j;
+      const std::size_t key_end = j;
+      for (std::size_t w; (w = detail::js_space_at(tmpl, j)) != 0;) j += w;
+      if (key_end > key_begin && j + 1 < n && tmpl[j] == '}' && tmpl[j + 1] == '}') {
+        const std::string_view key = tmpl.substr(key_begin, key_end - key_begin);
+        const std::string_view base = key.substr(0, key.find('.'));
+        const bool known = !base.empty() && (root.find(base) != nullptr || detail::is_object_prototype_member(base));
+        if (!known) {
+          out.append(tmpl.data() + i, j + 2 - i);
+        } else {
+          // getValue: walk the path; stop with undefined at anything that is not an object.
+          detail::js_ref cur;
+          cur.t = detail::js_ref::type::value;
+          cur.v = &root;
+          std::size_t start = 0;
+          for (;;) {
+            const std::size_t dot = key.find('.', start);
+            const std::string_view part = key.substr(start, dot == std::string_view::npos ? dot : dot - start);
+            const bool traversable = cur.t == detail::js_ref::type::value && cur.v != nullptr &&
+                                     (cur.v->if_object() != nullptr || cur.v->if_array() != nullptr);
+            if (!traversable) {
+              cur = detail::js_ref();
+              break;
+            }
+            cur = detail::js_get(*cur.v, part);
+            if (dot == std::string_view::npos) break;
+            start = dot + 1;
+          }
+          switch (cur.t) {
+            case detail::js_ref::type::undefined: break;
+            case detail::js_ref::type::value:
+              if (!cur.v->is_null()) cur.v->append_js_string(out);
+              break;
+            case detail::js_ref::type::number: detail::append_js_number(out, cur.number); break;
+            case detail::js_ref::type::native_function:
+              out += "function ";
+              out += cur.text;
+              out += "() { [native code] }";
+              break;
+            case detail::js_ref::type::literal: out += cur.text; break;
+          }
+        }
+        i = j + 2;
+        continue;
+      }
+    }
+    out += tmpl[i];
+    ++i;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config validation and error helpers
+
+namespace detail {
+
+/// zod-like validation of a connector's JSON config. Records every problem with its path
+/// (`templates[2].usageType: expected a string, got a number`) and never a value, so secrets cannot
+/// leak into messages. Owns the parsed document and wipes every string in it on destruction.
+class config_checker {
+ public:
+  explicit config_checker(std::string_view connector) : connector_(connector) {}
+  config_checker(const config_checker&) = delete;
+  config_checker& operator=(const config_checker&) = delete;
+  ~config_checker() { wipe_strings(doc_.root()); }
+
+  /// Parses the config text; returns the root object, or nullptr after recording why not.
+  const json::object* parse(std::string_view text) {
+    auto doc = json::parse_document(text);
+    if (!doc) {
+      // The parser's message gives the offset and the problem, never the content (it quotes at most a
+      // duplicate member name).
+      issue("(config)", doc.error().message);
+      return nullptr;
+    }
+    doc_ = std::move(*doc);
+    const json::object* root = json::as_object(doc_.root());
+    if (root == nullptr) issue("(config)", "expected a JSON object, got " + type_name(&doc_.root()));
+    return root;
+  }
+  const json::document& document() const noexcept { return doc_; }
+
+  static std::string path(std::string_view at, std::string_view key) {
+    std::string p(at);
+    if (!p.empty()) p += '.';
+    p += key;
+    return p;
+  }
+  static std::string index_path(std::string_view at, std::size_t i) {
+    return std::string(at) + "[" + std::to_string(i) + "]";
+  }
+
+  /// "nothing", "null", "a boolean", "a number", "a string", "an array", "an object".
+  static std::string type_name(const json::value* v) {
+    if (v == nullptr) return "nothing (the field is required)";
+    if (v->is<picojson::null>()) return "null";
+    if (v->is<bool>()) return "a boolean";
+    if (v->is<double>()) return "a number";
+    if (v->is<std::string>()) return "a string";
+    if (v->is<json::array>()) return "an array";
+    return "an object";
+  }
+
+  void issue(std::string where, std::string problem) {
+    if (issues_.empty()) first_path_ = where;
+    if (!message_.empty()) message_ += "; ";
+    message_ += where;
+    message_ += ": ";
+    message_ += problem;
+    issues_.push_back(std::move(where));
+  }
+  void expected(std::string where, std::string_view what, const json::value* got) {
+    issue(std::move(where), "expected " + std::string(what) + ", got " + type_name(got));
+  }
+
+  /// A required string member (`z.string()`).
+  const std::string* string(const json::object& obj, std::string_view key, std::string_view at = {}) {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || !v->is<std::string>()) {
+      expected(path(at, key), "a string", v);
+      return nullptr;
+    }
+    return &v->get<std::string>();
+  }
+  /// An optional string member (`z.string().optional()`: absent is fine, null is not).
+  const std::string* optional_string(const json::object& obj, std::string_view key, std::string_view at = {}) {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr) return nullptr;
+    if (!v->is<std::string>()) {
+      expected(path(at, key), "a string", v);
+      return nullptr;
+    }
+    return &v->get<std::string>();
+  }
+  /// An optional boolean member (`z.boolean().optional()`).
+  std::optional<bool> optional_bool(const json::object& obj, std::string_view key, std::string_view at = {}) {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is<bool>()) {
+      expected(path(at, key), "a boolean", v);
+      return std::nullopt;
+    }
+    return v->get<bool>();
+  }
+  /// A required number member (`z.number()`).
+  std::optional<double> number(const json::object& obj, std::string_view key, std::string_view at = {}) {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || !v->is<double>()) {
+      expected(path(at, key), "a number", v);
+      return std::nullopt;
+    }
+    return v->get<double>();
+  }
+  /// A required array member.
+  const json::array* array(const json::object& obj, std::string_view key, std::string_view at = {}) {
+    const json::value* v = json::find(obj, key);
+    if (v == nullptr || !v->is<json::array>()) {
+      expected(path(at, key), "an array", v);
+      return nullptr;
+    }
+    return &v->get<json::array>();
+  }
+  /// An array element that must be an object.
+  const json::object* element_object(const json::value& v, const std::string& where) {
+    if (!v.is<json::object>()) {
+      expected(where, "an object", &v);
+      return nullptr;
+    }
+    return &v.get<json::object>();
+  }
+
+  /// The refine every connector has: templates for Register, SignIn, ForgotPassword and Generic.
+  void require_usage_types(const std::vector<const std::string*>& present, std::string_view where = "templates") {
+    std::string missing;
+    for (const auto required : required_usage_types) {
+      bool found = false;
+      for (const auto* p : present) {
+        if (p != nullptr && *p == required) found = true;
+      }
+      if (!found) {
+        if (!missing.empty()) missing += ", ";
+        missing += required;
+      }
+    }
+    if (!missing.empty()) {
+      issue(std::string(where), "templates for usage type(s) " + missing +
+                                    " must be present (Register, SignIn, ForgotPassword and Generic are required)");
+    }
+  }
+
+  bool ok() const noexcept { return issues_.empty(); }
+  std::size_t issue_count() const noexcept { return issues_.size(); }
+
+  /// errc::invalid_config naming every problem; detail is the first problem's path.
+  error failure() const {
+    return make_error(errc::invalid_config, "invalid " + connector_ + " config: " + message_, first_path_);
+  }
+
+ private:
+  static void wipe_strings(json::value& v) {
+    if (v.is<std::string>()) {
+      crypto::wipe(v.get<std::string>());
+    } else if (v.is<json::array>()) {
+      for (auto& e : v.get<json::array>()) wipe_strings(e);
+    } else if (v.is<json::object>()) {
+      for (auto& kv : v.get<json::object>()) wipe_strings(kv.second);
+    }
+  }
+
+  std::string connector_;
+  json::document doc_;
+  std::vector<std::string> issues_;
+  std::string message_;
+  std::string first_path_;
+};
+
+/// A transport failure as a connector error. The official connectors let got's RequestError escape
+/// (no ConnectorError at all); we report errc::general with the transport's own message.
+inline error transport_failure(const error& e, std::string_view provider) {
+  std::string detail(to_string(e.code));
+  if (!e.detail.empty()) {
+    detail += ": ";
+    detail += e.detail;
+  }
+  return make_error(errc::general, "could not deliver the request to " + std::string(provider) + ": " + e.message,
+                    std::move(detail));
+}
+
+/// `body` shortened to at most `max` bytes (cut at a UTF-8 boundary) for an error detail.
+inline std::string excerpt(std::string_view body, std::size_t max = 512) {
+  if (body.size() <= max) return std::string(body);
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0u) == 0x80u) --cut;
+  return std::string(body.substr(0, cut)) + "...";
+}
+
+/// True when `v` may go into an HTTP header value: no CR, LF, NUL or other control character
+/// except TAB (so nothing can be injected into the header block).
+inline bool header_value_ok(std::string_view v) noexcept {
+  for (const char ch : v) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
+  }
+  return true;
+}
+
+/// Every string in `v` is valid UTF-8 (JavaScript strings cannot hold anything else).
+inline bool valid_utf8_strings(const value& v) {
+  if (const auto* s = v.if_string()) return is_valid_utf8(*s);
+  if (const auto* a = v.if_array()) {
+    for (const auto& e : *a) {
+      if (!valid_utf8_strings(e)) return false;
+    }
+  } else if (const auto* o = v.if_object()) {
+    for (const auto& m : *o) {
+      if (!is_valid_utf8(m.first) || !valid_utf8_strings(m.second)) return false;
+    }
+  }
+  return true;
+}
+
+/// Checks the parts of a message that go on the wire: `to` and the payload must be valid UTF-8.
+inline result<void> check_message(const message& m) {
+  if (!is_valid_utf8(m.to)) {
+    return make_error(errc::invalid_request_parameters, "message.to is not valid UTF-8", "to");
+  }
+  if (!is_valid_utf8(m.type)) {
+    return make_error(errc::invalid_request_parameters, "message.type is not valid UTF-8", "type");
+  }
+  if (!valid_utf8_strings(m.payload.as_value())) {
+    return make_error(errc::invalid_request_parameters, "message.payload holds a string that is not valid UTF-8",
+                      "payload");
+  }
+  return ok();
+}
+
+/// The HTTP status as text for error details.
+inline std::string status_text(int status) { return "HTTP " + std::to_string(status); }
+
+}  // namespace detail
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/connector.hpp
+// ----- begin logto/connectors/aliyun.hpp
+/// @file
+/// @brief Aliyun (Alibaba Cloud) POP RPC signature, version 1.0 (HMAC-SHA1), as used by
+/// `@logto/connector-aliyun-sms` and `@logto/connector-aliyun-dm`.
+///
+/// Two different percent-encodings are involved, and mixing them up breaks the signature:
+/// * signing: RFC 3986 over UTF-8 (`A-Z a-z 0-9 - _ . ~` literal, space `%20`, `*` `%2A`), which is
+///   the connectors' `encodeURIComponent(...)` + `! " ' ( ) * +` escaper;
+/// * the POST body: WHATWG `application/x-www-form-urlencoded` (`URLSearchParams`): space `+`,
+///   `~` `%7E`, `*` literal, parameters in insertion order with `Signature` last.
+/// Procedure (https://www.alibabacloud.com/help/doc-detail/28139.htm, "Request signatures"):
+///   CanonicalizedQueryString = sort(encode(k) + "=" + encode(v)) joined with "&"
+///   StringToSign = METHOD + "&" + encode("/") + "&" + encode(CanonicalizedQueryString)
+///   Signature    = base64(HMAC-SHA1(key = AccessKeySecret + "&", StringToSign))
+
+#include <algorithm>    // std::sort
+#include <cstdint>      // std::int64_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace connectors {
+namespace aliyun {
+
+namespace detail {
+/// Appends the RFC 3986 encoding of `s` (the signing encoding).
+inline void append_rfc3986(std::string& out, std::string_view s) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+}
+}  // namespace detail
+
+/// The canonicalized query string: every `encode(key)=encode(value)` (RFC 3986), sorted as
+/// JavaScript's `Array.prototype.sort()` sorts strings (the encoded pairs are ASCII, so bytewise),
+/// joined with `&`. (Sorting the encoded pairs, not the keys, is what the official code does.)
+inline std::string canonicalized_query(const query_params& params) {
+  std::string pairs;  // all encoded pairs back to back; `spans` points into it
+  std::size_t estimate = 0;
+  for (const auto& kv : params) estimate += kv.first.size() + kv.second.size() + 2;
+  pairs.reserve(estimate + estimate / 2);
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  spans.reserve(params.size());
+  for (const auto& kv : params) {
+    const std::size_t start = pairs.size();
+    detail::append_rfc3986(pairs, kv.first);
+    pairs += '=';
+    detail::append_rfc3986(pairs, kv.second);
+    spans.emplace_back(start, pairs.size() - start);
+  }
+  const std::string_view all(pairs);
+  std::sort(spans.begin(), spans.end(), [all](const auto& a, const auto& b) {
+    return all.substr(a.first, a.second) < all.substr(b.first, b.second);
+  });
+  std::string out;
+  out.reserve(pairs.size() + spans.size());
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (i != 0) out += '&';
+    out.append(pairs, spans[i].first, spans[i].second);
+  }
+  return out;
+}
+
+/// `METHOD&%2F&` + RFC 3986 encoding of the canonicalized query string. `method` is upper-cased.
+inline std::string string_to_sign(std::string_view method, const query_params& params) {
+  const std::string cq = canonicalized_query(params);
+  std::string sts;
+  sts.reserve(method.size() + 4 + cq.size() + cq.size() / 3);
+  for (const char c : method) sts += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  sts += "&%2F&";
+  detail::append_rfc3986(sts, cq);
+  return sts;
+}
+
+/// base64(HMAC-SHA1(access_key_secret + "&", string_to_sign(method, params))).
+inline result<std::string> signature(std::string_view method, const query_params& params,
+                                     std::string_view access_key_secret) {
+  const std::string sts = string_to_sign(method, params);
+  std::string key;
+  key.reserve(access_key_secret.size() + 1);
+  key.append(access_key_secret.data(), access_key_secret.size());
+  key += '&';
+  auto mac = crypto::hmac(crypto::hash_alg::sha1, key, sts);
+  crypto::wipe(key);
+  if (!mac) return mac.error();
+  std::string b64 = base64_encode(*mac);
+  crypto::wipe(*mac);
+  return b64;
+}
+
+/// The signed POST body: `params` form-encoded in their order, then `&Signature=<signature>`.
+inline result<std::string> signed_form_body(const query_params& params, std::string_view access_key_secret) {
+  auto sig = signature("POST", params, access_key_secret);
+  if (!sig) return sig.error();
+  std::string body = build_query(params);
+  body += body.empty() ? "Signature=" : "&Signature=";
+  body += form_encode(*sig);
+  return body;
+}
+
+/// Aliyun's `Timestamp`: `YYYY-MM-DDTHH:MM:SSZ` in UTC (`toISOString()` without milliseconds).
+inline std::string timestamp(std::int64_t unix_seconds) { return format_iso8601(unix_seconds); }
+
+}  // namespace aliyun
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/aliyun.hpp
+// ----- begin logto/connectors/aliyun_sms.hpp
+/// @file
+/// @brief Aliyun Short Message Service, byte-compatible with `@logto/connector-aliyun-sms` 1.5.5.
+///
+/// Request: `POST https://dysmsapi.aliyuncs.com/`, `Content-Type: application/x-www-form-urlencoded`,
+/// body = form encoding of Action=SendSms, Format=json, RegionId=cn-hangzhou, SignatureMethod=HMAC-SHA1,
+/// SignatureVersion=1.0, Version=2017-05-25, AccessKeyId, PhoneNumbers (`to` verbatim), SignName,
+/// TemplateCode, TemplateParam (= JSON.stringify(payload without `locale`)), SignatureNonce, Timestamp,
+/// then Signature (aliyun.hpp). The provider template is looked up by usage type, else `Generic`.
+///
+/// Deliberate differences from the official connector (everything else matches the oracle):
+/// * a transport failure is errc::general with the transport's message (official: got's raw
+///   RequestError escapes);
+/// * a 3xx response is never success: it is handled like an HTTP error status (the body is parsed;
+///   a 304's empty body gives invalid_response, which is also what the official connector reports);
+/// * JSON is parsed strictly (duplicate member names, lone surrogates, > LOGTO_MAX_JSON_SIZE are
+///   invalid_response where `JSON.parse` would accept them);
+/// * a message whose `to` or payload is not valid UTF-8 is refused with invalid_request_parameters
+///   (a JavaScript string cannot hold such bytes).
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace connectors {
+
+/// `@logto/connector-aliyun-sms` (metadata id `aliyun-short-message-service`).
+class aliyun_sms {
+ public:
+  static constexpr std::string_view endpoint = "https://dysmsapi.aliyuncs.com/";
+
+  /// One entry of `templates`. `templateCode` is a string, or `{china, overseas}` (`regional`).
+  struct template_config {
+    std::string usage_type;
+    std::optional<int> type;  ///< SmsTemplateType 0, 1, 2, 6 or 7; validated, never sent
+    bool regional = false;
+    std::string template_code;  ///< when !regional
+    std::string china;          ///< when regional
+    std::string overseas;       ///< when regional
+  };
+
+  struct config {
+    std::string access_key_id;
+    crypto::secret access_key_secret;
+    std::string sign_name;
+    std::vector<template_config> templates;
+    bool strict_phone_region_number_check = false;
+  };
+
+  /// What a successful send returns (the official connector's `{Code, Message, BizId?, RequestId}`).
+  struct send_result {
+    std::string code;
+    std::string message;
+    std::optional<std::string> biz_id;
+    std::string request_id;
+  };
+
+  /// Reads the connector config JSON a Logto console stores, validated like `aliyunSmsConfigGuard`.
+  /// Unknown keys are ignored. Errors are errc::invalid_config naming each bad field.
+  static result<aliyun_sms> from_json(std::string_view config_json) {
+    detail::config_checker check("aliyun-sms");
+    const json::object* root = check.parse(config_json);
+    if (root == nullptr) return check.failure();
+    config c;
+    if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
+    if (const auto* s = check.string(*root, "accessKeySecret")) c.access_key_secret = crypto::secret(*s);
+    if (const auto* s = check.string(*root, "signName")) c.sign_name = *s;
+    if (const json::array* arr = check.array(*root, "templates")) {
+      std::vector<const std::string*> usage_types;
+      bool elements_ok = true;
+      const std::size_t before = check.issue_count();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string at = detail::config_checker::index_path("templates", i);
+        const json::object* t = check.element_object((*arr)[i], at);
+        if (t == nullptr) {
+          usage_types.push_back(nullptr);
+          continue;
+        }
+        template_config tc;
+        if (const json::value* type = json::find(*t, "type")) {
+          const auto n = json::as_integer(*type);
+          if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
+            check.issue(detail::config_checker::path(at, "type"),
+                        "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " +
+                            detail::config_checker::type_name(type));
+          } else {
+            tc.type = static_cast<int>(*n);
+          }
+        }
+        const std::string* usage = check.string(*t, "usageType", at);
+        usage_types.push_back(usage);
+        if (usage != nullptr) tc.usage_type = *usage;
+        const json::value* code = json::find(*t, "templateCode");
+        const std::string code_path = detail::config_checker::path(at, "templateCode");
+        if (code != nullptr && code->is<std::string>()) {
+          tc.template_code = code->get<std::string>();
+        } else if (code != nullptr && code->is<json::object>()) {
+          // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
+          tc.regional = true;
+          const json::object& regional = code->get<json::object>();
+          for (const char* key : {"china", "overseas"}) {
+            const json::value* v = json::find(regional, key);
+            if (v == nullptr || !v->is<std::string>()) {
+              check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
+                                     "whose \"" + std::string(key) + "\" is " +
+                                         detail::config_checker::type_name(v));
+            } else {
+              (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
+            }
+          }
+        } else {
+          check.expected(code_path, "a string or an object {china, overseas}", code);
+        }
+        c.templates.push_back(std::move(tc));
+      }
+      elements_ok = check.issue_count() == before;
+      // zod runs the refine only when every element parsed.
+      if (elements_ok) check.require_usage_types(usage_types);
+    }
+    if (auto strict = check.optional_bool(*root, "strictPhoneRegionNumberCheck")) {
+      c.strict_phone_region_number_check = *strict;
+    }
+    if (!check.ok()) return check.failure();
+    return aliyun_sms(std::move(c));
+  }
+
+  /// Wraps a config built in code; checks the required templates like `from_json` does.
+  static result<aliyun_sms> from_config(config c) {
+    detail::config_checker check("aliyun-sms");
+    std::vector<const std::string*> usage_types;
+    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
+    check.require_usage_types(usage_types);
+    if (!check.ok()) return check.failure();
+    return aliyun_sms(std::move(c));
+  }
+
+  const config& settings() const noexcept { return config_; }
+
+  /// `isChinaNumber`: `^(?:\+86|0086|86)?1\d{10}$`, or with `strict` the prefix is required.
+  static bool is_china_number(std::string_view to, bool strict) noexcept {
+    const auto mobile = [](std::string_view rest) {
+      if (rest.size() != 11 || rest[0] != '1') return false;
+      for (const char c : rest) {
+        if (c < '0' || c > '9') return false;
+      }
+      return true;
+    };
+    for (const std::string_view prefix : {std::string_view("+86"), std::string_view("0086"), std::string_view("86")}) {
+      if (to.substr(0, prefix.size()) == prefix && mobile(to.substr(prefix.size()))) return true;
+    }
+    return !strict && mobile(to);
+  }
+
+  /// The request the official connector sends for `m` at `unix_seconds` with SignatureNonce `nonce`.
+  result<http_request> build_request(const message& m, std::int64_t unix_seconds, std::string_view nonce) const {
+    auto checked = detail::check_message(m);
+    if (!checked) return checked.error();
+    const template_config* t = find_template(config_.templates, m.type);
+    if (t == nullptr) {
+      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+    }
+    const std::string& code = !t->regional ? t->template_code
+                              : is_china_number(m.to, config_.strict_phone_region_number_check) ? t->china
+                                                                                                 : t->overseas;
+    // TemplateParam = JSON.stringify({...payload} without `locale`), in JavaScript key order.
+    std::string template_param;
+    template_param += '{';
+    bool first = true;
+    m.payload.as_value().for_each_member_js_order([&template_param, &first](const value::member& mem) {
+      if (mem.first == "locale") return;
+      if (!first) template_param += ',';
+      first = false;
+      json::append_quoted(template_param, mem.first);
+      template_param += ':';
+      mem.second.append_json(template_param);
+    });
+    template_param += '}';
+
+    query_params params;
+    params.reserve(14);
+    params.emplace_back("Action", "SendSms");
+    params.emplace_back("Format", "json");
+    params.emplace_back("RegionId", "cn-hangzhou");
+    params.emplace_back("SignatureMethod", "HMAC-SHA1");
+    params.emplace_back("SignatureVersion", "1.0");
+    params.emplace_back("Version", "2017-05-25");
+    params.emplace_back("AccessKeyId", config_.access_key_id);
+    params.emplace_back("PhoneNumbers", m.to);
+    params.emplace_back("SignName", config_.sign_name);
+    params.emplace_back("TemplateCode", code);
+    params.emplace_back("TemplateParam", std::move(template_param));
+    params.emplace_back("SignatureNonce", std::string(nonce));
+    params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
+    auto body = aliyun::signed_form_body(params, config_.access_key_secret.reveal());
+    if (!body) return body.error();
+    http_request req;
+    req.method = "POST";
+    req.url = std::string(endpoint);
+    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    req.body = std::move(*body);
+    return req;
+  }
+
+  /// Classifies the provider's answer exactly as the official connector does:
+  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded; any
+  /// other Code, or any non-2xx status with a well-formed error body -> general (detail
+  /// `<Code>: <Message>`); a body that is not JSON or lacks Code/Message/RequestId -> invalid_response.
+  result<send_result> parse_response(const http_response& r) const {
+    const bool success_status = logto::detail::http_ok(r.status);
+    auto parsed = json::parse(r.body);
+    if (!parsed) {
+      return make_error(errc::invalid_response,
+                        "Aliyun SMS answered " + detail::status_text(r.status) + " with a body that is not JSON",
+                        detail::excerpt(r.body));
+    }
+    const json::object* obj = json::as_object(*parsed);
+    if (obj == nullptr) {
+      return make_error(errc::invalid_response,
+                        "Aliyun SMS answered " + detail::status_text(r.status) + " with JSON that is not an object",
+                        detail::excerpt(r.body));
+    }
+    // sendSmsResponseGuard: {BizId?: string, Code: string, Message: string, RequestId: string}
+    const std::string* code = nullptr;
+    const std::string* msg = nullptr;
+    const std::string* request_id = nullptr;
+    const std::string* biz_id = nullptr;
+    std::string missing;
+    const auto need = [&](std::string_view key, const std::string*& out) {
+      const json::value* v = json::find(*obj, key);
+      out = v == nullptr ? nullptr : json::as_string(*v);
+      if (out == nullptr) {
+        if (!missing.empty()) missing += ", ";
+        missing += key;
+      }
+    };
+    need("Code", code);
+    need("Message", msg);
+    need("RequestId", request_id);
+    if (const json::value* b = json::find(*obj, "BizId")) {
+      biz_id = json::as_string(*b);
+      if (biz_id == nullptr) {
+        if (!missing.empty()) missing += ", ";
+        missing += "BizId";
+      }
+    }
+    if (!missing.empty()) {
+      return make_error(errc::invalid_response,
+                        "Aliyun SMS answered " + detail::status_text(r.status) +
+                            " with a body whose fields are missing or not strings: " + missing,
+                        detail::excerpt(r.body));
+    }
+    std::string where = detail::status_text(r.status) + ", RequestId " + *request_id;
+    if (success_status && *code == "OK") {
+      send_result out;
+      out.code = *code;
+      out.message = *msg;
+      if (biz_id != nullptr) out.biz_id = *biz_id;
+      out.request_id = *request_id;
+      return out;
+    }
+    const errc ec = success_status && *code == "isv.BUSINESS_LIMIT_CONTROL" ? errc::rate_limit_exceeded : errc::general;
+    return make_error(ec, "Aliyun SMS refused to send the message (" + where + ")", *code + ": " + *msg);
+  }
+
+  /// Builds, sends through `transport` (stamped by `clock`, nonce from `random`) and parses.
+  template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
+  result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
+    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                  "Random must provide bool fill(unsigned char*, std::size_t)");
+    auto nonce = crypto::uuid_v4(random);
+    if (!nonce) return nonce.error();
+    auto req = build_request(m, static_cast<std::int64_t>(clock.now()), *nonce);
+    if (!req) return req.error();
+    auto resp = transport.send(*req);
+    if (!resp) return detail::transport_failure(resp.error(), "Aliyun SMS");
+    return parse_response(*resp);
+  }
+
+ private:
+  explicit aliyun_sms(config c) : config_(std::move(c)) {}
+  config config_;
+};
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/aliyun_sms.hpp
+// ----- begin logto/connectors/aliyun_dm.hpp
+/// @file
+/// @brief Aliyun Direct Mail, byte-compatible with `@logto/connector-aliyun-dm` 1.6.1.
+///
+/// Request: `POST https://dm[.<region>].aliyuncs.com/`, form body Action=SingleSendMail, Format=json,
+/// SignatureMethod=HMAC-SHA1, SignatureVersion=1.0, Version=2015-11-23, AccessKeyId, AccountName,
+/// ReplyToAddress=false, AddressType=1, ToAddress (`to` verbatim), FromAlias (omitted when unset),
+/// Subject, HtmlBody (always HTML), RegionId, SignatureNonce, Timestamp, Signature (aliyun.hpp).
+/// Template: the host's i18n template (`getI18nEmailTemplate(type, payload.locale)`) if it gives
+/// one, else the config template for the usage type, else `Generic`. Subject, HtmlBody and an i18n
+/// `sendFrom` are rendered with `render_template` over the full payload.
+///
+/// Deliberate differences from the official connector: a transport failure is errc::general (official:
+/// raw RequestError); a 3xx is handled like an HTTP error status, never as success; JSON is parsed
+/// strictly; non-UTF-8 message text is refused with invalid_request_parameters.
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace connectors {
+
+/// `@logto/connector-aliyun-dm` (metadata id `aliyun-direct-mail`).
+class aliyun_dm {
+ public:
+  /// The regions the official config accepts, with their endpoints.
+  static constexpr std::string_view region_ids[5] = {"cn-hangzhou", "ap-southeast-1", "ap-southeast-2",
+                                                     "eu-central-1", "us-east-1"};
+  static constexpr std::string_view region_endpoints[5] = {
+      "https://dm.aliyuncs.com/", "https://dm.ap-southeast-1.aliyuncs.com/",
+      "https://dm.ap-southeast-2.aliyuncs.com/", "https://dm.eu-central-1.aliyuncs.com/",
+      "https://dm.us-east-1.aliyuncs.com/"};
+
+  struct template_config {
+    std::string usage_type;
+    std::string subject;
+    std::string content;  ///< HTML, with {{placeholders}}
+  };
+
+  struct config {
+    std::string access_key_id;
+    crypto::secret access_key_secret;
+    std::optional<std::string> region_id;  ///< one of region_ids; unset means cn-hangzhou
+    std::string account_name;
+    std::optional<std::string> from_alias;  ///< unset: FromAlias is not sent; "" is sent as `FromAlias=`
+    std::vector<template_config> templates;
+  };
+
+  /// The official connector's `{EnvId, RequestId}`.
+  struct send_result {
+    std::string env_id;
+    std::string request_id;
+  };
+
+  /// Reads the config JSON, validated like `aliyunDmConfigGuard` (unknown keys ignored).
+  static result<aliyun_dm> from_json(std::string_view config_json) {
+    detail::config_checker check("aliyun-dm");
+    const json::object* root = check.parse(config_json);
+    if (root == nullptr) return check.failure();
+    config c;
+    if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
+    if (const auto* s = check.string(*root, "accessKeySecret")) c.access_key_secret = crypto::secret(*s);
+    if (const json::value* region = json::find(*root, "regionId")) {
+      const std::string* s = json::as_string(*region);
+      if (s == nullptr || endpoint_for(*s).empty()) {
+        // The value is not echoed: whatever was typed there stays out of logs.
+        check.issue("regionId", "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, "
+                                "us-east-1, got " +
+                                    (s == nullptr ? detail::config_checker::type_name(region)
+                                                  : std::string("an unknown region")));
+      } else {
+        c.region_id = *s;
+      }
+    }
+    if (const auto* s = check.string(*root, "accountName")) c.account_name = *s;
+    if (const auto* s = check.optional_string(*root, "fromAlias")) c.from_alias = *s;
+    if (const json::array* arr = check.array(*root, "templates")) {
+      std::vector<const std::string*> usage_types;
+      const std::size_t before = check.issue_count();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string at = detail::config_checker::index_path("templates", i);
+        const json::object* t = check.element_object((*arr)[i], at);
+        if (t == nullptr) continue;
+        template_config tc;
+        const std::string* usage = check.string(*t, "usageType", at);
+        usage_types.push_back(usage);
+        if (usage != nullptr) tc.usage_type = *usage;
+        if (const auto* s = check.string(*t, "subject", at)) tc.subject = *s;
+        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
+        c.templates.push_back(std::move(tc));
+      }
+      if (check.issue_count() == before) check.require_usage_types(usage_types);
+    }
+    if (!check.ok()) return check.failure();
+    return aliyun_dm(std::move(c));
+  }
+
+  /// Wraps a config built in code; checks the region and the required templates.
+  static result<aliyun_dm> from_config(config c) {
+    detail::config_checker check("aliyun-dm");
+    if (c.region_id && endpoint_for(*c.region_id).empty()) {
+      check.issue("regionId", "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, us-east-1");
+    }
+    std::vector<const std::string*> usage_types;
+    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
+    check.require_usage_types(usage_types);
+    if (!check.ok()) return check.failure();
+    return aliyun_dm(std::move(c));
+  }
+
+  /// The endpoint of a region id, or "" if the region is unknown.
+  static std::string_view endpoint_for(std::string_view region) noexcept {
+    for (std::size_t i = 0; i < 5; ++i) {
+      if (region_ids[i] == region) return region_endpoints[i];
+    }
+    return {};
+  }
+
+  const config& settings() const noexcept { return config_; }
+
+  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
+
+  /// The request the official connector sends for `m` at `unix_seconds` with SignatureNonce `nonce`.
+  result<http_request> build_request(const message& m, std::int64_t unix_seconds, std::string_view nonce) const {
+    auto checked = detail::check_message(m);
+    if (!checked) return checked.error();
+    std::optional<email_template> custom;
+    if (i18n_) {
+      const std::string* locale = m.payload.find_string("locale");
+      custom = i18n_(m.type, locale == nullptr ? std::optional<std::string_view>()
+                                                : std::optional<std::string_view>(*locale));
+    }
+    std::string subject;
+    std::string html_body;
+    std::optional<std::string> from_alias = config_.from_alias;
+    if (custom) {
+      if (!is_valid_utf8(custom->subject) || !is_valid_utf8(custom->content) ||
+          (custom->send_from && !is_valid_utf8(*custom->send_from))) {
+        return make_error(errc::invalid_request_parameters, "the i18n e-mail template is not valid UTF-8");
+      }
+      subject = render_template(custom->subject, m.payload);
+      html_body = render_template(custom->content, m.payload);
+      // `customTemplate?.sendFrom ? render(sendFrom) : config.fromAlias` (an empty sendFrom is falsy).
+      if (custom->send_from && !custom->send_from->empty()) from_alias = render_template(*custom->send_from, m.payload);
+    } else {
+      const template_config* t = find_template(config_.templates, m.type);
+      if (t == nullptr) {
+        return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+      }
+      subject = render_template(t->subject, m.payload);
+      html_body = render_template(t->content, m.payload);
+    }
+    const std::string_view region = config_.region_id ? std::string_view(*config_.region_id) : "cn-hangzhou";
+    const std::string_view url = endpoint_for(region);
+    if (url.empty()) return make_error(errc::invalid_config, "invalid aliyun-dm config: unknown regionId", "regionId");
+
+    query_params params;
+    params.reserve(17);
+    params.emplace_back("Action", "SingleSendMail");
+    params.emplace_back("Format", "json");
+    params.emplace_back("SignatureMethod", "HMAC-SHA1");
+    params.emplace_back("SignatureVersion", "1.0");
+    params.emplace_back("Version", "2015-11-23");
+    params.emplace_back("AccessKeyId", config_.access_key_id);
+    params.emplace_back("AccountName", config_.account_name);
+    params.emplace_back("ReplyToAddress", "false");
+    params.emplace_back("AddressType", "1");
+    params.emplace_back("ToAddress", m.to);
+    if (from_alias) params.emplace_back("FromAlias", std::move(*from_alias));  // undefined is dropped
+    params.emplace_back("Subject", std::move(subject));
+    params.emplace_back("HtmlBody", std::move(html_body));
+    params.emplace_back("RegionId", std::string(region));
+    params.emplace_back("SignatureNonce", std::string(nonce));
+    params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
+    auto body = aliyun::signed_form_body(params, config_.access_key_secret.reveal());
+    if (!body) return body.error();
+    http_request req;
+    req.method = "POST";
+    req.url = std::string(url);
+    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    req.body = std::move(*body);
+    return req;
+  }
+
+  /// As the official connector: 2xx needs `{EnvId: string, RequestId: string}` (else
+  /// invalid_response); an error status with `{Code, Message}` (strings; RequestId, HostId, Recommend
+  /// optional strings) is general with detail `<Code>: <Message>`; anything else is invalid_response.
+  result<send_result> parse_response(const http_response& r) const {
+    auto parsed = json::parse(r.body);
+    if (!parsed) {
+      return make_error(errc::invalid_response,
+                        "Aliyun Direct Mail answered " + detail::status_text(r.status) + " with a body that is not JSON",
+                        detail::excerpt(r.body));
+    }
+    const json::object* obj = json::as_object(*parsed);
+    std::string missing;
+    const auto field = [&](std::string_view key, bool required) -> const std::string* {
+      const json::value* v = obj == nullptr ? nullptr : json::find(*obj, key);
+      const std::string* s = v == nullptr ? nullptr : json::as_string(*v);
+      if ((v == nullptr && required) || (v != nullptr && s == nullptr)) {
+        if (!missing.empty()) missing += ", ";
+        missing += key;
+      }
+      return s;
+    };
+    const auto malformed = [&]() {
+      return make_error(errc::invalid_response,
+                        "Aliyun Direct Mail answered " + detail::status_text(r.status) +
+                            (obj == nullptr ? std::string(" with JSON that is not an object")
+                                            : " with a body whose fields are missing or not strings: " + missing),
+                        detail::excerpt(r.body));
+    };
+    if (obj == nullptr) return malformed();
+    if (logto::detail::http_ok(r.status)) {
+      const std::string* env_id = field("EnvId", true);
+      const std::string* request_id = field("RequestId", true);
+      if (!missing.empty()) return malformed();
+      return send_result{*env_id, *request_id};
+    }
+    const std::string* code = field("Code", true);
+    const std::string* msg = field("Message", true);
+    const std::string* request_id = field("RequestId", false);
+    field("HostId", false);
+    field("Recommend", false);
+    if (!missing.empty()) return malformed();
+    return make_error(errc::general,
+                      "Aliyun Direct Mail refused to send the message (" + detail::status_text(r.status) +
+                          (request_id != nullptr ? ", RequestId " + *request_id : std::string()) + ")",
+                      *code + ": " + *msg);
+  }
+
+  /// Builds, sends through `transport` (stamped by `clock`, nonce from `random`) and parses.
+  template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
+  result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
+    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                  "Random must provide bool fill(unsigned char*, std::size_t)");
+    auto nonce = crypto::uuid_v4(random);
+    if (!nonce) return nonce.error();
+    auto req = build_request(m, static_cast<std::int64_t>(clock.now()), *nonce);
+    if (!req) return req.error();
+    auto resp = transport.send(*req);
+    if (!resp) return detail::transport_failure(resp.error(), "Aliyun Direct Mail");
+    return parse_response(*resp);
+  }
+
+ private:
+  explicit aliyun_dm(config c) : config_(std::move(c)) {}
+  config config_;
+  i18n_email_template_provider i18n_;
+};
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/aliyun_dm.hpp
+// ----- begin logto/connectors/tencent.hpp
+/// @file
+/// @brief Tencent Cloud API 3.0 signature v3 (TC3-HMAC-SHA256), as used by
+/// `@logto/connector-tencent-sms`, generic over service, host and payload.
+///
+/// Procedure (Tencent Cloud API "Signature v3", e.g. https://cloud.tencent.com/document/api/213/30654):
+///   CanonicalRequest = METHOD \n URI \n QUERY \n "content-type:<ct>\nhost:<host>\n" \n "content-type;host" \n
+///                      hex(sha256(payload))
+///   CredentialScope  = <UTC date of timestamp> "/" <service> "/tc3_request"
+///   StringToSign     = "TC3-HMAC-SHA256\n" <timestamp> "\n" CredentialScope "\n" hex(sha256(CanonicalRequest))
+///   SecretDate = HMAC-SHA256("TC3" + SecretKey, date); SecretService = HMAC(SecretDate, service);
+///   SecretSigning = HMAC(SecretService, "tc3_request"); Signature = hex(HMAC(SecretSigning, StringToSign))
+///   Authorization = "TC3-HMAC-SHA256 Credential=<SecretId>/<scope>, SignedHeaders=content-type;host,
+///                    Signature=<signature>"
+/// Only `content-type` and `host` are signed, exactly as the official connector does.
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int64_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <mbedtls/md.h>  // mbedtls_md_*
+
+
+namespace logto {
+namespace connectors {
+namespace tencent {
+
+/// What TC3 signs.
+struct tc3_input {
+  std::string_view method = "POST";
+  std::string_view canonical_uri = "/";
+  std::string_view canonical_query;  ///< "" for POST
+  std::string_view content_type = "application/json; charset=utf-8";
+  std::string_view host;     ///< e.g. "sms.tencentcloudapi.com"
+  std::string_view service;  ///< e.g. "sms", "cvm"
+  std::string_view payload;  ///< the exact request body
+  std::int64_t timestamp = 0;  ///< unix seconds (X-TC-Timestamp)
+};
+
+/// Every intermediate value, for tests and debugging. `signature` is lower-case hex.
+struct tc3_signature {
+  std::string date;              ///< YYYY-MM-DD, the UTC day of the timestamp
+  std::string credential_scope;  ///< date/service/tc3_request
+  std::string hashed_payload;    ///< hex(sha256(payload))
+  std::string canonical_request;
+  std::string string_to_sign;
+  std::string signature;
+};
+
+namespace detail {
+
+/// One HMAC-SHA256 context reused for the whole key-derivation chain (one allocation per signing,
+/// not one per HMAC as `mbedtls_md_hmac` does). `mbedtls_md_free` zeroizes the key material.
+class hmac_sha256 {
+ public:
+  hmac_sha256() noexcept { mbedtls_md_init(&ctx_); }
+  hmac_sha256(const hmac_sha256&) = delete;
+  hmac_sha256& operator=(const hmac_sha256&) = delete;
+  ~hmac_sha256() { mbedtls_md_free(&ctx_); }
+
+  bool setup() noexcept {
+    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+    return info != nullptr && mbedtls_md_setup(&ctx_, info, 1) == 0;
+  }
+  /// out = HMAC-SHA256(key, msg).
+  bool mac(const unsigned char* key, std::size_t key_len, std::string_view msg, unsigned char out[32]) noexcept {
+    return mbedtls_md_hmac_starts(&ctx_, key, key_len) == 0 &&
+           mbedtls_md_hmac_update(&ctx_, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) == 0 &&
+           mbedtls_md_hmac_finish(&ctx_, out) == 0;
+  }
+
+ private:
+  mbedtls_md_context_t ctx_;
+};
+
+/// Appends lower-case hex of `n` bytes.
+inline void append_hex(std::string& out, const unsigned char* p, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[p[i] >> 4];
+    out += digits[p[i] & 15];
+  }
+}
+
+/// Appends hex(sha256(data)).
+inline bool append_sha256_hex(std::string& out, std::string_view data) {
+  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+  unsigned char digest[32];
+  if (info == nullptr ||
+      mbedtls_md(info, reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest) != 0) {
+    return false;
+  }
+  append_hex(out, digest, sizeof digest);
+  return true;
+}
+
+}  // namespace detail
+
+/// Computes the TC3 signature of `in` with `secret_key`; derived keys are wiped before returning.
+inline result<tc3_signature> sign(const tc3_input& in, std::string_view secret_key) {
+  tc3_signature s;
+  s.date = format_date(in.timestamp);
+  s.credential_scope.reserve(s.date.size() + in.service.size() + 13);
+  s.credential_scope += s.date;
+  s.credential_scope += '/';
+  s.credential_scope += in.service;
+  s.credential_scope += "/tc3_request";
+
+  s.hashed_payload.reserve(64);
+  if (!detail::append_sha256_hex(s.hashed_payload, in.payload)) {
+    return make_error(errc::crypto_error, "SHA-256 is not available in this mbedTLS build");
+  }
+  std::string& cr = s.canonical_request;
+  cr.reserve(in.method.size() + in.canonical_uri.size() + in.canonical_query.size() + in.content_type.size() +
+             in.host.size() + 110);
+  cr += in.method;
+  cr += '\n';
+  cr += in.canonical_uri;
+  cr += '\n';
+  cr += in.canonical_query;
+  cr += "\ncontent-type:";
+  cr += in.content_type;
+  cr += "\nhost:";
+  cr += in.host;
+  cr += "\n\ncontent-type;host\n";
+  cr += s.hashed_payload;
+
+  const std::string ts = std::to_string(in.timestamp);
+  std::string& sts = s.string_to_sign;
+  sts.reserve(17 + ts.size() + 1 + s.credential_scope.size() + 1 + 64);
+  sts += "TC3-HMAC-SHA256\n";
+  sts += ts;
+  sts += '\n';
+  sts += s.credential_scope;
+  sts += '\n';
+  if (!detail::append_sha256_hex(sts, cr)) {
+    return make_error(errc::crypto_error, "SHA-256 is not available in this mbedTLS build");
+  }
+
+  detail::hmac_sha256 h;
+  if (!h.setup()) return make_error(errc::crypto_error, "HMAC-SHA256 is not available in this mbedTLS build");
+  std::string key;
+  key.reserve(3 + secret_key.size());
+  key += "TC3";
+  key.append(secret_key.data(), secret_key.size());
+  unsigned char k1[32];
+  unsigned char k2[32];
+  unsigned char out[32];
+  const bool ok = h.mac(reinterpret_cast<const unsigned char*>(key.data()), key.size(), s.date, k1) &&
+                  h.mac(k1, sizeof k1, in.service, k2) &&           // SecretService
+                  h.mac(k2, sizeof k2, "tc3_request", k1) &&        // SecretSigning
+                  h.mac(k1, sizeof k1, s.string_to_sign, out);      // Signature
+  crypto::wipe(key);
+  crypto::zeroize(k1, sizeof k1);
+  crypto::zeroize(k2, sizeof k2);
+  if (!ok) return make_error(errc::crypto_error, "mbedTLS HMAC-SHA256 failed");
+  s.signature.reserve(64);
+  detail::append_hex(s.signature, out, sizeof out);
+  return s;
+}
+
+/// The `Authorization` header value for `in`.
+inline result<std::string> authorization(const tc3_input& in, std::string_view secret_id, std::string_view secret_key) {
+  auto s = sign(in, secret_key);
+  if (!s) return s.error();
+  std::string a;
+  a.reserve(64 + secret_id.size() + s->credential_scope.size() + 64);
+  a += "TC3-HMAC-SHA256 Credential=";
+  a += secret_id;
+  a += '/';
+  a += s->credential_scope;
+  a += ", SignedHeaders=content-type;host, Signature=";
+  a += s->signature;
+  return a;
+}
+
+}  // namespace tencent
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/tencent.hpp
+// ----- begin logto/connectors/tencent_sms.hpp
+/// @file
+/// @brief Tencent Cloud SMS, byte-compatible with `@logto/connector-tencent-sms` 1.4.4.
+///
+/// Request: `POST https://sms.tencentcloudapi.com/` with headers (official order) Authorization (TC3,
+/// tencent.hpp), `Content-Type: application/json; charset=utf-8`, `Host: sms.tencentcloudapi.com`
+/// (signed; the transport must not add a second Host), X-TC-Action: SendSms, X-TC-Timestamp,
+/// X-TC-Version: 2021-01-11, X-TC-Region (sent even when empty). Body: JSON.stringify of
+/// {SmsSdkAppId, SignName, TemplateId, TemplateParamSet, PhoneNumberSet: [to]} where TemplateParamSet is
+/// `Object.values(payload without locale).map(String)`. Templates: exact usage type only, no Generic
+/// fallback (template_not_found otherwise).
+///
+/// Deliberate differences from the official connector:
+/// * transport failure -> errc::general with the transport's message (official: raw RequestError);
+/// * a 2xx body that is empty, not JSON, or JSON without the expected shape -> errc::invalid_response
+///   (official: a raw got ParseError or a TypeError from reading `undefined`, no ConnectorError);
+/// * any 3xx, 304 included, is an HTTP error status -> general (official: a 304 goes down the success
+///   path and crashes with a TypeError on its empty body);
+/// * a SecretId or region with control characters is invalid_config before anything is signed
+///   (Node throws ERR_INVALID_CHAR when it writes the header); non-UTF-8 message text is
+///   invalid_request_parameters.
+
+#include <cstdint>      // std::int64_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace connectors {
+
+/// `@logto/connector-tencent-sms` (metadata id `tencent-short-message-service`).
+class tencent_sms {
+ public:
+  static constexpr std::string_view host = "sms.tencentcloudapi.com";
+  static constexpr std::string_view endpoint = "https://sms.tencentcloudapi.com/";
+  static constexpr std::string_view content_type = "application/json; charset=utf-8";
+
+  struct template_config {
+    std::string usage_type;
+    std::string template_code;
+  };
+
+  struct config {
+    std::string access_key_id;          ///< SecretId
+    crypto::secret access_key_secret;   ///< SecretKey
+    std::string sign_name;
+    std::string sdk_app_id;
+    std::string region;
+    std::vector<template_config> templates;
+  };
+
+  /// Reads the config JSON, validated like `SmsConfigGuard` (unknown keys ignored; "" accepted).
+  static result<tencent_sms> from_json(std::string_view config_json) {
+    detail::config_checker check("tencent-sms");
+    const json::object* root = check.parse(config_json);
+    if (root == nullptr) return check.failure();
+    config c;
+    if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
+    if (const auto* s = check.string(*root, "accessKeySecret")) c.access_key_secret = crypto::secret(*s);
+    if (const auto* s = check.string(*root, "signName")) c.sign_name = *s;
+    if (const auto* s = check.string(*root, "sdkAppId")) c.sdk_app_id = *s;
+    if (const auto* s = check.string(*root, "region")) c.region = *s;
+    if (const json::array* arr = check.array(*root, "templates")) {
+      std::vector<const std::string*> usage_types;
+      const std::size_t before = check.issue_count();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string at = detail::config_checker::index_path("templates", i);
+        const json::object* t = check.element_object((*arr)[i], at);
+        if (t == nullptr) continue;
+        template_config tc;
+        const std::string* usage = check.string(*t, "usageType", at);
+        usage_types.push_back(usage);
+        if (usage != nullptr) tc.usage_type = *usage;
+        if (const auto* s = check.string(*t, "templateCode", at)) tc.template_code = *s;
+        c.templates.push_back(std::move(tc));
+      }
+      if (check.issue_count() == before) check.require_usage_types(usage_types);
+    }
+    if (!check.ok()) return check.failure();
+    return tencent_sms(std::move(c));
+  }
+
+  /// Wraps a config built in code; checks the required templates.
+  static result<tencent_sms> from_config(config c) {
+    detail::config_checker check("tencent-sms");
+    std::vector<const std::string*> usage_types;
+    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
+    check.require_usage_types(usage_types);
+    if (!check.ok()) return check.failure();
+    return tencent_sms(std::move(c));
+  }
+
+  const config& settings() const noexcept { return config_; }
+
+  /// The request the official connector sends for `m` at `unix_seconds` (`Math.floor(Date.now()/1000)`;
+  /// see unix_seconds_from_ms). Tencent uses no nonce; the parameter keeps the connectors uniform.
+  result<http_request> build_request(const message& m, std::int64_t unix_seconds, std::string_view nonce = {}) const {
+    (void)nonce;
+    auto checked = detail::check_message(m);
+    if (!checked) return checked.error();
+    if (!detail::header_value_ok(config_.access_key_id)) {
+      return make_error(errc::invalid_config,
+                        "invalid tencent-sms config: accessKeyId contains a control character (it goes into the "
+                        "Authorization header)",
+                        "accessKeyId");
+    }
+    if (!detail::header_value_ok(config_.region)) {
+      return make_error(errc::invalid_config,
+                        "invalid tencent-sms config: region contains a control character (it goes into the "
+                        "X-TC-Region header)",
+                        "region");
+    }
+    const template_config* t = find_template_exact(config_.templates, m.type);
+    if (t == nullptr) {
+      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+    }
+    std::string body;
+    body.reserve(128 + config_.sign_name.size() + m.to.size() + 16 * m.payload.size());
+    body += "{\"SmsSdkAppId\":";
+    json::append_quoted(body, config_.sdk_app_id);
+    body += ",\"SignName\":";
+    json::append_quoted(body, config_.sign_name);
+    body += ",\"TemplateId\":";
+    json::append_quoted(body, t->template_code);
+    body += ",\"TemplateParamSet\":[";
+    bool first = true;
+    std::string text;
+    m.payload.as_value().for_each_member_js_order([&body, &first, &text](const value::member& mem) {
+      if (mem.first == "locale") return;
+      if (!first) body += ',';
+      first = false;
+      text.clear();
+      mem.second.append_js_string(text);  // String(v): null -> "null", {} -> "[object Object]"
+      json::append_quoted(body, text);
+    });
+    body += "],\"PhoneNumberSet\":[";
+    json::append_quoted(body, m.to);
+    body += "]}";
+
+    tencent::tc3_input in;
+    in.host = host;
+    in.service = "sms";
+    in.content_type = content_type;
+    in.payload = body;
+    in.timestamp = unix_seconds;
+    auto auth = tencent::authorization(in, config_.access_key_id, config_.access_key_secret.reveal());
+    if (!auth) return auth.error();
+
+    http_request req;
+    req.method = "POST";
+    req.url = std::string(endpoint);
+    req.headers.reserve(7);
+    req.headers.push_back({"Authorization", std::move(*auth)});
+    req.headers.push_back({"Content-Type", std::string(content_type)});
+    req.headers.push_back({"Host", std::string(host)});
+    req.headers.push_back({"X-TC-Action", "SendSms"});
+    req.headers.push_back({"X-TC-Timestamp", std::to_string(unix_seconds)});
+    req.headers.push_back({"X-TC-Version", "2021-01-11"});
+    req.headers.push_back({"X-TC-Region", config_.region});
+    req.body = std::move(body);
+    return req;
+  }
+
+  /// Success when the first SendStatusSet entry's Code is "ok" in any case; `Response.Error` and a
+  /// non-ok Code are general (detail `<Code>: <Message>`), so is every non-2xx status; a missing
+  /// or empty SendStatusSet is general ("Cannot find item at index 0"); everything the official
+  /// connector crashes on (empty or non-JSON 2xx body, wrong shape) is invalid_response.
+  result<void> parse_response(const http_response& r) const {
+    if (!logto::detail::http_ok(r.status)) {
+      // got's HTTPError path: `{Response:{Error:{Code,Message}}}` or anything else, both general.
+      auto parsed = json::parse(r.body);
+      if (parsed) {
+        const json::value* err = error_object(*parsed);
+        if (err != nullptr) {
+          const json::object& e = err->get<json::object>();
+          return make_error(errc::general,
+                            "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
+                            *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+        }
+      }
+      return make_error(errc::general, "Tencent Cloud SMS answered " + detail::status_text(r.status),
+                        detail::status_text(r.status) + ": " + detail::excerpt(r.body, 256));
+    }
+    const auto shape_error = [&r](std::string_view why) {
+      return make_error(errc::invalid_response,
+                        "Tencent Cloud SMS answered " + detail::status_text(r.status) + " with " + std::string(why),
+                        detail::excerpt(r.body));
+    };
+    if (r.body.empty()) return shape_error("an empty body");
+    auto parsed = json::parse(r.body);
+    if (!parsed) return shape_error("a body that is not JSON");
+    if (const json::value* err = error_object(*parsed)) {
+      const json::object& e = err->get<json::object>();
+      return make_error(errc::general, "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
+                        *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+    }
+    // `const { Response: { SendStatusSet, RequestId } } = body; safeGetArray(SendStatusSet, 0)`
+    const json::object* root = json::as_object(*parsed);
+    const json::value* response = root == nullptr ? nullptr : json::find(*root, "Response");
+    if (response == nullptr || response->is<picojson::null>()) return shape_error("no Response object");
+    const json::object* resp = json::as_object(*response);
+    const json::value* set = resp == nullptr ? nullptr : json::find(*resp, "SendStatusSet");
+    if (set == nullptr || set->is<picojson::null>()) return shape_error("no Response.SendStatusSet");
+    const json::value* item = nullptr;
+    bool truthy_primitive = false;  // a truthy non-object first item (a string's first character)
+    if (const json::array* a = json::as_array(*set)) {
+      if (!a->empty()) item = &(*a)[0];
+    } else if (const json::object* o = json::as_object(*set)) {
+      item = json::find(*o, "0");
+    } else if (const std::string* s = json::as_string(*set)) {
+      truthy_primitive = !s->empty();
+    }
+    if (item != nullptr && !truthy_primitive && !js_truthy(*item)) item = nullptr;
+    if (item == nullptr && !truthy_primitive) {
+      return make_error(errc::general, "Tencent Cloud SMS returned no send status", "Cannot find item at index 0");
+    }
+    const json::object* status = item == nullptr ? nullptr : json::as_object(*item);
+    const json::value* code_value = status == nullptr ? nullptr : json::find(*status, "Code");
+    const std::string* code = code_value == nullptr ? nullptr : json::as_string(*code_value);
+    if (code == nullptr) return shape_error("a SendStatusSet entry without a string Code");
+    if (is_ok(*code)) return ok();
+    const json::value* msg = json::find(*status, "Message");
+    const json::value* request_id = json::find(*resp, "RequestId");
+    return make_error(errc::general, "Tencent Cloud SMS did not send the message",
+                      *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
+  }
+
+  /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).
+  template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
+  result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
+    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                  "Random must provide bool fill(unsigned char*, std::size_t)");
+    (void)random;
+    auto req = build_request(m, static_cast<std::int64_t>(clock.now()));
+    if (!req) return req.error();
+    auto resp = transport.send(*req);
+    if (!resp) return detail::transport_failure(resp.error(), "Tencent Cloud SMS");
+    return parse_response(*resp);
+  }
+
+  /// `Code.toLowerCase() === 'ok'` (U+212A KELVIN SIGN lower-cases to 'k' in JavaScript too).
+  static bool is_ok(std::string_view code) noexcept {
+    if (code.empty() || (code[0] != 'o' && code[0] != 'O')) return false;
+    const std::string_view rest = code.substr(1);
+    return rest == "k" || rest == "K" || rest == "\xE2\x84\xAA";
+  }
+
+ private:
+  explicit tencent_sms(config c) : config_(std::move(c)) {}
+
+  /// `tencentErrorResponse`: {Response: {Error: {Code: string, Message: string}}} -> the Error value.
+  static const json::value* error_object(const json::value& root) {
+    const json::object* o = json::as_object(root);
+    const json::value* response = o == nullptr ? nullptr : json::find(*o, "Response");
+    const json::object* ro = response == nullptr ? nullptr : json::as_object(*response);
+    const json::value* err = ro == nullptr ? nullptr : json::find(*ro, "Error");
+    const json::object* eo = err == nullptr ? nullptr : json::as_object(*err);
+    if (eo == nullptr) return nullptr;
+    const json::value* code = json::find(*eo, "Code");
+    const json::value* msg = json::find(*eo, "Message");
+    if (code == nullptr || msg == nullptr || !code->is<std::string>() || !msg->is<std::string>()) return nullptr;
+    return err;
+  }
+
+  static bool js_truthy(const json::value& v) {
+    if (v.is<picojson::null>()) return false;
+    if (v.is<bool>()) return v.get<bool>();
+    if (v.is<double>()) return v.get<double>() != 0;
+    if (v.is<std::string>()) return !v.get<std::string>().empty();
+    return true;
+  }
+
+  static std::string js_string_or_undefined(const json::value* v) {
+    if (v == nullptr) return "undefined";
+    return value::from_json(*v).to_js_string();
+  }
+
+  config config_;
+};
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/tencent_sms.hpp
+// ----- begin logto/connectors/twilio_sms.hpp
+/// @file
+/// @brief Twilio SMS, byte-compatible with `@logto/connector-twilio-sms` 1.4.4.
+///
+/// Request: `POST https://api.twilio.com/2010-04-01/Accounts/<accountSID>/Messages.json` with
+/// `Authorization: Basic base64(accountSID ":" authToken)` and
+/// `Content-Type: application/x-www-form-urlencoded`; form body To (`to`, with a '+' prepended when it
+/// does not start with one), MessagingServiceSid, Body (the template rendered with the full payload),
+/// RiskCheck (`disable` when disableRiskCheck, else `enable`). Template: usage type, else Generic.
+///
+/// The official code pastes the SID into the URL unencoded and got/WHATWG URL parsing then
+/// percent-encodes space, `"`, `<`, `>`, `` ` ``, `{`, `}` and non-ASCII bytes of the path (Node 20 leaves
+/// `^` and `|` alone); we produce the same URL. A SID that would change the URL's structure (`/`, `\`,
+/// `?`, `#`, a control character, or a `.`/`..` segment) is refused with invalid_config instead of
+/// sending the request somewhere else.
+///
+/// Deliberate differences from the official connector: transport failure -> errc::general (official:
+/// raw RequestError); **a 304 is not success** -> general (official: got counts 304 as ok although
+/// nothing says the message was sent; a POST never legitimately gets a 304); other 3xx -> general;
+/// the SID check above; non-UTF-8 message text -> invalid_request_parameters.
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace connectors {
+
+/// `@logto/connector-twilio-sms` (metadata id `twilio-short-message-service`).
+class twilio_sms {
+ public:
+  struct template_config {
+    std::string usage_type;
+    std::string content;  ///< with {{placeholders}}
+  };
+
+  struct config {
+    std::string account_sid;
+    crypto::secret auth_token;
+    std::string from_messaging_service_sid;
+    bool disable_risk_check = false;
+    std::vector<template_config> templates;
+  };
+
+  /// Reads the config JSON, validated like `twilioSmsConfigGuard` (unknown keys ignored).
+  static result<twilio_sms> from_json(std::string_view config_json) {
+    detail::config_checker check("twilio-sms");
+    const json::object* root = check.parse(config_json);
+    if (root == nullptr) return check.failure();
+    config c;
+    if (const auto* s = check.string(*root, "accountSID")) c.account_sid = *s;
+    if (const auto* s = check.string(*root, "authToken")) c.auth_token = crypto::secret(*s);
+    if (const auto* s = check.string(*root, "fromMessagingServiceSID")) c.from_messaging_service_sid = *s;
+    if (auto b = check.optional_bool(*root, "disableRiskCheck")) c.disable_risk_check = *b;
+    if (const json::array* arr = check.array(*root, "templates")) {
+      std::vector<const std::string*> usage_types;
+      const std::size_t before = check.issue_count();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string at = detail::config_checker::index_path("templates", i);
+        const json::object* t = check.element_object((*arr)[i], at);
+        if (t == nullptr) continue;
+        template_config tc;
+        const std::string* usage = check.string(*t, "usageType", at);
+        usage_types.push_back(usage);
+        if (usage != nullptr) tc.usage_type = *usage;
+        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
+        c.templates.push_back(std::move(tc));
+      }
+      if (check.issue_count() == before) check.require_usage_types(usage_types);
+    }
+    if (!check.ok()) return check.failure();
+    return twilio_sms(std::move(c));
+  }
+
+  /// Wraps a config built in code; checks the required templates.
+  static result<twilio_sms> from_config(config c) {
+    detail::config_checker check("twilio-sms");
+    std::vector<const std::string*> usage_types;
+    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
+    check.require_usage_types(usage_types);
+    if (!check.ok()) return check.failure();
+    return twilio_sms(std::move(c));
+  }
+
+  const config& settings() const noexcept { return config_; }
+
+  /// The Messages endpoint for `account_sid`, as got sends it (see the file comment).
+  static result<std::string> messages_url(std::string_view account_sid) {
+    const auto refuse = [](std::string why) {
+      return make_error(errc::invalid_config, "invalid twilio-sms config: accountSID " + why, "accountSID");
+    };
+    for (const char ch : account_sid) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20) return refuse("contains a control character");
+      if (c == '/' || c == '\\' || c == '?' || c == '#') return refuse("contains '/', '\\', '?' or '#'");
+    }
+    const std::string lower = logto::detail::ascii_lower(account_sid);
+    if (lower == "." || lower == "%2e" || lower == ".." || lower == ".%2e" || lower == "%2e." || lower == "%2e%2e") {
+      return refuse("is a '.' or '..' path segment");
+    }
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string url = "https://api.twilio.com/2010-04-01/Accounts/";
+    url.reserve(url.size() + account_sid.size() * 3 + 14);
+    for (const char ch : account_sid) {
+      const auto c = static_cast<unsigned char>(ch);
+      // WHATWG path percent-encode set as Node 20 applies it (C0 controls are refused above).
+      if (c == ' ' || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c >= 0x7F) {
+        url += '%';
+        url += digits[c >> 4];
+        url += digits[c & 15];
+      } else {
+        url += static_cast<char>(c);
+      }
+    }
+    url += "/Messages.json";
+    return url;
+  }
+
+  /// The request the official connector sends for `m`. Twilio signs nothing with time or nonce; the
+  /// parameters keep the connectors uniform.
+  result<http_request> build_request(const message& m, std::int64_t unix_seconds = 0,
+                                     std::string_view nonce = {}) const {
+    (void)unix_seconds;
+    (void)nonce;
+    auto checked = detail::check_message(m);
+    if (!checked) return checked.error();
+    const template_config* t = find_template(config_.templates, m.type);
+    if (t == nullptr) {
+      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+    }
+    auto url = messages_url(config_.account_sid);
+    if (!url) return url.error();
+
+    std::string to;
+    if (m.to.empty() || m.to[0] != '+') to += '+';
+    to += m.to;
+    query_params form;
+    form.reserve(4);
+    form.emplace_back("To", std::move(to));
+    form.emplace_back("MessagingServiceSid", config_.from_messaging_service_sid);
+    form.emplace_back("Body", render_template(t->content, m.payload));
+    form.emplace_back("RiskCheck", config_.disable_risk_check ? "disable" : "enable");
+
+    // Buffer.from([accountSID, authToken].join(':')).toString('base64')
+    std::string credentials;
+    credentials.reserve(config_.account_sid.size() + 1 + config_.auth_token.reveal().size());
+    credentials += config_.account_sid;
+    credentials += ':';
+    credentials += config_.auth_token.reveal();
+    std::string encoded = base64_encode(credentials);
+    crypto::wipe(credentials);
+    std::string auth;
+    auth.reserve(6 + encoded.size());
+    auth += "Basic ";
+    auth += encoded;
+    crypto::wipe(encoded);
+
+    http_request req;
+    req.method = "POST";
+    req.url = std::move(*url);
+    req.headers.reserve(2);
+    req.headers.push_back({"Authorization", std::move(auth)});
+    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    req.body = build_query(form);
+    return req;
+  }
+
+  /// 2xx -> success (the body is not read, as in the official connector); anything else, 304
+  /// included (deliberate difference, see the file comment), -> general with the body as detail.
+  result<void> parse_response(const http_response& r) const {
+    if (logto::detail::http_ok(r.status)) return ok();
+    return make_error(errc::general, "Twilio refused to send the message (" + detail::status_text(r.status) + ")",
+                      detail::excerpt(r.body));
+  }
+
+  /// Builds, sends through `transport` and parses. Clock and random are unused by Twilio.
+  template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
+  result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
+    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                  "Random must provide bool fill(unsigned char*, std::size_t)");
+    (void)clock;
+    (void)random;
+    auto req = build_request(m);
+    if (!req) return req.error();
+    auto resp = transport.send(*req);
+    crypto::wipe(req->headers[0].value);  // the Basic credentials
+    if (!resp) return detail::transport_failure(resp.error(), "Twilio");
+    return parse_response(*resp);
+  }
+
+ private:
+  explicit twilio_sms(config c) : config_(std::move(c)) {}
+  config config_;
+};
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/twilio_sms.hpp
+// ----- begin logto/connectors/smtp.hpp
+/// @file
+/// @brief The SMTP e-mail connector, compatible with `@logto/connector-smtp` 1.5.4 (nodemailer 8):
+/// the same config JSON, the same message bytes (tests/interop/smtp/expected.json), the same
+/// conversation, over a byte stream the host connects (smtp/stream.hpp).
+///
+/// ```
+/// auto smtp = logto::connectors::smtp::from_json(config_json);         // result<smtp>
+/// logto::connectors::message m("user@example.com", logto::connectors::usage_type::sign_in,
+///                              logto::connectors::payload().code("123456"));
+/// auto sent = smtp->send(m, my_connect);   // my_connect(host, port, timeout_ms) -> result<Stream>
+/// ```
+///
+/// Config (Logto console JSON; unknown keys are ignored): `host`, `port`, `auth`
+/// (`{user, pass, type?: "login"}` or `{type: "oauth2", user, accessToken}`), `fromEmail`,
+/// `replyTo?`, `templates` (`usageType`, `contentType` text/plain | text/html, `subject`, `content`;
+/// Register, SignIn, ForgotPassword and Generic required), `secure?`, `requireTLS?`, `ignoreTLS?`,
+/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`), `servername?`, `name?`
+/// (EHLO name), `customHeaders?` (object of string or string[], order kept),
+/// `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent: 120000 / 30000 /
+/// 600000 as nodemailer).
+///
+/// Errors: config problems are errc::invalid_config naming the field (never the value); a missing
+/// template is template_not_found; message text that cannot be sent (CR/LF in the rendered subject,
+/// a `to` that is not one address, invalid UTF-8) is invalid_request_parameters; everything that
+/// happens on the connection is errc::general, as the official connector reports it, with the
+/// specific cause in the message and the server's reply (or the low-level code: timeout,
+/// connection_closed, tls_error, protocol_error) in the detail. `logto::smtp::deliver` gives the
+/// low-level codes directly.
+///
+/// Deliberate differences from the official connector / nodemailer:
+/// * `requireTLS` with a server that does not offer STARTTLS fails before sending STARTTLS
+///   (nodemailer sends it blindly and fails on the server's 5xx).
+/// * Credentials are never sent over a connection without TLS unless `ignoreTLS: true` (nodemailer
+///   logs in over cleartext when the server offers no STARTTLS).
+/// * After STARTTLS the client discards bytes the server sent with its 220 (RFC 3207 4.2); any data
+///   the server sends when no reply is due is a protocol error.
+/// * `QUIT` is sent after the message was accepted (nodemailer just closes); its reply is awaited
+///   for at most 10 s and its failure ignored.
+/// * The EHLO name defaults to `[127.0.0.1]` (nodemailer uses the machine's host name when it
+///   contains a dot; the library does not look it up: set `name`).
+/// * Only a static OAuth 2.0 `accessToken` is supported; the Google refresh flows
+///   (clientId/clientSecret/refreshToken, privateKey/serviceClient) are an invalid_config error.
+/// * SASL: PLAIN, LOGIN, XOAUTH2 (no CRAM-MD5). A 334 after the last PLAIN/LOGIN step is cancelled
+///   with `*`.
+/// * SMTPUTF8 needed (non-ASCII local part) but not offered is an error before MAIL FROM
+///   (nodemailer sends the address anyway).
+/// * CR/LF/NUL in any header field (subject, addresses, custom headers) or the EHLO name is refused
+///   (nodemailer replaces line breaks with spaces); a bare CR in the body becomes CRLF; custom
+///   `Content-Type` / `Content-Disposition` headers are refused; `to` must be exactly one address.
+/// * Timeouts are deadlines per reply (nodemailer's socketTimeout is an idle timer).
+/// * TLS: mbedTLS, TLS 1.2 minimum, verification against `tls.ca` or the system bundle
+///   (`LOGTO_SMTP_DEFAULT_CA_FILE`); other `tls.*` options of Node (ciphers, minVersion, key/cert)
+///   are ignored. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
+
+#include <cstdint>      // std::int64_t, std::uint16_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+namespace connectors {
+
+/// `@logto/connector-smtp` (metadata id `simple-mail-transfer-protocol`).
+class smtp {
+ public:
+  struct template_config {
+    std::string usage_type;
+    std::string content_type;  ///< "text/plain" or "text/html"
+    std::string subject;
+    std::string content;
+    std::optional<std::string> reply_to;   ///< honoured when present (raw config key `replyTo`)
+    std::optional<std::string> send_from;  ///< honoured when present (raw config key `sendFrom`)
+  };
+
+  struct auth_config {
+    enum class kind { login, oauth2 };
+    kind type = kind::login;
+    std::string user;
+    crypto::secret secret;  ///< `pass`, or the OAuth 2.0 `accessToken`
+  };
+
+  struct tls_config {
+    bool reject_unauthorized = true;
+    std::string ca;          ///< PEM (several certificates may follow each other)
+    std::string servername;  ///< `tls.servername`
+  };
+
+  struct config {
+    std::string host;
+    std::uint16_t port = 25;
+    std::optional<auth_config> auth;  ///< nullopt: no credentials (`auth: {}`)
+    std::string from_email;
+    std::optional<std::string> reply_to;
+    std::vector<template_config> templates;
+    bool secure = false;
+    bool require_tls = false;
+    bool ignore_tls = false;
+    tls_config tls;
+    std::string servername;  ///< top-level `servername`
+    std::string name;        ///< EHLO name; empty: `[127.0.0.1]`
+    std::vector<::logto::smtp::header_field> custom_headers;
+    int connection_timeout_ms = 120000;
+    int greeting_timeout_ms = 30000;
+    int socket_timeout_ms = 600000;
+  };
+
+  /// What the server said when it took the message.
+  struct send_result {
+    std::string message_id;      ///< `<...@domain>`
+    std::string reply;           ///< e.g. `250 OK: queued as 12345`
+    bool tls = false;            ///< the message travelled over TLS
+    std::string auth_mechanism;  ///< PLAIN, LOGIN, XOAUTH2 or empty
+  };
+
+  /// Reads the console config JSON (see the file comment), validating every field.
+  static result<smtp> from_json(std::string_view config_json) {
+    detail::config_checker check("smtp");
+    const json::object* root = check.parse(config_json);
+    if (root == nullptr) return check.failure();
+    config c;
+    if (const auto* s = check.string(*root, "host")) c.host = *s;
+    if (const json::value* port = json::find(*root, "port")) {
+      const auto p = json::as_integer(*port);
+      if (!port->is<double>()) {
+        check.expected("port", "a number", port);
+      } else if (!p || *p < 1 || *p > 65535) {
+        check.issue("port", "expected an integer from 1 to 65535");
+      } else {
+        c.port = static_cast<std::uint16_t>(*p);
+      }
+    } else {
+      check.expected("port", "a number", nullptr);
+    }
+    if (const json::value* auth = json::find(*root, "auth")) {
+      read_auth(check, *auth, c);
+    } else {
+      check.expected("auth", "an object", nullptr);
+    }
+    if (const auto* s = check.string(*root, "fromEmail")) c.from_email = *s;
+    if (const auto* s = check.optional_string(*root, "replyTo")) c.reply_to = *s;
+    if (const json::array* arr = check.array(*root, "templates")) {
+      std::vector<const std::string*> usage_types;
+      const std::size_t before = check.issue_count();
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string at = detail::config_checker::index_path("templates", i);
+        const json::object* t = check.element_object((*arr)[i], at);
+        if (t == nullptr) continue;
+        template_config tc;
+        const std::string* usage = check.string(*t, "usageType", at);
+        usage_types.push_back(usage);
+        if (usage != nullptr) tc.usage_type = *usage;
+        if (const json::value* ct = json::find(*t, "contentType")) {
+          const std::string* s = json::as_string(*ct);
+          if (s == nullptr || (*s != "text/plain" && *s != "text/html")) {
+            check.issue(detail::config_checker::path(at, "contentType"), "expected \"text/plain\" or \"text/html\"");
+          } else {
+            tc.content_type = *s;
+          }
+        } else {
+          check.expected(detail::config_checker::path(at, "contentType"), "\"text/plain\" or \"text/html\"", nullptr);
+        }
+        if (const auto* s = check.string(*t, "subject", at)) tc.subject = *s;
+        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
+        if (const auto* s = check.optional_string(*t, "replyTo", at)) tc.reply_to = *s;
+        if (const auto* s = check.optional_string(*t, "sendFrom", at)) tc.send_from = *s;
+        c.templates.push_back(std::move(tc));
+      }
+      if (check.issue_count() == before) check.require_usage_types(usage_types);
+    }
+    if (auto b = check.optional_bool(*root, "secure")) c.secure = *b;
+    if (auto b = check.optional_bool(*root, "requireTLS")) c.require_tls = *b;
+    if (auto b = check.optional_bool(*root, "ignoreTLS")) c.ignore_tls = *b;
+    if (const json::value* tls = json::find(*root, "tls")) {
+      if (const json::object* t = json::as_object(*tls)) {
+        if (auto b = check.optional_bool(*t, "rejectUnauthorized", "tls")) c.tls.reject_unauthorized = *b;
+        if (const json::value* ca = json::find(*t, "ca")) {
+          if (const std::string* s = json::as_string(*ca)) {
+            c.tls.ca = *s;
+          } else if (const json::array* list = json::as_array(*ca)) {
+            for (std::size_t i = 0; i < list->size(); ++i) {
+              const std::string* pem = json::as_string((*list)[i]);
+              if (pem == nullptr) {
+                check.expected(detail::config_checker::index_path("tls.ca", i), "a PEM string", &(*list)[i]);
+                continue;
+              }
+              if (!c.tls.ca.empty()) c.tls.ca += '\n';
+              c.tls.ca += *pem;
+            }
+          } else {
+            check.expected("tls.ca", "a PEM string or an array of them", ca);
+          }
+        }
+        if (const auto* s = check.optional_string(*t, "servername", "tls")) c.tls.servername = *s;
+      } else {
+        check.expected("tls", "an object", tls);
+      }
+    }
+    if (const auto* s = check.optional_string(*root, "servername")) c.servername = *s;
+    if (const auto* s = check.optional_string(*root, "name")) c.name = *s;
+    if (const json::value* headers = json::find(*root, "customHeaders")) {
+      if (const json::object* h = json::as_object(*headers)) {
+        for (const auto& key : check.document().keys(*h)) {
+          const json::value* v = json::find(*h, key);
+          const std::string at = detail::config_checker::path("customHeaders", key);
+          if (v == nullptr) continue;
+          if (const std::string* s = json::as_string(*v)) {
+            c.custom_headers.push_back({key, *s});
+          } else if (const json::array* list = json::as_array(*v)) {
+            for (std::size_t i = 0; i < list->size(); ++i) {
+              const std::string* s2 = json::as_string((*list)[i]);
+              if (s2 == nullptr) {
+                check.expected(detail::config_checker::index_path(at, i), "a string", &(*list)[i]);
+              } else {
+                c.custom_headers.push_back({key, *s2});
+              }
+            }
+          } else {
+            check.expected(at, "a string or an array of strings", v);
+          }
+        }
+      } else {
+        check.expected("customHeaders", "an object", headers);
+      }
+    }
+    read_timeout(check, *root, "connectionTimeout", c.connection_timeout_ms);
+    read_timeout(check, *root, "greetingTimeout", c.greeting_timeout_ms);
+    read_timeout(check, *root, "socketTimeout", c.socket_timeout_ms);
+    if (!check.ok()) return check.failure();
+    return from_config(std::move(c));
+  }
+
+  /// Wraps a config built in code, with the same checks as `from_json`.
+  static result<smtp> from_config(config c) {
+    detail::config_checker check("smtp");
+    validate(check, c);
+    if (!check.ok()) return check.failure();
+    return smtp(std::move(c));
+  }
+
+  const config& settings() const noexcept { return config_; }
+
+  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
+
+  /// The mail for `m`: template (i18n first, then the config's for the type, then Generic),
+  /// `{{placeholders}}` rendered in subject, content, and a template's sendFrom / replyTo.
+  result<::logto::smtp::mail> build_mail(const message& m) const {
+    auto checked = detail::check_message(m);
+    if (!checked) return checked.error();
+    std::optional<email_template> custom;
+    if (i18n_) {
+      const std::string* locale = m.payload.find_string("locale");
+      custom = i18n_(m.type, locale == nullptr ? std::optional<std::string_view>()
+                                                : std::optional<std::string_view>(*locale));
+    }
+    std::string subject, content, content_type;
+    std::optional<std::string> reply_to, send_from;
+    if (custom) {
+      subject = custom->subject;
+      content = custom->content;
+      content_type = custom->content_type ? *custom->content_type : std::string("text/html");
+      reply_to = custom->reply_to;
+      send_from = custom->send_from;
+    } else {
+      const template_config* t = find_template(config_.templates, m.type);
+      if (t == nullptr) {
+        return make_error(errc::template_not_found, "Template not found for type: " + m.type, m.type);
+      }
+      subject = t->subject;
+      content = t->content;
+      content_type = t->content_type;
+      reply_to = t->reply_to;
+      send_from = t->send_from;
+    }
+    for (const std::string* s : {&subject, &content}) {
+      if (!is_valid_utf8(*s)) return make_error(errc::invalid_request_parameters, "the e-mail template is not valid UTF-8");
+    }
+    ::logto::smtp::mail mail;
+    mail.to = m.to;
+    mail.subject = render_template(subject, m.payload);
+    mail.body = render_template(content, m.payload);
+    mail.html = content_type != "text/plain";
+    // `template.replyTo ? render(template.replyTo) : config.replyTo` (an empty string is falsy)
+    mail.reply_to = reply_to && !reply_to->empty() ? render_template(*reply_to, m.payload)
+                                                   : config_.reply_to.value_or(std::string());
+    mail.from = send_from && !send_from->empty() ? render_template(*send_from, m.payload) : config_.from_email;
+    mail.headers = config_.custom_headers;
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"to", &mail.to}, {"subject", &mail.subject}, {"replyTo", &mail.reply_to}, {"sendFrom", &mail.from}};
+    for (const auto& f : fields) {
+      if (has_line_break(*f.second)) {
+        return make_error(errc::invalid_request_parameters,
+                          std::string("the e-mail ") + f.first +
+                              " contains CR, LF or NUL after rendering (header injection is refused)",
+                          f.first);
+      }
+    }
+    return mail;
+  }
+
+  /// The message (headers, body, envelope) the official connector would send for `m`, dated
+  /// `unix_seconds`, with the Message-ID from `random16` (16 bytes).
+  result<::logto::smtp::message> build_message(const message& m, std::int64_t unix_seconds,
+                                               std::string_view random16) const {
+    auto mail = build_mail(m);
+    if (!mail) return mail.error();
+    auto built = ::logto::smtp::build_message(*mail, unix_seconds, random16);
+    if (!built) {
+      error e = std::move(built).error();
+      if (e.code == errc::invalid_argument) e.code = errc::invalid_request_parameters;
+      return e;
+    }
+    return built;
+  }
+
+  /// The SMTP session settings derived from the config (TLS, auth, timeouts, EHLO name).
+  ::logto::smtp::session_options session_options() const {
+    ::logto::smtp::session_options o;
+    o.client.ehlo_name = config_.name.empty() ? std::string("[127.0.0.1]") : config_.name;
+    o.client.implicit_tls = config_.secure;
+    o.client.require_tls = config_.require_tls;
+    o.client.ignore_tls = config_.ignore_tls;
+    if (config_.auth) {
+      ::logto::smtp::credentials cred;
+      cred.type = config_.auth->type == auth_config::kind::oauth2 ? ::logto::smtp::credentials::kind::oauth2
+                                                                  : ::logto::smtp::credentials::kind::password;
+      cred.user = config_.auth->user;
+      cred.secret = config_.auth->secret;
+      o.client.auth = std::move(cred);
+    }
+    o.tls.verify = config_.tls.reject_unauthorized;
+    o.tls.ca_pem = config_.tls.ca;
+    o.tls.server_name = !config_.tls.servername.empty() ? config_.tls.servername
+                        : !config_.servername.empty()   ? config_.servername
+                                                        : config_.host;
+    o.timeout.connection_ms = config_.connection_timeout_ms;
+    o.timeout.greeting_ms = config_.greeting_timeout_ms;
+    o.timeout.socket_ms = config_.socket_timeout_ms;
+    return o;
+  }
+
+  /// Builds the message and sends it. `connection` is either a connected stream (smtp/stream.hpp)
+  /// or a factory `result<Stream>(std::string_view host, std::uint16_t port, int timeout_ms)`,
+  /// called with the config's host, port and connectionTimeout. The stream is closed on return.
+  template <class Connection, class Clock = system_clock, class Random = crypto::default_random>
+  result<send_result> send(const message& m, Connection&& connection, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
+    auto nonce = crypto::random_bytes(random, 16);
+    if (!nonce) return nonce.error();
+    auto msg = build_message(m, static_cast<std::int64_t>(clock.now()), *nonce);
+    if (!msg) return msg.error();
+    using C = typename std::decay<Connection>::type;
+    if constexpr (::logto::smtp::is_stream<C>::value) {
+      return finish(::logto::smtp::deliver(connection, session_options(), *msg));
+    } else {
+      auto s = connection(std::string_view(config_.host), config_.port, config_.connection_timeout_ms);
+      if (!s) {
+        const error& e = s.error();
+        return make_error(errc::general, "SMTP: could not connect to " + config_.host + ":" +
+                                             std::to_string(config_.port) + ": " + e.message,
+                          e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
+      }
+      return finish(::logto::smtp::deliver(*s, session_options(), *msg));
+    }
+  }
+
+ private:
+  explicit smtp(config c) : config_(std::move(c)) {}
+
+  static result<send_result> finish(result<::logto::smtp::delivery_info> r) {
+    if (!r) {
+      const error& e = r.error();
+      // The official connector reports every transport failure as `general` with nodemailer's message.
+      return make_error(errc::general, e.message, e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
+    }
+    send_result out;
+    out.message_id = r->message_id;
+    out.reply = r->reply;
+    out.tls = r->tls;
+    out.auth_mechanism = r->auth_mechanism;
+    return out;
+  }
+
+  static void read_timeout(detail::config_checker& check, const json::object& root, std::string_view key, int& out) {
+    const json::value* v = json::find(root, key);
+    if (v == nullptr) return;
+    if (!v->is<double>()) return check.expected(std::string(key), "a number (milliseconds)", v);
+    const double ms = v->get<double>();
+    if (!(ms >= 0)) return check.issue(std::string(key), "expected a number of milliseconds >= 0");
+    if (ms >= 1) out = ms > 2147483647.0 ? 2147483647 : static_cast<int>(ms);  // 0 keeps the default (as `|| default`)
+  }
+
+  static void read_auth(detail::config_checker& check, const json::value& v, config& c) {
+    const json::object* a = json::as_object(v);
+    if (a == nullptr) return check.expected("auth", "an object", &v);
+    std::string type = "login";
+    if (const json::value* t = json::find(*a, "type")) {
+      const std::string* s = json::as_string(*t);
+      std::string upper = s == nullptr ? std::string() : *s;
+      for (char& ch : upper) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
+      if (s == nullptr || (upper != "LOGIN" && upper != "OAUTH2") ||
+          (*s != "login" && *s != "Login" && *s != "LOGIN" && *s != "oauth2" && *s != "OAuth2" && *s != "OAUTH2")) {
+        return check.issue("auth.type", "expected \"login\" or \"oauth2\"");
+      }
+      type = upper == "OAUTH2" ? "oauth2" : "login";
+    }
+    const std::string* user = check.optional_string(*a, "user", "auth");
+    if (type == "login") {
+      const std::string* pass = check.optional_string(*a, "pass", "auth");
+      const bool has_user = user != nullptr && !user->empty();
+      const bool has_pass = pass != nullptr && !pass->empty();
+      if (has_user != has_pass) {
+        return check.issue(has_user ? "auth.pass" : "auth.user", "is required together with auth." +
+                                                                     std::string(has_user ? "user" : "pass"));
+      }
+      if (has_user) {
+        auth_config ac;
+        ac.type = auth_config::kind::login;
+        ac.user = *user;
+        ac.secret = crypto::secret(*pass);
+        c.auth = std::move(ac);
+      }
+      return;
+    }
+    const std::string* token = check.optional_string(*a, "accessToken", "auth");
+    if (user == nullptr || user->empty()) return check.issue("auth.user", "is required for OAuth 2.0 (XOAUTH2)");
+    if (token == nullptr || token->empty()) {
+      const bool refresh_flow = json::find(*a, "refreshToken") != nullptr || json::find(*a, "clientId") != nullptr ||
+                                json::find(*a, "privateKey") != nullptr || json::find(*a, "serviceClient") != nullptr;
+      return check.issue("auth.accessToken",
+                         refresh_flow ? "is required: the Google OAuth 2.0 refresh flows of nodemailer (clientId / "
+                                        "clientSecret / refreshToken, privateKey / serviceClient) are not supported; "
+                                        "obtain an access token yourself and set auth.accessToken"
+                                      : "is required for OAuth 2.0 (XOAUTH2)");
+    }
+    auth_config ac;
+    ac.type = auth_config::kind::oauth2;
+    ac.user = *user;
+    ac.secret = crypto::secret(*token);
+    c.auth = std::move(ac);
+  }
+
+  static bool bad_token(std::string_view s) {
+    for (const char ch : s) {
+      const auto u = static_cast<unsigned char>(ch);
+      if (u <= 0x20 || u == 0x7F) return true;
+    }
+    return false;
+  }
+
+  static void validate(detail::config_checker& check, const config& c) {
+    if (c.host.empty() || bad_token(c.host)) check.issue("host", "expected a host name or IP address without spaces");
+    if (c.port == 0) check.issue("port", "expected an integer from 1 to 65535");
+    if (c.auth) {
+      if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
+      if (c.auth->secret.empty() || has_line_break(c.auth->secret.reveal())) {
+        check.issue(c.auth->type == auth_config::kind::oauth2 ? "auth.accessToken" : "auth.pass",
+                    "must be non-empty without CR/LF/NUL");
+      }
+    }
+    if (has_line_break(c.from_email)) {
+      check.issue("fromEmail", "must not contain CR, LF or NUL");
+    } else {
+      auto list = ::logto::smtp::parse_addresses(c.from_email);
+      std::vector<::logto::smtp::address> unique;
+      ::logto::smtp::format_addresses(list, &unique);
+      if (unique.empty()) check.issue("fromEmail", "expected an e-mail address (`addr` or `Name <addr>`)");
+    }
+    if (c.reply_to && has_line_break(*c.reply_to)) check.issue("replyTo", "must not contain CR, LF or NUL");
+    std::vector<const std::string*> usage_types;
+    for (std::size_t i = 0; i < c.templates.size(); ++i) {
+      const auto& t = c.templates[i];
+      const std::string at = detail::config_checker::index_path("templates", i);
+      usage_types.push_back(&t.usage_type);
+      if (t.content_type != "text/plain" && t.content_type != "text/html") {
+        check.issue(at + ".contentType", "expected \"text/plain\" or \"text/html\"");
+      }
+      if (has_line_break(t.subject)) check.issue(at + ".subject", "must not contain CR, LF or NUL");
+      if (t.reply_to && has_line_break(*t.reply_to)) check.issue(at + ".replyTo", "must not contain CR, LF or NUL");
+      if (t.send_from && has_line_break(*t.send_from)) check.issue(at + ".sendFrom", "must not contain CR, LF or NUL");
+    }
+    check.require_usage_types(usage_types);
+    if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
+    if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
+      check.issue("tls.servername", "must not contain spaces or control characters");
+    }
+    if (!c.name.empty() && bad_token(c.name)) {
+      check.issue("name", "the EHLO name must not contain spaces or control characters");
+    }
+    for (const auto& h : c.custom_headers) {
+      const std::string at = "customHeaders." + h.name;
+      bool name_ok = !h.name.empty();
+      for (const char ch : h.name) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u < 0x21 || u > 0x7E || ch == ':') name_ok = false;
+      }
+      if (!name_ok) {
+        check.issue("customHeaders", "a header name must be printable ASCII without spaces or ':'");
+        continue;
+      }
+      const std::string key = ::logto::smtp::mime::normalize_header_key(h.name);
+      if (key == "Content-Type" || key == "Content-Disposition") {
+        check.issue(at, "cannot be set: the connector writes this header");
+      }
+      if (has_line_break(h.value)) check.issue(at, "must not contain CR, LF or NUL");
+      if (!is_valid_utf8(h.value)) check.issue(at, "must be valid UTF-8");
+    }
+    if (c.connection_timeout_ms <= 0) check.issue("connectionTimeout", "expected a positive number of milliseconds");
+    if (c.greeting_timeout_ms <= 0) check.issue("greetingTimeout", "expected a positive number of milliseconds");
+    if (c.socket_timeout_ms <= 0) check.issue("socketTimeout", "expected a positive number of milliseconds");
+  }
+
+  config config_;
+  i18n_email_template_provider i18n_;
+};
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/smtp.hpp
 // IWYU pragma: end_exports
 // ----- end logto/logto.hpp

@@ -1,0 +1,92 @@
+// RFC 8252 7.3 loopback redirect for desktop apps: listen on 127.0.0.1 on a random port, let the
+// system browser come back to http://127.0.0.1:<port>/callback, answer with a small page, and hand
+// the full callback URL to logto::client::handle_sign_in_callback. POSIX sockets; examples only.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+namespace logto_examples {
+
+class loopback_listener {
+ public:
+  loopback_listener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd_ < 0) return;
+    int yes = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // never 0.0.0.0: only this machine may call back
+    addr.sin_port = 0;                              // the OS picks a free port
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 4) != 0) {
+      close_fd();
+      return;
+    }
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  loopback_listener(const loopback_listener&) = delete;
+  loopback_listener& operator=(const loopback_listener&) = delete;
+  ~loopback_listener() { close_fd(); }
+
+  bool ok() const { return fd_ >= 0; }
+  unsigned short port() const { return port_; }
+  std::string redirect_uri(const std::string& path = "/callback") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  /// Waits up to `timeout_ms` for the browser's request and returns the full callback URL ("" on
+  /// timeout). Requests for other paths (favicon) are answered 404 and ignored.
+  std::string wait_for_callback(int timeout_ms, const std::string& path = "/callback") {
+    for (;;) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, timeout_ms) <= 0) return {};
+      const int client = ::accept(fd_, nullptr, nullptr);
+      if (client < 0) return {};
+      std::string request;
+      char buf[4096];
+      while (request.find("\r\n\r\n") == std::string::npos && request.size() < 65536) {
+        pollfd cp{client, POLLIN, 0};
+        if (::poll(&cp, 1, 5000) <= 0) break;
+        const ssize_t n = ::recv(client, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        request.append(buf, static_cast<std::size_t>(n));
+      }
+      // "GET /callback?code=...&state=... HTTP/1.1"
+      std::string target;
+      if (request.rfind("GET ", 0) == 0) {
+        const auto end = request.find(' ', 4);
+        if (end != std::string::npos) target = request.substr(4, end - 4);
+      }
+      const bool ours = target.rfind(path, 0) == 0 &&
+                        (target.size() == path.size() || target[path.size()] == '?');
+      const std::string body = ours ? "<!doctype html><title>Signed in</title><p>You can close this window and "
+                                      "return to the application.</p>"
+                                    : "not found";
+      const std::string reply = std::string(ours ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
+                                "\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n"
+                                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      ::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+      ::close(client);
+      if (ours) return "http://127.0.0.1:" + std::to_string(port_) + target;
+    }
+  }
+
+ private:
+  void close_fd() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int fd_ = -1;
+  unsigned short port_ = 0;
+};
+
+}  // namespace logto_examples
