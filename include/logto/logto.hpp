@@ -35,6 +35,7 @@
 #include "logto/oidc/claims.hpp"
 #include "logto/oidc/user_info.hpp"
 #include "logto/oidc/session.hpp"
+#include "logto/client.hpp"
 #include "logto/smtp/mime.hpp"
 #include "logto/smtp/address.hpp"
 #include "logto/smtp/message.hpp"
