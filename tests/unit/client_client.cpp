@@ -1,0 +1,655 @@
+// logto::client against a scripted in-memory provider: @logto/client's behaviour (storage keys and
+// formats, callback, refresh, organization tokens, sign-out) and what we add (serialised refresh shared
+// by concurrent callers, rotation stored first, invalid_grant -> session_expired, userinfo sub check).
+// ID tokens are the jose fixtures (signed by npm jose; issuer https://tenant.logto.app/oidc, client
+// client-123, T = 1700000000). The real-provider versions of these flows are tests/interop/client_interop.cpp.
+#include <logto/client.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "catch.hpp"
+#include "jose_fixtures.hpp"
+
+using namespace logto;
+
+// REQUIRE that a result holds a value, showing the error otherwise.
+#define REQUIRE_OK(expr)                                                                                \
+  do {                                                                                                  \
+    const auto& r_ = (expr);                                                                            \
+    INFO((r_ ? std::string() : std::string(to_string(r_.error().code)) + ": " + r_.error().message));  \
+    REQUIRE(static_cast<bool>(r_));                                                                     \
+  } while (0)
+
+namespace {
+
+const std::string endpoint = "https://tenant.logto.app";
+
+std::string discovery_json() {
+  return R"({"issuer":"https://tenant.logto.app/oidc",
+    "authorization_endpoint":"https://tenant.logto.app/oidc/auth",
+    "token_endpoint":"https://tenant.logto.app/oidc/token",
+    "userinfo_endpoint":"https://tenant.logto.app/oidc/me",
+    "end_session_endpoint":"https://tenant.logto.app/oidc/session/end",
+    "revocation_endpoint":"https://tenant.logto.app/oidc/token/revocation",
+    "jwks_uri":"https://tenant.logto.app/oidc/jwks",
+    "device_authorization_endpoint":"https://tenant.logto.app/oidc/device/auth"})";
+}
+
+http_response json_response(int status, std::string body) {
+  return http_response{status, {{"Content-Type", "application/json"}}, std::move(body)};
+}
+
+/// A provider in memory. Thread-safe; counts and records every request.
+struct fake_provider {
+  std::mutex mutex;
+  std::vector<http_request> requests;
+  std::function<http_response(const http_request&)> on_token;
+  std::function<http_response(const http_request&)> on_userinfo;
+  std::function<http_response(const http_request&)> on_device;
+  std::string jwks = jose_test::read_data("jwks.json");
+  int discovery_failures_left = 0;
+  std::chrono::milliseconds token_delay{0};
+
+  result<http_response> send(const http_request& req) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      requests.push_back(req);
+    }
+    if (req.url == endpoint + "/oidc/.well-known/openid-configuration") {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (discovery_failures_left > 0) {
+        --discovery_failures_left;
+        return make_error(errc::transport_error, "connection refused");
+      }
+      return json_response(200, discovery_json());
+    }
+    if (req.url == endpoint + "/oidc/jwks") return json_response(200, jwks);
+    if (req.url == endpoint + "/oidc/token") {
+      if (token_delay.count() > 0) std::this_thread::sleep_for(token_delay);
+      return on_token(req);
+    }
+    if (req.url == endpoint + "/oidc/token/revocation") return http_response{200, {}, ""};
+    if (req.url == endpoint + "/oidc/me") return on_userinfo(req);
+    if (req.url == endpoint + "/oidc/device/auth") return on_device(req);
+    return json_response(404, R"({"error":"not_found"})");
+  }
+
+  std::size_t count(const std::string& url_suffix) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::size_t n = 0;
+    for (const auto& r : requests) {
+      if (r.url == endpoint + url_suffix) ++n;
+    }
+    return n;
+  }
+  std::vector<http_request> to(const std::string& url_suffix) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::vector<http_request> out;
+    for (const auto& r : requests) {
+      if (r.url == endpoint + url_suffix) out.push_back(r);
+    }
+    return out;
+  }
+};
+
+/// The fixtures' time, adjustable by the test.
+struct test_clock {
+  std::shared_ptr<std::atomic<std::int64_t>> t = std::make_shared<std::atomic<std::int64_t>>(0);
+  std::int64_t now() const { return t->load(); }
+};
+
+using test_client = client<fake_provider, memory_storage, test_clock>;
+
+config test_config(std::vector<std::string> scopes = {}) {
+  config c;
+  c.endpoint = endpoint;
+  c.app_id = jose_test::fixtures().client_id;
+  c.scopes = std::move(scopes);
+  c.resources = {"https://api.example.com"};
+  return c;
+}
+
+struct harness {
+  fake_provider provider;
+  memory_storage storage;
+  test_clock clock;
+  test_client cl;
+  explicit harness(config c = test_config()) : cl(c, provider, storage, client_options{}, clock) {
+    clock.t->store(jose_test::fixtures().T + 10);
+  }
+  std::string valid_id_token() const { return jose_test::token("valid.ES384"); }
+
+  // Completes a sign-in whose code exchange returns `token_body`.
+  result<void> sign_in_with(const std::string& token_body) {
+    provider.on_token = [token_body](const http_request&) { return json_response(200, token_body); };
+    auto url = cl.sign_in("com.example.app://callback");
+    if (!url) return url.error();
+    const auto query = parse_query(parse_url(*url)->query);
+    const std::string state = *find_param(*query, "state");
+    return cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=" + form_encode(state));
+  }
+  std::string token_body(const std::string& at = "AT1", const std::string& rt = "RT1") const {
+    return R"({"access_token":")" + at + R"(","refresh_token":")" + rt + R"(","id_token":")" + valid_id_token() +
+           R"(","scope":"openid offline_access profile","expires_in":3600,"token_type":"Bearer"})";
+  }
+};
+
+std::string stored(memory_storage& s, std::string_view key) { return s.get(key).value_or("<absent>"); }
+
+}  // namespace
+
+TEST_CASE("sign_in stores the session in @logto/client's format and returns the URI", "[client]") {
+  harness h;
+  h.storage.set("idToken", "old-id-token");
+  h.storage.set("refreshToken", "old-rt");
+  auto url = h.cl.sign_in("com.example.app://callback");
+  REQUIRE(url);
+  auto u = parse_url(*url);
+  REQUIRE(u);
+  CHECK(u->without_query() == "https://tenant.logto.app/oidc/auth");
+  auto q = parse_query(u->query);
+  REQUIRE(q);
+  CHECK((*q)[0] == std::make_pair(std::string("client_id"), std::string("client-123")));
+  CHECK(*find_param(*q, "redirect_uri") == "com.example.app://callback");
+  CHECK(*find_param(*q, "scope") == "openid offline_access profile");
+  CHECK(*find_param(*q, "resource") == "https://api.example.com");
+  CHECK(*find_param(*q, "prompt") == "consent");
+  const std::string state = *find_param(*q, "state");
+  CHECK(state.size() == 86);  // 64 random bytes, base64url
+  auto session = json::parse(stored(h.storage, "signInSession"));
+  REQUIRE(session);
+  const auto& s = *json::as_object(*session);
+  CHECK(*json::get_string(s, "redirectUri") == "com.example.app://callback");
+  CHECK(*json::get_string(s, "state") == state);
+  // S256: the challenge in the URL is the hash of the stored verifier.
+  CHECK(*find_param(*q, "code_challenge") == *oidc::generate_code_challenge(*json::get_string(s, "codeVerifier")));
+  CHECK(stored(h.storage, "signInSession").rfind("{\"redirectUri\":", 0) == 0);
+  // Tokens of the previous session are gone (clearTokens defaults to true).
+  CHECK_FALSE(h.storage.get("idToken"));
+  CHECK_FALSE(h.storage.get("refreshToken"));
+  CHECK(h.provider.count("/oidc/.well-known/openid-configuration") == 1);
+}
+
+TEST_CASE("sign_in with clear_tokens=false keeps the tokens; options reach the URI", "[client]") {
+  harness h;
+  h.storage.set("idToken", "old-id-token");
+  sign_in_options o;
+  o.redirect_uri = "http://127.0.0.1:51234/callback";
+  o.clear_tokens = false;
+  o.prompt = {"login"};
+  o.login_hint = "a@b.c";
+  o.first_screen = "identifier:sign_in";
+  o.identifiers = {"email"};
+  o.extra_params = {{"organization_id", "org_1"}};
+  auto url = h.cl.sign_in(o);
+  REQUIRE(url);
+  CHECK(url->find("&prompt=login&") != std::string::npos);
+  CHECK(url->find("&login_hint=a%40b.c&") != std::string::npos);
+  CHECK(url->find("&first_screen=identifier%3Asign_in&identifier=email&organization_id=org_1") != std::string::npos);
+  CHECK(stored(h.storage, "idToken") == "old-id-token");
+}
+
+TEST_CASE("handle_sign_in_callback stores tokens exactly like @logto/client and removes the session", "[client]") {
+  harness h;
+  REQUIRE_OK(h.sign_in_with(h.token_body()));
+  CHECK(stored(h.storage, "refreshToken") == "RT1");
+  CHECK(stored(h.storage, "idToken") == h.valid_id_token());
+  const std::int64_t expires = jose_test::fixtures().T + 10 + 3600;
+  CHECK(stored(h.storage, "accessToken") ==
+        R"({"@":{"token":"AT1","scope":"openid offline_access profile","expiresAt":)" + std::to_string(expires) + "}}");
+  CHECK_FALSE(h.storage.get("signInSession"));
+  CHECK(h.cl.is_authenticated());
+  // The code exchange body, in @logto/js's order.
+  auto posts = h.provider.to("/oidc/token");
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0].body.rfind("client_id=client-123&code=the-code&code_verifier=", 0) == 0);
+  CHECK(posts[0].body.find("&redirect_uri=com.example.app%3A%2F%2Fcallback&grant_type=authorization_code") !=
+        std::string::npos);
+  auto claims = h.cl.get_id_token_claims();
+  REQUIRE(claims);
+  CHECK(claims->sub == "user-1");
+  // The access token comes from the cache: no refresh.
+  auto at = h.cl.get_access_token();
+  REQUIRE(at);
+  CHECK(*at == "AT1");
+  CHECK(h.provider.count("/oidc/token") == 1);
+  // A replayed callback finds no session.
+  auto again = h.cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=x");
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == errc::sign_in_session_not_found);
+}
+
+TEST_CASE("a failed callback stores nothing and keeps the session for a retry", "[client]") {
+  harness h;
+  h.provider.on_token = [&h](const http_request&) { return json_response(200, h.token_body()); };
+  auto url = h.cl.sign_in("com.example.app://callback");
+  REQUIRE(url);
+  const std::string session = stored(h.storage, "signInSession");
+  const std::string state = *find_param(*parse_query(parse_url(*url)->query), "state");
+
+  SECTION("tampered state") {
+    auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=forged");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::callback_state_mismatched);
+    CHECK(h.provider.count("/oidc/token") == 0);
+  }
+  SECTION("the provider says access_denied") {
+    auto r = h.cl.handle_sign_in_callback("com.example.app://callback?error=access_denied&error_description=no&state=" +
+                                          form_encode(state));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::callback_error_found);
+  }
+  SECTION("another redirect URI") {
+    auto r = h.cl.handle_sign_in_callback("com.example.app://callbackX?code=c&state=" + form_encode(state));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::callback_redirect_uri_mismatched);
+  }
+  SECTION("the token endpoint refuses the code") {
+    h.provider.on_token = [](const http_request&) {
+      return json_response(400, R"({"error":"invalid_grant","error_description":"grant request is invalid"})");
+    };
+    auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::session_expired);
+    CHECK(r.error().detail == "invalid_grant");
+  }
+  SECTION("the ID token has the wrong issuer") {
+    h.provider.on_token = [](const http_request&) {
+      return json_response(200, R"({"access_token":"AT","id_token":")" + jose_test::token("claims.iss-wrong") +
+                                    R"(","expires_in":3600})");
+    };
+    auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_claim_invalid);
+  }
+  SECTION("the ID token is forged") {
+    h.provider.on_token = [](const http_request&) {
+      return json_response(200, R"({"access_token":"AT","id_token":")" + jose_test::token("forged.ES384") +
+                                    R"(","expires_in":3600})");
+    };
+    auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_signature_invalid);
+  }
+  SECTION("no ID token at all") {
+    h.provider.on_token = [](const http_request&) { return json_response(200, R"({"access_token":"AT"})"); };
+    auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::token_response_invalid);
+  }
+  CHECK_FALSE(h.storage.get("idToken"));
+  CHECK_FALSE(h.storage.get("refreshToken"));
+  CHECK_FALSE(h.storage.get("accessToken"));
+  CHECK(stored(h.storage, "signInSession") == session);
+  CHECK_FALSE(h.cl.is_authenticated());
+}
+
+TEST_CASE("without a session or tokens: @logto/client's errors", "[client]") {
+  harness h;
+  auto cb = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=s");
+  REQUIRE_FALSE(cb);
+  CHECK(cb.error().code == errc::sign_in_session_not_found);
+  h.storage.set("signInSession", R"({"redirectUri":"x","codeVerifier":"v"})");
+  cb = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=s");
+  REQUIRE_FALSE(cb);
+  CHECK(cb.error().code == errc::sign_in_session_invalid);
+  auto at = h.cl.get_access_token();
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::not_authenticated);
+  auto claims = h.cl.get_id_token_claims();
+  REQUIRE_FALSE(claims);
+  CHECK(claims.error().code == errc::not_authenticated);
+  h.storage.set("idToken", h.valid_id_token());
+  at = h.cl.get_access_token();
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::not_authenticated);
+  CHECK(at.error().message.find("Refresh token not found") != std::string::npos);
+}
+
+TEST_CASE("refresh: body order, rotation stored, cache key, safety margin", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  int n = 0;
+  h.provider.on_token = [&n](const http_request&) {
+    ++n;
+    return json_response(200, R"({"access_token":"AT-)" + std::to_string(n) + R"(","refresh_token":"RT)" +
+                                  std::to_string(n + 1) + R"(","scope":"read:data","expires_in":3600})");
+  };
+  auto at = h.cl.get_access_token("https://api.example.com");
+  REQUIRE(at);
+  CHECK(*at == "AT-1");
+  auto posts = h.provider.to("/oidc/token");
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0].body ==
+        "client_id=client-123&refresh_token=RT1&grant_type=refresh_token&resource=https%3A%2F%2Fapi.example.com");
+  CHECK(stored(h.storage, "refreshToken") == "RT2");
+  CHECK(stored(h.storage, "accessToken").find(R"("@https://api.example.com":{"token":"AT-1","scope":"read:data")") !=
+        std::string::npos);
+  // Cached until 60 s before expiry.
+  h.clock.t->fetch_add(3600 - 61);
+  CHECK(*h.cl.get_access_token("https://api.example.com") == "AT-1");
+  CHECK(n == 1);
+  h.clock.t->fetch_add(2);  // 59 s left: refresh (the JS SDK would hand out the token)
+  CHECK(*h.cl.get_access_token("https://api.example.com") == "AT-2");
+  CHECK(h.provider.to("/oidc/token").back().body.find("refresh_token=RT2&") != std::string::npos);
+  CHECK(stored(h.storage, "refreshToken") == "RT3");
+}
+
+TEST_CASE("concurrent get_access_token calls share one refresh", "[client][threads]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  std::atomic<int> refreshes{0};
+  h.provider.token_delay = std::chrono::milliseconds(100);
+  h.provider.on_token = [&refreshes](const http_request& req) {
+    const int n = ++refreshes;
+    // A reused (already rotated) refresh token revokes the grant, as Logto does.
+    if (req.body.find("refresh_token=RT1&") == std::string::npos) {
+      return json_response(400, R"({"error":"invalid_grant","error_description":"refresh token already used"})");
+    }
+    return json_response(200, R"({"access_token":"AT-)" + std::to_string(n) +
+                                  R"(","refresh_token":"RT2","scope":"","expires_in":3600})");
+  };
+  std::vector<std::thread> threads;
+  std::vector<std::string> got(8);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&h, &got, i] {
+      auto at = h.cl.get_access_token("https://api.example.com");
+      got[i] = at ? *at : "error: " + at.error().message;
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(refreshes.load() == 1);
+  for (const auto& g : got) CHECK(g == "AT-1");
+  CHECK(stored(h.storage, "refreshToken") == "RT2");
+}
+
+TEST_CASE("refreshes for different resources are serialised and each uses the rotated token", "[client][threads]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT0");
+  std::mutex m;
+  int current = 0;
+  bool reused = false;
+  h.provider.token_delay = std::chrono::milliseconds(20);
+  h.provider.on_token = [&](const http_request& req) {
+    std::lock_guard<std::mutex> lock(m);
+    if (req.body.find("refresh_token=RT" + std::to_string(current) + "&") == std::string::npos) reused = true;
+    ++current;
+    return json_response(200, R"({"access_token":"AT","refresh_token":"RT)" + std::to_string(current) +
+                                  R"(","scope":"","expires_in":3600})");
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&h, i] { (void)h.cl.get_access_token("https://api" + std::to_string(i) + ".example.com"); });
+  }
+  for (auto& t : threads) t.join();
+  CHECK_FALSE(reused);
+  CHECK(current == 6);
+  CHECK(stored(h.storage, "refreshToken") == "RT6");
+}
+
+TEST_CASE("invalid_grant on refresh says the session is gone", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT-dead");
+  SECTION("OAuth error body (oidc-provider)") {
+    h.provider.on_token = [](const http_request&) {
+      return json_response(400, R"({"error":"invalid_grant","error_description":"grant request is invalid"})");
+    };
+    auto at = h.cl.get_access_token();
+    REQUIRE_FALSE(at);
+    CHECK(at.error().code == errc::session_expired);
+    CHECK(at.error().detail == "invalid_grant");
+    CHECK(at.error().message.find("sign in again") != std::string::npos);
+  }
+  SECTION("Logto's error body") {
+    h.provider.on_token = [](const http_request&) {
+      return json_response(400, R"({"code":"oidc.invalid_grant","message":"Grant request is invalid."})");
+    };
+    auto at = h.cl.get_access_token();
+    REQUIRE_FALSE(at);
+    CHECK(at.error().code == errc::session_expired);
+    CHECK(at.error().detail == "oidc.invalid_grant");
+  }
+  SECTION("other errors keep their code") {
+    h.provider.on_token = [](const http_request&) { return http_response{503, {}, "upstream down"}; };
+    auto at = h.cl.get_access_token();
+    REQUIRE_FALSE(at);
+    CHECK(at.error().code == errc::http_error);
+    CHECK(at.error().detail == "http_error_503");
+  }
+}
+
+TEST_CASE("a refresh that returns an ID token verifies it and keeps iss/sub (OIDC Core 12.2)", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  std::string id_token;
+  h.provider.on_token = [&id_token](const http_request&) {
+    return json_response(200, R"({"access_token":"AT","refresh_token":"RT2","id_token":")" + id_token +
+                                  R"(","scope":"","expires_in":3600})");
+  };
+  SECTION("same subject: stored") {
+    id_token = jose_test::token("claims.refresh-same");
+    REQUIRE(h.cl.get_access_token());
+    CHECK(stored(h.storage, "idToken") == id_token);
+  }
+  SECTION("another subject: rejected, the old ID token stays, the rotated refresh token is kept") {
+    id_token = jose_test::token("claims.refresh-other-sub");
+    auto at = h.cl.get_access_token();
+    REQUIRE_FALSE(at);
+    CHECK(at.error().code == errc::jwt_claim_invalid);
+    CHECK(stored(h.storage, "idToken") == h.valid_id_token());
+    CHECK(stored(h.storage, "refreshToken") == "RT2");
+    CHECK_FALSE(h.storage.get("accessToken"));
+  }
+}
+
+TEST_CASE("organization tokens need the organizations scope", "[client]") {
+  {
+    harness h;
+    auto t = h.cl.get_organization_token("org_1");
+    REQUIRE_FALSE(t);
+    CHECK(t.error().code == errc::missing_scope_organizations);
+  }
+  harness h(test_config({"urn:logto:scope:organizations"}));
+  CHECK(h.cl.get_config().resources.back() == "urn:logto:resource:organizations");
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  h.provider.on_token = [](const http_request&) {
+    return json_response(200, R"({"access_token":"ORG-AT","refresh_token":"RT2","scope":"","expires_in":3600})");
+  };
+  auto t = h.cl.get_organization_token("org_1");
+  REQUIRE(t);
+  CHECK(*t == "ORG-AT");
+  CHECK(h.provider.to("/oidc/token")[0].body ==
+        "client_id=client-123&refresh_token=RT1&grant_type=refresh_token&organization_id=org_1");
+  CHECK(stored(h.storage, "accessToken").find(R"("@#org_1":)") != std::string::npos);
+}
+
+TEST_CASE("a corrupt stored token map is treated as absent", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  h.storage.set("accessToken", R"({"@":{"token":1}})");
+  h.provider.on_token = [](const http_request&) {
+    return json_response(200, R"({"access_token":"FRESH","scope":"","expires_in":3600})");
+  };
+  auto at = h.cl.get_access_token();
+  REQUIRE(at);
+  CHECK(*at == "FRESH");
+}
+
+TEST_CASE("a session stored by another client instance (or by @logto/client) is used as is", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  const std::int64_t far = jose_test::fixtures().T + 7200;
+  h.storage.set("accessToken", R"({"@":{"token":"FROM-JS","scope":"openid","expiresAt":)" + std::to_string(far) + "}}");
+  auto at = h.cl.get_access_token();
+  REQUIRE(at);
+  CHECK(*at == "FROM-JS");
+  CHECK(h.provider.count("/oidc/token") == 0);
+}
+
+TEST_CASE("fetch_user_info uses the default token and checks sub", "[client]") {
+  harness h;
+  REQUIRE_OK(h.sign_in_with(h.token_body()));
+  std::string sub = "user-1";
+  h.provider.on_userinfo = [&sub](const http_request& req) {
+    const auto* auth = http_find_header(req.headers, "Authorization");
+    if (auth == nullptr || *auth != "Bearer AT1") return json_response(401, R"({"error":"invalid_token"})");
+    return json_response(200, R"({"sub":")" + sub + R"(","name":"Test"})");
+  };
+  auto info = h.cl.fetch_user_info();
+  REQUIRE(info);
+  CHECK(info->sub == "user-1");
+  CHECK(*info->name == "Test");
+  sub = "user-2";
+  info = h.cl.fetch_user_info();
+  REQUIRE_FALSE(info);
+  CHECK(info.error().code == errc::user_info_sub_mismatched);
+}
+
+TEST_CASE("sign_out revokes the refresh token, clears tokens and returns the end-session URL", "[client]") {
+  harness h;
+  REQUIRE_OK(h.sign_in_with(h.token_body()));
+  auto url = h.cl.sign_out("com.example.app://callback/sign-out");
+  REQUIRE(url);
+  CHECK(*url ==
+        "https://tenant.logto.app/oidc/session/end?client_id=client-123&post_logout_redirect_uri="
+        "com.example.app%3A%2F%2Fcallback%2Fsign-out");
+  auto revocations = h.provider.to("/oidc/token/revocation");
+  REQUIRE(revocations.size() == 1);
+  CHECK(revocations[0].body == "client_id=client-123&token=RT1");
+  CHECK_FALSE(h.storage.get("idToken"));
+  CHECK_FALSE(h.storage.get("refreshToken"));
+  CHECK_FALSE(h.storage.get("accessToken"));
+  CHECK_FALSE(h.cl.is_authenticated());
+  CHECK(*h.cl.sign_out() == "https://tenant.logto.app/oidc/session/end?client_id=client-123");
+}
+
+TEST_CASE("discovery is fetched once and a failed fetch is not cached", "[client]") {
+  harness h;
+  h.provider.discovery_failures_left = 1;
+  auto first = h.cl.sign_in("com.example.app://callback");
+  REQUIRE_FALSE(first);
+  CHECK(first.error().code == errc::transport_error);
+  REQUIRE(h.cl.sign_in("com.example.app://callback"));
+  REQUIRE(h.cl.sign_in("com.example.app://callback"));
+  CHECK(h.provider.count("/oidc/.well-known/openid-configuration") == 2);
+}
+
+TEST_CASE("the JWKS is fetched once and cached across sign-ins", "[client]") {
+  harness h;
+  REQUIRE_OK(h.sign_in_with(h.token_body()));
+  REQUIRE_OK(h.sign_in_with(h.token_body("AT2", "RT2")));
+  CHECK(h.provider.count("/oidc/jwks") == 1);
+}
+
+TEST_CASE("device sign-in: pending, slow_down, then tokens", "[client][device]") {
+  harness h;
+  h.provider.on_device = [](const http_request& req) {
+    CHECK(req.body.rfind("client_id=client-123&scope=openid+offline_access+profile", 0) == 0);
+    return json_response(200, R"({"device_code":"DC","user_code":"BCDF-GHJK","verification_uri":
+      "https://tenant.logto.app/oidc/device","expires_in":600,"interval":5})");
+  };
+  int polls = 0;
+  h.provider.on_token = [&](const http_request& req) {
+    CHECK(req.body.find("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code") != std::string::npos);
+    ++polls;
+    if (polls == 1) return json_response(400, R"({"error":"authorization_pending"})");
+    if (polls == 2) return json_response(400, R"({"error":"slow_down"})");
+    return json_response(200, h.token_body("DEV-AT", "DEV-RT"));
+  };
+  auto flow = h.cl.start_device_sign_in();
+  REQUIRE(flow);
+  CHECK(flow->authorization.user_code == "BCDF-GHJK");
+  std::vector<std::int64_t> sleeps;
+  auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) {
+    sleeps.push_back(s);
+    h.clock.t->fetch_add(s);
+  });
+  REQUIRE(done);
+  CHECK(sleeps == std::vector<std::int64_t>{5, 5, 10});  // slow_down adds 5 s (RFC 8628 3.5)
+  CHECK(stored(h.storage, "refreshToken") == "DEV-RT");
+  CHECK(*h.cl.get_access_token() == "DEV-AT");
+}
+
+TEST_CASE("device sign-in: denied and expired", "[client][device]") {
+  harness h;
+  h.provider.on_device = [](const http_request&) {
+    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
+      "expires_in":12,"interval":5})");
+  };
+  SECTION("denied") {
+    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"access_denied"})"); };
+    auto flow = h.cl.start_device_sign_in();
+    REQUIRE(flow);
+    auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) { h.clock.t->fetch_add(s); });
+    REQUIRE_FALSE(done);
+    CHECK(done.error().code == errc::access_denied);
+  }
+  SECTION("expired") {
+    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"authorization_pending"})"); };
+    auto flow = h.cl.start_device_sign_in();
+    REQUIRE(flow);
+    auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) { h.clock.t->fetch_add(s); });
+    REQUIRE_FALSE(done);
+    CHECK(done.error().code == errc::expired_token);
+  }
+  CHECK_FALSE(h.cl.is_authenticated());
+}
+
+TEST_CASE("client credentials: Basic auth, cached per resource", "[client][m2m]") {
+  config c;
+  c.endpoint = endpoint;
+  c.app_id = "m2m-app";
+  c.app_secret = "s3cr3t";
+  fake_provider provider;
+  memory_storage storage;
+  test_clock clock;
+  clock.t->store(1700000000);
+  test_client cl(c, provider, storage, {}, clock);
+  provider.on_token = [](const http_request& req) {
+    CHECK(*http_find_header(req.headers, "Authorization") == "Basic " + base64_encode("m2m-app:s3cr3t"));
+    CHECK(req.body.find("grant_type=client_credentials") != std::string::npos);
+    return json_response(200, R"({"access_token":"M2M","scope":"read:data","expires_in":3600})");
+  };
+  CHECK(*cl.get_client_credentials_token("https://api.example.com", {"read:data"}) == "M2M");
+  CHECK(*cl.get_client_credentials_token("https://api.example.com", {"read:data"}) == "M2M");
+  CHECK(provider.count("/oidc/token") == 1);
+  CHECK(*cl.get_client_credentials_token("https://other.example.com") == "M2M");
+  CHECK(provider.count("/oidc/token") == 2);
+  CHECK(storage.size() == 0);  // M2M tokens are never persisted
+}
+
+TEST_CASE("an invalid config is reported by every operation, never thrown", "[client]") {
+  config c;
+  c.endpoint = "not a url";
+  c.app_id = "x";
+  fake_provider provider;
+  memory_storage storage;
+  test_client cl(c, provider, storage);
+  REQUIRE_FALSE(cl.valid());
+  CHECK(cl.valid().error().code == errc::invalid_url);
+  CHECK_FALSE(cl.sign_in("com.example.app://callback"));
+  CHECK_FALSE(cl.get_access_token());
+  CHECK_FALSE(cl.sign_out());
+  CHECK(provider.requests.empty());
+}
+
+TEST_CASE("null_mutex builds a single-threaded client", "[client]") {
+  fake_provider provider;
+  memory_storage storage;
+  client<fake_provider, memory_storage, test_clock, crypto::default_random, null_mutex> cl(test_config(), provider,
+                                                                                          storage);
+  REQUIRE(cl.sign_in("com.example.app://callback"));
+}
