@@ -108,3 +108,23 @@ TEST_CASE("stringify matches JSON.stringify", "[core][json]") {
   REQUIRE(v);
   CHECK(json::stringify(*v) == R"({"a":"x","b":[1e-7,1.25,100]})");
 }
+
+TEST_CASE("numbers are written as ECMA-262 Number::toString writes them", "[core][json]") {
+  const std::pair<double, const char*> cases[] = {
+      {0.0, "0"},          {-0.0, "0"},        {1e-6, "0.000001"}, {1e-7, "1e-7"},
+      {1.5e-7, "1.5e-7"},  {1e21, "1e+21"},    {1e20, "100000000000000000000"},
+      {0.1, "0.1"},        {-2.5, "-2.5"},     {123.456, "123.456"}, {1795350026.5, "1795350026.5"},
+      {5e-324, "5e-324"},  {1.7976931348623157e308, "1.7976931348623157e+308"},
+  };
+  for (const auto& c : cases) {
+    std::string out;
+    json::append_number(out, c.first);
+    CHECK(out == c.second);
+  }
+  std::string nan;
+  json::append_number(nan, std::nan(""));
+  CHECK(nan == "null");  // JSON.stringify(NaN)
+  std::string js;
+  json::append_js_number(js, std::nan(""));
+  CHECK(js == "NaN");  // String(NaN)
+}

@@ -122,92 +122,9 @@ constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JavaScript number formatting (Number.prototype.toString, ECMA-262 Number::toString)
+// JavaScript helpers (numbers are formatted by json::append_js_number in core/json.hpp)
 
 namespace detail {
-
-/// Shortest round-trip decimal digits of finite `v > 0`: v = 0.d1d2...dk * 10^n.
-inline void shortest_digits(double v, std::string& digits, int& n) {
-  char buf[64];
-  int exp10 = 0;
-  std::size_t len = 0;
-#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  len = static_cast<std::size_t>(r.ptr - buf);
-#else
-  for (int precision = 0; precision <= 16; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*e", precision, v);
-    std::string copy(buf);
-    const char* point = std::localeconv()->decimal_point;
-    if (point != nullptr && point[0] != '\0' && point[0] != '.') {
-      for (char& c : copy) {
-        if (c == '.') c = point[0];
-      }
-    }
-    if (std::strtod(copy.c_str(), nullptr) == v) break;
-  }
-  len = std::char_traits<char>::length(buf);
-#endif
-  digits.clear();
-  std::size_t i = 0;
-  for (; i < len && buf[i] != 'e' && buf[i] != 'E'; ++i) {
-    if (buf[i] >= '0' && buf[i] <= '9') digits += buf[i];  // skips the decimal point, whatever it is
-  }
-  if (i < len) {
-    ++i;
-    bool neg = false;
-    if (i < len && (buf[i] == '+' || buf[i] == '-')) neg = buf[i++] == '-';
-    for (; i < len && buf[i] >= '0' && buf[i] <= '9'; ++i) exp10 = exp10 * 10 + (buf[i] - '0');
-    if (neg) exp10 = -exp10;
-  }
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  n = exp10 + 1;
-}
-
-/// Appends `String(d)` as JavaScript writes it (`1e+21`, `1e-7`, `0.000001`, `-0` -> `0`).
-inline void append_js_number(std::string& out, double d) {
-  if (std::isnan(d)) {
-    out += "NaN";
-    return;
-  }
-  if (std::isinf(d)) {
-    out += d < 0 ? "-Infinity" : "Infinity";
-    return;
-  }
-  if (d == 0) {
-    out += '0';
-    return;
-  }
-  if (d < 0) {
-    out += '-';
-    d = -d;
-  }
-  std::string s;
-  int n = 0;
-  shortest_digits(d, s, n);
-  const int k = static_cast<int>(s.size());
-  if (k <= n && n <= 21) {
-    out += s;
-    out.append(static_cast<std::size_t>(n - k), '0');
-  } else if (0 < n && n <= 21) {
-    out.append(s, 0, static_cast<std::size_t>(n));
-    out += '.';
-    out.append(s, static_cast<std::size_t>(n), std::string::npos);
-  } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-n), '0');
-    out += s;
-  } else {
-    out += s[0];
-    if (k > 1) {
-      out += '.';
-      out.append(s, 1, std::string::npos);
-    }
-    out += 'e';
-    out += n - 1 >= 0 ? '+' : '-';
-    out += std::to_string(n - 1 >= 0 ? n - 1 : 1 - n);
-  }
-}
 
 /// True when `key` is a canonical array index ("0", "17"; not "01", below 2^32 - 1): JavaScript
 /// puts such keys first, in numeric order, when it enumerates an object.
@@ -383,7 +300,7 @@ inline void value::append_json(std::string& out) const {
       if (std::isnan(number_) || std::isinf(number_)) {
         out += "null";  // JSON.stringify(NaN) === "null"
       } else {
-        detail::append_js_number(out, number_);
+        json::append_js_number(out, number_);
       }
       return;
     case kind::string: json::append_quoted(out, string_); return;
@@ -416,7 +333,7 @@ inline void value::append_js_string(std::string& out) const {
   switch (kind_) {
     case kind::null: out += "null"; return;
     case kind::boolean: out += bool_ ? "true" : "false"; return;
-    case kind::number: detail::append_js_number(out, number_); return;
+    case kind::number: json::append_js_number(out, number_); return;
     case kind::string: out += string_; return;
     case kind::array:
       // Array.prototype.join(","): null and undefined elements are empty.
@@ -707,7 +624,7 @@ inline std::string render_template(std::string_view tmpl, const payload& p) {
             case detail::js_ref::type::value:
               if (!cur.v->is_null()) cur.v->append_js_string(out);
               break;
-            case detail::js_ref::type::number: detail::append_js_number(out, cur.number); break;
+            case detail::js_ref::type::number: json::append_js_number(out, cur.number); break;
             case detail::js_ref::type::native_function:
               out += "function ";
               out += cur.text;
