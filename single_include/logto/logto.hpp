@@ -1385,37 +1385,99 @@ inline std::string quote(std::string_view s) {
   return out;
 }
 
-/// Appends a finite number as JavaScript's Number#toString does for the values we write (integers
-/// print without a fraction; other values in shortest round-trip form).
+namespace detail {
+/// Shortest round-trip decimal digits of finite `v > 0`: v = 0.d1d2...dk * 10^n.
+inline void js_shortest_digits(double v, std::string& digits, int& n) {
+  char buf[64];
+  int exp10 = 0;
+  std::size_t len = 0;
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  len = static_cast<std::size_t>(r.ptr - buf);
+#else
+  for (int precision = 0; precision <= 16; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision, v);
+    std::string copy(buf);
+    const char* point = std::localeconv()->decimal_point;
+    if (point != nullptr && point[0] != '\0' && point[0] != '.') {
+      for (char& c : copy) {
+        if (c == '.') c = point[0];
+      }
+    }
+    if (std::strtod(copy.c_str(), nullptr) == v) break;
+  }
+  len = std::char_traits<char>::length(buf);
+#endif
+  digits.clear();
+  std::size_t i = 0;
+  for (; i < len && buf[i] != 'e' && buf[i] != 'E'; ++i) {
+    if (buf[i] >= '0' && buf[i] <= '9') digits += buf[i];  // skips the decimal point, whatever it is
+  }
+  if (i < len) {
+    ++i;
+    bool neg = false;
+    if (i < len && (buf[i] == '+' || buf[i] == '-')) neg = buf[i++] == '-';
+    for (; i < len && buf[i] >= '0' && buf[i] <= '9'; ++i) exp10 = exp10 * 10 + (buf[i] - '0');
+    if (neg) exp10 = -exp10;
+  }
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  n = exp10 + 1;
+}
+
+}  // namespace detail
+
+/// Appends `String(d)` as JavaScript writes it (`1e+21`, `1e-7`, `0.000001`, `-0` -> `0`).
+inline void append_js_number(std::string& out, double d) {
+  if (std::isnan(d)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(d)) {
+    out += d < 0 ? "-Infinity" : "Infinity";
+    return;
+  }
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  if (d < 0) {
+    out += '-';
+    d = -d;
+  }
+  std::string s;
+  int n = 0;
+  detail::js_shortest_digits(d, s, n);
+  const int k = static_cast<int>(s.size());
+  if (k <= n && n <= 21) {
+    out += s;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(s, 0, static_cast<std::size_t>(n));
+    out += '.';
+    out.append(s, static_cast<std::size_t>(n), std::string::npos);
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += s;
+  } else {
+    out += s[0];
+    if (k > 1) {
+      out += '.';
+      out.append(s, 1, std::string::npos);
+    }
+    out += 'e';
+    out += n - 1 >= 0 ? '+' : '-';
+    out += std::to_string(n - 1 >= 0 ? n - 1 : 1 - n);
+  }
+}
+
+/// Appends a number as JSON.stringify does: `String(d)` for finite numbers, `null` for NaN and infinities.
 inline void append_number(std::string& out, double d) {
   if (!std::isfinite(d)) {
-    out += "null";  // JSON.stringify(NaN) === "null"
+    out += "null";
     return;
   }
-  if (std::floor(d) == d && std::fabs(d) < 1e21) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.0f", d);
-    out += buf;
-    return;
-  }
-  char buf[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
-    std::string s(buf);
-    const char* point = std::localeconv()->decimal_point;
-    if (point != nullptr && point[0] != '.' && point[0] != '\0') std::replace(s.begin(), s.end(), point[0], '.');
-    std::string parse_copy(buf);
-    if (std::strtod(parse_copy.c_str(), nullptr) == d || precision == 17) {
-      // JS writes exponents without leading zeros ("1e-7", "1.5e+21").
-      const std::size_t e = s.find('e');
-      if (e != std::string::npos) {
-        std::size_t k = e + 2;
-        while (k + 1 < s.size() && s[k] == '0') s.erase(k, 1);
-      }
-      out += s;
-      return;
-    }
-  }
+  append_js_number(out, d);
 }
 
 inline void append(std::string& out, const value& v);
@@ -4283,7 +4345,7 @@ namespace oidc {
 
 /// `DirectSignInOptions`: skip Logto's sign-in page and go to one social / SSO connector.
 struct direct_sign_in {
-  std::string method;  ///< `direct_sign_in_methods::social` or `::sso`
+  std::string method;  ///< `direct_sign_in_methods::social` or `direct_sign_in_methods::sso`
   std::string target;  ///< connector target (e.g. "google") or SSO connector ID
 };
 
@@ -4307,9 +4369,9 @@ struct sign_in_uri_params {
   query_params extra_params;  ///< appended last, in order, never deduplicated (as JS does)
 };
 
-/// `generateSignInUri`: `<authorization_endpoint>?client_id, redirect_uri, code_challenge,
-/// code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,
-/// resource..., first_screen | interaction_mode, identifier, one_time_token, <extra_params...>`,
+/// `generateSignInUri`: the authorization endpoint, `?`, then `client_id, redirect_uri, code_challenge,`
+/// `code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,`
+/// `resource..., first_screen | interaction_mode, identifier, one_time_token,` then the extra parameters,
 /// WHATWG form-encoded (space `+`, `~` `%7E`), exactly as JS `URLSearchParams` writes it.
 ///
 /// Checks (JS has none): the endpoint is an absolute http(s) URL without a fragment (RFC 6749 3.1; if
@@ -9116,92 +9178,9 @@ constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JavaScript number formatting (Number.prototype.toString, ECMA-262 Number::toString)
+// JavaScript helpers (numbers are formatted by json::append_js_number in core/json.hpp)
 
 namespace detail {
-
-/// Shortest round-trip decimal digits of finite `v > 0`: v = 0.d1d2...dk * 10^n.
-inline void shortest_digits(double v, std::string& digits, int& n) {
-  char buf[64];
-  int exp10 = 0;
-  std::size_t len = 0;
-#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  len = static_cast<std::size_t>(r.ptr - buf);
-#else
-  for (int precision = 0; precision <= 16; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*e", precision, v);
-    std::string copy(buf);
-    const char* point = std::localeconv()->decimal_point;
-    if (point != nullptr && point[0] != '\0' && point[0] != '.') {
-      for (char& c : copy) {
-        if (c == '.') c = point[0];
-      }
-    }
-    if (std::strtod(copy.c_str(), nullptr) == v) break;
-  }
-  len = std::char_traits<char>::length(buf);
-#endif
-  digits.clear();
-  std::size_t i = 0;
-  for (; i < len && buf[i] != 'e' && buf[i] != 'E'; ++i) {
-    if (buf[i] >= '0' && buf[i] <= '9') digits += buf[i];  // skips the decimal point, whatever it is
-  }
-  if (i < len) {
-    ++i;
-    bool neg = false;
-    if (i < len && (buf[i] == '+' || buf[i] == '-')) neg = buf[i++] == '-';
-    for (; i < len && buf[i] >= '0' && buf[i] <= '9'; ++i) exp10 = exp10 * 10 + (buf[i] - '0');
-    if (neg) exp10 = -exp10;
-  }
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  n = exp10 + 1;
-}
-
-/// Appends `String(d)` as JavaScript writes it (`1e+21`, `1e-7`, `0.000001`, `-0` -> `0`).
-inline void append_js_number(std::string& out, double d) {
-  if (std::isnan(d)) {
-    out += "NaN";
-    return;
-  }
-  if (std::isinf(d)) {
-    out += d < 0 ? "-Infinity" : "Infinity";
-    return;
-  }
-  if (d == 0) {
-    out += '0';
-    return;
-  }
-  if (d < 0) {
-    out += '-';
-    d = -d;
-  }
-  std::string s;
-  int n = 0;
-  shortest_digits(d, s, n);
-  const int k = static_cast<int>(s.size());
-  if (k <= n && n <= 21) {
-    out += s;
-    out.append(static_cast<std::size_t>(n - k), '0');
-  } else if (0 < n && n <= 21) {
-    out.append(s, 0, static_cast<std::size_t>(n));
-    out += '.';
-    out.append(s, static_cast<std::size_t>(n), std::string::npos);
-  } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-n), '0');
-    out += s;
-  } else {
-    out += s[0];
-    if (k > 1) {
-      out += '.';
-      out.append(s, 1, std::string::npos);
-    }
-    out += 'e';
-    out += n - 1 >= 0 ? '+' : '-';
-    out += std::to_string(n - 1 >= 0 ? n - 1 : 1 - n);
-  }
-}
 
 /// True when `key` is a canonical array index ("0", "17"; not "01", below 2^32 - 1): JavaScript
 /// puts such keys first, in numeric order, when it enumerates an object.
@@ -9377,7 +9356,7 @@ inline void value::append_json(std::string& out) const {
       if (std::isnan(number_) || std::isinf(number_)) {
         out += "null";  // JSON.stringify(NaN) === "null"
       } else {
-        detail::append_js_number(out, number_);
+        json::append_js_number(out, number_);
       }
       return;
     case kind::string: json::append_quoted(out, string_); return;
@@ -9410,7 +9389,7 @@ inline void value::append_js_string(std::string& out) const {
   switch (kind_) {
     case kind::null: out += "null"; return;
     case kind::boolean: out += bool_ ? "true" : "false"; return;
-    case kind::number: detail::append_js_number(out, number_); return;
+    case kind::number: json::append_js_number(out, number_); return;
     case kind::string: out += string_; return;
     case kind::array:
       // Array.prototype.join(","): null and undefined elements are empty.
@@ -9701,7 +9680,7 @@ inline std::string render_template(std::string_view tmpl, const payload& p) {
             case detail::js_ref::type::value:
               if (!cur.v->is_null()) cur.v->append_js_string(out);
               break;
-            case detail::js_ref::type::number: detail::append_js_number(out, cur.number); break;
+            case detail::js_ref::type::number: json::append_js_number(out, cur.number); break;
             case detail::js_ref::type::native_function:
               out += "function ";
               out += cur.text;
@@ -10636,6 +10615,7 @@ class aliyun_dm {
 /// `@logto/connector-tencent-sms`, generic over service, host and payload.
 ///
 /// Procedure (Tencent Cloud API "Signature v3", e.g. https://cloud.tencent.com/document/api/213/30654):
+/// @verbatim
 ///   CanonicalRequest = METHOD \n URI \n QUERY \n "content-type:<ct>\nhost:<host>\n" \n "content-type;host" \n
 ///                      hex(sha256(payload))
 ///   CredentialScope  = <UTC date of timestamp> "/" <service> "/tc3_request"
@@ -10644,6 +10624,7 @@ class aliyun_dm {
 ///   SecretSigning = HMAC(SecretService, "tc3_request"); Signature = hex(HMAC(SecretSigning, StringToSign))
 ///   Authorization = "TC3-HMAC-SHA256 Credential=<SecretId>/<scope>, SignedHeaders=content-type;host,
 ///                    Signature=<signature>"
+/// @endverbatim
 /// Only `content-type` and `host` are signed, exactly as the official connector does.
 
 #include <cstddef>      // std::size_t

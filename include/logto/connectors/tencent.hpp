@@ -3,6 +3,7 @@
 /// `@logto/connector-tencent-sms`, generic over service, host and payload.
 ///
 /// Procedure (Tencent Cloud API "Signature v3", e.g. https://cloud.tencent.com/document/api/213/30654):
+/// @verbatim
 ///   CanonicalRequest = METHOD \n URI \n QUERY \n "content-type:<ct>\nhost:<host>\n" \n "content-type;host" \n
 ///                      hex(sha256(payload))
 ///   CredentialScope  = <UTC date of timestamp> "/" <service> "/tc3_request"
@@ -11,6 +12,7 @@
 ///   SecretSigning = HMAC(SecretService, "tc3_request"); Signature = hex(HMAC(SecretSigning, StringToSign))
 ///   Authorization = "TC3-HMAC-SHA256 Credential=<SecretId>/<scope>, SignedHeaders=content-type;host,
 ///                    Signature=<signature>"
+/// @endverbatim
 /// Only `content-type` and `host` are signed, exactly as the official connector does.
 #pragma once
 

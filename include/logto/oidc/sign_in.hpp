@@ -19,7 +19,7 @@ namespace oidc {
 
 /// `DirectSignInOptions`: skip Logto's sign-in page and go to one social / SSO connector.
 struct direct_sign_in {
-  std::string method;  ///< `direct_sign_in_methods::social` or `::sso`
+  std::string method;  ///< `direct_sign_in_methods::social` or `direct_sign_in_methods::sso`
   std::string target;  ///< connector target (e.g. "google") or SSO connector ID
 };
 
@@ -43,9 +43,9 @@ struct sign_in_uri_params {
   query_params extra_params;  ///< appended last, in order, never deduplicated (as JS does)
 };
 
-/// `generateSignInUri`: `<authorization_endpoint>?client_id, redirect_uri, code_challenge,
-/// code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,
-/// resource..., first_screen | interaction_mode, identifier, one_time_token, <extra_params...>`,
+/// `generateSignInUri`: the authorization endpoint, `?`, then `client_id, redirect_uri, code_challenge,`
+/// `code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,`
+/// `resource..., first_screen | interaction_mode, identifier, one_time_token,` then the extra parameters,
 /// WHATWG form-encoded (space `+`, `~` `%7E`), exactly as JS `URLSearchParams` writes it.
 ///
 /// Checks (JS has none): the endpoint is an absolute http(s) URL without a fragment (RFC 6749 3.1; if
