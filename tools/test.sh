@@ -3,7 +3,7 @@
 #
 # On a fresh Debian 12 machine as root it installs what it needs (apt, then npm for the test peers),
 # then builds and runs the whole matrix:
-#   gcc        g++, include/, -Werror, unit + include hygiene + interop (real OpenID provider, real SMTP
+#   gcc        g++, include/, -Werror, unit + include hygiene (every public header alone; also in clang-noexc) + interop (real OpenID provider, real SMTP
 #              server, official Logto connectors as oracles) + examples
 #   gcc-single g++, single_include/ (the whole unit suite against the amalgamation)
 #   gcc-noexc  g++, -fno-exceptions -fno-rtti
@@ -47,13 +47,13 @@ fi
 
 declare -A CXX FLAGS EXTRA
 CXX[gcc]=g++;           FLAGS[gcc]="";                              EXTRA[gcc]="-DLOGTO_INTEROP_TESTS=$interop -DLOGTO_BUILD_EXAMPLES=ON"
-CXX[gcc-single]=g++;    FLAGS[gcc-single]="";                       EXTRA[gcc-single]="-DLOGTO_SINGLE_HEADER=ON -DLOGTO_BUILD_EXAMPLES=OFF"
-CXX[gcc-noexc]=g++;     FLAGS[gcc-noexc]="-fno-exceptions -fno-rtti"; EXTRA[gcc-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF"
-CXX[clang]=clang++;     FLAGS[clang]="";                            EXTRA[clang]="-DLOGTO_BUILD_EXAMPLES=ON"
+CXX[gcc-single]=g++;    FLAGS[gcc-single]="";                       EXTRA[gcc-single]="-DLOGTO_SINGLE_HEADER=ON -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
+CXX[gcc-noexc]=g++;     FLAGS[gcc-noexc]="-fno-exceptions -fno-rtti"; EXTRA[gcc-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
+CXX[clang]=clang++;     FLAGS[clang]="";                            EXTRA[clang]="-DLOGTO_BUILD_EXAMPLES=ON -DLOGTO_INCLUDE_HYGIENE=OFF"
 CXX[clang-noexc]=clang++; FLAGS[clang-noexc]="-fno-exceptions -fno-rtti"; EXTRA[clang-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF"
 CXX[asan]=clang++;      FLAGS[asan]="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-EXTRA[asan]="-DLOGTO_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Debug"
-CXX[cxx20]=g++;         FLAGS[cxx20]="";                            EXTRA[cxx20]="-DCMAKE_CXX_STANDARD=20 -DLOGTO_BUILD_EXAMPLES=OFF"
+EXTRA[asan]="-DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF -DCMAKE_BUILD_TYPE=Debug"
+CXX[cxx20]=g++;         FLAGS[cxx20]="";                            EXTRA[cxx20]="-DCMAKE_CXX_STANDARD=20 -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
 CONFIGS=${LOGTO_CONFIGS:-"gcc gcc-single gcc-noexc clang clang-noexc asan cxx20"}
 
 passed=0

@@ -9065,7 +9065,7 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 /// template lookup, `{{placeholder}}` rendering, e-mail templates, config validation and error helpers.
 ///
 /// Mirrors `@logto/connector-kit` 5.1.1 (TemplateType, SendMessageData, getConfigTemplateByType,
-/// replaceSendMessageHandlebars, ConnectorErrorCodes). Notes: /work/shared/reference/connectors-behaviour.md.
+/// replaceSendMessageHandlebars, ConnectorErrorCodes), byte for byte.
 ///
 /// API summary (stable; smtp.hpp and the provider headers build on it):
 ///

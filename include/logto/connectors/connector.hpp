@@ -3,7 +3,7 @@
 /// template lookup, `{{placeholder}}` rendering, e-mail templates, config validation and error helpers.
 ///
 /// Mirrors `@logto/connector-kit` 5.1.1 (TemplateType, SendMessageData, getConfigTemplateByType,
-/// replaceSendMessageHandlebars, ConnectorErrorCodes). Notes: /work/shared/reference/connectors-behaviour.md.
+/// replaceSendMessageHandlebars, ConnectorErrorCodes), byte for byte.
 ///
 /// API summary (stable; smtp.hpp and the provider headers build on it):
 ///
