@@ -44,8 +44,12 @@ def generate():
         "// Do not edit: change the headers under include/ and regenerate.",
         "// SPDX-License-Identifier: MIT",
         "#pragma once",
+        "// A classic guard as well: g++ can lose #pragma once across a precompiled header.",
+        "#ifndef LOGTO_SINGLE_INCLUDE_LOGTO_HPP",
+        "#define LOGTO_SINGLE_INCLUDE_LOGTO_HPP",
     ]
     inline(ENTRY, set(), out)
+    out.append("#endif  // LOGTO_SINGLE_INCLUDE_LOGTO_HPP")
     return "\n".join(out) + "\n"
 
 

@@ -2,6 +2,9 @@
 // Do not edit: change the headers under include/ and regenerate.
 // SPDX-License-Identifier: MIT
 #pragma once
+// A classic guard as well: g++ can lose #pragma once across a precompiled header.
+#ifndef LOGTO_SINGLE_INCLUDE_LOGTO_HPP
+#define LOGTO_SINGLE_INCLUDE_LOGTO_HPP
 // ----- begin logto/logto.hpp
 /// @file
 /// @brief logto-cpp: Logto sign-in (OpenID Connect) and Logto's passwordless connectors for C++17.
@@ -11811,3 +11814,4 @@ class smtp {
 // ----- end logto/connectors/smtp.hpp
 // IWYU pragma: end_exports
 // ----- end logto/logto.hpp
+#endif  // LOGTO_SINGLE_INCLUDE_LOGTO_HPP
