@@ -1,0 +1,48 @@
+/* Small mbedTLS 2.28 configuration for the Cortex-M4 footprint programs (benchmarks/embedded/).
+ * What an ES256 ID-token verifier needs: ECDSA on P-256, SHA-256, bignum, and the modules logto-cpp's
+ * headers reference from code that an ES256-only program still links (see README: RSA/PK come along
+ * because public_key::build handles both key types in one non-template function). Both programs are
+ * built against the same library, with --gc-sections, so each links only what it references. */
+#ifndef BENCH_MBEDTLS_CONFIG_H
+#define BENCH_MBEDTLS_CONFIG_H
+
+/* System support */
+#define MBEDTLS_HAVE_ASM
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+#define MBEDTLS_PLATFORM_C
+
+/* Elliptic curves: P-256 only, NIST fast reduction, small comb window */
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_ECP_WINDOW_SIZE 2
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
+#define MBEDTLS_ECP_MAX_BITS 256
+#define MBEDTLS_ASN1_PARSE_C   /* required by ECDSA_C */
+#define MBEDTLS_ASN1_WRITE_C   /* required by ECDSA_C */
+
+/* Hashes and the generic message-digest layer (logto's crypto façade uses mbedtls_md*) */
+#define MBEDTLS_MD_C
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA1_C         /* logto's crypto::hash_alg includes SHA-1 (Aliyun); md_info lookup */
+#define MBEDTLS_SHA512_C       /* ES384/ES512/RS384/RS512 hashes are selectable at run time */
+
+/* What logto-cpp's JWK code references (RSA keys are built in the same function as EC keys) */
+#define MBEDTLS_PK_C
+#define MBEDTLS_RSA_C
+#define MBEDTLS_PKCS1_V15
+#define MBEDTLS_PKCS1_V21
+#define MBEDTLS_OID_C
+#define MBEDTLS_MPI_MAX_SIZE 512  /* RSA up to 4096 bits */
+
+/* CTR-DRBG and entropy: declared by logto's crypto.hpp; only linked if the default random source is used */
+#define MBEDTLS_CTR_DRBG_C
+#define MBEDTLS_AES_C
+#define MBEDTLS_AES_ROM_TABLES     /* tables in flash, not 8 KiB of RAM (ecp.c blinds with an internal CTR-DRBG) */
+#define MBEDTLS_AES_FEWER_TABLES
+#define MBEDTLS_ENTROPY_C
+
+#include "mbedtls/check_config.h"
+#endif

@@ -1,0 +1,161 @@
+// Shared benchmark plumbing: fixtures, registries, statistics, callgrind toggles.
+#include "bench.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include <time.h>
+
+#include <valgrind/callgrind.h>
+
+namespace bench {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+static std::string& fixture_dir_storage() {
+  static std::string dir;
+  return dir;
+}
+const std::string& fixture_dir() { return fixture_dir_storage(); }
+void set_fixture_dir(std::string dir) { fixture_dir_storage() = std::move(dir); }
+
+static std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+const std::vector<std::string>& jwt_case_names() {
+  static const std::vector<std::string> names{"ES384", "ES256", "RS256-2048", "RS256-4096"};
+  return names;
+}
+
+const jwt_fixture& jwt_case(const std::string& name) {
+  static std::map<std::string, jwt_fixture> cache;
+  auto it = cache.find(name);
+  if (it != cache.end()) return it->second;
+  const std::string d = fixture_dir() + "/" + name + "/";
+  jwt_fixture f;
+  f.name = name;
+  f.alg = trim(read_file(d + "alg"));
+  f.token = trim(read_file(d + "token"));
+  f.tampered_sig = trim(read_file(d + "tampered_sig"));
+  f.tampered_payload = trim(read_file(d + "tampered_payload"));
+  f.access_token = trim(read_file(d + "access_token"));
+  f.pub_pem = read_file(d + "pub.pem");
+  f.jwk_json = trim(read_file(d + "jwk.json"));
+  f.jwks_json = trim(read_file(fixture_dir() + "/jwks.json"));
+  std::istringstream claims(read_file(fixture_dir() + "/claims.txt"));
+  for (std::string line; std::getline(claims, line);) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string k = line.substr(0, eq), v = line.substr(eq + 1);
+    if (k == "issuer") f.issuer = v;
+    if (k == "audience") f.audience = v;
+    if (k == "resource") f.resource = v;
+    if (k == "iat") f.iat = std::strtoll(v.c_str(), nullptr, 10);
+  }
+  return cache.emplace(name, std::move(f)).first->second;
+}
+
+std::string b64url_decode(const std::string& in) {
+  static const auto table = [] {
+    std::array<int, 256> t{};
+    t.fill(-1);
+    const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(a[i])] = i;
+    return t;
+  }();
+  std::string out;
+  out.reserve(in.size() * 3 / 4);
+  unsigned acc = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    const int v = table[c];
+    if (v < 0) return {};
+    acc = (acc << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+std::uint64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+std::size_t op::run_timed(std::size_t n, timing& t) {
+  const std::uint64_t c0 = thread_cpu_ns();
+  const std::uint64_t t0 = now_ns();
+  const std::size_t ok = run(n);
+  t.wall_ns = now_ns() - t0;
+  t.cpu_ns = thread_cpu_ns() - c0;
+  return ok;
+}
+
+namespace {
+class simple_verify_op : public op {
+ public:
+  simple_verify_op(simple_verifier& v, std::string token) : v_(v), token_(std::move(token)) {}
+  std::size_t run(std::size_t n) override {
+    std::size_t ok = 0;
+    for (std::size_t i = 0; i < n; ++i) ok += v_.verify(token_) ? 1 : 0;
+    return ok;
+  }
+
+ private:
+  simple_verifier& v_;
+  std::string token_;
+};
+}  // namespace
+
+std::unique_ptr<op> simple_verifier::timed(const std::string& token) {
+  return std::make_unique<simple_verify_op>(*this, token);
+}
+
+std::vector<verifier_entry>& verifier_registry() {
+  static std::vector<verifier_entry> r;
+  return r;
+}
+register_verifier::register_verifier(std::string name, int order, bool is_limit, verifier_factory f) {
+  verifier_registry().push_back({std::move(name), order, is_limit, std::move(f)});
+}
+
+std::vector<op_entry>& op_registry() {
+  static std::vector<op_entry> r;
+  return r;
+}
+register_op::register_op(std::string group, std::string name, int order, bool is_limit, op_factory f) {
+  op_registry().push_back({std::move(group), std::move(name), order, is_limit, std::move(f)});
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const std::size_t lo = static_cast<std::size_t>(pos);
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  const double frac = pos - static_cast<double>(lo);
+  return v[lo] * (1 - frac) + v[hi] * frac;
+}
+double median(std::vector<double> v) { return quantile(std::move(v), 0.5); }
+
+void callgrind_start() { CALLGRIND_START_INSTRUMENTATION; }
+void callgrind_stop() { CALLGRIND_STOP_INSTRUMENTATION; }
+
+}  // namespace bench
