@@ -47,7 +47,11 @@ class curl_transport {
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (cookies) curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");  // in-memory cookie engine
+    if (cookies && !cookie_engine_on_) {
+      // The in-memory cookie engine survives curl_easy_reset; turning it on again would leak.
+      curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
+      cookie_engine_on_ = true;
+    }
     if (request.method == "POST") {
       curl_easy_setopt(h, CURLOPT_POST, 1L);
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
@@ -101,6 +105,7 @@ class curl_transport {
   }
 
   CURL* handle_ = nullptr;
+  bool cookie_engine_on_ = false;
 };
 
 }  // namespace logto_examples

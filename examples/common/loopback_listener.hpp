@@ -68,9 +68,13 @@ class loopback_listener {
       }
       const bool ours = target.rfind(path, 0) == 0 &&
                         (target.size() == path.size() || target[path.size()] == '?');
-      const std::string body = ours ? "<!doctype html><title>Signed in</title><p>You can close this window and "
-                                      "return to the application.</p>"
-                                    : "not found";
+      // The app checks the callback; the page only says whether the provider reported an error.
+      const bool provider_error = target.find("?error=") != std::string::npos || target.find("&error=") != std::string::npos;
+      const std::string body = !ours            ? "not found"
+                               : provider_error ? "<!doctype html><title>Sign-in failed</title><p>Sign-in did not "
+                                                  "complete. Return to the application for details.</p>"
+                                                : "<!doctype html><title>Signed in</title><p>You can close this "
+                                                  "window and return to the application.</p>";
       const std::string reply = std::string(ours ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found") +
                                 "\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n"
                                 "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;

@@ -27,7 +27,6 @@
 
 #include <cstdint>      // std::int64_t
 #include <map>          // std::map
-#include <mutex>        // std::mutex, std::lock_guard
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -36,6 +35,7 @@
 
 #include "logto/core/crypto.hpp"
 #include "logto/core/result.hpp"
+#include "logto/core/sync.hpp"
 #include "logto/core/time.hpp"
 #include "logto/http.hpp"
 #include "logto/jose/id_token.hpp"
@@ -60,13 +60,6 @@ namespace logto {
 using oidc::access_token_claims;
 using oidc::id_token_claims;
 using oidc::user_info;
-
-/// A mutex that does nothing, for single-threaded hosts (bare metal, one game thread).
-struct null_mutex {
-  void lock() noexcept {}
-  void unlock() noexcept {}
-  bool try_lock() noexcept { return true; }
-};
 
 /// What `client::sign_in` puts into the sign-in URI (`SignInOptions` of `@logto/client`).
 struct sign_in_options {
@@ -105,9 +98,9 @@ struct device_sign_in {
 
 /// The Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens (`is_storage`);
 /// both are held by reference and must outlive the client. `Clock` gives unix seconds, `Random` fills
-/// bytes from a CSPRNG, `Mutex` is `std::mutex` or `null_mutex`.
+/// bytes from a CSPRNG, `Mutex` is `std::mutex` (the default) or `null_mutex` (the default with LOGTO_NO_THREADS).
 template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
-          class Mutex = std::mutex>
+          class Mutex = default_mutex>
 class client {
   static_assert(is_transport<Transport>::value,
                 "Transport must provide result<http_response> send(const http_request&)");
@@ -192,7 +185,7 @@ class client {
     crypto::wipe(session.code_verifier);
     crypto::wipe(session.state);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::sign_in_session, std::move(serialized));
       if (o.clear_tokens) clear_all_tokens_locked();
     }
@@ -205,10 +198,10 @@ class client {
   /// nothing is stored and the session stays, so the user can retry.
   result<void> handle_sign_in_callback(std::string_view callback_uri) {
     if (config_error_) return *config_error_;
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     std::optional<std::string> stored;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       stored = storage_.get(oidc::storage_keys::sign_in_session);
     }
     if (!stored) {
@@ -245,7 +238,7 @@ class client {
     auto stored_ok = store_new_session(*disc, *tokens, requested_at);
     if (!stored_ok) return stored_ok.error();
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.remove(oidc::storage_keys::sign_in_session);
       post_redirect_uri_ = session->post_redirect_uri;
     }
@@ -254,7 +247,7 @@ class client {
 
   /// The `post_redirect_uri` of the last sign-in completed by this client, if it had one.
   std::optional<std::string> post_redirect_uri() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     return post_redirect_uri_;
   }
 
@@ -296,7 +289,7 @@ class client {
     if (!disc) return disc.error();
     auto request = oidc::build_device_token_request(auth(), disc->token_endpoint, flow.authorization.device_code);
     if (!request) return request.error();
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     const std::int64_t requested_at = clock_.now();
     auto response = transport_.send(*request);
     result<oidc::token_response> parsed =
@@ -328,20 +321,20 @@ class client {
 
   /// True when an ID token is stored (as `@logto/client`: no expiry or signature check here).
   bool is_authenticated() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     const auto token = storage_.get(oidc::storage_keys::id_token);
     return token.has_value() && !token->empty();
   }
 
   /// The stored ID token, if any.
   std::optional<std::string> get_id_token() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     return storage_.get(oidc::storage_keys::id_token);
   }
 
   /// The stored refresh token, if any. Treat it as a password.
   std::optional<std::string> get_refresh_token() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     return storage_.get(oidc::storage_keys::refresh_token);
   }
 
@@ -353,8 +346,20 @@ class client {
   }
 
   /// An access token for `resource` (empty: the default `"@"` token for userinfo), from the cache
-  /// while it is valid for more than `access_token_margin` seconds, else by refreshing.
-  result<std::string> get_access_token(std::string_view resource = {}) { return access_token(resource, {}); }
+  /// while it is valid for more than `access_token_margin` seconds, else by refreshing. `resource`
+  /// must be one of `config.resources`: Logto only grants resources that were in the authorization
+  /// request, and a refresh naming another one spends the refresh token (the session would be lost),
+  /// so such a call is refused before anything is sent.
+  result<std::string> get_access_token(std::string_view resource = {}) {
+    if (config_error_) return *config_error_;
+    if (!resource.empty() && !has_resource(resource)) {
+      return make_error(errc::invalid_argument,
+                        "the resource \"" + std::string(resource) +
+                            "\" is not in config.resources: add it there and sign in again (Logto grants only the "
+                            "resources requested at sign-in; asking for another would spend the refresh token)");
+    }
+    return access_token(resource, {});
+  }
 
   /// An organization token (`urn:logto:scope:organizations` must be in the config's scopes).
   result<std::string> get_organization_token(std::string_view organization_id) {
@@ -406,13 +411,13 @@ class client {
 
   /// Forgets the cached access tokens (memory and storage).
   void clear_access_token() {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_access_token_locked();
   }
 
   /// Forgets the ID token, the refresh token and the access tokens (the sign-in session stays).
   void clear_all_tokens() {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_all_tokens_locked();
   }
 
@@ -421,10 +426,10 @@ class client {
   /// cleared even when the provider cannot be reached; the error then says so.
   result<std::string> sign_out(std::string_view post_logout_redirect_uri = {}) {
     if (config_error_) return *config_error_;
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     std::optional<std::string> refresh_token;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       refresh_token = storage_.get(oidc::storage_keys::refresh_token);
     }
     auto disc = get_discovery();
@@ -459,12 +464,12 @@ class client {
     if (config_error_) return *config_error_;
     const std::string key = oidc::build_access_token_key(resource, {}, scopes);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (auto hit = valid_entry(m2m_tokens_, key)) return *hit;
     }
-    std::lock_guard<Mutex> serial(m2m_mutex_);
+    detail::scoped_lock<Mutex> serial(m2m_mutex_);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (auto hit = valid_entry(m2m_tokens_, key)) return *hit;  // another thread just fetched it
     }
     auto disc = get_discovery();
@@ -478,7 +483,7 @@ class client {
     auto tokens = exchange(*request);
     if (!tokens) return tokens.error();
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       m2m_tokens_.set(key, entry_for(*tokens, requested_at));
     }
     return tokens->access_token;
@@ -500,12 +505,12 @@ class client {
   result<oidc::discovery> get_discovery() {
     if (config_error_) return *config_error_;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (discovery_) return *discovery_;
     }
-    std::lock_guard<Mutex> serial(fetch_mutex_);
+    detail::scoped_lock<Mutex> serial(fetch_mutex_);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (discovery_) return *discovery_;  // fetched by another thread meanwhile
     }
     auto request = oidc::build_discovery_request(config_.endpoint);
@@ -516,7 +521,7 @@ class client {
     dopt.require_issuer_match = options_.require_issuer_match;
     auto disc = oidc::parse_discovery_response(*response, config_.endpoint, dopt);
     if (!disc) return disc.error();
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     discovery_ = *disc;
     return disc;
   }
@@ -536,6 +541,12 @@ class client {
   bool has_scope(std::string_view scope) const {
     for (const auto& s : config_.scopes) {
       if (s == scope) return true;
+    }
+    return false;
+  }
+  bool has_resource(std::string_view resource) const {
+    for (const auto& r : config_.resources) {
+      if (r == resource) return true;
     }
     return false;
   }
@@ -564,7 +575,7 @@ class client {
     o.leeway = options_.id_token_leeway;
     o.algorithms = options_.id_token_algorithms;
     const std::string jwks_uri = disc.jwks_uri;
-    std::lock_guard<Mutex> serial(fetch_mutex_);
+    detail::scoped_lock<Mutex> serial(fetch_mutex_);
     return jose::verify_with_jwks_cache(
         jwks_, now,
         [&]() -> result<std::string> {
@@ -595,7 +606,7 @@ class client {
     }
     auto verified = verify_id_token(disc, *tokens.id_token);
     if (!verified) return verified.error();
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_all_tokens_locked();
     if (tokens.refresh_token && !tokens.refresh_token->empty()) {
       storage_.set(oidc::storage_keys::refresh_token, *tokens.refresh_token);
@@ -628,7 +639,7 @@ class client {
     const std::string key = oidc::build_access_token_key(resource, organization_id);
     std::uint64_t seen = 0;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       const auto id_token = storage_.get(oidc::storage_keys::id_token);
       if (!id_token || id_token->empty()) return make_error(errc::not_authenticated, "Not authenticated");
       load_access_tokens_locked();
@@ -636,16 +647,16 @@ class client {
       seen = flights_[key].generation;
     }
     // One refresh at a time: Logto revokes the whole grant when a rotated refresh token is reused.
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       const flight& f = flights_[key];
       if (f.generation != seen && f.outcome) return *f.outcome;  // the refresh we waited for
       load_access_tokens_locked();
       if (auto hit = valid_entry(access_tokens_, key)) return *hit;
     }
     auto outcome = refresh(resource, organization_id, key);
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     flight& f = flights_[key];
     ++f.generation;
     f.outcome = outcome;
@@ -657,7 +668,7 @@ class client {
     std::optional<std::string> refresh_token;
     std::optional<std::string> previous_id_token;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       refresh_token = storage_.get(oidc::storage_keys::refresh_token);
       previous_id_token = storage_.get(oidc::storage_keys::id_token);
     }
@@ -679,7 +690,7 @@ class client {
     if (!tokens) return tokens.error();
     // The old refresh token is spent now: store the rotated one before anything else can fail.
     if (tokens->refresh_token && !tokens->refresh_token->empty()) {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::refresh_token, *tokens->refresh_token);
     }
     if (tokens->id_token && !tokens->id_token->empty()) {
@@ -689,10 +700,10 @@ class client {
         auto same = jose::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
         if (!same) return same.error();
       }
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::id_token, *tokens->id_token);
     }
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     load_access_tokens_locked();
     access_tokens_.set(key, entry_for(*tokens, requested_at));
     save_access_tokens_locked();
@@ -716,6 +727,11 @@ class client {
     access_tokens_.clear();
     access_tokens_loaded_ = true;
     storage_.remove(oidc::storage_keys::access_token);
+    // Shared refresh outcomes hold tokens too; forget them (keeping the generations).
+    for (auto& f : flights_) {
+      if (f.second.outcome && f.second.outcome->has_value()) crypto::wipe(f.second.outcome->value());
+      f.second.outcome.reset();
+    }
   }
   void clear_all_tokens_locked() {
     storage_.remove(oidc::storage_keys::refresh_token);

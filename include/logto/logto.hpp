@@ -13,6 +13,7 @@
 #include "logto/core/json.hpp"
 #include "logto/core/crypto.hpp"
 #include "logto/core/time.hpp"
+#include "logto/core/sync.hpp"
 #include "logto/http.hpp"
 #include "logto/storage.hpp"
 #include "logto/jose/jwk.hpp"
@@ -41,8 +42,10 @@
 #include "logto/smtp/message.hpp"
 #include "logto/smtp/stream.hpp"
 #include "logto/smtp/client.hpp"
+#if LOGTO_HAS_TLS  // SMTP needs mbedTLS with TLS client and X.509 support
 #include "logto/smtp/tls.hpp"
 #include "logto/smtp/session.hpp"
+#endif
 #include "logto/connectors/connector.hpp"
 #include "logto/connectors/aliyun.hpp"
 #include "logto/connectors/aliyun_sms.hpp"
@@ -50,5 +53,7 @@
 #include "logto/connectors/tencent.hpp"
 #include "logto/connectors/tencent_sms.hpp"
 #include "logto/connectors/twilio_sms.hpp"
+#if LOGTO_HAS_TLS
 #include "logto/connectors/smtp.hpp"
+#endif
 // IWYU pragma: end_exports

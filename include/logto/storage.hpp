@@ -3,7 +3,6 @@
 #pragma once
 
 #include <map>          // std::map
-#include <mutex>        // std::mutex, std::lock_guard
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -11,6 +10,7 @@
 #include <utility>      // std::declval
 
 #include "logto/core/crypto.hpp"
+#include "logto/core/sync.hpp"
 
 namespace logto {
 
@@ -44,19 +44,19 @@ class memory_storage {
   }
 
   std::optional<std::string> get(std::string_view key) const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     const auto it = items_.find(std::string(key));
     if (it == items_.end()) return std::nullopt;
     return it->second;
   }
   void set(std::string_view key, std::string value) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     auto& slot = items_[std::string(key)];
     crypto::wipe(slot);
     slot = std::move(value);
   }
   void remove(std::string_view key) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     const auto it = items_.find(std::string(key));
     if (it == items_.end()) return;
     crypto::wipe(it->second);
@@ -64,12 +64,12 @@ class memory_storage {
   }
   /// Number of keys held (for tests).
   std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     return items_.size();
   }
 
  private:
-  mutable std::mutex mutex_;
+  mutable default_mutex mutex_;
   std::map<std::string, std::string> items_;
 };
 

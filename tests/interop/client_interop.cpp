@@ -339,15 +339,16 @@ TEST_CASE("resource token: a JWT for https://api.example.com (RFC 8707), verifie
   CHECK_FALSE(userinfo_token->aud.has_value());
   CHECK(a.transport.token_posts() == before + 1);
 
-  // A resource that was not in the authorization request: the provider refuses (invalid_target).
+  // A resource that was not in the authorization request: the provider would refuse it (invalid_target),
+  // and oidc-provider (like Logto) rotates the refresh token before it resolves `resource`, so that
+  // refresh would spend the session. The client refuses it locally instead, and the session survives.
+  const std::size_t posts_before = a.transport.token_posts();
   auto unknown = a.client.get_access_token("https://unknown.example.com");
   REQUIRE_FALSE(unknown.has_value());
-  CHECK(contains(unknown.error().detail + unknown.error().message, "invalid_target"));
-  // oidc-provider (and Logto) rotate the refresh token before they resolve `resource`, so that failed
-  // refresh spent it without handing out a new one: the session is over, and the client says so.
+  CHECK(unknown.error().code == logto::errc::invalid_argument);
+  CHECK(a.transport.token_posts() == posts_before);
   auto after = a.client.get_access_token(short_resource);
-  REQUIRE_FALSE(after.has_value());
-  CHECK(after.error().code == logto::errc::session_expired);
+  REQUIRE_OK(after);
 }
 
 TEST_CASE("access-token cache: a valid token is served without any request", "[client][cache]") {

@@ -371,7 +371,9 @@ TEST_CASE("concurrent get_access_token calls share one refresh", "[client][threa
 }
 
 TEST_CASE("refreshes for different resources are serialised and each uses the rotated token", "[client][threads]") {
-  harness h;
+  config c = test_config();
+  for (int i = 0; i < 6; ++i) c.resources.push_back("https://api" + std::to_string(i) + ".example.com");
+  harness h(c);
   h.storage.set("idToken", h.valid_id_token());
   h.storage.set("refreshToken", "RT0");
   std::mutex m;
@@ -450,6 +452,32 @@ TEST_CASE("a refresh that returns an ID token verifies it and keeps iss/sub (OID
     CHECK(stored(h.storage, "refreshToken") == "RT2");
     CHECK_FALSE(h.storage.get("accessToken"));
   }
+}
+
+TEST_CASE("a resource that is not in config.resources is refused before anything is sent", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  auto at = h.cl.get_access_token("https://not-configured.example.com");
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::invalid_argument);
+  CHECK(at.error().message.find("config.resources") != std::string::npos);
+  CHECK(h.provider.requests.empty());
+  CHECK(stored(h.storage, "refreshToken") == "RT1");
+}
+
+TEST_CASE("sign-out forgets shared refresh outcomes too", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  h.provider.on_token = [](const http_request&) {
+    return json_response(200, R"({"access_token":"AT-1","refresh_token":"RT2","scope":"","expires_in":3600})");
+  };
+  REQUIRE(h.cl.get_access_token());
+  REQUIRE(h.cl.sign_out());
+  auto at = h.cl.get_access_token();
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::not_authenticated);
 }
 
 TEST_CASE("organization tokens need the organizations scope", "[client]") {

@@ -31,6 +31,27 @@
 #define LOGTO_HAS_EXCEPTIONS 0
 #endif
 
+/// Define as 1 on hosts without threads (bare metal): the library then never includes `<mutex>` and
+/// its default mutex is `logto::null_mutex` (core/sync.hpp).
+#ifndef LOGTO_NO_THREADS
+#define LOGTO_NO_THREADS 0
+#endif
+
+// What this mbedTLS build offers (mbedtls/version.h pulls in the build configuration).
+#if LOGTO_MBEDTLS_3
+#include <mbedtls/build_info.h>
+#endif
+#if defined(MBEDTLS_RSA_C) && defined(MBEDTLS_PK_C)
+#define LOGTO_HAS_RSA 1  ///< RS* / PS* JWS verification
+#else
+#define LOGTO_HAS_RSA 0
+#endif
+#if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_X509_CRT_PARSE_C)
+#define LOGTO_HAS_TLS 1  ///< SMTP over TLS (smtp/tls.hpp and what uses it)
+#else
+#define LOGTO_HAS_TLS 0
+#endif
+
 /// Largest JSON document the parsers accept (bytes). Provider and token responses are far smaller.
 #ifndef LOGTO_MAX_JSON_SIZE
 #define LOGTO_MAX_JSON_SIZE (1024u * 1024u)

@@ -5,7 +5,6 @@
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint8_t
-#include <mutex>        // std::mutex, std::lock_guard
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <type_traits>  // std::true_type, std::void_t
@@ -18,6 +17,7 @@
 
 #include "logto/core/encoding.hpp"
 #include "logto/core/result.hpp"
+#include "logto/core/sync.hpp"
 
 namespace logto {
 namespace crypto {
@@ -130,7 +130,7 @@ struct is_random_source<R, std::void_t<decltype(static_cast<bool>(
     : std::true_type {};
 
 /// The default random source: mbedTLS CTR-DRBG (AES-256) seeded from `mbedtls_entropy` (the
-/// platform's entropy: getrandom / /dev/urandom on Linux). Seeded on first use; thread-safe.
+/// platform's entropy: getrandom / /dev/urandom on Linux). Seeded on first use; thread-safe unless LOGTO_NO_THREADS.
 class ctr_drbg_random {
  public:
   ctr_drbg_random() {
@@ -146,7 +146,7 @@ class ctr_drbg_random {
 
   /// Fills `out` with `n` random bytes; false when the entropy source failed.
   bool fill(unsigned char* out, std::size_t n) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     if (!seeded_) {
       static constexpr unsigned char personalization[] = "logto-cpp ctr_drbg";
       if (mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personalization,
@@ -171,7 +171,7 @@ class ctr_drbg_random {
   }
 
  private:
-  std::mutex mutex_;
+  default_mutex mutex_;
   bool seeded_ = false;
   mbedtls_entropy_context entropy_;
   mbedtls_ctr_drbg_context drbg_;

@@ -24,10 +24,12 @@
 #include <mbedtls/ecdsa.h>   // mbedtls_ecdsa_verify
 #include <mbedtls/ecp.h>     // mbedtls_ecp_group, mbedtls_ecp_point, mbedtls_ecp_check_pubkey
 #include <mbedtls/md.h>      // mbedtls_md
-#include <mbedtls/pk.h>      // mbedtls_pk_context (owns the RSA context)
-#include <mbedtls/rsa.h>     // mbedtls_rsa_*
 
-#include "logto/core/config.hpp"
+#include "logto/core/config.hpp"  // LOGTO_HAS_RSA
+#if LOGTO_HAS_RSA
+#include <mbedtls/pk.h>   // mbedtls_pk_context (owns the RSA context)
+#include <mbedtls/rsa.h>  // mbedtls_rsa_*
+#endif
 #include "logto/core/crypto.hpp"
 #include "logto/core/encoding.hpp"
 #include "logto/core/json.hpp"
@@ -196,22 +198,28 @@ struct ec_group {
 /// The mbedTLS objects behind a `public_key`. Written only while the key is being built.
 struct key_material {
   key_material() {
+#if LOGTO_HAS_RSA
     mbedtls_pk_init(&pk);
+#endif
     mbedtls_ecp_point_init(&q);
   }
   key_material(const key_material&) = delete;
   key_material& operator=(const key_material&) = delete;
   ~key_material() {
     mbedtls_ecp_point_free(&q);
+#if LOGTO_HAS_RSA
     mbedtls_pk_free(&pk);
+#endif
   }
 
   key_type type = key_type::rsa;
   curve crv = curve::p256;  // EC only
   std::size_t bits = 0;     // RSA modulus bits, or the curve's bits
   std::size_t sig_len = 0;  // exact signature length in bytes (RSA: modulus bytes; EC: 2 * coordinate)
+#if LOGTO_HAS_RSA
   mbedtls_pk_context pk;    // RSA: holds the mbedtls_rsa_context
   mbedtls_rsa_context* rsa = nullptr;
+#endif
   mbedtls_ecp_point q;                  // EC public point
   std::shared_ptr<ec_group> group;      // EC: shared by every key of this curve in a key set
 };
@@ -355,6 +363,7 @@ class public_key {
       mbedtls_mpi_free(&r);
       mbedtls_mpi_free(&s);
     } else {
+#if LOGTO_HAS_RSA
       const mbedtls_md_type_t md = crypto::md_type(hash_of(a));
       const auto hl = static_cast<unsigned int>(hash_len);
       if (a == algorithm::rs256 || a == algorithm::rs384 || a == algorithm::rs512) {
@@ -373,6 +382,9 @@ class public_key {
                                                sig);
 #endif
       }
+#else
+      rc = -1;  // unreachable: without RSA no RSA key is ever built
+#endif
     }
     if (rc != 0) {
       return make_error(errc::jwt_signature_invalid,
@@ -461,6 +473,11 @@ class public_key {
   }
 
   static result<void> build_rsa(const json::object& jwk, detail::key_material& m) {
+#if !LOGTO_HAS_RSA
+    (void)jwk;
+    (void)m;
+    return detail::jwk_error("RSA JWK: this mbedTLS build has no RSA (MBEDTLS_RSA_C / MBEDTLS_PK_C)");
+#else
     auto n = decode_member(jwk, "n", "RSA");
     if (!n) return n.error();
     auto e = decode_member(jwk, "e", "RSA");
@@ -496,6 +513,7 @@ class public_key {
     rc = mbedtls_rsa_public(m.rsa, in.data(), out.data());
     if (rc != 0) return detail::jwk_error("RSA JWK public operation failed (mbedtls " + std::to_string(rc) + ")");
     return ok();
+#endif
   }
 
   static result<void> build_ec(const json::object& jwk, detail::key_material& m, detail::group_pool* pool) {
@@ -633,10 +651,22 @@ class key_set {
       }
       ++index;
     }
-    // Identity of the usable keys, so caches can tell a rotation from a refetch of the same set.
+    // Identity of the keys, so caches can tell a rotation from a refetch of the same set: the string
+    // members that define a key, in a fixed order (no number formatting: it would pull a floating-point
+    // printer into small firmware builds).
+    static constexpr const char* identity_members[] = {"kty", "kid", "use", "alg", "crv", "x", "y", "n", "e"};
     std::string canonical;
     for (const auto& entry : *keys) {
-      json::append(canonical, entry);
+      const json::object* jwk = json::as_object(entry);
+      if (jwk == nullptr) continue;
+      for (const char* name : identity_members) {
+        const json::value* member = json::find(*jwk, name);
+        const std::string* text = member != nullptr ? json::as_string(*member) : nullptr;
+        canonical += name;
+        canonical += '=';
+        if (text != nullptr) canonical += *text;
+        canonical += '\n';
+      }
       canonical += '\n';
     }
     auto digest = crypto::sha256(canonical);

@@ -19,6 +19,12 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include "logto/core/config.hpp"  // first: the mbedTLS version and feature switches below
+
+#if !LOGTO_HAS_TLS
+#error "logto/smtp/tls.hpp needs an mbedTLS built with MBEDTLS_SSL_CLI_C and MBEDTLS_X509_CRT_PARSE_C"
+#endif
+
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>  // MBEDTLS_ERR_NET_* (constants only; no socket is opened)
@@ -28,7 +34,6 @@
 #include <psa/crypto.h>
 #endif
 
-#include "logto/core/config.hpp"
 #include "logto/core/crypto.hpp"
 #include "logto/core/result.hpp"
 #include "logto/smtp/stream.hpp"
