@@ -17,6 +17,7 @@
 #include <cstdint>      // std::int64_t
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <utility>      // std::move
 #include <vector>       // std::vector
 
 #include "logto/core/crypto.hpp"
@@ -24,6 +25,7 @@
 #include "logto/core/result.hpp"
 #include "logto/core/time.hpp"
 #include "logto/core/url.hpp"
+#include "logto/http.hpp"
 
 namespace logto {
 namespace connectors {
@@ -112,6 +114,20 @@ inline result<std::string> signed_form_body(const query_params& params, std::str
   body += body.empty() ? "Signature=" : "&Signature=";
   body += form_encode(*sig);
   return body;
+}
+
+/// The signed form POST to `url` (`Content-Type: application/x-www-form-urlencoded`, body
+/// `signed_form_body`) both Aliyun connectors send.
+inline result<http_request> signed_form_post(std::string url, const query_params& params,
+                                             std::string_view access_key_secret) {
+  auto body = signed_form_body(params, access_key_secret);
+  if (!body) return body.error();
+  http_request req;
+  req.method = "POST";
+  req.url = std::move(url);
+  req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  req.body = std::move(*body);
+  return req;
 }
 
 /// Aliyun's `Timestamp`: `YYYY-MM-DDTHH:MM:SSZ` in UTC (`toISOString()` without milliseconds).

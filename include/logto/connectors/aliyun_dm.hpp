@@ -18,7 +18,6 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -87,23 +86,10 @@ class aliyun_dm {
     }
     if (const auto* s = check.string(*root, "accountName")) c.account_name = *s;
     if (const auto* s = check.optional_string(*root, "fromAlias")) c.from_alias = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const auto* s = check.string(*t, "subject", at)) tc.subject = *s;
-        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
-        c.templates.push_back(std::move(tc));
-      }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const auto* s = check.string(t, "subject", at)) tc.subject = *s;
+      if (const auto* s = check.string(t, "content", at)) tc.content = *s;
+    });
     if (!check.ok()) return check.failure();
     return aliyun_dm(std::move(c));
   }
@@ -114,9 +100,7 @@ class aliyun_dm {
     if (c.region_id && endpoint_for(*c.region_id).empty()) {
       check.issue("regionId", "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, us-east-1");
     }
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return aliyun_dm(std::move(c));
   }
@@ -138,12 +122,7 @@ class aliyun_dm {
   result<http_request> build_request(const message& m, std::int64_t unix_seconds, std::string_view nonce) const {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
-    std::optional<email_template> custom;
-    if (i18n_) {
-      const std::string* locale = m.payload.find_string("locale");
-      custom = i18n_(m.type, locale == nullptr ? std::optional<std::string_view>()
-                                                : std::optional<std::string_view>(*locale));
-    }
+    const std::optional<email_template> custom = detail::i18n_template(i18n_, m);
     std::string subject;
     std::string html_body;
     std::optional<std::string> from_alias = config_.from_alias;
@@ -158,9 +137,7 @@ class aliyun_dm {
       if (custom->send_from && !custom->send_from->empty()) from_alias = render_template(*custom->send_from, m.payload);
     } else {
       const template_config* t = find_template(config_.templates, m.type);
-      if (t == nullptr) {
-        return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-      }
+      if (t == nullptr) return detail::template_not_found(m);
       subject = render_template(t->subject, m.payload);
       html_body = render_template(t->content, m.payload);
     }
@@ -186,14 +163,7 @@ class aliyun_dm {
     params.emplace_back("RegionId", std::string(region));
     params.emplace_back("SignatureNonce", std::string(nonce));
     params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
-    auto body = aliyun::signed_form_body(params, config_.access_key_secret.reveal());
-    if (!body) return body.error();
-    http_request req;
-    req.method = "POST";
-    req.url = std::string(url);
-    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    req.body = std::move(*body);
-    return req;
+    return aliyun::signed_form_post(std::string(url), params, config_.access_key_secret.reveal());
   }
 
   /// As the official connector: 2xx needs `{EnvId: string, RequestId: string}` (else
@@ -247,17 +217,8 @@ class aliyun_dm {
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    auto nonce = crypto::uuid_v4(random);
-    if (!nonce) return nonce.error();
-    auto req = build_request(m, static_cast<std::int64_t>(clock.now()), *nonce);
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    if (!resp) return detail::transport_failure(resp.error(), "Aliyun Direct Mail");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::time_and_nonce>(*this, m, transport, clock, random,
+                                                                     "Aliyun Direct Mail");
   }
 
  private:

@@ -22,7 +22,6 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -78,58 +77,42 @@ class aliyun_sms {
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
     if (const auto* s = check.string(*root, "accessKeySecret")) c.access_key_secret = crypto::secret(*s);
     if (const auto* s = check.string(*root, "signName")) c.sign_name = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      bool elements_ok = true;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) {
-          usage_types.push_back(nullptr);
-          continue;
-        }
-        template_config tc;
-        if (const json::value* type = json::find(*t, "type")) {
-          const auto n = json::as_integer(*type);
-          if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
-            check.issue(detail::config_checker::path(at, "type"),
-                        "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " +
-                            detail::config_checker::type_name(type));
-          } else {
-            tc.type = static_cast<int>(*n);
-          }
-        }
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        const json::value* code = json::find(*t, "templateCode");
-        const std::string code_path = detail::config_checker::path(at, "templateCode");
-        if (code != nullptr && code->is<std::string>()) {
-          tc.template_code = code->get<std::string>();
-        } else if (code != nullptr && code->is<json::object>()) {
-          // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
-          tc.regional = true;
-          const json::object& regional = code->get<json::object>();
-          for (const char* key : {"china", "overseas"}) {
-            const json::value* v = json::find(regional, key);
-            if (v == nullptr || !v->is<std::string>()) {
-              check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
-                                     "whose \"" + std::string(key) + "\" is " +
-                                         detail::config_checker::type_name(v));
-            } else {
-              (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
-            }
-          }
+    // The schema lists `type` before `usageType`, so its issue comes first.
+    const auto read_type = [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const json::value* type = json::find(t, "type")) {
+        const auto n = json::as_integer(*type);
+        if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
+          check.issue(detail::config_checker::path(at, "type"),
+                      "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " + detail::config_checker::type_name(type));
         } else {
-          check.expected(code_path, "a string or an object {china, overseas}", code);
+          tc.type = static_cast<int>(*n);
         }
-        c.templates.push_back(std::move(tc));
       }
-      elements_ok = check.issue_count() == before;
-      // zod runs the refine only when every element parsed.
-      if (elements_ok) check.require_usage_types(usage_types);
-    }
+    };
+    const auto read_template_code = [&check](const json::object& t, const std::string& at, template_config& tc) {
+      const json::value* code = json::find(t, "templateCode");
+      const std::string code_path = detail::config_checker::path(at, "templateCode");
+      if (code != nullptr && code->is<std::string>()) {
+        tc.template_code = code->get<std::string>();
+      } else if (code != nullptr && code->is<json::object>()) {
+        // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
+        tc.regional = true;
+        const json::object& regional = code->get<json::object>();
+        for (const char* key : {"china", "overseas"}) {
+          const json::value* v = json::find(regional, key);
+          if (v == nullptr || !v->is<std::string>()) {
+            check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
+                                   "whose \"" + std::string(key) + "\" is " +
+                                       detail::config_checker::type_name(v));
+          } else {
+            (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
+          }
+        }
+      } else {
+        check.expected(code_path, "a string or an object {china, overseas}", code);
+      }
+    };
+    check.templates(*root, c.templates, read_type, read_template_code);
     if (auto strict = check.optional_bool(*root, "strictPhoneRegionNumberCheck")) {
       c.strict_phone_region_number_check = *strict;
     }
@@ -140,9 +123,7 @@ class aliyun_sms {
   /// Wraps a config built in code; checks the required templates like `from_json` does.
   static result<aliyun_sms> from_config(config c) {
     detail::config_checker check("aliyun-sms");
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return aliyun_sms(std::move(c));
   }
@@ -169,25 +150,16 @@ class aliyun_sms {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
     const template_config* t = find_template(config_.templates, m.type);
-    if (t == nullptr) {
-      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-    }
+    if (t == nullptr) return detail::template_not_found(m);
     const std::string& code = !t->regional ? t->template_code
                               : is_china_number(m.to, config_.strict_phone_region_number_check) ? t->china
                                                                                                  : t->overseas;
-    // TemplateParam = JSON.stringify({...payload} without `locale`), in JavaScript key order.
-    std::string template_param;
-    template_param += '{';
-    bool first = true;
-    m.payload.as_value().for_each_member_js_order([&template_param, &first](const value::member& mem) {
-      if (mem.first == "locale") return;
-      if (!first) template_param += ',';
-      first = false;
-      json::append_quoted(template_param, mem.first);
-      template_param += ':';
-      mem.second.append_json(template_param);
-    });
-    template_param += '}';
+    // TemplateParam = JSON.stringify({...payload} without `locale`) (every `locale` member, should a
+    // payload built in code hold two).
+    payload template_values = m.payload;
+    while (template_values.erase("locale")) {
+    }
+    std::string template_param = template_values.to_json();
 
     query_params params;
     params.reserve(14);
@@ -204,14 +176,7 @@ class aliyun_sms {
     params.emplace_back("TemplateParam", std::move(template_param));
     params.emplace_back("SignatureNonce", std::string(nonce));
     params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
-    auto body = aliyun::signed_form_body(params, config_.access_key_secret.reveal());
-    if (!body) return body.error();
-    http_request req;
-    req.method = "POST";
-    req.url = std::string(endpoint);
-    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    req.body = std::move(*body);
-    return req;
+    return aliyun::signed_form_post(std::string(endpoint), params, config_.access_key_secret.reveal());
   }
 
   /// Classifies the provider's answer exactly as the official connector does:
@@ -279,17 +244,7 @@ class aliyun_sms {
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    auto nonce = crypto::uuid_v4(random);
-    if (!nonce) return nonce.error();
-    auto req = build_request(m, static_cast<std::int64_t>(clock.now()), *nonce);
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    if (!resp) return detail::transport_failure(resp.error(), "Aliyun SMS");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::time_and_nonce>(*this, m, transport, clock, random, "Aliyun SMS");
   }
 
  private:

@@ -32,7 +32,11 @@
 ///   using i18n_email_template_provider =
 ///       std::function<std::optional<email_template>(std::string_view type, std::optional<std::string_view> locale)>;
 ///   std::int64_t unix_seconds_from_ms(std::int64_t ms);                // floor(ms / 1000)
-///   detail::config_checker     // zod-like config validation: collects issues with their paths, never values
+///   detail::config_checker     // zod-like config validation: collects issues with their paths, never values;
+///                              // templates() reads the `templates` array, require_templates() checks code-built ones
+///   detail::i18n_template      // the host's i18n e-mail template for a message, if any
+///   detail::template_not_found // connector-kit's "Cannot find template for type: <type>"
+///   detail::send_http          // an HTTP connector's send(): build, send, wipe Authorization, parse
 ///   detail::transport_failure  // errc::general from a transport error (official connectors crash instead)
 ///   detail::excerpt            // a provider body, shortened for error details
 ///   detail::header_value_ok    // no CR/LF/NUL/control characters in a header value
@@ -51,8 +55,8 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral
-#include <utility>      // std::move, std::pair
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
 #include <vector>       // std::vector
 #if defined(__has_include)
 #if __has_include(<charconv>)
@@ -65,6 +69,7 @@
 #include "logto/core/encoding.hpp"
 #include "logto/core/json.hpp"
 #include "logto/core/result.hpp"
+#include "logto/core/time.hpp"
 #include "logto/http.hpp"
 
 namespace logto {
@@ -474,6 +479,14 @@ using i18n_email_template_provider =
 
 namespace detail {
 
+/// `getI18nEmailTemplate?.(type, payload.locale)`: the host's template for `m`, or nullopt when
+/// there is no provider or it has none (a `locale` that is not a string is passed as nullopt).
+inline std::optional<email_template> i18n_template(const i18n_email_template_provider& provider, const message& m) {
+  if (!provider) return std::nullopt;
+  const std::string* locale = m.payload.find_string("locale");
+  return provider(m.type, locale == nullptr ? std::optional<std::string_view>() : std::optional<std::string_view>(*locale));
+}
+
 /// JavaScript's `\s` (ECMA-262 WhiteSpace + LineTerminator) at `s[i]`, as a UTF-8 byte length (0 = none).
 inline std::size_t js_space_at(std::string_view s, std::size_t i) noexcept {
   const auto b = [&s](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
@@ -782,6 +795,44 @@ class config_checker {
     }
   }
 
+  /// `require_usage_types` over the usage types of templates built in code (`from_config`).
+  template <class Template>
+  void require_templates(const std::vector<Template>& templates) {
+    std::vector<const std::string*> usage_types;
+    usage_types.reserve(templates.size());
+    for (const auto& t : templates) usage_types.push_back(&t.usage_type);
+    require_usage_types(usage_types);
+  }
+
+  /// The required `templates` array of `root` into `out`: every element an object with a string
+  /// `usageType`, then the connector's own fields, read by `fill(element, path, template)` (and by
+  /// `fill_before` for fields its schema lists before `usageType`, so issues keep zod's order).
+  /// Like zod, the required-usage-types refine runs only when every element parsed.
+  template <class Template, class FillBefore, class Fill>
+  void templates(const json::object& root, std::vector<Template>& out, FillBefore fill_before, Fill fill) {
+    const json::array* arr = array(root, "templates");
+    if (arr == nullptr) return;
+    std::vector<const std::string*> usage_types;
+    const std::size_t before = issue_count();
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const std::string at = index_path("templates", i);
+      const json::object* element = element_object((*arr)[i], at);
+      if (element == nullptr) continue;
+      Template t;
+      fill_before(*element, at, t);
+      const std::string* usage = string(*element, "usageType", at);
+      usage_types.push_back(usage);
+      if (usage != nullptr) t.usage_type = *usage;
+      fill(*element, at, t);
+      out.push_back(std::move(t));
+    }
+    if (issue_count() == before) require_usage_types(usage_types);
+  }
+  template <class Template, class Fill>
+  void templates(const json::object& root, std::vector<Template>& out, Fill fill) {
+    templates(root, out, [](const json::object&, const std::string&, Template&) {}, fill);
+  }
+
   bool ok() const noexcept { return issues_.empty(); }
   std::size_t issue_count() const noexcept { return issues_.size(); }
 
@@ -870,6 +921,45 @@ inline result<void> check_message(const message& m) {
 
 /// The HTTP status as text for error details.
 inline std::string status_text(int status) { return "HTTP " + std::to_string(status); }
+
+/// connector-kit's `ConnectorError(TemplateNotFound)` for a message type without a template.
+inline error template_not_found(const message& m) {
+  return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+}
+
+/// What an HTTP connector's `build_request(m, unix_seconds, nonce)` takes from `send()`: nothing
+/// (Twilio), the time (Tencent), or the time and a UUID v4 SignatureNonce (Aliyun).
+enum class request_stamp { none, time, time_and_nonce };
+
+/// The `send()` of every HTTP connector: builds the request (asking `clock` and `random` only for
+/// what `Stamp` says), sends it through `transport`, wipes any `Authorization` header (Twilio's
+/// Basic credentials) and classifies the answer with `connector.parse_response`. A transport
+/// failure is `transport_failure(e, provider)`.
+template <request_stamp Stamp, class Connector, class Transport, class Clock, class Random>
+auto send_http(const Connector& connector, const message& m, Transport& transport, Clock& clock, Random& random,
+               std::string_view provider) -> decltype(connector.parse_response(std::declval<const http_response&>())) {
+  static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+  static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+  static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                "Random must provide bool fill(unsigned char*, std::size_t)");
+  std::string nonce;
+  if constexpr (Stamp == request_stamp::time_and_nonce) {
+    auto uuid = crypto::uuid_v4(random);
+    if (!uuid) return uuid.error();
+    nonce = std::move(*uuid);
+  } else {
+    (void)random;
+  }
+  const std::int64_t now = Stamp == request_stamp::none ? 0 : static_cast<std::int64_t>(clock.now());
+  auto req = connector.build_request(m, now, nonce);
+  if (!req) return req.error();
+  auto resp = transport.send(*req);
+  for (auto& h : req->headers) {
+    if (h.name == "Authorization") crypto::wipe(h.value);
+  }
+  if (!resp) return transport_failure(resp.error(), provider);
+  return connector.parse_response(*resp);
+}
 
 }  // namespace detail
 

@@ -154,35 +154,22 @@ class smtp {
     }
     if (const auto* s = check.string(*root, "fromEmail")) c.from_email = *s;
     if (const auto* s = check.optional_string(*root, "replyTo")) c.reply_to = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const json::value* ct = json::find(*t, "contentType")) {
-          const std::string* s = json::as_string(*ct);
-          if (s == nullptr || (*s != "text/plain" && *s != "text/html")) {
-            check.issue(detail::config_checker::path(at, "contentType"), "expected \"text/plain\" or \"text/html\"");
-          } else {
-            tc.content_type = *s;
-          }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const json::value* ct = json::find(t, "contentType")) {
+        const std::string* s = json::as_string(*ct);
+        if (s == nullptr || (*s != "text/plain" && *s != "text/html")) {
+          check.issue(detail::config_checker::path(at, "contentType"), "expected \"text/plain\" or \"text/html\"");
         } else {
-          check.expected(detail::config_checker::path(at, "contentType"), "\"text/plain\" or \"text/html\"", nullptr);
+          tc.content_type = *s;
         }
-        if (const auto* s = check.string(*t, "subject", at)) tc.subject = *s;
-        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
-        if (const auto* s = check.optional_string(*t, "replyTo", at)) tc.reply_to = *s;
-        if (const auto* s = check.optional_string(*t, "sendFrom", at)) tc.send_from = *s;
-        c.templates.push_back(std::move(tc));
+      } else {
+        check.expected(detail::config_checker::path(at, "contentType"), "\"text/plain\" or \"text/html\"", nullptr);
       }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+      if (const auto* s = check.string(t, "subject", at)) tc.subject = *s;
+      if (const auto* s = check.string(t, "content", at)) tc.content = *s;
+      if (const auto* s = check.optional_string(t, "replyTo", at)) tc.reply_to = *s;
+      if (const auto* s = check.optional_string(t, "sendFrom", at)) tc.send_from = *s;
+    });
     if (auto b = check.optional_bool(*root, "secure")) c.secure = *b;
     if (auto b = check.optional_bool(*root, "requireTLS")) c.require_tls = *b;
     if (auto b = check.optional_bool(*root, "ignoreTLS")) c.ignore_tls = *b;
@@ -263,12 +250,7 @@ class smtp {
   result<::logto::smtp::mail> build_mail(const message& m) const {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
-    std::optional<email_template> custom;
-    if (i18n_) {
-      const std::string* locale = m.payload.find_string("locale");
-      custom = i18n_(m.type, locale == nullptr ? std::optional<std::string_view>()
-                                                : std::optional<std::string_view>(*locale));
-    }
+    const std::optional<email_template> custom = detail::i18n_template(i18n_, m);
     std::string subject, content, content_type;
     std::optional<std::string> reply_to, send_from;
     if (custom) {
@@ -483,11 +465,9 @@ class smtp {
       if (unique.empty()) check.issue("fromEmail", "expected an e-mail address (`addr` or `Name <addr>`)");
     }
     if (c.reply_to && has_line_break(*c.reply_to)) check.issue("replyTo", "must not contain CR, LF or NUL");
-    std::vector<const std::string*> usage_types;
     for (std::size_t i = 0; i < c.templates.size(); ++i) {
       const auto& t = c.templates[i];
       const std::string at = detail::config_checker::index_path("templates", i);
-      usage_types.push_back(&t.usage_type);
       if (t.content_type != "text/plain" && t.content_type != "text/html") {
         check.issue(at + ".contentType", "expected \"text/plain\" or \"text/html\"");
       }
@@ -495,7 +475,7 @@ class smtp {
       if (t.reply_to && has_line_break(*t.reply_to)) check.issue(at + ".replyTo", "must not contain CR, LF or NUL");
       if (t.send_from && has_line_break(*t.send_from)) check.issue(at + ".sendFrom", "must not contain CR, LF or NUL");
     }
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");

@@ -23,7 +23,6 @@
 #include <cstdint>      // std::int64_t
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -70,22 +69,9 @@ class tencent_sms {
     if (const auto* s = check.string(*root, "signName")) c.sign_name = *s;
     if (const auto* s = check.string(*root, "sdkAppId")) c.sdk_app_id = *s;
     if (const auto* s = check.string(*root, "region")) c.region = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const auto* s = check.string(*t, "templateCode", at)) tc.template_code = *s;
-        c.templates.push_back(std::move(tc));
-      }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const auto* s = check.string(t, "templateCode", at)) tc.template_code = *s;
+    });
     if (!check.ok()) return check.failure();
     return tencent_sms(std::move(c));
   }
@@ -93,9 +79,7 @@ class tencent_sms {
   /// Wraps a config built in code; checks the required templates.
   static result<tencent_sms> from_config(config c) {
     detail::config_checker check("tencent-sms");
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return tencent_sms(std::move(c));
   }
@@ -121,9 +105,7 @@ class tencent_sms {
                         "region");
     }
     const template_config* t = find_template_exact(config_.templates, m.type);
-    if (t == nullptr) {
-      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-    }
+    if (t == nullptr) return detail::template_not_found(m);
     std::string body;
     body.reserve(128 + config_.sign_name.size() + m.to.size() + 16 * m.payload.size());
     body += "{\"SmsSdkAppId\":";
@@ -238,16 +220,7 @@ class tencent_sms {
   /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    (void)random;
-    auto req = build_request(m, static_cast<std::int64_t>(clock.now()));
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    if (!resp) return detail::transport_failure(resp.error(), "Tencent Cloud SMS");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::time>(*this, m, transport, clock, random, "Tencent Cloud SMS");
   }
 
   /// `Code.toLowerCase() === 'ok'` (U+212A KELVIN SIGN lower-cases to 'k' in JavaScript too).

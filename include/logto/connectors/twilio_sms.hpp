@@ -23,7 +23,6 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -65,22 +64,9 @@ class twilio_sms {
     if (const auto* s = check.string(*root, "authToken")) c.auth_token = crypto::secret(*s);
     if (const auto* s = check.string(*root, "fromMessagingServiceSID")) c.from_messaging_service_sid = *s;
     if (auto b = check.optional_bool(*root, "disableRiskCheck")) c.disable_risk_check = *b;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
-        c.templates.push_back(std::move(tc));
-      }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const auto* s = check.string(t, "content", at)) tc.content = *s;
+    });
     if (!check.ok()) return check.failure();
     return twilio_sms(std::move(c));
   }
@@ -88,9 +74,7 @@ class twilio_sms {
   /// Wraps a config built in code; checks the required templates.
   static result<twilio_sms> from_config(config c) {
     detail::config_checker check("twilio-sms");
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return twilio_sms(std::move(c));
   }
@@ -138,9 +122,7 @@ class twilio_sms {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
     const template_config* t = find_template(config_.templates, m.type);
-    if (t == nullptr) {
-      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-    }
+    if (t == nullptr) return detail::template_not_found(m);
     auto url = messages_url(config_.account_sid);
     if (!url) return url.error();
 
@@ -186,21 +168,11 @@ class twilio_sms {
                       detail::excerpt(r.body));
   }
 
-  /// Builds, sends through `transport` and parses. Clock and random are unused by Twilio.
+  /// Builds, sends through `transport` and parses; the Basic credentials are wiped once sent.
+  /// Clock and random are unused by Twilio.
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    (void)clock;
-    (void)random;
-    auto req = build_request(m);
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    crypto::wipe(req->headers[0].value);  // the Basic credentials
-    if (!resp) return detail::transport_failure(resp.error(), "Twilio");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::none>(*this, m, transport, clock, random, "Twilio");
   }
 
  private:
