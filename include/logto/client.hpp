@@ -112,7 +112,7 @@ class client {
 
  public:
   /// Normalises `cfg` like `@logto/client` (reserved scopes, organization resource, default prompt).
-  /// An invalid config does not throw: every operation then returns that error (see `valid()`).
+  /// An invalid config is not fatal here: every operation then returns that error (see `valid()`).
   client(const config& cfg, Transport& transport, Storage& storage, client_options options = {},
          Clock clock = Clock(), Random random = Random())
       : transport_(transport), storage_(storage), options_(std::move(options)), clock_(std::move(clock)),

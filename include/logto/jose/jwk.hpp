@@ -565,7 +565,7 @@ class public_key {
       return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (mbedtls " + std::to_string(rc) + ")");
     }
     if (!group->warmed) {
-      // One throw-away verification (r = s = 1) makes mbedTLS build and keep the base point's table now.
+      // One discarded verification (r = s = 1) makes mbedTLS build and keep the base point's table now.
       mbedtls_mpi one;
       mbedtls_mpi_init(&one);
       unsigned char digest[32];

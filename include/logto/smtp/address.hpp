@@ -151,7 +151,7 @@ inline std::optional<std::vector<char32_t>> decode(const std::vector<char32_t>& 
     if (i / out > max_int - n) return std::nullopt;
     n += i / out;
     i %= out;
-    if (n > 0x10FFFF) return std::nullopt;  // String.fromCodePoint would throw
+    if (n > 0x10FFFF) return std::nullopt;  // String.fromCodePoint would fail (RangeError)
     output.insert(output.begin() + static_cast<std::ptrdiff_t>(i), static_cast<char32_t>(n));
     ++i;
   }
