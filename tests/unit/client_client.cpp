@@ -681,3 +681,23 @@ TEST_CASE("null_mutex builds a single-threaded client", "[client]") {
                                                                                           storage);
   REQUIRE(cl.sign_in("com.example.app://callback"));
 }
+
+TEST_CASE("token exchange (RFC 8693) posts Logto's parameters and returns the response unstored", "[client]") {
+  harness h;
+  h.provider.on_token = [](const http_request& req) {
+    CHECK(req.body.find("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange") != std::string::npos);
+    CHECK(req.body.find("subject_token=SUBJECT") != std::string::npos);
+    CHECK(req.body.find("subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token") !=
+          std::string::npos);
+    CHECK(req.body.find("resource=https%3A%2F%2Fapi.example.com") != std::string::npos);
+    return json_response(200, R"({"access_token":"EXCHANGED","token_type":"Bearer","expires_in":600,"scope":""})");
+  };
+  oidc::token_exchange_grant grant;
+  grant.subject_token = "SUBJECT";
+  grant.resource = "https://api.example.com";
+  auto tokens = h.cl.exchange_token(grant);
+  REQUIRE_OK(tokens);
+  CHECK(tokens->access_token == "EXCHANGED");
+  CHECK(*tokens->expires_in == 600);
+  CHECK(h.storage.size() == 0);
+}
