@@ -46,6 +46,27 @@
 #define LOGTO_HAS_EXCEPTIONS 0
 #endif
 
+/// Define as 1 on hosts without threads (bare metal): the library then never includes `<mutex>` and
+/// its default mutex is `logto::null_mutex` (core/sync.hpp).
+#ifndef LOGTO_NO_THREADS
+#define LOGTO_NO_THREADS 0
+#endif
+
+// What this mbedTLS build offers (mbedtls/version.h pulls in the build configuration).
+#if LOGTO_MBEDTLS_3
+#include <mbedtls/build_info.h>
+#endif
+#if defined(MBEDTLS_RSA_C) && defined(MBEDTLS_PK_C)
+#define LOGTO_HAS_RSA 1  ///< RS* / PS* JWS verification
+#else
+#define LOGTO_HAS_RSA 0
+#endif
+#if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_X509_CRT_PARSE_C)
+#define LOGTO_HAS_TLS 1  ///< SMTP over TLS (smtp/tls.hpp and what uses it)
+#else
+#define LOGTO_HAS_TLS 0
+#endif
+
 /// Largest JSON document the parsers accept (bytes). Provider and token responses are far smaller.
 #ifndef LOGTO_MAX_JSON_SIZE
 #define LOGTO_MAX_JSON_SIZE (1024u * 1024u)
@@ -348,73 +369,94 @@ constexpr char base64_std_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 constexpr char base64_url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 inline std::string base64_encode_with(std::string_view in, const char* alphabet, bool pad) {
+  const std::size_t whole = in.size() / 3;
+  const std::size_t rest = in.size() % 3;
   std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
+  out.resize(whole * 4 + (rest == 0 ? 0 : (pad ? 4 : rest + 1)));  // one allocation, no per-byte checks
+  char* dst = out.data();
   const auto byte = [&in](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(in[k])); };
-  for (; i + 3 <= in.size(); i += 3) {
+  std::size_t i = 0;
+  for (std::size_t q = 0; q < whole; ++q, i += 3, dst += 4) {
     const std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    out += alphabet[n & 63];
+    dst[0] = alphabet[(n >> 18) & 63];
+    dst[1] = alphabet[(n >> 12) & 63];
+    dst[2] = alphabet[(n >> 6) & 63];
+    dst[3] = alphabet[n & 63];
   }
-  const std::size_t rest = in.size() - i;
-  if (rest == 1) {
-    const std::uint32_t n = byte(i) << 16;
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    if (pad) out += "==";
-  } else if (rest == 2) {
-    const std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += alphabet[(n >> 18) & 63];
-    out += alphabet[(n >> 12) & 63];
-    out += alphabet[(n >> 6) & 63];
-    if (pad) out += '=';
+  if (rest != 0) {
+    const std::uint32_t n = (byte(i) << 16) | (rest == 2 ? byte(i + 1) << 8 : 0u);
+    dst[0] = alphabet[(n >> 18) & 63];
+    dst[1] = alphabet[(n >> 12) & 63];
+    if (rest == 2) {
+      dst[2] = alphabet[(n >> 6) & 63];
+    } else if (pad) {
+      dst[2] = '=';
+    }
+    if (pad) dst[3] = '=';
   }
   return out;
 }
 
-inline int base64_value(char c, bool url) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (url) {
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-  } else {
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-  }
-  return -1;
+/// Reverse alphabet: the 6-bit value of every byte, `base64_invalid` for bytes outside the alphabet.
+struct base64_reverse_table {
+  unsigned char value[256];
+};
+constexpr unsigned char base64_invalid = 0xFF;
+
+constexpr base64_reverse_table make_base64_reverse_table(const char* alphabet) noexcept {
+  base64_reverse_table t{};
+  for (std::size_t i = 0; i < 256; ++i) t.value[i] = base64_invalid;
+  for (unsigned char v = 0; v < 64; ++v) t.value[static_cast<unsigned char>(alphabet[v])] = v;
+  return t;
 }
 
-// Decodes unpadded base64 data (the padding, if any, was already checked and stripped).
-inline result<std::string> base64_decode_body(std::string_view in, bool url, const char* what) {
-  if (in.size() % 4 == 1) {
+inline constexpr base64_reverse_table base64_std_reverse = make_base64_reverse_table(base64_std_alphabet);
+inline constexpr base64_reverse_table base64_url_reverse = make_base64_reverse_table(base64_url_alphabet);
+
+// The first byte of in[from, from + count) outside the alphabet (the caller knows there is one).
+inline error base64_invalid_character(std::string_view in, std::size_t from, std::size_t count,
+                                      const unsigned char* table, const char* what) {
+  std::size_t i = from;
+  while (i + 1 < from + count && table[static_cast<unsigned char>(in[i])] != base64_invalid) ++i;
+  return make_error(errc::invalid_encoding, std::string(what) + ": invalid character at offset " + std::to_string(i));
+}
+
+// Decodes unpadded base64 data (the padding, if any, was already checked and stripped). Table-driven,
+// 4 characters into 3 bytes per step, written into a string sized once. Errors, in this order: an
+// impossible length, the first character outside the alphabet, non-zero unused bits in the last character.
+// The caller names the table, so a program that decodes only one alphabet links only that table.
+inline result<std::string> base64_decode_body(std::string_view in, const unsigned char* table, const char* what) {
+  const std::size_t tail = in.size() % 4;
+  if (tail == 1) {
     return make_error(errc::invalid_encoding, std::string(what) + ": length " + std::to_string(in.size()) +
                                                   " is not a valid encoded length");
   }
+  const auto value = [&in, table](std::size_t k) {
+    return static_cast<std::uint32_t>(table[static_cast<unsigned char>(in[k])]);
+  };
+  const std::size_t whole = in.size() / 4;
   std::string out;
-  out.reserve(in.size() / 4 * 3 + 2);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const int v = base64_value(in[i], url);
-    if (v < 0) {
-      return make_error(errc::invalid_encoding,
-                        std::string(what) + ": invalid character at offset " + std::to_string(i));
-    }
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFFu);
-    }
+  out.resize(whole * 3 + (tail == 0 ? 0 : tail - 1));
+  char* dst = out.data();
+  std::size_t i = 0;
+  for (std::size_t q = 0; q < whole; ++q, i += 4, dst += 3) {
+    const std::uint32_t a = value(i), b = value(i + 1), c = value(i + 2), d = value(i + 3);
+    if (((a | b | c | d) & 0x80u) != 0) return base64_invalid_character(in, i, 4, table, what);
+    const std::uint32_t n = (a << 18) | (b << 12) | (c << 6) | d;
+    dst[0] = static_cast<char>((n >> 16) & 0xFFu);
+    dst[1] = static_cast<char>((n >> 8) & 0xFFu);
+    dst[2] = static_cast<char>(n & 0xFFu);
   }
-  // RFC 4648 3.5: the unused low bits of the last character must be zero (canonical encoding).
-  if (bits > 0 && (acc & ((1u << bits) - 1u)) != 0) {
-    return make_error(errc::invalid_encoding, std::string(what) + ": non-canonical trailing bits");
+  if (tail != 0) {
+    const std::uint32_t a = value(i), b = value(i + 1), c = tail == 3 ? value(i + 2) : 0u;
+    if (((a | b | c) & 0x80u) != 0) return base64_invalid_character(in, i, tail, table, what);
+    // RFC 4648 3.5: the unused low bits of the last character must be zero (canonical encoding).
+    if ((tail == 2 ? (b & 0x0Fu) : (c & 0x03u)) != 0) {
+      return make_error(errc::invalid_encoding, std::string(what) + ": non-canonical trailing bits");
+    }
+    const std::uint32_t n = (a << 18) | (b << 12) | (c << 6);
+    dst[0] = static_cast<char>((n >> 16) & 0xFFu);
+    if (tail == 3) dst[1] = static_cast<char>((n >> 8) & 0xFFu);
   }
   return out;
 }
@@ -433,7 +475,7 @@ inline result<std::string> base64_decode(std::string_view text) {
   }
   std::size_t pad = 0;
   while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
-  return detail::base64_decode_body(text.substr(0, text.size() - pad), false, "base64");
+  return detail::base64_decode_body(text.substr(0, text.size() - pad), detail::base64_std_reverse.value, "base64");
 }
 
 /// base64url without padding (RFC 4648 section 5; RFC 7515 section 2 "Base64url Encoding").
@@ -444,7 +486,7 @@ inline std::string base64url_encode(std::string_view bytes) {
 /// Strict base64url as JOSE requires: no padding, no whitespace, URL alphabet only, canonical
 /// trailing bits. (Not `mbedtls_base64_decode`: 2.28 silently truncates unpadded input.)
 inline result<std::string> base64url_decode(std::string_view text) {
-  return detail::base64_decode_body(text, true, "base64url");
+  return detail::base64_decode_body(text, detail::base64_url_reverse.value, "base64url");
 }
 
 /// Lower-case hex.
@@ -1556,7 +1598,6 @@ inline std::string stringify(const members& m) {
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint8_t
-#include <mutex>        // std::mutex, std::lock_guard
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <type_traits>  // std::true_type, std::void_t
@@ -1567,6 +1608,52 @@ inline std::string stringify(const members& m) {
 #include <mbedtls/md.h>             // mbedtls_md_*
 #include <mbedtls/platform_util.h>  // mbedtls_platform_zeroize
 
+// ----- begin logto/core/sync.hpp
+/// @file
+/// @brief Locking without assuming threads: `null_mutex`, the default mutex type and a scoped lock.
+///
+/// Define `LOGTO_NO_THREADS` (bare metal, single-threaded engines) and nothing in the library includes
+/// `<mutex>`: the default mutex becomes `null_mutex`.
+
+
+#if !LOGTO_NO_THREADS
+#include <mutex>  // std::mutex
+#endif
+
+namespace logto {
+
+/// A mutex that does nothing, for single-threaded hosts (bare metal, one game thread).
+struct null_mutex {
+  void lock() noexcept {}
+  void unlock() noexcept {}
+  bool try_lock() noexcept { return true; }
+};
+
+#if LOGTO_NO_THREADS
+/// The mutex the library uses by default (`null_mutex` because LOGTO_NO_THREADS is defined).
+using default_mutex = null_mutex;
+#else
+/// The mutex the library uses by default (`std::mutex`; define LOGTO_NO_THREADS for `null_mutex`).
+using default_mutex = std::mutex;
+#endif
+
+namespace detail {
+/// `std::lock_guard` without `<mutex>`.
+template <class Mutex>
+class scoped_lock {
+ public:
+  explicit scoped_lock(Mutex& m) : m_(m) { m_.lock(); }
+  scoped_lock(const scoped_lock&) = delete;
+  scoped_lock& operator=(const scoped_lock&) = delete;
+  ~scoped_lock() { m_.unlock(); }
+
+ private:
+  Mutex& m_;
+};
+}  // namespace detail
+
+}  // namespace logto
+// ----- end logto/core/sync.hpp
 
 namespace logto {
 namespace crypto {
@@ -1679,7 +1766,7 @@ struct is_random_source<R, std::void_t<decltype(static_cast<bool>(
     : std::true_type {};
 
 /// The default random source: mbedTLS CTR-DRBG (AES-256) seeded from `mbedtls_entropy` (the
-/// platform's entropy: getrandom / /dev/urandom on Linux). Seeded on first use; thread-safe.
+/// platform's entropy: getrandom / /dev/urandom on Linux). Seeded on first use; thread-safe unless LOGTO_NO_THREADS.
 class ctr_drbg_random {
  public:
   ctr_drbg_random() {
@@ -1695,7 +1782,7 @@ class ctr_drbg_random {
 
   /// Fills `out` with `n` random bytes; false when the entropy source failed.
   bool fill(unsigned char* out, std::size_t n) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     if (!seeded_) {
       static constexpr unsigned char personalization[] = "logto-cpp ctr_drbg";
       if (mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personalization,
@@ -1720,7 +1807,7 @@ class ctr_drbg_random {
   }
 
  private:
-  std::mutex mutex_;
+  default_mutex mutex_;
   bool seeded_ = false;
   mbedtls_entropy_context entropy_;
   mbedtls_ctr_drbg_context drbg_;
@@ -1943,7 +2030,6 @@ constexpr bool http_ok(int status) noexcept { return status >= 200 && status < 3
 /// @brief The storage concept (where the client keeps tokens) and an in-memory implementation.
 
 #include <map>          // std::map
-#include <mutex>        // std::mutex, std::lock_guard
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -1983,19 +2069,19 @@ class memory_storage {
   }
 
   std::optional<std::string> get(std::string_view key) const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     const auto it = items_.find(std::string(key));
     if (it == items_.end()) return std::nullopt;
     return it->second;
   }
   void set(std::string_view key, std::string value) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     auto& slot = items_[std::string(key)];
     crypto::wipe(slot);
     slot = std::move(value);
   }
   void remove(std::string_view key) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     const auto it = items_.find(std::string(key));
     if (it == items_.end()) return;
     crypto::wipe(it->second);
@@ -2003,12 +2089,12 @@ class memory_storage {
   }
   /// Number of keys held (for tests).
   std::size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    detail::scoped_lock<default_mutex> lock(mutex_);
     return items_.size();
   }
 
  private:
-  mutable std::mutex mutex_;
+  mutable default_mutex mutex_;
   std::map<std::string, std::string> items_;
 };
 
@@ -2040,9 +2126,11 @@ class memory_storage {
 #include <mbedtls/ecdsa.h>   // mbedtls_ecdsa_verify
 #include <mbedtls/ecp.h>     // mbedtls_ecp_group, mbedtls_ecp_point, mbedtls_ecp_check_pubkey
 #include <mbedtls/md.h>      // mbedtls_md
-#include <mbedtls/pk.h>      // mbedtls_pk_context (owns the RSA context)
-#include <mbedtls/rsa.h>     // mbedtls_rsa_*
 
+#if LOGTO_HAS_RSA
+#include <mbedtls/pk.h>   // mbedtls_pk_context (owns the RSA context)
+#include <mbedtls/rsa.h>  // mbedtls_rsa_*
+#endif
 
 /// Most keys a JWKS may hold (a larger set is rejected as a whole). Logto publishes one or two.
 #ifndef LOGTO_MAX_JWKS_KEYS
@@ -2207,22 +2295,28 @@ struct ec_group {
 /// The mbedTLS objects behind a `public_key`. Written only while the key is being built.
 struct key_material {
   key_material() {
+#if LOGTO_HAS_RSA
     mbedtls_pk_init(&pk);
+#endif
     mbedtls_ecp_point_init(&q);
   }
   key_material(const key_material&) = delete;
   key_material& operator=(const key_material&) = delete;
   ~key_material() {
     mbedtls_ecp_point_free(&q);
+#if LOGTO_HAS_RSA
     mbedtls_pk_free(&pk);
+#endif
   }
 
   key_type type = key_type::rsa;
   curve crv = curve::p256;  // EC only
   std::size_t bits = 0;     // RSA modulus bits, or the curve's bits
   std::size_t sig_len = 0;  // exact signature length in bytes (RSA: modulus bytes; EC: 2 * coordinate)
+#if LOGTO_HAS_RSA
   mbedtls_pk_context pk;    // RSA: holds the mbedtls_rsa_context
   mbedtls_rsa_context* rsa = nullptr;
+#endif
   mbedtls_ecp_point q;                  // EC public point
   std::shared_ptr<ec_group> group;      // EC: shared by every key of this curve in a key set
 };
@@ -2366,6 +2460,7 @@ class public_key {
       mbedtls_mpi_free(&r);
       mbedtls_mpi_free(&s);
     } else {
+#if LOGTO_HAS_RSA
       const mbedtls_md_type_t md = crypto::md_type(hash_of(a));
       const auto hl = static_cast<unsigned int>(hash_len);
       if (a == algorithm::rs256 || a == algorithm::rs384 || a == algorithm::rs512) {
@@ -2384,6 +2479,9 @@ class public_key {
                                                sig);
 #endif
       }
+#else
+      rc = -1;  // unreachable: without RSA no RSA key is ever built
+#endif
     }
     if (rc != 0) {
       return make_error(errc::jwt_signature_invalid,
@@ -2472,6 +2570,11 @@ class public_key {
   }
 
   static result<void> build_rsa(const json::object& jwk, detail::key_material& m) {
+#if !LOGTO_HAS_RSA
+    (void)jwk;
+    (void)m;
+    return detail::jwk_error("RSA JWK: this mbedTLS build has no RSA (MBEDTLS_RSA_C / MBEDTLS_PK_C)");
+#else
     auto n = decode_member(jwk, "n", "RSA");
     if (!n) return n.error();
     auto e = decode_member(jwk, "e", "RSA");
@@ -2507,6 +2610,7 @@ class public_key {
     rc = mbedtls_rsa_public(m.rsa, in.data(), out.data());
     if (rc != 0) return detail::jwk_error("RSA JWK public operation failed (mbedtls " + std::to_string(rc) + ")");
     return ok();
+#endif
   }
 
   static result<void> build_ec(const json::object& jwk, detail::key_material& m, detail::group_pool* pool) {
@@ -2558,7 +2662,7 @@ class public_key {
       return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (mbedtls " + std::to_string(rc) + ")");
     }
     if (!group->warmed) {
-      // One throw-away verification (r = s = 1) makes mbedTLS build and keep the base point's table now.
+      // One discarded verification (r = s = 1) makes mbedTLS build and keep the base point's table now.
       mbedtls_mpi one;
       mbedtls_mpi_init(&one);
       unsigned char digest[32];
@@ -2644,10 +2748,22 @@ class key_set {
       }
       ++index;
     }
-    // Identity of the usable keys, so caches can tell a rotation from a refetch of the same set.
+    // Identity of the keys, so caches can tell a rotation from a refetch of the same set: the string
+    // members that define a key, in a fixed order (no number formatting: it would pull a floating-point
+    // printer into small firmware builds).
+    static constexpr const char* identity_members[] = {"kty", "kid", "use", "alg", "crv", "x", "y", "n", "e"};
     std::string canonical;
     for (const auto& entry : *keys) {
-      json::append(canonical, entry);
+      const json::object* jwk = json::as_object(entry);
+      if (jwk == nullptr) continue;
+      for (const char* name : identity_members) {
+        const json::value* member = json::find(*jwk, name);
+        const std::string* text = member != nullptr ? json::as_string(*member) : nullptr;
+        canonical += name;
+        canonical += '=';
+        if (text != nullptr) canonical += *text;
+        canonical += '\n';
+      }
       canonical += '\n';
     }
     auto digest = crypto::sha256(canonical);
@@ -5718,7 +5834,6 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
 
 #include <cstdint>      // std::int64_t
 #include <map>          // std::map
-#include <mutex>        // std::mutex, std::lock_guard
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -5731,13 +5846,6 @@ namespace logto {
 using oidc::access_token_claims;
 using oidc::id_token_claims;
 using oidc::user_info;
-
-/// A mutex that does nothing, for single-threaded hosts (bare metal, one game thread).
-struct null_mutex {
-  void lock() noexcept {}
-  void unlock() noexcept {}
-  bool try_lock() noexcept { return true; }
-};
 
 /// What `client::sign_in` puts into the sign-in URI (`SignInOptions` of `@logto/client`).
 struct sign_in_options {
@@ -5776,9 +5884,9 @@ struct device_sign_in {
 
 /// The Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens (`is_storage`);
 /// both are held by reference and must outlive the client. `Clock` gives unix seconds, `Random` fills
-/// bytes from a CSPRNG, `Mutex` is `std::mutex` or `null_mutex`.
+/// bytes from a CSPRNG, `Mutex` is `std::mutex` (the default) or `null_mutex` (the default with LOGTO_NO_THREADS).
 template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
-          class Mutex = std::mutex>
+          class Mutex = default_mutex>
 class client {
   static_assert(is_transport<Transport>::value,
                 "Transport must provide result<http_response> send(const http_request&)");
@@ -5790,7 +5898,7 @@ class client {
 
  public:
   /// Normalises `cfg` like `@logto/client` (reserved scopes, organization resource, default prompt).
-  /// An invalid config does not throw: every operation then returns that error (see `valid()`).
+  /// An invalid config is not fatal here: every operation then returns that error (see `valid()`).
   client(const config& cfg, Transport& transport, Storage& storage, client_options options = {},
          Clock clock = Clock(), Random random = Random())
       : transport_(transport), storage_(storage), options_(std::move(options)), clock_(std::move(clock)),
@@ -5863,7 +5971,7 @@ class client {
     crypto::wipe(session.code_verifier);
     crypto::wipe(session.state);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::sign_in_session, std::move(serialized));
       if (o.clear_tokens) clear_all_tokens_locked();
     }
@@ -5876,10 +5984,10 @@ class client {
   /// nothing is stored and the session stays, so the user can retry.
   result<void> handle_sign_in_callback(std::string_view callback_uri) {
     if (config_error_) return *config_error_;
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     std::optional<std::string> stored;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       stored = storage_.get(oidc::storage_keys::sign_in_session);
     }
     if (!stored) {
@@ -5916,7 +6024,7 @@ class client {
     auto stored_ok = store_new_session(*disc, *tokens, requested_at);
     if (!stored_ok) return stored_ok.error();
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.remove(oidc::storage_keys::sign_in_session);
       post_redirect_uri_ = session->post_redirect_uri;
     }
@@ -5925,7 +6033,7 @@ class client {
 
   /// The `post_redirect_uri` of the last sign-in completed by this client, if it had one.
   std::optional<std::string> post_redirect_uri() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     return post_redirect_uri_;
   }
 
@@ -5967,7 +6075,7 @@ class client {
     if (!disc) return disc.error();
     auto request = oidc::build_device_token_request(auth(), disc->token_endpoint, flow.authorization.device_code);
     if (!request) return request.error();
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     const std::int64_t requested_at = clock_.now();
     auto response = transport_.send(*request);
     result<oidc::token_response> parsed =
@@ -5999,20 +6107,20 @@ class client {
 
   /// True when an ID token is stored (as `@logto/client`: no expiry or signature check here).
   bool is_authenticated() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     const auto token = storage_.get(oidc::storage_keys::id_token);
     return token.has_value() && !token->empty();
   }
 
   /// The stored ID token, if any.
   std::optional<std::string> get_id_token() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     return storage_.get(oidc::storage_keys::id_token);
   }
 
   /// The stored refresh token, if any. Treat it as a password.
   std::optional<std::string> get_refresh_token() const {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     return storage_.get(oidc::storage_keys::refresh_token);
   }
 
@@ -6024,8 +6132,20 @@ class client {
   }
 
   /// An access token for `resource` (empty: the default `"@"` token for userinfo), from the cache
-  /// while it is valid for more than `access_token_margin` seconds, else by refreshing.
-  result<std::string> get_access_token(std::string_view resource = {}) { return access_token(resource, {}); }
+  /// while it is valid for more than `access_token_margin` seconds, else by refreshing. `resource`
+  /// must be one of `config.resources`: Logto only grants resources that were in the authorization
+  /// request, and a refresh naming another one spends the refresh token (the session would be lost),
+  /// so such a call is refused before anything is sent.
+  result<std::string> get_access_token(std::string_view resource = {}) {
+    if (config_error_) return *config_error_;
+    if (!resource.empty() && !has_resource(resource)) {
+      return make_error(errc::invalid_argument,
+                        "the resource \"" + std::string(resource) +
+                            "\" is not in config.resources: add it there and sign in again (Logto grants only the "
+                            "resources requested at sign-in; asking for another would spend the refresh token)");
+    }
+    return access_token(resource, {});
+  }
 
   /// An organization token (`urn:logto:scope:organizations` must be in the config's scopes).
   result<std::string> get_organization_token(std::string_view organization_id) {
@@ -6077,13 +6197,13 @@ class client {
 
   /// Forgets the cached access tokens (memory and storage).
   void clear_access_token() {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_access_token_locked();
   }
 
   /// Forgets the ID token, the refresh token and the access tokens (the sign-in session stays).
   void clear_all_tokens() {
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_all_tokens_locked();
   }
 
@@ -6092,10 +6212,10 @@ class client {
   /// cleared even when the provider cannot be reached; the error then says so.
   result<std::string> sign_out(std::string_view post_logout_redirect_uri = {}) {
     if (config_error_) return *config_error_;
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     std::optional<std::string> refresh_token;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       refresh_token = storage_.get(oidc::storage_keys::refresh_token);
     }
     auto disc = get_discovery();
@@ -6130,12 +6250,12 @@ class client {
     if (config_error_) return *config_error_;
     const std::string key = oidc::build_access_token_key(resource, {}, scopes);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (auto hit = valid_entry(m2m_tokens_, key)) return *hit;
     }
-    std::lock_guard<Mutex> serial(m2m_mutex_);
+    detail::scoped_lock<Mutex> serial(m2m_mutex_);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (auto hit = valid_entry(m2m_tokens_, key)) return *hit;  // another thread just fetched it
     }
     auto disc = get_discovery();
@@ -6149,7 +6269,7 @@ class client {
     auto tokens = exchange(*request);
     if (!tokens) return tokens.error();
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       m2m_tokens_.set(key, entry_for(*tokens, requested_at));
     }
     return tokens->access_token;
@@ -6171,12 +6291,12 @@ class client {
   result<oidc::discovery> get_discovery() {
     if (config_error_) return *config_error_;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (discovery_) return *discovery_;
     }
-    std::lock_guard<Mutex> serial(fetch_mutex_);
+    detail::scoped_lock<Mutex> serial(fetch_mutex_);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       if (discovery_) return *discovery_;  // fetched by another thread meanwhile
     }
     auto request = oidc::build_discovery_request(config_.endpoint);
@@ -6187,7 +6307,7 @@ class client {
     dopt.require_issuer_match = options_.require_issuer_match;
     auto disc = oidc::parse_discovery_response(*response, config_.endpoint, dopt);
     if (!disc) return disc.error();
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     discovery_ = *disc;
     return disc;
   }
@@ -6207,6 +6327,12 @@ class client {
   bool has_scope(std::string_view scope) const {
     for (const auto& s : config_.scopes) {
       if (s == scope) return true;
+    }
+    return false;
+  }
+  bool has_resource(std::string_view resource) const {
+    for (const auto& r : config_.resources) {
+      if (r == resource) return true;
     }
     return false;
   }
@@ -6235,7 +6361,7 @@ class client {
     o.leeway = options_.id_token_leeway;
     o.algorithms = options_.id_token_algorithms;
     const std::string jwks_uri = disc.jwks_uri;
-    std::lock_guard<Mutex> serial(fetch_mutex_);
+    detail::scoped_lock<Mutex> serial(fetch_mutex_);
     return jose::verify_with_jwks_cache(
         jwks_, now,
         [&]() -> result<std::string> {
@@ -6266,7 +6392,7 @@ class client {
     }
     auto verified = verify_id_token(disc, *tokens.id_token);
     if (!verified) return verified.error();
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_all_tokens_locked();
     if (tokens.refresh_token && !tokens.refresh_token->empty()) {
       storage_.set(oidc::storage_keys::refresh_token, *tokens.refresh_token);
@@ -6299,7 +6425,7 @@ class client {
     const std::string key = oidc::build_access_token_key(resource, organization_id);
     std::uint64_t seen = 0;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       const auto id_token = storage_.get(oidc::storage_keys::id_token);
       if (!id_token || id_token->empty()) return make_error(errc::not_authenticated, "Not authenticated");
       load_access_tokens_locked();
@@ -6307,16 +6433,16 @@ class client {
       seen = flights_[key].generation;
     }
     // One refresh at a time: Logto revokes the whole grant when a rotated refresh token is reused.
-    std::lock_guard<Mutex> serial(refresh_mutex_);
+    detail::scoped_lock<Mutex> serial(refresh_mutex_);
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       const flight& f = flights_[key];
       if (f.generation != seen && f.outcome) return *f.outcome;  // the refresh we waited for
       load_access_tokens_locked();
       if (auto hit = valid_entry(access_tokens_, key)) return *hit;
     }
     auto outcome = refresh(resource, organization_id, key);
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     flight& f = flights_[key];
     ++f.generation;
     f.outcome = outcome;
@@ -6328,7 +6454,7 @@ class client {
     std::optional<std::string> refresh_token;
     std::optional<std::string> previous_id_token;
     {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       refresh_token = storage_.get(oidc::storage_keys::refresh_token);
       previous_id_token = storage_.get(oidc::storage_keys::id_token);
     }
@@ -6350,7 +6476,7 @@ class client {
     if (!tokens) return tokens.error();
     // The old refresh token is spent now: store the rotated one before anything else can fail.
     if (tokens->refresh_token && !tokens->refresh_token->empty()) {
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::refresh_token, *tokens->refresh_token);
     }
     if (tokens->id_token && !tokens->id_token->empty()) {
@@ -6360,10 +6486,10 @@ class client {
         auto same = jose::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
         if (!same) return same.error();
       }
-      std::lock_guard<Mutex> lock(state_mutex_);
+      detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::id_token, *tokens->id_token);
     }
-    std::lock_guard<Mutex> lock(state_mutex_);
+    detail::scoped_lock<Mutex> lock(state_mutex_);
     load_access_tokens_locked();
     access_tokens_.set(key, entry_for(*tokens, requested_at));
     save_access_tokens_locked();
@@ -6387,6 +6513,11 @@ class client {
     access_tokens_.clear();
     access_tokens_loaded_ = true;
     storage_.remove(oidc::storage_keys::access_token);
+    // Shared refresh outcomes hold tokens too; forget them (keeping the generations).
+    for (auto& f : flights_) {
+      if (f.second.outcome && f.second.outcome->has_value()) crypto::wipe(f.second.outcome->value());
+      f.second.outcome.reset();
+    }
   }
   void clear_all_tokens_locked() {
     storage_.remove(oidc::storage_keys::refresh_token);
@@ -7148,7 +7279,7 @@ inline std::optional<std::vector<char32_t>> decode(const std::vector<char32_t>& 
     if (i / out > max_int - n) return std::nullopt;
     n += i / out;
     i %= out;
-    if (n > 0x10FFFF) return std::nullopt;  // String.fromCodePoint would throw
+    if (n > 0x10FFFF) return std::nullopt;  // String.fromCodePoint would fail (RangeError)
     output.insert(output.begin() + static_cast<std::ptrdiff_t>(i), static_cast<char32_t>(n));
     ++i;
   }
@@ -8615,6 +8746,7 @@ class client {
 }  // namespace smtp
 }  // namespace logto
 // ----- end logto/smtp/client.hpp
+#if LOGTO_HAS_TLS  // SMTP needs mbedTLS with TLS client and X.509 support
 // ----- begin logto/smtp/tls.hpp
 /// @file
 /// @brief TLS (client side) over a host byte stream with mbedTLS 2.28 / 3.x: the `mbedtls_ssl`
@@ -8635,6 +8767,11 @@ class client {
 #include <cstdio>       // std::snprintf
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+
+
+#if !LOGTO_HAS_TLS
+#error "logto/smtp/tls.hpp needs an mbedTLS built with MBEDTLS_SSL_CLI_C and MBEDTLS_X509_CRT_PARSE_C"
+#endif
 
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/error.h>
@@ -9062,6 +9199,7 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 }  // namespace smtp
 }  // namespace logto
 // ----- end logto/smtp/session.hpp
+#endif
 // ----- begin logto/connectors/connector.hpp
 /// @file
 /// @brief What every passwordless connector shares: usage types, the message and its ordered payload,
@@ -9097,7 +9235,11 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 ///   using i18n_email_template_provider =
 ///       std::function<std::optional<email_template>(std::string_view type, std::optional<std::string_view> locale)>;
 ///   std::int64_t unix_seconds_from_ms(std::int64_t ms);                // floor(ms / 1000)
-///   detail::config_checker     // zod-like config validation: collects issues with their paths, never values
+///   detail::config_checker     // zod-like config validation: collects issues with their paths, never values;
+///                              // templates() reads the `templates` array, require_templates() checks code-built ones
+///   detail::i18n_template      // the host's i18n e-mail template for a message, if any
+///   detail::template_not_found // connector-kit's "Cannot find template for type: <type>"
+///   detail::send_http          // an HTTP connector's send(): build, send, wipe Authorization, parse
 ///   detail::transport_failure  // errc::general from a transport error (official connectors crash instead)
 ///   detail::excerpt            // a provider body, shortened for error details
 ///   detail::header_value_ok    // no CR/LF/NUL/control characters in a header value
@@ -9115,8 +9257,8 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral
-#include <utility>      // std::move, std::pair
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
 #include <vector>       // std::vector
 #if defined(__has_include)
 #if __has_include(<charconv>)
@@ -9533,6 +9675,14 @@ using i18n_email_template_provider =
 
 namespace detail {
 
+/// `getI18nEmailTemplate?.(type, payload.locale)`: the host's template for `m`, or nullopt when
+/// there is no provider or it has none (a `locale` that is not a string is passed as nullopt).
+inline std::optional<email_template> i18n_template(const i18n_email_template_provider& provider, const message& m) {
+  if (!provider) return std::nullopt;
+  const std::string* locale = m.payload.find_string("locale");
+  return provider(m.type, locale == nullptr ? std::optional<std::string_view>() : std::optional<std::string_view>(*locale));
+}
+
 /// JavaScript's `\s` (ECMA-262 WhiteSpace + LineTerminator) at `s[i]`, as a UTF-8 byte length (0 = none).
 inline std::size_t js_space_at(std::string_view s, std::size_t i) noexcept {
   const auto b = [&s](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
@@ -9841,6 +9991,44 @@ class config_checker {
     }
   }
 
+  /// `require_usage_types` over the usage types of templates built in code (`from_config`).
+  template <class Template>
+  void require_templates(const std::vector<Template>& templates) {
+    std::vector<const std::string*> usage_types;
+    usage_types.reserve(templates.size());
+    for (const auto& t : templates) usage_types.push_back(&t.usage_type);
+    require_usage_types(usage_types);
+  }
+
+  /// The required `templates` array of `root` into `out`: every element an object with a string
+  /// `usageType`, then the connector's own fields, read by `fill(element, path, template)` (and by
+  /// `fill_before` for fields its schema lists before `usageType`, so issues keep zod's order).
+  /// Like zod, the required-usage-types refine runs only when every element parsed.
+  template <class Template, class FillBefore, class Fill>
+  void templates(const json::object& root, std::vector<Template>& out, FillBefore fill_before, Fill fill) {
+    const json::array* arr = array(root, "templates");
+    if (arr == nullptr) return;
+    std::vector<const std::string*> usage_types;
+    const std::size_t before = issue_count();
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const std::string at = index_path("templates", i);
+      const json::object* element = element_object((*arr)[i], at);
+      if (element == nullptr) continue;
+      Template t;
+      fill_before(*element, at, t);
+      const std::string* usage = string(*element, "usageType", at);
+      usage_types.push_back(usage);
+      if (usage != nullptr) t.usage_type = *usage;
+      fill(*element, at, t);
+      out.push_back(std::move(t));
+    }
+    if (issue_count() == before) require_usage_types(usage_types);
+  }
+  template <class Template, class Fill>
+  void templates(const json::object& root, std::vector<Template>& out, Fill fill) {
+    templates(root, out, [](const json::object&, const std::string&, Template&) {}, fill);
+  }
+
   bool ok() const noexcept { return issues_.empty(); }
   std::size_t issue_count() const noexcept { return issues_.size(); }
 
@@ -9930,6 +10118,45 @@ inline result<void> check_message(const message& m) {
 /// The HTTP status as text for error details.
 inline std::string status_text(int status) { return "HTTP " + std::to_string(status); }
 
+/// connector-kit's `ConnectorError(TemplateNotFound)` for a message type without a template.
+inline error template_not_found(const message& m) {
+  return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
+}
+
+/// What an HTTP connector's `build_request(m, unix_seconds, nonce)` takes from `send()`: nothing
+/// (Twilio), the time (Tencent), or the time and a UUID v4 SignatureNonce (Aliyun).
+enum class request_stamp { none, time, time_and_nonce };
+
+/// The `send()` of every HTTP connector: builds the request (asking `clock` and `random` only for
+/// what `Stamp` says), sends it through `transport`, wipes any `Authorization` header (Twilio's
+/// Basic credentials) and classifies the answer with `connector.parse_response`. A transport
+/// failure is `transport_failure(e, provider)`.
+template <request_stamp Stamp, class Connector, class Transport, class Clock, class Random>
+auto send_http(const Connector& connector, const message& m, Transport& transport, Clock& clock, Random& random,
+               std::string_view provider) -> decltype(connector.parse_response(std::declval<const http_response&>())) {
+  static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
+  static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+  static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
+                "Random must provide bool fill(unsigned char*, std::size_t)");
+  std::string nonce;
+  if constexpr (Stamp == request_stamp::time_and_nonce) {
+    auto uuid = crypto::uuid_v4(random);
+    if (!uuid) return uuid.error();
+    nonce = std::move(*uuid);
+  } else {
+    (void)random;
+  }
+  const std::int64_t now = Stamp == request_stamp::none ? 0 : static_cast<std::int64_t>(clock.now());
+  auto req = connector.build_request(m, now, nonce);
+  if (!req) return req.error();
+  auto resp = transport.send(*req);
+  for (auto& h : req->headers) {
+    if (h.name == "Authorization") crypto::wipe(h.value);
+  }
+  if (!resp) return transport_failure(resp.error(), provider);
+  return connector.parse_response(*resp);
+}
+
 }  // namespace detail
 
 }  // namespace connectors
@@ -9954,6 +10181,7 @@ inline std::string status_text(int status) { return "HTTP " + std::to_string(sta
 #include <cstdint>      // std::int64_t
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <utility>      // std::move
 #include <vector>       // std::vector
 
 
@@ -10046,6 +10274,20 @@ inline result<std::string> signed_form_body(const query_params& params, std::str
   return body;
 }
 
+/// The signed form POST to `url` (`Content-Type: application/x-www-form-urlencoded`, body
+/// `signed_form_body`) both Aliyun connectors send.
+inline result<http_request> signed_form_post(std::string url, const query_params& params,
+                                             std::string_view access_key_secret) {
+  auto body = signed_form_body(params, access_key_secret);
+  if (!body) return body.error();
+  http_request req;
+  req.method = "POST";
+  req.url = std::move(url);
+  req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  req.body = std::move(*body);
+  return req;
+}
+
 /// Aliyun's `Timestamp`: `YYYY-MM-DDTHH:MM:SSZ` in UTC (`toISOString()` without milliseconds).
 inline std::string timestamp(std::int64_t unix_seconds) { return format_iso8601(unix_seconds); }
 
@@ -10077,7 +10319,6 @@ inline std::string timestamp(std::int64_t unix_seconds) { return format_iso8601(
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -10126,58 +10367,42 @@ class aliyun_sms {
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
     if (const auto* s = check.string(*root, "accessKeySecret")) c.access_key_secret = crypto::secret(*s);
     if (const auto* s = check.string(*root, "signName")) c.sign_name = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      bool elements_ok = true;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) {
-          usage_types.push_back(nullptr);
-          continue;
-        }
-        template_config tc;
-        if (const json::value* type = json::find(*t, "type")) {
-          const auto n = json::as_integer(*type);
-          if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
-            check.issue(detail::config_checker::path(at, "type"),
-                        "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " +
-                            detail::config_checker::type_name(type));
-          } else {
-            tc.type = static_cast<int>(*n);
-          }
-        }
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        const json::value* code = json::find(*t, "templateCode");
-        const std::string code_path = detail::config_checker::path(at, "templateCode");
-        if (code != nullptr && code->is<std::string>()) {
-          tc.template_code = code->get<std::string>();
-        } else if (code != nullptr && code->is<json::object>()) {
-          // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
-          tc.regional = true;
-          const json::object& regional = code->get<json::object>();
-          for (const char* key : {"china", "overseas"}) {
-            const json::value* v = json::find(regional, key);
-            if (v == nullptr || !v->is<std::string>()) {
-              check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
-                                     "whose \"" + std::string(key) + "\" is " +
-                                         detail::config_checker::type_name(v));
-            } else {
-              (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
-            }
-          }
+    // The schema lists `type` before `usageType`, so its issue comes first.
+    const auto read_type = [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const json::value* type = json::find(t, "type")) {
+        const auto n = json::as_integer(*type);
+        if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
+          check.issue(detail::config_checker::path(at, "type"),
+                      "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " + detail::config_checker::type_name(type));
         } else {
-          check.expected(code_path, "a string or an object {china, overseas}", code);
+          tc.type = static_cast<int>(*n);
         }
-        c.templates.push_back(std::move(tc));
       }
-      elements_ok = check.issue_count() == before;
-      // zod runs the refine only when every element parsed.
-      if (elements_ok) check.require_usage_types(usage_types);
-    }
+    };
+    const auto read_template_code = [&check](const json::object& t, const std::string& at, template_config& tc) {
+      const json::value* code = json::find(t, "templateCode");
+      const std::string code_path = detail::config_checker::path(at, "templateCode");
+      if (code != nullptr && code->is<std::string>()) {
+        tc.template_code = code->get<std::string>();
+      } else if (code != nullptr && code->is<json::object>()) {
+        // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
+        tc.regional = true;
+        const json::object& regional = code->get<json::object>();
+        for (const char* key : {"china", "overseas"}) {
+          const json::value* v = json::find(regional, key);
+          if (v == nullptr || !v->is<std::string>()) {
+            check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
+                                   "whose \"" + std::string(key) + "\" is " +
+                                       detail::config_checker::type_name(v));
+          } else {
+            (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
+          }
+        }
+      } else {
+        check.expected(code_path, "a string or an object {china, overseas}", code);
+      }
+    };
+    check.templates(*root, c.templates, read_type, read_template_code);
     if (auto strict = check.optional_bool(*root, "strictPhoneRegionNumberCheck")) {
       c.strict_phone_region_number_check = *strict;
     }
@@ -10188,9 +10413,7 @@ class aliyun_sms {
   /// Wraps a config built in code; checks the required templates like `from_json` does.
   static result<aliyun_sms> from_config(config c) {
     detail::config_checker check("aliyun-sms");
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return aliyun_sms(std::move(c));
   }
@@ -10217,25 +10440,16 @@ class aliyun_sms {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
     const template_config* t = find_template(config_.templates, m.type);
-    if (t == nullptr) {
-      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-    }
+    if (t == nullptr) return detail::template_not_found(m);
     const std::string& code = !t->regional ? t->template_code
                               : is_china_number(m.to, config_.strict_phone_region_number_check) ? t->china
                                                                                                  : t->overseas;
-    // TemplateParam = JSON.stringify({...payload} without `locale`), in JavaScript key order.
-    std::string template_param;
-    template_param += '{';
-    bool first = true;
-    m.payload.as_value().for_each_member_js_order([&template_param, &first](const value::member& mem) {
-      if (mem.first == "locale") return;
-      if (!first) template_param += ',';
-      first = false;
-      json::append_quoted(template_param, mem.first);
-      template_param += ':';
-      mem.second.append_json(template_param);
-    });
-    template_param += '}';
+    // TemplateParam = JSON.stringify({...payload} without `locale`) (every `locale` member, should a
+    // payload built in code hold two).
+    payload template_values = m.payload;
+    while (template_values.erase("locale")) {
+    }
+    std::string template_param = template_values.to_json();
 
     query_params params;
     params.reserve(14);
@@ -10252,14 +10466,7 @@ class aliyun_sms {
     params.emplace_back("TemplateParam", std::move(template_param));
     params.emplace_back("SignatureNonce", std::string(nonce));
     params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
-    auto body = aliyun::signed_form_body(params, config_.access_key_secret.reveal());
-    if (!body) return body.error();
-    http_request req;
-    req.method = "POST";
-    req.url = std::string(endpoint);
-    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    req.body = std::move(*body);
-    return req;
+    return aliyun::signed_form_post(std::string(endpoint), params, config_.access_key_secret.reveal());
   }
 
   /// Classifies the provider's answer exactly as the official connector does:
@@ -10327,17 +10534,7 @@ class aliyun_sms {
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    auto nonce = crypto::uuid_v4(random);
-    if (!nonce) return nonce.error();
-    auto req = build_request(m, static_cast<std::int64_t>(clock.now()), *nonce);
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    if (!resp) return detail::transport_failure(resp.error(), "Aliyun SMS");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::time_and_nonce>(*this, m, transport, clock, random, "Aliyun SMS");
   }
 
  private:
@@ -10368,7 +10565,6 @@ class aliyun_sms {
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -10430,23 +10626,10 @@ class aliyun_dm {
     }
     if (const auto* s = check.string(*root, "accountName")) c.account_name = *s;
     if (const auto* s = check.optional_string(*root, "fromAlias")) c.from_alias = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const auto* s = check.string(*t, "subject", at)) tc.subject = *s;
-        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
-        c.templates.push_back(std::move(tc));
-      }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const auto* s = check.string(t, "subject", at)) tc.subject = *s;
+      if (const auto* s = check.string(t, "content", at)) tc.content = *s;
+    });
     if (!check.ok()) return check.failure();
     return aliyun_dm(std::move(c));
   }
@@ -10457,9 +10640,7 @@ class aliyun_dm {
     if (c.region_id && endpoint_for(*c.region_id).empty()) {
       check.issue("regionId", "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, us-east-1");
     }
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return aliyun_dm(std::move(c));
   }
@@ -10481,12 +10662,7 @@ class aliyun_dm {
   result<http_request> build_request(const message& m, std::int64_t unix_seconds, std::string_view nonce) const {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
-    std::optional<email_template> custom;
-    if (i18n_) {
-      const std::string* locale = m.payload.find_string("locale");
-      custom = i18n_(m.type, locale == nullptr ? std::optional<std::string_view>()
-                                                : std::optional<std::string_view>(*locale));
-    }
+    const std::optional<email_template> custom = detail::i18n_template(i18n_, m);
     std::string subject;
     std::string html_body;
     std::optional<std::string> from_alias = config_.from_alias;
@@ -10501,9 +10677,7 @@ class aliyun_dm {
       if (custom->send_from && !custom->send_from->empty()) from_alias = render_template(*custom->send_from, m.payload);
     } else {
       const template_config* t = find_template(config_.templates, m.type);
-      if (t == nullptr) {
-        return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-      }
+      if (t == nullptr) return detail::template_not_found(m);
       subject = render_template(t->subject, m.payload);
       html_body = render_template(t->content, m.payload);
     }
@@ -10529,14 +10703,7 @@ class aliyun_dm {
     params.emplace_back("RegionId", std::string(region));
     params.emplace_back("SignatureNonce", std::string(nonce));
     params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
-    auto body = aliyun::signed_form_body(params, config_.access_key_secret.reveal());
-    if (!body) return body.error();
-    http_request req;
-    req.method = "POST";
-    req.url = std::string(url);
-    req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    req.body = std::move(*body);
-    return req;
+    return aliyun::signed_form_post(std::string(url), params, config_.access_key_secret.reveal());
   }
 
   /// As the official connector: 2xx needs `{EnvId: string, RequestId: string}` (else
@@ -10590,17 +10757,8 @@ class aliyun_dm {
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    auto nonce = crypto::uuid_v4(random);
-    if (!nonce) return nonce.error();
-    auto req = build_request(m, static_cast<std::int64_t>(clock.now()), *nonce);
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    if (!resp) return detail::transport_failure(resp.error(), "Aliyun Direct Mail");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::time_and_nonce>(*this, m, transport, clock, random,
+                                                                     "Aliyun Direct Mail");
   }
 
  private:
@@ -10820,7 +10978,6 @@ inline result<std::string> authorization(const tc3_input& in, std::string_view s
 #include <cstdint>      // std::int64_t
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -10860,22 +11017,9 @@ class tencent_sms {
     if (const auto* s = check.string(*root, "signName")) c.sign_name = *s;
     if (const auto* s = check.string(*root, "sdkAppId")) c.sdk_app_id = *s;
     if (const auto* s = check.string(*root, "region")) c.region = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const auto* s = check.string(*t, "templateCode", at)) tc.template_code = *s;
-        c.templates.push_back(std::move(tc));
-      }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const auto* s = check.string(t, "templateCode", at)) tc.template_code = *s;
+    });
     if (!check.ok()) return check.failure();
     return tencent_sms(std::move(c));
   }
@@ -10883,9 +11027,7 @@ class tencent_sms {
   /// Wraps a config built in code; checks the required templates.
   static result<tencent_sms> from_config(config c) {
     detail::config_checker check("tencent-sms");
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return tencent_sms(std::move(c));
   }
@@ -10911,9 +11053,7 @@ class tencent_sms {
                         "region");
     }
     const template_config* t = find_template_exact(config_.templates, m.type);
-    if (t == nullptr) {
-      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-    }
+    if (t == nullptr) return detail::template_not_found(m);
     std::string body;
     body.reserve(128 + config_.sign_name.size() + m.to.size() + 16 * m.payload.size());
     body += "{\"SmsSdkAppId\":";
@@ -11028,16 +11168,7 @@ class tencent_sms {
   /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    (void)random;
-    auto req = build_request(m, static_cast<std::int64_t>(clock.now()));
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    if (!resp) return detail::transport_failure(resp.error(), "Tencent Cloud SMS");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::time>(*this, m, transport, clock, random, "Tencent Cloud SMS");
   }
 
   /// `Code.toLowerCase() === 'ok'` (U+212A KELVIN SIGN lower-cases to 'k' in JavaScript too).
@@ -11108,7 +11239,6 @@ class tencent_sms {
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::decay
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
@@ -11142,22 +11272,9 @@ class twilio_sms {
     if (const auto* s = check.string(*root, "authToken")) c.auth_token = crypto::secret(*s);
     if (const auto* s = check.string(*root, "fromMessagingServiceSID")) c.from_messaging_service_sid = *s;
     if (auto b = check.optional_bool(*root, "disableRiskCheck")) c.disable_risk_check = *b;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
-        c.templates.push_back(std::move(tc));
-      }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const auto* s = check.string(t, "content", at)) tc.content = *s;
+    });
     if (!check.ok()) return check.failure();
     return twilio_sms(std::move(c));
   }
@@ -11165,9 +11282,7 @@ class twilio_sms {
   /// Wraps a config built in code; checks the required templates.
   static result<twilio_sms> from_config(config c) {
     detail::config_checker check("twilio-sms");
-    std::vector<const std::string*> usage_types;
-    for (const auto& t : c.templates) usage_types.push_back(&t.usage_type);
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!check.ok()) return check.failure();
     return twilio_sms(std::move(c));
   }
@@ -11215,9 +11330,7 @@ class twilio_sms {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
     const template_config* t = find_template(config_.templates, m.type);
-    if (t == nullptr) {
-      return make_error(errc::template_not_found, "Cannot find template for type: " + m.type, m.type);
-    }
+    if (t == nullptr) return detail::template_not_found(m);
     auto url = messages_url(config_.account_sid);
     if (!url) return url.error();
 
@@ -11263,21 +11376,11 @@ class twilio_sms {
                       detail::excerpt(r.body));
   }
 
-  /// Builds, sends through `transport` and parses. Clock and random are unused by Twilio.
+  /// Builds, sends through `transport` and parses; the Basic credentials are wiped once sent.
+  /// Clock and random are unused by Twilio.
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
   result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
-    static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-    static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
-    static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
-                  "Random must provide bool fill(unsigned char*, std::size_t)");
-    (void)clock;
-    (void)random;
-    auto req = build_request(m);
-    if (!req) return req.error();
-    auto resp = transport.send(*req);
-    crypto::wipe(req->headers[0].value);  // the Basic credentials
-    if (!resp) return detail::transport_failure(resp.error(), "Twilio");
-    return parse_response(*resp);
+    return detail::send_http<detail::request_stamp::none>(*this, m, transport, clock, random, "Twilio");
   }
 
  private:
@@ -11288,6 +11391,7 @@ class twilio_sms {
 }  // namespace connectors
 }  // namespace logto
 // ----- end logto/connectors/twilio_sms.hpp
+#if LOGTO_HAS_TLS
 // ----- begin logto/connectors/smtp.hpp
 /// @file
 /// @brief The SMTP e-mail connector, compatible with `@logto/connector-smtp` 1.5.4 (nodemailer 8):
@@ -11433,35 +11537,22 @@ class smtp {
     }
     if (const auto* s = check.string(*root, "fromEmail")) c.from_email = *s;
     if (const auto* s = check.optional_string(*root, "replyTo")) c.reply_to = *s;
-    if (const json::array* arr = check.array(*root, "templates")) {
-      std::vector<const std::string*> usage_types;
-      const std::size_t before = check.issue_count();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string at = detail::config_checker::index_path("templates", i);
-        const json::object* t = check.element_object((*arr)[i], at);
-        if (t == nullptr) continue;
-        template_config tc;
-        const std::string* usage = check.string(*t, "usageType", at);
-        usage_types.push_back(usage);
-        if (usage != nullptr) tc.usage_type = *usage;
-        if (const json::value* ct = json::find(*t, "contentType")) {
-          const std::string* s = json::as_string(*ct);
-          if (s == nullptr || (*s != "text/plain" && *s != "text/html")) {
-            check.issue(detail::config_checker::path(at, "contentType"), "expected \"text/plain\" or \"text/html\"");
-          } else {
-            tc.content_type = *s;
-          }
+    check.templates(*root, c.templates, [&check](const json::object& t, const std::string& at, template_config& tc) {
+      if (const json::value* ct = json::find(t, "contentType")) {
+        const std::string* s = json::as_string(*ct);
+        if (s == nullptr || (*s != "text/plain" && *s != "text/html")) {
+          check.issue(detail::config_checker::path(at, "contentType"), "expected \"text/plain\" or \"text/html\"");
         } else {
-          check.expected(detail::config_checker::path(at, "contentType"), "\"text/plain\" or \"text/html\"", nullptr);
+          tc.content_type = *s;
         }
-        if (const auto* s = check.string(*t, "subject", at)) tc.subject = *s;
-        if (const auto* s = check.string(*t, "content", at)) tc.content = *s;
-        if (const auto* s = check.optional_string(*t, "replyTo", at)) tc.reply_to = *s;
-        if (const auto* s = check.optional_string(*t, "sendFrom", at)) tc.send_from = *s;
-        c.templates.push_back(std::move(tc));
+      } else {
+        check.expected(detail::config_checker::path(at, "contentType"), "\"text/plain\" or \"text/html\"", nullptr);
       }
-      if (check.issue_count() == before) check.require_usage_types(usage_types);
-    }
+      if (const auto* s = check.string(t, "subject", at)) tc.subject = *s;
+      if (const auto* s = check.string(t, "content", at)) tc.content = *s;
+      if (const auto* s = check.optional_string(t, "replyTo", at)) tc.reply_to = *s;
+      if (const auto* s = check.optional_string(t, "sendFrom", at)) tc.send_from = *s;
+    });
     if (auto b = check.optional_bool(*root, "secure")) c.secure = *b;
     if (auto b = check.optional_bool(*root, "requireTLS")) c.require_tls = *b;
     if (auto b = check.optional_bool(*root, "ignoreTLS")) c.ignore_tls = *b;
@@ -11542,12 +11633,7 @@ class smtp {
   result<::logto::smtp::mail> build_mail(const message& m) const {
     auto checked = detail::check_message(m);
     if (!checked) return checked.error();
-    std::optional<email_template> custom;
-    if (i18n_) {
-      const std::string* locale = m.payload.find_string("locale");
-      custom = i18n_(m.type, locale == nullptr ? std::optional<std::string_view>()
-                                                : std::optional<std::string_view>(*locale));
-    }
+    const std::optional<email_template> custom = detail::i18n_template(i18n_, m);
     std::string subject, content, content_type;
     std::optional<std::string> reply_to, send_from;
     if (custom) {
@@ -11762,11 +11848,9 @@ class smtp {
       if (unique.empty()) check.issue("fromEmail", "expected an e-mail address (`addr` or `Name <addr>`)");
     }
     if (c.reply_to && has_line_break(*c.reply_to)) check.issue("replyTo", "must not contain CR, LF or NUL");
-    std::vector<const std::string*> usage_types;
     for (std::size_t i = 0; i < c.templates.size(); ++i) {
       const auto& t = c.templates[i];
       const std::string at = detail::config_checker::index_path("templates", i);
-      usage_types.push_back(&t.usage_type);
       if (t.content_type != "text/plain" && t.content_type != "text/html") {
         check.issue(at + ".contentType", "expected \"text/plain\" or \"text/html\"");
       }
@@ -11774,7 +11858,7 @@ class smtp {
       if (t.reply_to && has_line_break(*t.reply_to)) check.issue(at + ".replyTo", "must not contain CR, LF or NUL");
       if (t.send_from && has_line_break(*t.send_from)) check.issue(at + ".sendFrom", "must not contain CR, LF or NUL");
     }
-    check.require_usage_types(usage_types);
+    check.require_templates(c.templates);
     if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");
@@ -11812,6 +11896,7 @@ class smtp {
 }  // namespace connectors
 }  // namespace logto
 // ----- end logto/connectors/smtp.hpp
+#endif
 // IWYU pragma: end_exports
 // ----- end logto/logto.hpp
 #endif  // LOGTO_SINGLE_INCLUDE_LOGTO_HPP
