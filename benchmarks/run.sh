@@ -233,38 +233,45 @@ else
         -I"$HERE/embedded" -I"$MBEDTLS_SRC/include" -I"$A/inc")
   ARMCXX=("${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti)
   ARMLD=(-mcpu=cortex-m4 -mthumb --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections)
-  if [ ! -f "$A/libmbedcrypto.a" ] || [ "$HERE/embedded/mbedtls_config.h" -nt "$A/libmbedcrypto.a" ]; then
-    rm -f "$A"/obj/*.o
-    ls "$MBEDTLS_SRC"/library/*.c | xargs -P 2 -I{} sh -c \
-      'arm-none-eabi-gcc "$@" -c "{}" -o "'"$A"'/obj/$(basename "{}" .c).o"' _ "${ARMC[@]}"
-    rm -f "$A/libmbedcrypto.a"
-    arm-none-eabi-ar rcs "$A/libmbedcrypto.a" "$A"/obj/*.o
-  fi
-  link_prog() {  # name, object, extra compile flags...
-    local name="$1" src="$2"
+  # Two mbedTLS libraries from the same sources: $A/libmbedcrypto.a with embedded/mbedtls_config.h as is
+  # (ES256 only: no RSA, PK, X.509 or TLS), and $A/rsa/libmbedcrypto.a with -DBENCH_MBEDTLS_RSA (adds RSA,
+  # PK and OID) for the comparison program (2r).
+  build_mbedtls() {  # object dir, library, extra flags...
+    local objdir="$1" lib="$2"
     shift 2
+    if [ ! -f "$lib" ] || [ "$HERE/embedded/mbedtls_config.h" -nt "$lib" ]; then
+      mkdir -p "$objdir" "$(dirname "$lib")"
+      rm -f "$objdir"/*.o "$lib"
+      ls "$MBEDTLS_SRC"/library/*.c | xargs -P 2 -I{} sh -c \
+        'arm-none-eabi-gcc "$@" -c "{}" -o "'"$objdir"'/$(basename "{}" .c).o"' _ "${ARMC[@]}" "$@"
+      arm-none-eabi-ar rcs "$lib" "$objdir"/*.o
+    fi
+  }
+  build_mbedtls "$A/obj" "$A/libmbedcrypto.a"
+  build_mbedtls "$A/obj_rsa" "$A/rsa/libmbedcrypto.a" -DBENCH_MBEDTLS_RSA
+  link_prog() {  # name, source, library dir, extra compile flags...
+    local name="$1" src="$2" libdir="$3"
+    shift 3
+    rm -f "$A/$name.o" "$A/$name.elf" "$A/$name.map"  # never report a previous run's program
     arm-none-eabi-g++ "${ARMCXX[@]}" "$@" -c "$src" -o "$A/$name.o" 2>"$A/$name.compile.log" || return 1
-    arm-none-eabi-g++ "${ARMLD[@]}" "$A/$name.o" -L"$A" -lmbedcrypto -o "$A/$name.elf" -Wl,-Map="$A/$name.map" \
+    arm-none-eabi-g++ "${ARMLD[@]}" "$A/$name.o" -L"$libdir" -lmbedcrypto -o "$A/$name.elf" -Wl,-Map="$A/$name.map" \
       2>"$A/$name.link.log" || return 2
   }
-  link_prog p1 "$HERE/embedded/mbedtls_only.cpp" || EMB_STATUS="program (1) failed: $(head -3 "$A/p1.compile.log" "$A/p1.link.log" 2>/dev/null)"
-  P2_SHIM=no
-  if ! link_prog p2 "$HERE/embedded/with_logto.cpp" -I"$ROOT/include"; then
-    cp "$A/p2.compile.log" "$A/p2.noshim.log" 2>/dev/null || true
-    P2_SHIM=yes
-    link_prog p2 "$HERE/embedded/with_logto.cpp" -I"$ROOT/include" -include "$HERE/embedded/mutex_shim.h" ||
-      EMB_STATUS="program (2) failed even with the mutex shim: $(grep -m3 error "$A/p2.compile.log" "$A/p2.link.log" | sed "s|$ROOT/||g")"
-  fi
+  link_prog p1 "$HERE/embedded/mbedtls_only.cpp" "$A" || EMB_STATUS="program (1) failed: $(head -3 "$A/p1.compile.log" "$A/p1.link.log" 2>/dev/null)"
+  # Program (2) as a bare-metal user builds it: LOGTO_NO_THREADS=1 (arm-none-eabi's libstdc++ has no
+  # std::mutex), no workaround of any kind. When it stops compiling, the report says so and shows why.
+  P2_FLAGS=(-I"$ROOT/include" -DLOGTO_NO_THREADS=1)
+  P2_STATE=ok
+  link_prog p2 "$HERE/embedded/with_logto.cpp" "$A" "${P2_FLAGS[@]}" || P2_STATE=fails
+  # (2r): the same program against the mbedTLS with RSA, PK and OID: what an ES256-only device saves now
+  # that the library compiles without RSA (LOGTO_HAS_RSA = 0).
+  link_prog p2r "$HERE/embedded/with_logto.cpp" "$A/rsa" "${P2_FLAGS[@]}" -DBENCH_MBEDTLS_RSA || true
   # The umbrella header on this target (with this small mbedTLS configuration): does it compile?
-  UMB_FLAGS=(-I"$ROOT/include" -DBENCH_UMBRELLA)
-  [ "$P2_SHIM" = yes ] && UMB_FLAGS+=(-include "$HERE/embedded/mutex_shim.h")
   UMBRELLA_STATE=ok
-  if ! link_prog p2_umbrella "$HERE/embedded/with_logto.cpp" "${UMB_FLAGS[@]}"; then UMBRELLA_STATE=fails; fi
+  if ! link_prog p2_umbrella "$HERE/embedded/with_logto.cpp" "$A" "${P2_FLAGS[@]}" -DBENCH_UMBRELLA; then UMBRELLA_STATE=fails; fi
   # Experiment: program (2) with <iostream>'s static initialiser suppressed (-D_GLIBCXX_IOSTREAM), to show
   # what the library's transitive #include <iostream> costs on this target.
-  P2IO_FLAGS=(-I"$ROOT/include" -D_GLIBCXX_IOSTREAM)
-  [ "$P2_SHIM" = yes ] && P2IO_FLAGS+=(-include "$HERE/embedded/mutex_shim.h")
-  link_prog p2_noiostream "$HERE/embedded/with_logto.cpp" "${P2IO_FLAGS[@]}" || true
+  link_prog p2_noiostream "$HERE/embedded/with_logto.cpp" "$A" "${P2_FLAGS[@]}" -D_GLIBCXX_IOSTREAM || true
 
   # Run time on an emulated Cortex-M4 (QEMU mps2-an386): both programs again, with the measurement hooks
   # (qemu/support.c: stack painting, heap high-water mark via _sbrk, semihosting output).
@@ -274,8 +281,7 @@ else
     for prog in p1:mbedtls_only p2:with_logto; do
       n="${prog%%:*}" s="${prog##*:}"
       qflags=(-DBENCH_QEMU -Wno-psabi)
-      [ "$n" = p2 ] && qflags+=(-I"$ROOT/include")
-      [ "$n" = p2 ] && [ "${P2_SHIM:-no}" = yes ] && qflags+=(-include "$HERE/embedded/mutex_shim.h")
+      [ "$n" = p2 ] && qflags+=("${P2_FLAGS[@]}")
       if arm-none-eabi-g++ "${ARMCXX[@]}" "${qflags[@]}" -c "$HERE/embedded/$s.cpp" -o "$A/q$n.o" 2>"$A/q$n.log" &&
         arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb --specs=nano.specs -nostartfiles -T "$HERE/embedded/qemu/mps2_an386.ld" \
           -Wl,--gc-sections "$A/q$n.o" "$A/qemu_support.o" -L"$A" -lmbedcrypto -o "$A/q$n.elf" 2>>"$A/q$n.log"; then
@@ -311,7 +317,7 @@ category() {  # object name -> category
     libstdc++*|libsupc++*) echo "libstdc++ (nano)" ;;
     libc_nano.a*|libg_nano.a*|libm.a*|libnosys.a*) echo "newlib-nano libc" ;;
     libgcc.a*|crt*.o) echo "libgcc / startup" ;;
-    p1.o|p2.o|p2_noiostream.o) echo "program + logto-cpp (inlined)" ;;
+    p1.o|p2.o|p2_noiostream.o|p2r.o) echo "program + logto-cpp (inlined)" ;;
     *) echo "other" ;;
   esac
 }
@@ -382,7 +388,7 @@ R="$B/results.md"
       sort -t$'\t' -k2,2nr | awk -F'\t' '{printf "| %s | %s |\n", $1, $2}'
   fi
   echo
-  echo "#### Cortex-M4 footprint (arm-none-eabi-g++ $(arm-none-eabi-gcc -dumpversion 2>/dev/null), -Os -mcpu=cortex-m4 -mthumb -fno-exceptions -fno-rtti, --gc-sections, newlib-nano; mbedTLS 2.28.3 from the Debian source package with benchmarks/embedded/mbedtls_config.h)"
+  echo "#### Cortex-M4 footprint (arm-none-eabi-g++ $(arm-none-eabi-gcc -dumpversion 2>/dev/null), -Os -mcpu=cortex-m4 -mthumb -fno-exceptions -fno-rtti, --gc-sections, newlib-nano; mbedTLS 2.28.3 from the Debian source package with benchmarks/embedded/mbedtls_config.h: ES256 only, no RSA, PK, X.509 or TLS; program (2) with -DLOGTO_NO_THREADS=1)"
   echo
   if [ "$EMB_STATUS" != ok ]; then
     echo "$EMB_STATUS"
@@ -399,36 +405,50 @@ R="$B/results.md"
         awk '{printf "| **difference (2) - (1): what logto-cpp adds** | **%d** | **%d** | %d | %d | %d |\n", ($1+$2)-($7+$8), ($2+$3)-($8+$9), $1-$7, $2-$8, $3-$9}'
     fi
     [ -f "$A/p2_noiostream.elf" ] && size_row "(2') as (2), <iostream> static init suppressed (-D_GLIBCXX_IOSTREAM; experiment, not a supported build)" "$A/p2_noiostream.elf"
+    [ -f "$A/p2r.elf" ] && size_row "(2r) as (2), against an mbedTLS that also has RSA, PK and OID (-DBENCH_MBEDTLS_RSA; what the library required before LOGTO_HAS_RSA)" "$A/p2r.elf"
+    if [ -f "$A/p2.elf" ] && [ -f "$A/p2r.elf" ]; then
+      paste <(arm-none-eabi-size "$A/p2r.elf" | awk 'NR==2') <(arm-none-eabi-size "$A/p2.elf" | awk 'NR==2') |
+        awk '{printf "| **(2r) - (2): what an ES256-only device saves with the RSA-free mbedTLS** | **%d** | **%d** | %d | %d | %d |\n", ($1+$2)-($7+$8), ($2+$3)-($8+$9), $1-$7, $2-$8, $3-$9}'
+    fi
     echo
-    if [ "${P2_SHIM:-no}" = yes ]; then
-      echo "**Program (2) does not build as is for arm-none-eabi.** It was measured with benchmarks/embedded/mutex_shim.h force-included (a no-op std::mutex). The errors without it:"
+    if [ "${P2_STATE:-ok}" = fails ]; then
+      echo "**Program (2) does not compile for arm-none-eabi with -DLOGTO_NO_THREADS=1 and this mbedTLS configuration** (no workaround is applied, so there is no (2) measurement). The errors:"
       echo
       echo '```'
-      grep -E 'error' "$A/p2.noshim.log" | sed "s|$ROOT/||g; s|$HERE/||g" | sort -u | head -8
+      grep -E 'error' "$A/p2.compile.log" "$A/p2.link.log" 2>/dev/null | sed "s|^[^:]*\.log:||; s|$ROOT/||g; s|$HERE/||g" | sort -u | head -12
       echo '```'
+      echo
+    else
+      echo "Program (2) compiles as is for arm-none-eabi with -DLOGTO_NO_THREADS=1 (no <mutex>) against the RSA-free, TLS-free mbedTLS."
       echo
     fi
-    if [ "${UMBRELLA_STATE:-ok}" = fails ]; then
-      echo "**#include <logto/logto.hpp> (the umbrella) does not compile for this target with this mbedTLS configuration** (program (2) includes only jose/ and oidc/ headers$([ "${P2_SHIM:-no}" = yes ] && echo ', mutex shim applied')). Errors:"
+    if [ "${UMBRELLA_STATE:-ok}" = ok ]; then
+      echo "The umbrella, \`#include <logto/logto.hpp>\`, also compiles and links for this target with this configuration (LOGTO_HAS_TLS = 0 leaves SMTP out; program (2) itself includes only jose/ and oidc/ headers)."
+      echo
+    else
+      echo "**#include <logto/logto.hpp> (the umbrella) does not compile for this target with this mbedTLS configuration** (program (2) includes only jose/ and oidc/ headers). Errors:"
       echo
       echo '```'
       grep -E 'error' "$A/p2_umbrella.compile.log" "$A/p2_umbrella.link.log" 2>/dev/null | sed "s|^[^:]*\.log:||; s|$ROOT/||g; s|$HERE/||g" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u | head -12
       echo '```'
       echo
     fi
-    echo "Bytes by origin (from the linker maps):"
-    echo
-    echo "| origin | (1) | (2) | (2) - (1) | (2') without <iostream> init | (2') - (1) |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    join -t$'\t' -a1 -a2 -e0 -o 0,1.2,2.2 <(catsum "$A/p1.map") <(catsum "$A/p2.map" 2>/dev/null || true) |
-      join -t$'\t' -a1 -a2 -e0 -o 0,1.2,1.3,2.2 - <(catsum "$A/p2_noiostream.map" 2>/dev/null | sed 's/p2_noiostream/p2/' || true) |
-      awk -F'\t' '{printf "| %s | %d | %d | %+d | %d | %+d |\n", $1, $2, $3, $3 - $2, $4, $4 - $2}'
-    echo
-    echo "Largest objects in (2):"
-    echo
-    echo "| bytes | object |"
-    echo "|---:|---|"
-    mapsum "$A/p2.map" 2>/dev/null | head -15 | awk -F'\t' '{printf "| %d | %s |\n", $1, $2}'
+    if [ -f "$A/p2.map" ]; then  # no (2), no breakdown
+      echo "Bytes by origin (from the linker maps):"
+      echo
+      echo "| origin | (1) | (2) | (2) - (1) | (2') without <iostream> init | (2') - (1) | (2r) with RSA mbedTLS | (2r) - (2) |"
+      echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+      join -t$'\t' -a1 -a2 -e0 -o 0,1.2,2.2 <(catsum "$A/p1.map") <(catsum "$A/p2.map" 2>/dev/null || true) |
+        join -t$'\t' -a1 -a2 -e0 -o 0,1.2,1.3,2.2 - <(catsum "$A/p2_noiostream.map" 2>/dev/null || true) |
+        join -t$'\t' -a1 -a2 -e0 -o 0,1.2,1.3,1.4,2.2 - <(catsum "$A/p2r.map" 2>/dev/null || true) |
+        awk -F'\t' '{printf "| %s | %d | %d | %+d | %d | %+d | %d | %+d |\n", $1, $2, $3, $3 - $2, $4, $4 - $2, $5, $5 - $3}'
+      echo
+      echo "Largest objects in (2):"
+      echo
+      echo "| bytes | object |"
+      echo "|---:|---|"
+      mapsum "$A/p2.map" 2>/dev/null | head -15 | awk -F'\t' '{printf "| %d | %s |\n", $1, $2}'
+    fi
     if [ -s "$A/qemu.txt" ]; then
       echo
       echo "Run time on an emulated Cortex-M4 (QEMU $(qemu-system-arm --version | head -1 | awk '{print $4}'), board mps2-an386; the same two programs with measurement hooks, benchmarks/embedded/qemu/): result 0 = token verified (and, for (2), URI built)."
@@ -439,6 +459,7 @@ R="$B/results.md"
         function field(s, k,   m) { if (match(s, k "=[0-9]+")) return substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1); return "?" }
         { r[$1] = field($2, "result"); st[$1] = field($2, "stack_bytes"); hw[$1] = field($2, "heap_high_water_bytes"); hd[$1] = field($2, "heap_during_work_bytes")
           label = $1 == "p1" ? "(1) bare mbedTLS primitive" : "(2) logto-cpp"
+          if ($2 ~ /^build failed/) { printf "| %s | build failed | | | |\n", label; next }
           printf "| %s | %s | %s | %s | %s |\n", label, r[$1], st[$1], hw[$1], hd[$1] }
         END { if (("p1" in r) && ("p2" in r) && st["p1"] != "?" && st["p2"] != "?")
           printf "| **difference (2) - (1)** | | **%+d** | **%+d** | **%+d** |\n", st["p2"] - st["p1"], hw["p2"] - hw["p1"], hd["p2"] - hd["p1"] }' "$A/qemu.txt"

@@ -1,8 +1,11 @@
 /* Small mbedTLS 2.28 configuration for the Cortex-M4 footprint programs (benchmarks/embedded/).
- * What an ES256 ID-token verifier needs: ECDSA on P-256, SHA-256, bignum, and the modules logto-cpp's
- * headers reference from code that an ES256-only program still links (see README: RSA/PK come along
- * because public_key::build handles both key types in one non-template function). Both programs are
- * built against the same library, with --gc-sections, so each links only what it references. */
+ * What an ES256-only ID-token verifier needs: ECDSA on P-256, SHA-256, bignum and the MD layer. No RSA,
+ * no PK, no X.509, no TLS: logto-cpp compiles without them (LOGTO_HAS_RSA = 0: RSA JWKs are ignored with
+ * a reason; LOGTO_HAS_TLS = 0: SMTP is left out of <logto/logto.hpp>).
+ *
+ * With -DBENCH_MBEDTLS_RSA (run.sh's comparison build "(2r)") the configuration also holds RSA, PK and
+ * OID, which the library needed before LOGTO_HAS_RSA existed; both libraries are built from the same
+ * sources, and each program is compiled with the configuration of the library it links. */
 #ifndef BENCH_MBEDTLS_CONFIG_H
 #define BENCH_MBEDTLS_CONFIG_H
 
@@ -29,13 +32,15 @@
 #define MBEDTLS_SHA1_C         /* logto's crypto::hash_alg includes SHA-1 (Aliyun); md_info lookup */
 #define MBEDTLS_SHA512_C       /* ES384/ES512/RS384/RS512 hashes are selectable at run time */
 
-/* What logto-cpp's JWK code references (RSA keys are built in the same function as EC keys) */
+#ifdef BENCH_MBEDTLS_RSA
+/* Comparison build only: RSA JWKs (what logto-cpp's JWK code required before LOGTO_HAS_RSA) */
 #define MBEDTLS_PK_C
 #define MBEDTLS_RSA_C
 #define MBEDTLS_PKCS1_V15
 #define MBEDTLS_PKCS1_V21
 #define MBEDTLS_OID_C
-#define MBEDTLS_MPI_MAX_SIZE 512  /* RSA up to 4096 bits */
+#endif
+#define MBEDTLS_MPI_MAX_SIZE 512  /* as in the RSA build (RSA up to 4096 bits), so that only RSA differs */
 
 /* CTR-DRBG and entropy: declared by logto's crypto.hpp; only linked if the default random source is used */
 #define MBEDTLS_CTR_DRBG_C
