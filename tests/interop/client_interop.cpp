@@ -18,7 +18,7 @@
 #if !defined(LOGTO_CATCH2_V3)
 #define CATCH_CONFIG_RUNNER
 #endif
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 #include <logto/logto.hpp>
 

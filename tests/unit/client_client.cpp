@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
 
 using namespace logto;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 using namespace logto::connectors;

@@ -21,7 +21,7 @@
 #include <sstream>
 #include <string>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 using namespace logto::connectors;

@@ -5,7 +5,7 @@
 #include <logto/connectors/tencent.hpp>
 #include <logto/connectors/twilio_sms.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 using namespace logto::connectors;

@@ -6,7 +6,7 @@
 
 #include <limits>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 using namespace logto::connectors;

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 using crypto::hash_alg;

@@ -1,7 +1,7 @@
 // RFC 4648 (base64, base64url, hex), RFC 3986 2.1/2.3 percent-encoding, WHATWG form encoding, UTF-8.
 #include <logto/core/encoding.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

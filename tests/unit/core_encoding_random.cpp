@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

@@ -1,7 +1,7 @@
 // Strict JSON (RFC 8259) over picojson, type-checked access, JSON.stringify-exact output.
 #include <logto/core/json.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

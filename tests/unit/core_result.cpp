@@ -4,7 +4,7 @@
 #include <memory>
 #include <set>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

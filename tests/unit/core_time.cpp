@@ -1,7 +1,7 @@
 // Calendar conversion and the date formats the connectors need.
 #include <logto/core/time.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

@@ -1,7 +1,7 @@
 // URL parsing (RFC 3986 3), query building/parsing, and @logto/client's appendPath.
 #include <logto/core/url.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

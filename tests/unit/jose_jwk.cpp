@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
 
 using namespace logto;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
 
 using namespace logto;

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
 
 using namespace logto;

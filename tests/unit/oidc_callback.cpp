@@ -2,7 +2,7 @@
 // origin+path matching instead of a string prefix, fragments dropped, RFC 9207 `iss`.
 #include <logto/oidc/callback.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

@@ -3,7 +3,7 @@
 #include <logto/oidc/claims.hpp>
 #include <logto/oidc/user_info.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

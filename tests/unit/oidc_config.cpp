@@ -3,7 +3,7 @@
 #include <logto/oidc/config.hpp>
 #include <logto/oidc/constants.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 using strings = std::vector<std::string>;

@@ -2,7 +2,7 @@
 // the polling state machine (interval, slow_down accumulation, expiry).
 #include <logto/oidc/device.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

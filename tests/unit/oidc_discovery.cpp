@@ -2,7 +2,7 @@
 // core/oidc-config.test.ts) with the issuer check of section 4.3.
 #include <logto/oidc/discovery.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

@@ -3,7 +3,7 @@
 // (index.sign-in.test.ts), byte-identical to JSON.stringify.
 #include <logto/oidc/session.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

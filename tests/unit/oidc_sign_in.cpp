@@ -4,7 +4,7 @@
 #include <logto/oidc/sign_in.hpp>
 #include <logto/oidc/sign_out.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

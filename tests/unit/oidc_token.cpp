@@ -4,7 +4,7 @@
 #include <logto/oidc/token.hpp>
 #include <logto/oidc/user_info.hpp>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 #include "smtp_fixtures.hpp"
 
 using namespace logto;

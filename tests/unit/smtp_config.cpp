@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 
 using namespace logto;
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "catch.hpp"
+#include "catch2_compat.hpp"
 #include "smtp_fixtures.hpp"
 
 using namespace logto;
