@@ -1,6 +1,6 @@
 # Findpicojson.cmake: picojson is one header and ships no CMake package and no .pc file anywhere.
 # Accepts both spellings of the include: <picojson/picojson.h> (vcpkg) and <picojson.h> (Debian's
-# picojson-dev, Conan). logto/core/json.hpp prefers <picojson/picojson.h> when it is reachable, so this
+# picojson-dev, Conan). logto/core/strict_json.hpp prefers <picojson/picojson.h> when it is reachable, so this
 # module looks for that spelling first (find_path tries each name on every search path before the next).
 #
 # Creates the INTERFACE IMPORTED target picojson::picojson.

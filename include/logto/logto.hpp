@@ -10,7 +10,7 @@
 #include "logto/core/result.hpp"
 #include "logto/core/encoding.hpp"
 #include "logto/core/url.hpp"
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/crypto.hpp"
 #include "logto/core/time.hpp"
 #include "logto/core/sync.hpp"

@@ -39,7 +39,7 @@
 #endif
 
 // Exceptions: the library never throws and never catches. This only tells whether the host compiles
-// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/json.hpp).
+// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/strict_json.hpp).
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define LOGTO_HAS_EXCEPTIONS 1
 #else
@@ -884,7 +884,7 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 
 }  // namespace logto
 // ----- end logto/core/url.hpp
-// ----- begin logto/core/json.hpp
+// ----- begin logto/core/strict_json.hpp
 /// @file
 /// @brief JSON over picojson: a strict parser, type-checked accessors and a `JSON.stringify`-exact writer.
 ///
@@ -1590,7 +1590,7 @@ inline std::string stringify(const members& m) {
 
 }  // namespace json
 }  // namespace logto
-// ----- end logto/core/json.hpp
+// ----- end logto/core/strict_json.hpp
 // ----- begin logto/core/crypto.hpp
 /// @file
 /// @brief Crypto façade over mbedTLS (2.28 and 3.x): hashes and HMAC through the generic `mbedtls_md`
@@ -9323,7 +9323,7 @@ constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JavaScript helpers (numbers are formatted by json::append_js_number in core/json.hpp)
+// JavaScript helpers (numbers are formatted by json::append_js_number in core/strict_json.hpp)
 
 namespace detail {
 
@@ -9402,7 +9402,7 @@ class value {
   static value from_document(const json::document& doc, const json::value& v) { return convert(&doc, v); }
   static value from_json(const json::value& v) { return convert(nullptr, v); }
 
-  /// Parses JSON text (strict RFC 8259, see core/json.hpp) keeping member order.
+  /// Parses JSON text (strict RFC 8259, see core/strict_json.hpp) keeping member order.
   static result<value> parse(std::string_view text) {
     auto doc = json::parse_document(text);
     if (!doc) return doc.error();

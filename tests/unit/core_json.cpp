@@ -1,5 +1,5 @@
 // Strict JSON (RFC 8259) over picojson, type-checked access, JSON.stringify-exact output.
-#include <logto/core/json.hpp>
+#include <logto/core/strict_json.hpp>
 
 #include "catch2_compat.hpp"
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <logto/core/encoding.hpp>
-#include <logto/core/json.hpp>
+#include <logto/core/strict_json.hpp>
 #include <logto/jose/jwk.hpp>
 
 #include <cstdint>

@@ -28,7 +28,7 @@
 #include "logto/connectors/aliyun.hpp"
 #include "logto/connectors/connector.hpp"
 #include "logto/core/crypto.hpp"
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/time.hpp"
 #include "logto/http.hpp"

@@ -67,7 +67,7 @@
 
 #include "logto/core/crypto.hpp"
 #include "logto/core/encoding.hpp"
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/time.hpp"
 #include "logto/http.hpp"
@@ -127,7 +127,7 @@ constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JavaScript helpers (numbers are formatted by json::append_js_number in core/json.hpp)
+// JavaScript helpers (numbers are formatted by json::append_js_number in core/strict_json.hpp)
 
 namespace detail {
 
@@ -206,7 +206,7 @@ class value {
   static value from_document(const json::document& doc, const json::value& v) { return convert(&doc, v); }
   static value from_json(const json::value& v) { return convert(nullptr, v); }
 
-  /// Parses JSON text (strict RFC 8259, see core/json.hpp) keeping member order.
+  /// Parses JSON text (strict RFC 8259, see core/strict_json.hpp) keeping member order.
   static result<value> parse(std::string_view text) {
     auto doc = json::parse_document(text);
     if (!doc) return doc.error();

@@ -24,7 +24,7 @@
 #endif
 
 // Exceptions: the library never throws and never catches. This only tells whether the host compiles
-// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/json.hpp).
+// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/strict_json.hpp).
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define LOGTO_HAS_EXCEPTIONS 1
 #else

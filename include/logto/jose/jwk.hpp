@@ -32,7 +32,7 @@
 #endif
 #include "logto/core/crypto.hpp"
 #include "logto/core/encoding.hpp"
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 
 /// Most keys a JWKS may hold (a larger set is rejected as a whole). Logto publishes one or two.

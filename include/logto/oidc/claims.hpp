@@ -24,7 +24,7 @@
 
 #include "logto/core/config.hpp"
 #include "logto/core/encoding.hpp"
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 
 namespace logto {

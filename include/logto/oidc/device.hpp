@@ -15,7 +15,7 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 #include "logto/http.hpp"
 #include "logto/oidc/common.hpp"

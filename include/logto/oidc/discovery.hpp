@@ -7,7 +7,7 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/url.hpp"
 #include "logto/http.hpp"

@@ -6,7 +6,7 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 #include "logto/http.hpp"
 #include "logto/oidc/common.hpp"

@@ -11,7 +11,7 @@
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 
 namespace logto {

@@ -14,7 +14,7 @@
 #include <vector>       // std::vector
 
 #include "logto/core/crypto.hpp"
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/url.hpp"
 #include "logto/http.hpp"

@@ -10,7 +10,7 @@
 #include <vector>       // std::vector
 
 #include "logto/core/crypto.hpp"
-#include "logto/core/json.hpp"
+#include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
 #include "logto/http.hpp"
 #include "logto/oidc/claims.hpp"
