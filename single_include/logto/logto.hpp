@@ -101,8 +101,8 @@ inline constexpr const char* version_string = LOGTO_VERSION_STRING;
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <type_traits>  // std::is_same
+#include <new>          // placement new
 #include <utility>      // std::move
-#include <variant>      // std::variant, std::get_if
 
 
 namespace logto {
@@ -256,25 +256,89 @@ namespace detail {
 
 /// Either a `T` or an `error`. Check it (`if (r)`, `has_value()`) before `value()` / `*` / `->`;
 /// reading the wrong side aborts, because the library never throws.
+///
+/// A tagged union rather than `std::variant<T, error>`: the library has a hundred or so distinct
+/// `result<T>`, and `std::variant`'s visitation machinery, instantiated for each of them, was the
+/// largest single part of the cost of including the library (benchmarks/README.md, compile cost).
 template <class T>
 class [[nodiscard]] result {
   static_assert(!std::is_same<T, ::logto::error>::value, "result<error> is ambiguous");
+  static_assert(!std::is_reference<T>::value, "result<T&> is not supported; use a pointer");
 
  public:
   using value_type = T;
 
-  result(const T& v) : data_(v) {}                  // NOLINT(google-explicit-constructor)
-  result(T&& v) : data_(std::move(v)) {}            // NOLINT(google-explicit-constructor)
-  result(const ::logto::error& e) : data_(e) {}              // NOLINT(google-explicit-constructor)
-  result(::logto::error&& e) : data_(std::move(e)) {}        // NOLINT(google-explicit-constructor)
-  template <class U, class = typename std::enable_if<std::is_constructible<T, U&&>::value &&
-                                                     !std::is_same<typename std::decay<U>::type, T>::value &&
-                                                     !std::is_same<typename std::decay<U>::type, ::logto::error>::value &&
-                                                     !std::is_same<typename std::decay<U>::type, result>::value>::type>
-  result(U&& v) : data_(T(std::forward<U>(v))) {}  // NOLINT(google-explicit-constructor)
+  result(const T& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(v); }                      // NOLINT
+  result(T&& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(std::move(v)); }                // NOLINT
+  result(const ::logto::error& e) : ok_(false) { ::new (static_cast<void*>(&error_)) ::logto::error(e); }  // NOLINT
+  result(::logto::error&& e) : ok_(false) {                                                           // NOLINT
+    ::new (static_cast<void*>(&error_))::logto::error(std::move(e));
+  }
+  // std::conjunction stops at the first false: `return make_error(...)` (U = error) does not
+  // instantiate is_constructible<T, error&&> for every T.
+  template <class U, class = typename std::enable_if<
+                         std::conjunction<std::negation<std::is_same<typename std::decay<U>::type, ::logto::error>>,
+                                          std::negation<std::is_same<typename std::decay<U>::type, T>>,
+                                          std::negation<std::is_same<typename std::decay<U>::type, result>>,
+                                          std::is_constructible<T, U&&>>::value>::type>
+  result(U&& v) : ok_(true) {  // NOLINT(google-explicit-constructor)
+    ::new (static_cast<void*>(&value_)) T(std::forward<U>(v));
+  }
+  result(const result& o) : ok_(o.ok_) {
+    if (ok_) {
+      ::new (static_cast<void*>(&value_)) T(o.value_);
+    } else {
+      ::new (static_cast<void*>(&error_))::logto::error(o.error_);
+    }
+  }
+  result(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value) : ok_(o.ok_) {
+    if (ok_) {
+      ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+    } else {
+      ::new (static_cast<void*>(&error_))::logto::error(std::move(o.error_));
+    }
+  }
+  result& operator=(const result& o) {
+    if (this != &o) {
+      if (ok_ && o.ok_) {
+        value_ = o.value_;
+      } else if (!ok_ && !o.ok_) {
+        error_ = o.error_;
+      } else {
+        destroy();
+        ok_ = o.ok_;
+        if (ok_) {
+          ::new (static_cast<void*>(&value_)) T(o.value_);
+        } else {
+          ::new (static_cast<void*>(&error_))::logto::error(o.error_);
+        }
+      }
+    }
+    return *this;
+  }
+  result& operator=(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value &&
+                                         std::is_nothrow_move_assignable<T>::value) {
+    if (this != &o) {
+      if (ok_ && o.ok_) {
+        value_ = std::move(o.value_);
+      } else if (!ok_ && !o.ok_) {
+        error_ = std::move(o.error_);
+      } else {
+        destroy();
+        ok_ = o.ok_;
+        if (ok_) {
+          ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+        } else {
+          ::new (static_cast<void*>(&error_))::logto::error(std::move(o.error_));
+        }
+      }
+    }
+    return *this;
+  }
+  ~result() { destroy(); }
 
-  bool has_value() const noexcept { return data_.index() == 0; }
-  explicit operator bool() const noexcept { return has_value(); }
+  bool has_value() const noexcept { return ok_; }
+  explicit operator bool() const noexcept { return ok_; }
 
   T& value() & { return *checked(); }
   const T& value() const& { return *checked(); }
@@ -288,32 +352,39 @@ class [[nodiscard]] result {
   /// The value, or `fallback` when this holds an error.
   template <class U>
   T value_or(U&& fallback) const& {
-    return has_value() ? *std::get_if<0>(&data_) : static_cast<T>(std::forward<U>(fallback));
+    return ok_ ? value_ : static_cast<T>(std::forward<U>(fallback));
   }
 
   const ::logto::error& error() const& {
-    const auto* e = std::get_if<1>(&data_);
-    if (e == nullptr) detail::bad_result_access();
-    return *e;
+    if (ok_) detail::bad_result_access();
+    return error_;
   }
   ::logto::error&& error() && {
-    auto* e = std::get_if<1>(&data_);
-    if (e == nullptr) detail::bad_result_access();
-    return std::move(*e);
+    if (ok_) detail::bad_result_access();
+    return std::move(error_);
   }
 
  private:
+  void destroy() noexcept {
+    if (ok_) {
+      value_.~T();
+    } else {
+      error_.~error();
+    }
+  }
   T* checked() {
-    auto* v = std::get_if<0>(&data_);
-    if (v == nullptr) detail::bad_result_access();
-    return v;
+    if (!ok_) detail::bad_result_access();
+    return &value_;
   }
   const T* checked() const {
-    const auto* v = std::get_if<0>(&data_);
-    if (v == nullptr) detail::bad_result_access();
-    return v;
+    if (!ok_) detail::bad_result_access();
+    return &value_;
   }
-  std::variant<T, ::logto::error> data_;
+  union {
+    T value_;
+    ::logto::error error_;
+  };
+  bool ok_;
 };
 
 /// Success without a value, or an `error`.

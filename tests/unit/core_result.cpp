@@ -54,3 +54,66 @@ TEST_CASE("error codes are Logto's strings", "[core][result]") {
     CHECK(seen.insert(s).second);
   }
 }
+
+namespace {
+// Counts live instances, so the test sees every construction matched by one destruction.
+struct tracked {
+  static int live;
+  std::string text;
+  explicit tracked(std::string t) : text(std::move(t)) { ++live; }
+  tracked(const tracked& o) : text(o.text) { ++live; }
+  tracked(tracked&& o) noexcept : text(std::move(o.text)) { ++live; }
+  tracked& operator=(const tracked&) = default;
+  tracked& operator=(tracked&&) noexcept = default;
+  ~tracked() { --live; }
+};
+int tracked::live = 0;
+}  // namespace
+
+TEST_CASE("result copies, moves and assigns across value and error", "[core][result]") {
+  {
+    result<tracked> v = tracked("a");
+    result<tracked> e = make_error(errc::timeout, "slow");
+    CHECK(tracked::live == 1);
+
+    result<tracked> v2 = v;             // copy a value
+    result<tracked> e2 = e;             // copy an error
+    result<tracked> v3 = std::move(v2);  // move a value
+    CHECK(tracked::live == 3);           // v, v3, and the moved-from v2 still holds a (moved-from) value
+    REQUIRE(v3);
+    CHECK(v3->text == "a");
+    REQUIRE_FALSE(e2);
+    CHECK(e2.error().message == "slow");
+
+    e2 = v;  // error <- value: the error is destroyed, a value is constructed
+    REQUIRE(e2);
+    CHECK(e2->text == "a");
+    CHECK(tracked::live == 4);
+
+    v3 = e;  // value <- error: the value is destroyed
+    REQUIRE_FALSE(v3);
+    CHECK(v3.error().code == errc::timeout);
+    CHECK(tracked::live == 3);
+
+    result<tracked> w = tracked("b");
+    w = result<tracked>(tracked("c"));  // value <- value (move assignment)
+    CHECK(w->text == "c");
+    const result<tracked>& same = w;
+    w = same;  // self-assignment keeps the value
+    REQUIRE(w);
+    CHECK(w->text == "c");
+
+    result<tracked> x = make_error(errc::general, "first");
+    x = result<tracked>(make_error(errc::invalid_argument, "second"));  // error <- error
+    REQUIRE_FALSE(x);
+    CHECK(x.error().message == "second");
+    x = std::move(w);  // error <- value (move)
+    REQUIRE(x);
+    CHECK(x->text == "c");
+  }
+  CHECK(tracked::live == 0);  // nothing leaked, nothing destroyed twice (ASan checks the latter too)
+}
+
+// Containers move results rather than copy them when growing.
+static_assert(std::is_nothrow_move_constructible<result<std::string>>::value, "result<string> moves without throwing");
+static_assert(std::is_nothrow_move_constructible<result<std::unique_ptr<int>>>::value, "move-only values move");
