@@ -730,6 +730,12 @@ namespace logto {
 /// Ordered name/value pairs, as in a query string or a form body. Order is kept; names may repeat.
 using query_params = std::vector<std::pair<std::string, std::string>>;
 
+/// Appends `name=value` to `params`. (One function rather than `emplace_back` with literals of every
+/// length, each of which would be a template instantiation of its own in every translation unit.)
+inline void add_param(query_params& params, std::string_view name, std::string value) {
+  params.push_back({std::string(name), std::move(value)});
+}
+
 /// A parsed absolute URL. Custom schemes (`com.example.app://callback`, `com.example.app:/cb`) and
 /// loopback URLs (`http://127.0.0.1:51234/callback`, `http://[::1]/cb`) are both fine.
 struct url {
@@ -4584,27 +4590,27 @@ inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   if (p.state.empty()) return make_error(errc::invalid_argument, "state is empty");
 
   query_params q;
-  q.emplace_back("client_id", p.client_id);
-  q.emplace_back("redirect_uri", p.redirect_uri);
-  q.emplace_back("code_challenge", p.code_challenge);
-  q.emplace_back("code_challenge_method", std::string(code_challenge_method));
-  q.emplace_back("state", p.state);
-  q.emplace_back("response_type", "code");
-  q.emplace_back("prompt", p.prompt.empty() ? std::string(prompts::consent) : detail::join(p.prompt, ' '));
+  add_param(q, "client_id", p.client_id);
+  add_param(q, "redirect_uri", p.redirect_uri);
+  add_param(q, "code_challenge", p.code_challenge);
+  add_param(q, "code_challenge_method", std::string(code_challenge_method));
+  add_param(q, "state", p.state);
+  add_param(q, "response_type", "code");
+  add_param(q, "prompt", p.prompt.empty() ? std::string(prompts::consent) : detail::join(p.prompt, ' '));
   const std::string scope = p.include_reserved_scopes ? with_reserved_scopes(p.scopes) : detail::join(p.scopes, ' ');
-  if (!scope.empty()) q.emplace_back("scope", scope);
-  if (!p.login_hint.empty()) q.emplace_back("login_hint", p.login_hint);
+  if (!scope.empty()) add_param(q, "scope", scope);
+  if (!p.login_hint.empty()) add_param(q, "login_hint", p.login_hint);
   if (p.direct_sign_in_target) {
-    q.emplace_back("direct_sign_in", p.direct_sign_in_target->method + ":" + p.direct_sign_in_target->target);
+    add_param(q, "direct_sign_in", p.direct_sign_in_target->method + ":" + p.direct_sign_in_target->target);
   }
-  for (const auto& r : p.resources) q.emplace_back("resource", r);
+  for (const auto& r : p.resources) add_param(q, "resource", r);
   if (!p.first_screen.empty()) {
-    q.emplace_back("first_screen", p.first_screen);
+    add_param(q, "first_screen", p.first_screen);
   } else if (!p.interaction_mode.empty()) {
-    q.emplace_back("interaction_mode", p.interaction_mode);
+    add_param(q, "interaction_mode", p.interaction_mode);
   }
-  if (!p.identifiers.empty()) q.emplace_back("identifier", detail::join(p.identifiers, ' '));
-  if (!p.one_time_token.empty()) q.emplace_back("one_time_token", p.one_time_token);
+  if (!p.identifiers.empty()) add_param(q, "identifier", detail::join(p.identifiers, ' '));
+  if (!p.one_time_token.empty()) add_param(q, "one_time_token", p.one_time_token);
   for (const auto& kv : p.extra_params) q.push_back(kv);
 
   std::string uri = p.authorization_endpoint;
@@ -4639,14 +4645,14 @@ inline result<std::string> build_end_session_uri(std::string_view end_session_en
   auto id = detail::check_client_id(client_id);
   if (!id) return id.error();
   query_params q;
-  q.emplace_back("client_id", std::string(client_id));
+  add_param(q, "client_id", std::string(client_id));
   if (!post_logout_redirect_uri.empty()) {
     auto u = parse_url(post_logout_redirect_uri);
     if (!u) {
       return make_error(errc::invalid_url, "post_logout_redirect_uri: " + u.error().message,
                         "post_logout_redirect_uri");
     }
-    q.emplace_back("post_logout_redirect_uri", std::string(post_logout_redirect_uri));
+    add_param(q, "post_logout_redirect_uri", std::string(post_logout_redirect_uri));
   }
   std::string uri(end_session_endpoint);
   uri += endpoint->has_query ? (endpoint->query.empty() ? "" : "&") : "?";
@@ -4896,12 +4902,12 @@ inline result<http_request> build_authorization_code_request(const client_auth& 
   if (grant.code_verifier.empty()) return make_error(errc::invalid_argument, "the code verifier is empty");
   if (grant.redirect_uri.empty()) return make_error(errc::invalid_argument, "the redirect URI is empty");
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  f.emplace_back("code", grant.code);
-  f.emplace_back("code_verifier", grant.code_verifier);
-  f.emplace_back("redirect_uri", grant.redirect_uri);
-  f.emplace_back("grant_type", std::string(grant_types::authorization_code));
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
+  add_param(f, "client_id", std::string(client.client_id));
+  add_param(f, "code", grant.code);
+  add_param(f, "code_verifier", grant.code_verifier);
+  add_param(f, "redirect_uri", grant.redirect_uri);
+  add_param(f, "grant_type", std::string(grant_types::authorization_code));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -4910,12 +4916,12 @@ inline result<http_request> build_refresh_token_request(const client_auth& clien
                                                         const refresh_token_grant& grant) {
   if (grant.refresh_token.empty()) return make_error(errc::invalid_argument, "the refresh token is empty");
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  f.emplace_back("refresh_token", grant.refresh_token);
-  f.emplace_back("grant_type", std::string(grant_types::refresh_token));
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
-  if (!grant.organization_id.empty()) f.emplace_back("organization_id", grant.organization_id);
-  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
+  add_param(f, "client_id", std::string(client.client_id));
+  add_param(f, "refresh_token", grant.refresh_token);
+  add_param(f, "grant_type", std::string(grant_types::refresh_token));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
+  if (!grant.organization_id.empty()) add_param(f, "organization_id", grant.organization_id);
+  if (!grant.scopes.empty()) add_param(f, "scope", detail::join(grant.scopes, ' '));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -4929,9 +4935,9 @@ inline result<http_request> build_client_credentials_request(const client_auth& 
     return make_error(errc::invalid_argument, "the client credentials grant needs the app secret");
   }
   query_params f;
-  f.emplace_back("grant_type", std::string(grant_types::client_credentials));
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
-  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
+  add_param(f, "grant_type", std::string(grant_types::client_credentials));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
+  if (!grant.scopes.empty()) add_param(f, "scope", detail::join(grant.scopes, ' '));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -4947,17 +4953,17 @@ inline result<http_request> build_token_exchange_request(const client_auth& clie
     return make_error(errc::invalid_argument, "actor_token_type is required with actor_token (RFC 8693 2.1)");
   }
   query_params f;
-  f.emplace_back("grant_type", std::string(grant_types::token_exchange));
-  f.emplace_back("subject_token", grant.subject_token);
-  f.emplace_back("subject_token_type", grant.subject_token_type);
+  add_param(f, "grant_type", std::string(grant_types::token_exchange));
+  add_param(f, "subject_token", grant.subject_token);
+  add_param(f, "subject_token_type", grant.subject_token_type);
   if (!grant.actor_token.empty()) {
-    f.emplace_back("actor_token", grant.actor_token);
-    f.emplace_back("actor_token_type", grant.actor_token_type);
+    add_param(f, "actor_token", grant.actor_token);
+    add_param(f, "actor_token_type", grant.actor_token_type);
   }
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
-  if (!grant.organization_id.empty()) f.emplace_back("organization_id", grant.organization_id);
-  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
-  f.emplace_back("client_id", std::string(client.client_id));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
+  if (!grant.organization_id.empty()) add_param(f, "organization_id", grant.organization_id);
+  if (!grant.scopes.empty()) add_param(f, "scope", detail::join(grant.scopes, ' '));
+  add_param(f, "client_id", std::string(client.client_id));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -4966,8 +4972,8 @@ inline result<http_request> build_revocation_request(const client_auth& client, 
                                                      std::string_view token) {
   if (token.empty()) return make_error(errc::invalid_argument, "the token to revoke is empty");
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  f.emplace_back("token", std::string(token));
+  add_param(f, "client_id", std::string(client.client_id));
+  add_param(f, "token", std::string(token));
   return detail::client_form_post(client, revocation_endpoint, "revocation_endpoint", f);
 }
 
@@ -5093,9 +5099,9 @@ inline result<http_request> build_device_authorization_request(const client_auth
                                                                const std::vector<std::string>& scopes,
                                                                const std::vector<std::string>& resources = {}) {
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  if (!scopes.empty()) f.emplace_back("scope", detail::join(scopes, ' '));
-  for (const auto& r : resources) f.emplace_back("resource", r);
+  add_param(f, "client_id", std::string(client.client_id));
+  if (!scopes.empty()) add_param(f, "scope", detail::join(scopes, ' '));
+  for (const auto& r : resources) add_param(f, "resource", r);
   return detail::client_form_post(client, device_authorization_endpoint, "device_authorization_endpoint", f);
 }
 
@@ -5166,9 +5172,9 @@ inline result<http_request> build_device_token_request(const client_auth& client
                                                        std::string_view device_code) {
   if (device_code.empty()) return make_error(errc::invalid_argument, "the device code is empty");
   query_params f;
-  f.emplace_back("grant_type", std::string(grant_types::device_code));
-  f.emplace_back("device_code", std::string(device_code));
-  f.emplace_back("client_id", std::string(client.client_id));
+  add_param(f, "grant_type", std::string(grant_types::device_code));
+  add_param(f, "device_code", std::string(device_code));
+  add_param(f, "client_id", std::string(client.client_id));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -10524,19 +10530,19 @@ class aliyun_sms {
 
     query_params params;
     params.reserve(14);
-    params.emplace_back("Action", "SendSms");
-    params.emplace_back("Format", "json");
-    params.emplace_back("RegionId", "cn-hangzhou");
-    params.emplace_back("SignatureMethod", "HMAC-SHA1");
-    params.emplace_back("SignatureVersion", "1.0");
-    params.emplace_back("Version", "2017-05-25");
-    params.emplace_back("AccessKeyId", config_.access_key_id);
-    params.emplace_back("PhoneNumbers", m.to);
-    params.emplace_back("SignName", config_.sign_name);
-    params.emplace_back("TemplateCode", code);
-    params.emplace_back("TemplateParam", std::move(template_param));
-    params.emplace_back("SignatureNonce", std::string(nonce));
-    params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
+    add_param(params, "Action", "SendSms");
+    add_param(params, "Format", "json");
+    add_param(params, "RegionId", "cn-hangzhou");
+    add_param(params, "SignatureMethod", "HMAC-SHA1");
+    add_param(params, "SignatureVersion", "1.0");
+    add_param(params, "Version", "2017-05-25");
+    add_param(params, "AccessKeyId", config_.access_key_id);
+    add_param(params, "PhoneNumbers", m.to);
+    add_param(params, "SignName", config_.sign_name);
+    add_param(params, "TemplateCode", code);
+    add_param(params, "TemplateParam", std::move(template_param));
+    add_param(params, "SignatureNonce", std::string(nonce));
+    add_param(params, "Timestamp", aliyun::timestamp(unix_seconds));
     return aliyun::signed_form_post(std::string(endpoint), params, config_.access_key_secret.reveal());
   }
 
@@ -10758,22 +10764,22 @@ class aliyun_dm {
 
     query_params params;
     params.reserve(17);
-    params.emplace_back("Action", "SingleSendMail");
-    params.emplace_back("Format", "json");
-    params.emplace_back("SignatureMethod", "HMAC-SHA1");
-    params.emplace_back("SignatureVersion", "1.0");
-    params.emplace_back("Version", "2015-11-23");
-    params.emplace_back("AccessKeyId", config_.access_key_id);
-    params.emplace_back("AccountName", config_.account_name);
-    params.emplace_back("ReplyToAddress", "false");
-    params.emplace_back("AddressType", "1");
-    params.emplace_back("ToAddress", m.to);
-    if (from_alias) params.emplace_back("FromAlias", std::move(*from_alias));  // undefined is dropped
-    params.emplace_back("Subject", std::move(subject));
-    params.emplace_back("HtmlBody", std::move(html_body));
-    params.emplace_back("RegionId", std::string(region));
-    params.emplace_back("SignatureNonce", std::string(nonce));
-    params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
+    add_param(params, "Action", "SingleSendMail");
+    add_param(params, "Format", "json");
+    add_param(params, "SignatureMethod", "HMAC-SHA1");
+    add_param(params, "SignatureVersion", "1.0");
+    add_param(params, "Version", "2015-11-23");
+    add_param(params, "AccessKeyId", config_.access_key_id);
+    add_param(params, "AccountName", config_.account_name);
+    add_param(params, "ReplyToAddress", "false");
+    add_param(params, "AddressType", "1");
+    add_param(params, "ToAddress", m.to);
+    if (from_alias) add_param(params, "FromAlias", std::move(*from_alias));  // undefined is dropped
+    add_param(params, "Subject", std::move(subject));
+    add_param(params, "HtmlBody", std::move(html_body));
+    add_param(params, "RegionId", std::string(region));
+    add_param(params, "SignatureNonce", std::string(nonce));
+    add_param(params, "Timestamp", aliyun::timestamp(unix_seconds));
     return aliyun::signed_form_post(std::string(url), params, config_.access_key_secret.reveal());
   }
 
@@ -11410,10 +11416,10 @@ class twilio_sms {
     to += m.to;
     query_params form;
     form.reserve(4);
-    form.emplace_back("To", std::move(to));
-    form.emplace_back("MessagingServiceSid", config_.from_messaging_service_sid);
-    form.emplace_back("Body", render_template(t->content, m.payload));
-    form.emplace_back("RiskCheck", config_.disable_risk_check ? "disable" : "enable");
+    add_param(form, "To", std::move(to));
+    add_param(form, "MessagingServiceSid", config_.from_messaging_service_sid);
+    add_param(form, "Body", render_template(t->content, m.payload));
+    add_param(form, "RiskCheck", config_.disable_risk_check ? "disable" : "enable");
 
     // Buffer.from([accountSID, authToken].join(':')).toString('base64')
     std::string credentials;

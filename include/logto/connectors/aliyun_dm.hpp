@@ -147,22 +147,22 @@ class aliyun_dm {
 
     query_params params;
     params.reserve(17);
-    params.emplace_back("Action", "SingleSendMail");
-    params.emplace_back("Format", "json");
-    params.emplace_back("SignatureMethod", "HMAC-SHA1");
-    params.emplace_back("SignatureVersion", "1.0");
-    params.emplace_back("Version", "2015-11-23");
-    params.emplace_back("AccessKeyId", config_.access_key_id);
-    params.emplace_back("AccountName", config_.account_name);
-    params.emplace_back("ReplyToAddress", "false");
-    params.emplace_back("AddressType", "1");
-    params.emplace_back("ToAddress", m.to);
-    if (from_alias) params.emplace_back("FromAlias", std::move(*from_alias));  // undefined is dropped
-    params.emplace_back("Subject", std::move(subject));
-    params.emplace_back("HtmlBody", std::move(html_body));
-    params.emplace_back("RegionId", std::string(region));
-    params.emplace_back("SignatureNonce", std::string(nonce));
-    params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
+    add_param(params, "Action", "SingleSendMail");
+    add_param(params, "Format", "json");
+    add_param(params, "SignatureMethod", "HMAC-SHA1");
+    add_param(params, "SignatureVersion", "1.0");
+    add_param(params, "Version", "2015-11-23");
+    add_param(params, "AccessKeyId", config_.access_key_id);
+    add_param(params, "AccountName", config_.account_name);
+    add_param(params, "ReplyToAddress", "false");
+    add_param(params, "AddressType", "1");
+    add_param(params, "ToAddress", m.to);
+    if (from_alias) add_param(params, "FromAlias", std::move(*from_alias));  // undefined is dropped
+    add_param(params, "Subject", std::move(subject));
+    add_param(params, "HtmlBody", std::move(html_body));
+    add_param(params, "RegionId", std::string(region));
+    add_param(params, "SignatureNonce", std::string(nonce));
+    add_param(params, "Timestamp", aliyun::timestamp(unix_seconds));
     return aliyun::signed_form_post(std::string(url), params, config_.access_key_secret.reveal());
   }
 

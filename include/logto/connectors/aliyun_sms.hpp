@@ -163,19 +163,19 @@ class aliyun_sms {
 
     query_params params;
     params.reserve(14);
-    params.emplace_back("Action", "SendSms");
-    params.emplace_back("Format", "json");
-    params.emplace_back("RegionId", "cn-hangzhou");
-    params.emplace_back("SignatureMethod", "HMAC-SHA1");
-    params.emplace_back("SignatureVersion", "1.0");
-    params.emplace_back("Version", "2017-05-25");
-    params.emplace_back("AccessKeyId", config_.access_key_id);
-    params.emplace_back("PhoneNumbers", m.to);
-    params.emplace_back("SignName", config_.sign_name);
-    params.emplace_back("TemplateCode", code);
-    params.emplace_back("TemplateParam", std::move(template_param));
-    params.emplace_back("SignatureNonce", std::string(nonce));
-    params.emplace_back("Timestamp", aliyun::timestamp(unix_seconds));
+    add_param(params, "Action", "SendSms");
+    add_param(params, "Format", "json");
+    add_param(params, "RegionId", "cn-hangzhou");
+    add_param(params, "SignatureMethod", "HMAC-SHA1");
+    add_param(params, "SignatureVersion", "1.0");
+    add_param(params, "Version", "2017-05-25");
+    add_param(params, "AccessKeyId", config_.access_key_id);
+    add_param(params, "PhoneNumbers", m.to);
+    add_param(params, "SignName", config_.sign_name);
+    add_param(params, "TemplateCode", code);
+    add_param(params, "TemplateParam", std::move(template_param));
+    add_param(params, "SignatureNonce", std::string(nonce));
+    add_param(params, "Timestamp", aliyun::timestamp(unix_seconds));
     return aliyun::signed_form_post(std::string(endpoint), params, config_.access_key_secret.reveal());
   }
 

@@ -131,10 +131,10 @@ class twilio_sms {
     to += m.to;
     query_params form;
     form.reserve(4);
-    form.emplace_back("To", std::move(to));
-    form.emplace_back("MessagingServiceSid", config_.from_messaging_service_sid);
-    form.emplace_back("Body", render_template(t->content, m.payload));
-    form.emplace_back("RiskCheck", config_.disable_risk_check ? "disable" : "enable");
+    add_param(form, "To", std::move(to));
+    add_param(form, "MessagingServiceSid", config_.from_messaging_service_sid);
+    add_param(form, "Body", render_template(t->content, m.payload));
+    add_param(form, "RiskCheck", config_.disable_risk_check ? "disable" : "enable");
 
     // Buffer.from([accountSID, authToken].join(':')).toString('base64')
     std::string credentials;

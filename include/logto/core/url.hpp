@@ -16,6 +16,12 @@ namespace logto {
 /// Ordered name/value pairs, as in a query string or a form body. Order is kept; names may repeat.
 using query_params = std::vector<std::pair<std::string, std::string>>;
 
+/// Appends `name=value` to `params`. (One function rather than `emplace_back` with literals of every
+/// length, each of which would be a template instantiation of its own in every translation unit.)
+inline void add_param(query_params& params, std::string_view name, std::string value) {
+  params.push_back({std::string(name), std::move(value)});
+}
+
 /// A parsed absolute URL. Custom schemes (`com.example.app://callback`, `com.example.app:/cb`) and
 /// loopback URLs (`http://127.0.0.1:51234/callback`, `http://[::1]/cb`) are both fine.
 struct url {

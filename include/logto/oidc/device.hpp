@@ -48,9 +48,9 @@ inline result<http_request> build_device_authorization_request(const client_auth
                                                                const std::vector<std::string>& scopes,
                                                                const std::vector<std::string>& resources = {}) {
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  if (!scopes.empty()) f.emplace_back("scope", detail::join(scopes, ' '));
-  for (const auto& r : resources) f.emplace_back("resource", r);
+  add_param(f, "client_id", std::string(client.client_id));
+  if (!scopes.empty()) add_param(f, "scope", detail::join(scopes, ' '));
+  for (const auto& r : resources) add_param(f, "resource", r);
   return detail::client_form_post(client, device_authorization_endpoint, "device_authorization_endpoint", f);
 }
 
@@ -121,9 +121,9 @@ inline result<http_request> build_device_token_request(const client_auth& client
                                                        std::string_view device_code) {
   if (device_code.empty()) return make_error(errc::invalid_argument, "the device code is empty");
   query_params f;
-  f.emplace_back("grant_type", std::string(grant_types::device_code));
-  f.emplace_back("device_code", std::string(device_code));
-  f.emplace_back("client_id", std::string(client.client_id));
+  add_param(f, "grant_type", std::string(grant_types::device_code));
+  add_param(f, "device_code", std::string(device_code));
+  add_param(f, "client_id", std::string(client.client_id));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 

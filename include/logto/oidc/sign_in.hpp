@@ -68,27 +68,27 @@ inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   if (p.state.empty()) return make_error(errc::invalid_argument, "state is empty");
 
   query_params q;
-  q.emplace_back("client_id", p.client_id);
-  q.emplace_back("redirect_uri", p.redirect_uri);
-  q.emplace_back("code_challenge", p.code_challenge);
-  q.emplace_back("code_challenge_method", std::string(code_challenge_method));
-  q.emplace_back("state", p.state);
-  q.emplace_back("response_type", "code");
-  q.emplace_back("prompt", p.prompt.empty() ? std::string(prompts::consent) : detail::join(p.prompt, ' '));
+  add_param(q, "client_id", p.client_id);
+  add_param(q, "redirect_uri", p.redirect_uri);
+  add_param(q, "code_challenge", p.code_challenge);
+  add_param(q, "code_challenge_method", std::string(code_challenge_method));
+  add_param(q, "state", p.state);
+  add_param(q, "response_type", "code");
+  add_param(q, "prompt", p.prompt.empty() ? std::string(prompts::consent) : detail::join(p.prompt, ' '));
   const std::string scope = p.include_reserved_scopes ? with_reserved_scopes(p.scopes) : detail::join(p.scopes, ' ');
-  if (!scope.empty()) q.emplace_back("scope", scope);
-  if (!p.login_hint.empty()) q.emplace_back("login_hint", p.login_hint);
+  if (!scope.empty()) add_param(q, "scope", scope);
+  if (!p.login_hint.empty()) add_param(q, "login_hint", p.login_hint);
   if (p.direct_sign_in_target) {
-    q.emplace_back("direct_sign_in", p.direct_sign_in_target->method + ":" + p.direct_sign_in_target->target);
+    add_param(q, "direct_sign_in", p.direct_sign_in_target->method + ":" + p.direct_sign_in_target->target);
   }
-  for (const auto& r : p.resources) q.emplace_back("resource", r);
+  for (const auto& r : p.resources) add_param(q, "resource", r);
   if (!p.first_screen.empty()) {
-    q.emplace_back("first_screen", p.first_screen);
+    add_param(q, "first_screen", p.first_screen);
   } else if (!p.interaction_mode.empty()) {
-    q.emplace_back("interaction_mode", p.interaction_mode);
+    add_param(q, "interaction_mode", p.interaction_mode);
   }
-  if (!p.identifiers.empty()) q.emplace_back("identifier", detail::join(p.identifiers, ' '));
-  if (!p.one_time_token.empty()) q.emplace_back("one_time_token", p.one_time_token);
+  if (!p.identifiers.empty()) add_param(q, "identifier", detail::join(p.identifiers, ' '));
+  if (!p.one_time_token.empty()) add_param(q, "one_time_token", p.one_time_token);
   for (const auto& kv : p.extra_params) q.push_back(kv);
 
   std::string uri = p.authorization_endpoint;

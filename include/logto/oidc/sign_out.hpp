@@ -24,14 +24,14 @@ inline result<std::string> build_end_session_uri(std::string_view end_session_en
   auto id = detail::check_client_id(client_id);
   if (!id) return id.error();
   query_params q;
-  q.emplace_back("client_id", std::string(client_id));
+  add_param(q, "client_id", std::string(client_id));
   if (!post_logout_redirect_uri.empty()) {
     auto u = parse_url(post_logout_redirect_uri);
     if (!u) {
       return make_error(errc::invalid_url, "post_logout_redirect_uri: " + u.error().message,
                         "post_logout_redirect_uri");
     }
-    q.emplace_back("post_logout_redirect_uri", std::string(post_logout_redirect_uri));
+    add_param(q, "post_logout_redirect_uri", std::string(post_logout_redirect_uri));
   }
   std::string uri(end_session_endpoint);
   uri += endpoint->has_query ? (endpoint->query.empty() ? "" : "&") : "?";

@@ -76,12 +76,12 @@ inline result<http_request> build_authorization_code_request(const client_auth& 
   if (grant.code_verifier.empty()) return make_error(errc::invalid_argument, "the code verifier is empty");
   if (grant.redirect_uri.empty()) return make_error(errc::invalid_argument, "the redirect URI is empty");
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  f.emplace_back("code", grant.code);
-  f.emplace_back("code_verifier", grant.code_verifier);
-  f.emplace_back("redirect_uri", grant.redirect_uri);
-  f.emplace_back("grant_type", std::string(grant_types::authorization_code));
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
+  add_param(f, "client_id", std::string(client.client_id));
+  add_param(f, "code", grant.code);
+  add_param(f, "code_verifier", grant.code_verifier);
+  add_param(f, "redirect_uri", grant.redirect_uri);
+  add_param(f, "grant_type", std::string(grant_types::authorization_code));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -90,12 +90,12 @@ inline result<http_request> build_refresh_token_request(const client_auth& clien
                                                         const refresh_token_grant& grant) {
   if (grant.refresh_token.empty()) return make_error(errc::invalid_argument, "the refresh token is empty");
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  f.emplace_back("refresh_token", grant.refresh_token);
-  f.emplace_back("grant_type", std::string(grant_types::refresh_token));
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
-  if (!grant.organization_id.empty()) f.emplace_back("organization_id", grant.organization_id);
-  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
+  add_param(f, "client_id", std::string(client.client_id));
+  add_param(f, "refresh_token", grant.refresh_token);
+  add_param(f, "grant_type", std::string(grant_types::refresh_token));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
+  if (!grant.organization_id.empty()) add_param(f, "organization_id", grant.organization_id);
+  if (!grant.scopes.empty()) add_param(f, "scope", detail::join(grant.scopes, ' '));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -109,9 +109,9 @@ inline result<http_request> build_client_credentials_request(const client_auth& 
     return make_error(errc::invalid_argument, "the client credentials grant needs the app secret");
   }
   query_params f;
-  f.emplace_back("grant_type", std::string(grant_types::client_credentials));
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
-  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
+  add_param(f, "grant_type", std::string(grant_types::client_credentials));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
+  if (!grant.scopes.empty()) add_param(f, "scope", detail::join(grant.scopes, ' '));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -127,17 +127,17 @@ inline result<http_request> build_token_exchange_request(const client_auth& clie
     return make_error(errc::invalid_argument, "actor_token_type is required with actor_token (RFC 8693 2.1)");
   }
   query_params f;
-  f.emplace_back("grant_type", std::string(grant_types::token_exchange));
-  f.emplace_back("subject_token", grant.subject_token);
-  f.emplace_back("subject_token_type", grant.subject_token_type);
+  add_param(f, "grant_type", std::string(grant_types::token_exchange));
+  add_param(f, "subject_token", grant.subject_token);
+  add_param(f, "subject_token_type", grant.subject_token_type);
   if (!grant.actor_token.empty()) {
-    f.emplace_back("actor_token", grant.actor_token);
-    f.emplace_back("actor_token_type", grant.actor_token_type);
+    add_param(f, "actor_token", grant.actor_token);
+    add_param(f, "actor_token_type", grant.actor_token_type);
   }
-  if (!grant.resource.empty()) f.emplace_back("resource", grant.resource);
-  if (!grant.organization_id.empty()) f.emplace_back("organization_id", grant.organization_id);
-  if (!grant.scopes.empty()) f.emplace_back("scope", detail::join(grant.scopes, ' '));
-  f.emplace_back("client_id", std::string(client.client_id));
+  if (!grant.resource.empty()) add_param(f, "resource", grant.resource);
+  if (!grant.organization_id.empty()) add_param(f, "organization_id", grant.organization_id);
+  if (!grant.scopes.empty()) add_param(f, "scope", detail::join(grant.scopes, ' '));
+  add_param(f, "client_id", std::string(client.client_id));
   return detail::client_form_post(client, token_endpoint, "token_endpoint", f);
 }
 
@@ -146,8 +146,8 @@ inline result<http_request> build_revocation_request(const client_auth& client, 
                                                      std::string_view token) {
   if (token.empty()) return make_error(errc::invalid_argument, "the token to revoke is empty");
   query_params f;
-  f.emplace_back("client_id", std::string(client.client_id));
-  f.emplace_back("token", std::string(token));
+  add_param(f, "client_id", std::string(client.client_id));
+  add_param(f, "token", std::string(token));
   return detail::client_form_post(client, revocation_endpoint, "revocation_endpoint", f);
 }
 
