@@ -721,6 +721,7 @@ inline bool has_line_break(std::string_view text) noexcept {
 #include <cstddef>      // std::size_t
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <tuple>        // std::forward_as_tuple
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
@@ -733,7 +734,7 @@ using query_params = std::vector<std::pair<std::string, std::string>>;
 /// Appends `name=value` to `params`. (One function rather than `emplace_back` with literals of every
 /// length, each of which would be a template instantiation of its own in every translation unit.)
 inline void add_param(query_params& params, std::string_view name, std::string value) {
-  params.push_back({std::string(name), std::move(value)});
+  params.emplace_back(std::piecewise_construct, std::forward_as_tuple(name), std::forward_as_tuple(std::move(value)));
 }
 
 /// A parsed absolute URL. Custom schemes (`com.example.app://callback`, `com.example.app:/cb`) and
