@@ -980,13 +980,13 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iostream>
+#include <istream>   // picojson's operator>> (see the <iostream> note below)
 #include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
+#include <ostream>   // picojson's operator<<
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -1020,6 +1020,18 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 #define LOGTO_PUSHED_THROW
 #endif
 
+// picojson.h includes <iostream> for its stream operators, which need only std::istream and
+// std::ostream (included above). <iostream> itself adds a static std::ios_base::Init object to every
+// translation unit that includes it; on a statically linked device that object links in the whole
+// stream and locale initialisation: 173 KB of flash and 6.4 KB of RAM on a Cortex-M4
+// (benchmarks/README.md). So with libstdc++, <iostream> is skipped while picojson.h is read, and its
+// guard is restored right after: a translation unit that includes <iostream> itself, before or after
+// this header, gets all of it. Define LOGTO_KEEP_PICOJSON_IOSTREAM to let picojson include it.
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM) && !defined(LOGTO_KEEP_PICOJSON_IOSTREAM)
+#define _GLIBCXX_IOSTREAM 1  // NOLINT(bugprone-reserved-identifier): libstdc++'s guard for <iostream>
+#define LOGTO_SKIPPED_IOSTREAM
+#endif
+
 #if defined(__has_include)
 #if __has_include(<picojson/picojson.h>)
 #include <picojson/picojson.h>  // vcpkg's spelling
@@ -1030,6 +1042,10 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 #include <picojson.h>
 #endif
 
+#ifdef LOGTO_SKIPPED_IOSTREAM
+#undef _GLIBCXX_IOSTREAM
+#undef LOGTO_SKIPPED_IOSTREAM
+#endif
 #ifdef LOGTO_PUSHED_THROW
 #undef throw
 #pragma pop_macro("throw")
