@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # logto-cpp benchmarks (issue 8): the only source of the performance figures in the README.
 #
-#   bash benchmarks/run.sh           full run (about 10 minutes on the 2-core VM, first install excluded)
+#   bash benchmarks/run.sh           full run (about 7.5 minutes on the 2-core VM, first install excluded)
 #   bash benchmarks/run.sh --quick   smoke run (a few rounds, 1-operation callgrind runs; about 2 minutes)
 #
 # What it does, in order (method and reading: benchmarks/README.md):
