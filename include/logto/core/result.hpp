@@ -154,6 +154,9 @@ struct error {
   std::string detail;   ///< server / provider code or reply (e.g. "oidc.invalid_grant", "535 5.7.8 ...")
 };
 
+static_assert(std::is_nothrow_move_constructible<error>::value && std::is_nothrow_move_assignable<error>::value,
+              "result<T> relies on an error that moves without throwing");
+
 /// Builds an `error` (convertible to any `result<T>`).
 inline error make_error(errc code, std::string message, std::string detail = {}) {
   return error{code, std::move(message), std::move(detail)};
@@ -210,40 +213,35 @@ class [[nodiscard]] result {
       ::new (static_cast<void*>(&error_))::logto::error(std::move(o.error_));
     }
   }
+  // Assignment between a value and an error first makes the copy (which may throw when exceptions
+  // are on, e.g. std::bad_alloc), then destroys the old member and moves the copy in. The moves must not
+  // throw, or a failure between the two would leave neither member alive (std::variant's "valueless"
+  // state, which this type does not have); hence the static_asserts.
   result& operator=(const result& o) {
-    if (this != &o) {
-      if (ok_ && o.ok_) {
-        value_ = o.value_;
-      } else if (!ok_ && !o.ok_) {
-        error_ = o.error_;
-      } else {
-        destroy();
-        ok_ = o.ok_;
-        if (ok_) {
-          ::new (static_cast<void*>(&value_)) T(o.value_);
-        } else {
-          ::new (static_cast<void*>(&error_))::logto::error(o.error_);
-        }
-      }
+    if (this == &o) return *this;
+    if (ok_ && o.ok_) {
+      value_ = o.value_;
+    } else if (!ok_ && !o.ok_) {
+      error_ = o.error_;
+    } else if (o.ok_) {
+      T copy(o.value_);
+      become_value(std::move(copy));
+    } else {
+      ::logto::error copy(o.error_);
+      become_error(std::move(copy));
     }
     return *this;
   }
-  result& operator=(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value &&
-                                         std::is_nothrow_move_assignable<T>::value) {
-    if (this != &o) {
-      if (ok_ && o.ok_) {
-        value_ = std::move(o.value_);
-      } else if (!ok_ && !o.ok_) {
-        error_ = std::move(o.error_);
-      } else {
-        destroy();
-        ok_ = o.ok_;
-        if (ok_) {
-          ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
-        } else {
-          ::new (static_cast<void*>(&error_))::logto::error(std::move(o.error_));
-        }
-      }
+  result& operator=(result&& o) noexcept(std::is_nothrow_move_assignable<T>::value) {
+    if (this == &o) return *this;
+    if (ok_ && o.ok_) {
+      value_ = std::move(o.value_);
+    } else if (!ok_ && !o.ok_) {
+      error_ = std::move(o.error_);
+    } else if (o.ok_) {
+      become_value(std::move(o.value_));
+    } else {
+      become_error(std::move(o.error_));
     }
     return *this;
   }
@@ -277,6 +275,18 @@ class [[nodiscard]] result {
   }
 
  private:
+  void become_value(T&& v) noexcept {
+    static_assert(std::is_nothrow_move_constructible<T>::value,
+                  "assigning a result<T> between value and error needs a T that moves without throwing");
+    error_.~error();
+    ::new (static_cast<void*>(&value_)) T(std::move(v));
+    ok_ = true;
+  }
+  void become_error(::logto::error&& e) noexcept {
+    value_.~T();
+    ::new (static_cast<void*>(&error_))::logto::error(std::move(e));
+    ok_ = false;
+  }
   void destroy() noexcept {
     if (ok_) {
       value_.~T();
