@@ -58,7 +58,7 @@ inline result<void> storage_outcome(result<void> r, std::string_view op, std::st
 /// `storage.set(key, value)` as a `result<void>`, whatever `set` returns (void, bool or result<void>).
 template <class Storage>
 result<void> storage_write(Storage& storage, std::string_view key, std::string value) {
-  using R = decltype(storage.set(key, std::move(value)));
+  using R = decltype(storage.set(key, std::declval<std::string>()));
   if constexpr (std::is_void<R>::value) {
     storage.set(key, std::move(value));
     return ok();

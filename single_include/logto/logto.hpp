@@ -2196,7 +2196,7 @@ inline result<void> storage_outcome(result<void> r, std::string_view op, std::st
 /// `storage.set(key, value)` as a `result<void>`, whatever `set` returns (void, bool or result<void>).
 template <class Storage>
 result<void> storage_write(Storage& storage, std::string_view key, std::string value) {
-  using R = decltype(storage.set(key, std::move(value)));
+  using R = decltype(storage.set(key, std::declval<std::string>()));
   if constexpr (std::is_void<R>::value) {
     storage.set(key, std::move(value));
     return ok();
@@ -2289,21 +2289,18 @@ namespace detail {
 /// An mbedTLS GCM context keyed with AES-256, freed (and so wiped) on every path.
 class gcm_context {
  public:
-  gcm_context() { mbedtls_gcm_init(&ctx_); }
+  gcm_context() { mbedtls_gcm_init(&ctx); }
   gcm_context(const gcm_context&) = delete;
   gcm_context& operator=(const gcm_context&) = delete;
-  ~gcm_context() { mbedtls_gcm_free(&ctx_); }
+  ~gcm_context() { mbedtls_gcm_free(&ctx); }
   result<void> set_key(std::string_view key) {
     if (key.size() != aes256_gcm_key_size) return make_error(errc::invalid_argument, "AES-256-GCM needs a 32-byte key");
-    const int rc = mbedtls_gcm_setkey(&ctx_, MBEDTLS_CIPHER_ID_AES, reinterpret_cast<const unsigned char*>(key.data()),
+    const int rc = mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, reinterpret_cast<const unsigned char*>(key.data()),
                                       static_cast<unsigned int>(key.size() * 8));
     if (rc != 0) return make_error(errc::crypto_error, "mbedtls_gcm_setkey failed", std::to_string(rc));
     return ok();
   }
-  mbedtls_gcm_context* get() noexcept { return &ctx_; }
-
- private:
-  mbedtls_gcm_context ctx_;
+  mbedtls_gcm_context ctx;
 };
 
 inline const unsigned char* bytes(std::string_view s) noexcept {
@@ -2319,7 +2316,7 @@ inline result<std::string> aes256_gcm_seal(std::string_view key,
   if (auto r = gcm.set_key(key); !r) return r.error();
   std::string out(plaintext.size() + aes256_gcm_tag_size, '\0');
   auto* o = reinterpret_cast<unsigned char*>(&out[0]);
-  const int rc = mbedtls_gcm_crypt_and_tag(gcm.get(), MBEDTLS_GCM_ENCRYPT, plaintext.size(), iv.data(), iv.size(),
+  const int rc = mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, plaintext.size(), iv.data(), iv.size(),
                                            detail::bytes(aad), aad.size(), detail::bytes(plaintext), o,
                                            aes256_gcm_tag_size, o + plaintext.size());
   if (rc != 0) {
@@ -2339,7 +2336,7 @@ inline result<std::string> aes256_gcm_open(std::string_view key, std::string_vie
   if (auto r = gcm.set_key(key); !r) return r.error();
   const std::size_t n = sealed.size() - aes256_gcm_tag_size;
   std::string out(n, '\0');
-  const int rc = mbedtls_gcm_auth_decrypt(gcm.get(), n, detail::bytes(iv), iv.size(), detail::bytes(aad), aad.size(),
+  const int rc = mbedtls_gcm_auth_decrypt(&gcm.ctx, n, detail::bytes(iv), iv.size(), detail::bytes(aad), aad.size(),
                                           detail::bytes(sealed) + n, aes256_gcm_tag_size, detail::bytes(sealed),
                                           n == 0 ? nullptr : reinterpret_cast<unsigned char*>(&out[0]));
   if (rc != 0) {
