@@ -3518,6 +3518,7 @@ inline result<verified_jws> verify_compact(std::string_view token, const key_set
 /// anything else is `errc::jwt_claim_invalid` with `detail` naming the claim. The payload must be a UTF-8 JSON
 /// object without duplicate members (RFC 7519 7.2).
 
+#include <algorithm>    // std::find
 #include <cmath>        // std::floor, std::ceil
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
@@ -3664,6 +3665,10 @@ struct unverified_jwt {
 struct verify_options {
   std::string issuer;    ///< `iss` must equal this exactly (OIDC Core 3.1.3.7 step 2)
   std::string audience;  ///< `aud` must equal or contain this (client id for ID tokens, resource for access tokens)
+  /// When set (ID tokens), every other `aud` value must be one of these: OIDC Core 3.1.3.7 step 3 rejects an ID
+  /// token that "contains additional audiences not trusted by the Client". Unset (access tokens), other
+  /// audiences are fine: RFC 9068 4 only needs the expected one to be present.
+  std::optional<std::vector<std::string>> trusted_audiences;
   /// When set (ID tokens: the client id), `azp` must equal it when present, and is required when `aud` has
   /// several values (OIDC Core 3.1.3.7 steps 4-5).
   std::optional<std::string> authorized_party;
@@ -3722,7 +3727,8 @@ inline result<void> check_options(const verify_options& o) {
 
 }  // namespace detail
 
-/// Validates type-checked claims against `options` (no signature involved). Order: iss, aud, azp, sub, exp,
+/// Validates type-checked claims against `options` (no signature involved). Order: iss, aud (and trusted
+/// audiences), azp, sub, exp,
 /// nbf, iat, nonce, scope. Errors: `errc::jwt_claim_invalid` (detail = claim), `errc::jwt_expired`,
 /// `errc::jwt_not_yet_valid`, `errc::id_token_invalid_iat`, `errc::invalid_argument` for incomplete options.
 inline result<void> validate_claims(const jwt_claims& c, const verify_options& o) {
@@ -3737,6 +3743,18 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
   if (c.aud.empty()) return detail::claim_error(o, "aud", "has no \"aud\" claim");
   if (!c.has_audience(o.audience)) {
     return detail::claim_error(o, "aud", "\"aud\" does not contain " + detail::quote(o.audience));
+  }
+  if (o.trusted_audiences) {
+    for (const auto& a : c.aud) {
+      if (a == o.audience || std::find(o.trusted_audiences->begin(), o.trusted_audiences->end(), a) !=
+                                 o.trusted_audiences->end()) {
+        continue;
+      }
+      return detail::claim_error(o, "aud",
+                                 "\"aud\" also names " + detail::quote(a) +
+                                     ", an audience this client does not trust (OIDC Core 3.1.3.7 step 3); if the "
+                                     "provider is meant to issue such tokens, list it in trusted_audiences");
+    }
   }
   if (o.authorized_party) {
     if (c.azp && *c.azp != *o.authorized_party) {
@@ -3869,37 +3887,195 @@ inline result<unverified_jwt> decode_unverified(std::string_view token) {
 // ----- end logto/jose/jwt.hpp
 // ----- begin logto/jose/id_token.hpp
 /// @file
-/// @brief ID-token validation (OpenID Connect Core 1.0 3.1.3.7) and the refresh-response rule of 12.2.
+/// @brief Deprecated, removed in the next release: ID-token verification is OpenID Connect and lives in
+/// `logto/oidc/id_token.hpp` (namespace `logto::oidc`). This header keeps code written against
+/// `logto::jose::verify_id_token` and friends compiling; switch to the `oidc::` names.
+
+// ----- begin logto/oidc/id_token.hpp
+/// @file
+/// @brief ID-token validation (OpenID Connect Core 1.0 3.1.3.7), `at_hash` (3.2.2.9 / 3.3.2.11), the refresh
+/// rule of 12.2, and the allow-list narrowed by discovery's `id_token_signing_alg_values_supported`. The generic
+/// JWT machinery stays in `jose/`.
 ///
 /// Compared with @logto/client (`DefaultJwtVerifier`: jose `jwtVerify` with `clockTolerance: 300`, then
 /// `|iat - now| > 300` -> `id_token.invalid_iat`), this also checks what jose leaves out: `exp` and `sub` are
-/// required, `azp` is checked, and `nonce` is compared when one was sent.
+/// required, `azp` is checked, audiences besides the client id must be trusted, `nonce` is compared when one
+/// was sent, and `at_hash` when the access token of the same response is given.
 
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+// ----- begin logto/oidc/common.hpp
+/// @file
+/// @brief Pieces shared by the OIDC request builders and response parsers: client authentication
+/// (`client_auth`, HTTP Basic), endpoint URL checks, and making peer text safe for error messages.
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
 
 
 namespace logto {
-namespace jose {
+namespace oidc {
+
+/// Who the app is at the token, revocation and device-authorization endpoints. The views must outlive
+/// the call they are passed to (build it inline: `{cfg.app_id, cfg.app_secret}`).
+struct client_auth {
+  std::string_view client_id;      ///< the Logto app ID; sent as `client_id` in every form body
+  std::string_view client_secret;  ///< empty for a public client (no `Authorization` header is sent)
+
+  /// True when a secret is set: requests then carry `Authorization: Basic base64(id:secret)`.
+  bool is_confidential() const noexcept { return !client_secret.empty(); }
+};
+
+namespace detail {
+
+/// Joins `items` with `sep` (JS `array.join(sep)`).
+inline std::string join(const std::vector<std::string>& items, char sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+/// Text that came from a peer (a response body, a callback parameter), made safe to put into an error
+/// message: control characters become spaces, invalid UTF-8 bytes become '?', and the text is cut at
+/// `max_bytes` on a character boundary with "..." appended. Messages get logged; a peer must not be
+/// able to forge log lines or flood them.
+inline std::string printable(std::string_view text, std::size_t max_bytes = 512) {
+  const bool utf8 = is_valid_utf8(text);
+  std::size_t cut = text.size();
+  bool truncated = false;
+  if (cut > max_bytes) {
+    cut = max_bytes;
+    truncated = true;
+    if (utf8) {
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
+    }
+  }
+  std::string out;
+  out.reserve(cut + 3);
+  for (std::size_t i = 0; i < cut; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += ' ';
+    } else if (c >= 0x80 && !utf8) {
+      out += '?';
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (truncated) out += "...";
+  return out;
+}
+
+/// Checks that `text` is an absolute `http`/`https` URL with a host and (unless `allow_fragment`) no
+/// fragment: what every endpoint the library sends requests to must be. `what` names it in the error
+/// ("token_endpoint").
+inline result<url> check_http_url(std::string_view text, std::string_view what, bool allow_fragment = false) {
+  auto u = parse_url(text);
+  if (!u) {
+    return make_error(errc::invalid_url, std::string(what) + " is not a valid URL (" + u.error().message + ")",
+                      std::string(what));
+  }
+  if (u->scheme != "https" && u->scheme != "http") {
+    return make_error(errc::invalid_url, std::string(what) + " must be an http or https URL", std::string(what));
+  }
+  if (!u->has_authority || u->host.empty()) {
+    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host",
+                      std::string(what));
+  }
+  if (u->has_fragment && !allow_fragment) {
+    return make_error(errc::invalid_url, std::string(what) + " must not contain a #fragment", std::string(what));
+  }
+  return u;
+}
+
+/// `Basic base64(client_id ":" client_secret)`, as @logto/node builds it: the two values are joined
+/// as they are (not form-encoded first, unlike RFC 6749 2.3.1 suggests) and encoded as UTF-8 bytes.
+/// A client ID containing ':' cannot be carried by Basic (RFC 7617 2) and is rejected.
+inline result<std::string> basic_authorization(const client_auth& client) {
+  if (client.client_id.find(':') != std::string_view::npos) {
+    return make_error(errc::invalid_argument,
+                      "the app ID contains ':', which HTTP Basic authentication cannot carry (RFC 7617 2)");
+  }
+  std::string joined;
+  joined.reserve(client.client_id.size() + 1 + client.client_secret.size());
+  joined.append(client.client_id.data(), client.client_id.size());
+  joined += ':';
+  joined.append(client.client_secret.data(), client.client_secret.size());
+  std::string value = "Basic " + base64_encode(joined);
+  crypto::wipe(joined);
+  return value;
+}
+
+/// Checks the app ID every request carries: non-empty, no control characters.
+inline result<void> check_client_id(std::string_view client_id) {
+  if (client_id.empty()) return make_error(errc::invalid_argument, "the app ID (client_id) is empty");
+  for (const char c : client_id) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      return make_error(errc::invalid_argument, "the app ID (client_id) contains a control character");
+    }
+  }
+  return ok();
+}
+
+/// A form POST to `endpoint` (checked with `check_http_url`) carrying `fields`, with the Basic header
+/// for a confidential client. `what` names the endpoint in errors.
+inline result<http_request> client_form_post(const client_auth& client, std::string_view endpoint,
+                                             std::string_view what, const query_params& fields) {
+  auto checked_id = check_client_id(client.client_id);
+  if (!checked_id) return checked_id.error();
+  auto u = check_http_url(endpoint, what);
+  if (!u) return u.error();
+  http_request req = ::logto::detail::form_post(std::string(endpoint), fields);
+  if (client.is_confidential()) {
+    auto basic = basic_authorization(client);
+    if (!basic) return basic.error();
+    req.headers.push_back({"Authorization", std::move(*basic)});
+  }
+  return req;
+}
+
+}  // namespace detail
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/common.hpp
+
+namespace logto {
+namespace oidc {
 
 /// What an ID token must satisfy.
 struct id_token_options {
-  std::string issuer;                ///< the discovery document's `issuer`, compared exactly
-  std::string client_id;             ///< the app id: must be in `aud`; `azp`, when present, must equal it
+  std::string issuer;     ///< the discovery document's `issuer`, compared exactly
+  std::string client_id;  ///< the app id: must be in `aud`; `azp`, when present, must equal it
+  /// Audiences besides the client id that an ID token may also name (OIDC Core 3.1.3.7 step 3). Empty by
+  /// default: an `aud` array with any other value is refused.
+  std::vector<std::string> trusted_audiences;
   std::optional<std::string> nonce;  ///< the nonce sent in the authorization request, if any
-  std::optional<std::int64_t> now;   ///< current unix time in seconds
+  /// The access token of the same token response, when the ID token came from the token endpoint: an `at_hash`
+  /// claim must then match it (OIDC Core 3.2.2.9, 3.3.2.11). Not copied: it must outlive the call.
+  std::optional<std::string_view> access_token;
+  std::optional<std::int64_t> now;  ///< current unix time in seconds
   /// Clock tolerance for `exp`/`nbf` and the |iat - now| window, seconds; clamped to [0, max_leeway] (600).
-  std::int64_t leeway = default_id_token_leeway;
-  /// Allowed signing algorithms, e.g. `algorithm_set::from_names(discovery.id_token_signing_alg_values_supported)`.
-  algorithm_set algorithms = algorithm_set::all();
+  std::int64_t leeway = jose::default_id_token_leeway;
+  /// Allowed signing algorithms; see `narrow_id_token_algorithms` for discovery's list.
+  jose::algorithm_set algorithms = jose::algorithm_set::all();
 
-  /// The equivalent generic options.
-  verify_options to_verify_options() const {
-    verify_options o;
+  /// The equivalent generic options (everything but `at_hash`).
+  jose::verify_options to_verify_options() const {
+    jose::verify_options o;
     o.issuer = issuer;
     o.audience = client_id;
+    o.trusted_audiences = trusted_audiences;
     o.authorized_party = client_id;
     o.nonce = nonce;
     o.now = now;
@@ -3913,22 +4089,104 @@ struct id_token_options {
   }
 };
 
+/// The names in `set`, comma-separated (for messages).
+inline std::string algorithm_names(jose::algorithm_set set) {
+  std::string out;
+  for (std::size_t i = 0; i < jose::algorithm_count; ++i) {
+    const auto alg = static_cast<jose::algorithm>(i);
+    if (!set.contains(alg)) continue;
+    if (!out.empty()) out += ", ";
+    out += jose::to_string(alg);
+  }
+  return out.empty() ? std::string("none") : out;
+}
+
+/// The allow-list for ID tokens: `ours` narrowed to the provider's `id_token_signing_alg_values_supported`
+/// (OIDC Discovery 3). Names this library does not verify ("none", HS*, EdDSA, ...) never enter it. An empty
+/// `advertised` (the document has no such member) keeps `ours`. `errc::jwt_unsupported_algorithm` naming both
+/// lists when nothing is left: no ID token of this provider could be verified.
+inline result<jose::algorithm_set> narrow_id_token_algorithms(jose::algorithm_set ours,
+                                                              const std::vector<std::string>& advertised) {
+  if (advertised.empty()) return ours;
+  jose::algorithm_set both;
+  for (const auto& name : advertised) {
+    if (const auto alg = jose::algorithm_from_name(name); alg && ours.contains(*alg)) both.insert(*alg);
+  }
+  if (!both.empty()) return both;
+  std::string listed;
+  for (const auto& name : advertised) {
+    if (!listed.empty()) listed += ", ";
+    listed += detail::printable(name, 32);
+  }
+  return make_error(errc::jwt_unsupported_algorithm,
+                    "no ID-token signing algorithm is both offered by the provider (discovery "
+                    "id_token_signing_alg_values_supported: " +
+                        listed + ") and allowed here (client_options::id_token_algorithms: " + algorithm_names(ours) +
+                        "); allow one of the provider's, or change the provider's signing key",
+                    "id_token_signing_alg_values_supported");
+}
+
+/// `at_hash` for `access_token` under the ID token's `alg` (OIDC Core 3.3.2.11): base64url of the left half of
+/// the hash of the ASCII access token, the hash being the one of the JWS algorithm (SHA-256 for ES256, RS256
+/// and PS256, SHA-384 for *384, SHA-512 for *512).
+inline result<std::string> compute_at_hash(jose::algorithm alg, std::string_view access_token) {
+  const std::string_view name = jose::to_string(alg);
+  const std::string_view bits = name.substr(name.size() - 3);
+  const crypto::hash_alg hash = bits == "256"   ? crypto::hash_alg::sha256
+                                : bits == "384" ? crypto::hash_alg::sha384
+                                                : crypto::hash_alg::sha512;
+  auto digest = crypto::digest(hash, access_token);
+  if (!digest) return digest.error();
+  return base64url_encode(std::string_view(*digest).substr(0, digest->size() / 2));
+}
+
+/// When the verified ID token carries `at_hash`, it must equal `compute_at_hash(alg, access_token)`, which
+/// binds the ID token to the access token of the same response (OIDC Core 3.2.2.9 / 3.3.2.11). An ID token
+/// without `at_hash` passes (the claim is optional in the code flow). `errc::jwt_claim_invalid`, detail
+/// "at_hash", otherwise.
+inline result<void> check_at_hash(const jose::verified_jwt& id_token, std::string_view access_token) {
+  const json::value* claim = json::find(id_token.payload, "at_hash");
+  if (claim == nullptr) return ok();
+  const std::string* got = json::as_string(*claim);
+  const auto fail = [](std::string why) {
+    return make_error(errc::jwt_claim_invalid,
+                      "ID token \"at_hash\" " + std::move(why) +
+                          " (OIDC Core 3.3.2.11): the ID token and the access token of this response do not belong "
+                          "together; refusing both (sign in again)",
+                      "at_hash");
+  };
+  if (got == nullptr) return fail("is not a string");
+  auto expected = compute_at_hash(id_token.alg, access_token);
+  if (!expected) return expected.error();
+  if (got->size() != expected->size()) {
+    return fail("has " + std::to_string(got->size()) + " characters, " + std::to_string(expected->size()) +
+                " expected for " + std::string(jose::to_string(id_token.alg)));
+  }
+  if (!crypto::constant_time_equal(*got, *expected)) return fail("does not match the access token");
+  return ok();
+}
+
 /// Verifies an ID token (OIDC Core 3.1.3.7): signature with a key of `keys` chosen by `kid` (allow-list
-/// `options.algorithms`); `iss` exact; `aud` contains the client id; `azp` equals the client id when present
-/// and is required with several audiences; `exp` in the future and `nbf` (if present) reached, within the
-/// leeway; `iat` within the leeway of now (`errc::id_token_invalid_iat`, as @logto/client); `sub` a non-empty
-/// string; `nonce` equal when one was sent.
-inline result<verified_jwt> verify_id_token(std::string_view token, const key_set& keys,
-                                            const id_token_options& options) {
+/// `options.algorithms`); `iss` exact; `aud` contains the client id and nothing untrusted; `azp` equals the
+/// client id when present and is required with several audiences; `exp` in the future and `nbf` (if present)
+/// reached, within the leeway; `iat` within the leeway of now (`errc::id_token_invalid_iat`, as @logto/client);
+/// `sub` a non-empty string; `nonce` equal when one was sent; `at_hash` when `options.access_token` is given.
+inline result<jose::verified_jwt> verify_id_token(std::string_view token, const jose::key_set& keys,
+                                                  const id_token_options& options) {
   if (options.client_id.empty()) return make_error(errc::invalid_argument, "id_token_options.client_id must be set");
-  return verify_jwt(token, keys, options.to_verify_options());
+  auto verified = jose::verify_jwt(token, keys, options.to_verify_options());
+  if (!verified) return verified;
+  if (options.access_token) {
+    if (auto r = check_at_hash(*verified, *options.access_token); !r) return r.error();
+  }
+  return verified;
 }
 
 /// OIDC Core 12.2: an ID token returned by a refresh must keep the original's `iss` and `sub` (and `azp`, when
 /// both have one), and its `aud` must still contain the client id. Call it after `verify_id_token` accepted the
 /// new token (verify it without a nonce: 12.2 says a refreshed token SHOULD NOT carry one).
 /// `errc::jwt_claim_invalid` with detail naming the claim otherwise.
-inline result<void> check_refreshed_id_token(const jwt_claims& original, const jwt_claims& refreshed,
+inline result<void> check_refreshed_id_token(const jose::jwt_claims& original, const jose::jwt_claims& refreshed,
                                              std::string_view client_id) {
   const auto fail = [](std::string_view claim, std::string message) {
     return make_error(errc::jwt_claim_invalid, "refreshed ID token " + std::move(message) + " (OIDC Core 12.2)",
@@ -3949,12 +4207,26 @@ inline result<void> check_refreshed_id_token(const jwt_claims& original, const j
 
 /// As above, with the original ID token given as the compact token this client stored when it verified it
 /// (decoded without re-verification).
-inline result<void> check_refreshed_id_token(std::string_view original_id_token, const jwt_claims& refreshed,
+inline result<void> check_refreshed_id_token(std::string_view original_id_token, const jose::jwt_claims& refreshed,
                                              std::string_view client_id) {
-  auto original = decode_unverified(original_id_token);
+  auto original = jose::decode_unverified(original_id_token);
   if (!original) return original.error();
   return check_refreshed_id_token(original->claims, refreshed, client_id);
 }
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/id_token.hpp
+
+namespace logto {
+namespace jose {
+
+// deprecated, removed in the next release: use logto::oidc::id_token_options.
+using id_token_options = oidc::id_token_options;
+// deprecated, removed in the next release: use logto::oidc::verify_id_token.
+using oidc::verify_id_token;
+// deprecated, removed in the next release: use logto::oidc::check_refreshed_id_token.
+using oidc::check_refreshed_id_token;
 
 }  // namespace jose
 }  // namespace logto
@@ -4217,147 +4489,6 @@ class verified_token_cache {
 }  // namespace jose
 }  // namespace logto
 // ----- end logto/jose/token_cache.hpp
-// ----- begin logto/oidc/common.hpp
-/// @file
-/// @brief Pieces shared by the OIDC request builders and response parsers: client authentication
-/// (`client_auth`, HTTP Basic), endpoint URL checks, and making peer text safe for error messages.
-
-#include <cstddef>      // std::size_t
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <utility>      // std::move
-#include <vector>       // std::vector
-
-
-namespace logto {
-namespace oidc {
-
-/// Who the app is at the token, revocation and device-authorization endpoints. The views must outlive
-/// the call they are passed to (build it inline: `{cfg.app_id, cfg.app_secret}`).
-struct client_auth {
-  std::string_view client_id;      ///< the Logto app ID; sent as `client_id` in every form body
-  std::string_view client_secret;  ///< empty for a public client (no `Authorization` header is sent)
-
-  /// True when a secret is set: requests then carry `Authorization: Basic base64(id:secret)`.
-  bool is_confidential() const noexcept { return !client_secret.empty(); }
-};
-
-namespace detail {
-
-/// Joins `items` with `sep` (JS `array.join(sep)`).
-inline std::string join(const std::vector<std::string>& items, char sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += sep;
-    out += items[i];
-  }
-  return out;
-}
-
-/// Text that came from a peer (a response body, a callback parameter), made safe to put into an error
-/// message: control characters become spaces, invalid UTF-8 bytes become '?', and the text is cut at
-/// `max_bytes` on a character boundary with "..." appended. Messages get logged; a peer must not be
-/// able to forge log lines or flood them.
-inline std::string printable(std::string_view text, std::size_t max_bytes = 512) {
-  const bool utf8 = is_valid_utf8(text);
-  std::size_t cut = text.size();
-  bool truncated = false;
-  if (cut > max_bytes) {
-    cut = max_bytes;
-    truncated = true;
-    if (utf8) {
-      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
-    }
-  }
-  std::string out;
-  out.reserve(cut + 3);
-  for (std::size_t i = 0; i < cut; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) {
-      out += ' ';
-    } else if (c >= 0x80 && !utf8) {
-      out += '?';
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (truncated) out += "...";
-  return out;
-}
-
-/// Checks that `text` is an absolute `http`/`https` URL with a host and (unless `allow_fragment`) no
-/// fragment: what every endpoint the library sends requests to must be. `what` names it in the error
-/// ("token_endpoint").
-inline result<url> check_http_url(std::string_view text, std::string_view what, bool allow_fragment = false) {
-  auto u = parse_url(text);
-  if (!u) {
-    return make_error(errc::invalid_url, std::string(what) + " is not a valid URL (" + u.error().message + ")",
-                      std::string(what));
-  }
-  if (u->scheme != "https" && u->scheme != "http") {
-    return make_error(errc::invalid_url, std::string(what) + " must be an http or https URL", std::string(what));
-  }
-  if (!u->has_authority || u->host.empty()) {
-    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host",
-                      std::string(what));
-  }
-  if (u->has_fragment && !allow_fragment) {
-    return make_error(errc::invalid_url, std::string(what) + " must not contain a #fragment", std::string(what));
-  }
-  return u;
-}
-
-/// `Basic base64(client_id ":" client_secret)`, as @logto/node builds it: the two values are joined
-/// as they are (not form-encoded first, unlike RFC 6749 2.3.1 suggests) and encoded as UTF-8 bytes.
-/// A client ID containing ':' cannot be carried by Basic (RFC 7617 2) and is rejected.
-inline result<std::string> basic_authorization(const client_auth& client) {
-  if (client.client_id.find(':') != std::string_view::npos) {
-    return make_error(errc::invalid_argument,
-                      "the app ID contains ':', which HTTP Basic authentication cannot carry (RFC 7617 2)");
-  }
-  std::string joined;
-  joined.reserve(client.client_id.size() + 1 + client.client_secret.size());
-  joined.append(client.client_id.data(), client.client_id.size());
-  joined += ':';
-  joined.append(client.client_secret.data(), client.client_secret.size());
-  std::string value = "Basic " + base64_encode(joined);
-  crypto::wipe(joined);
-  return value;
-}
-
-/// Checks the app ID every request carries: non-empty, no control characters.
-inline result<void> check_client_id(std::string_view client_id) {
-  if (client_id.empty()) return make_error(errc::invalid_argument, "the app ID (client_id) is empty");
-  for (const char c : client_id) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) {
-      return make_error(errc::invalid_argument, "the app ID (client_id) contains a control character");
-    }
-  }
-  return ok();
-}
-
-/// A form POST to `endpoint` (checked with `check_http_url`) carrying `fields`, with the Basic header
-/// for a confidential client. `what` names the endpoint in errors.
-inline result<http_request> client_form_post(const client_auth& client, std::string_view endpoint,
-                                             std::string_view what, const query_params& fields) {
-  auto checked_id = check_client_id(client.client_id);
-  if (!checked_id) return checked_id.error();
-  auto u = check_http_url(endpoint, what);
-  if (!u) return u.error();
-  http_request req = ::logto::detail::form_post(std::string(endpoint), fields);
-  if (client.is_confidential()) {
-    auto basic = basic_authorization(client);
-    if (!basic) return basic.error();
-    req.headers.push_back({"Authorization", std::move(*basic)});
-  }
-  return req;
-}
-
-}  // namespace detail
-}  // namespace oidc
-}  // namespace logto
-// ----- end logto/oidc/common.hpp
 // ----- begin logto/oidc/constants.hpp
 /// @file
 /// @brief Logto's OpenID Connect constants, copied from @logto/js 6.1.2 (`consts/index.js`,
@@ -4690,6 +4821,7 @@ inline std::string oauth_error_name(const error& e) {
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 
 namespace logto {
@@ -4708,6 +4840,9 @@ struct discovery {
   /// RFC 9207 3: the provider puts `iss` into authorization responses (then a callback without it
   /// must be rejected; see `callback_options::require_issuer`).
   bool authorization_response_iss_parameter_supported = false;
+  /// The JWS algorithms the provider signs ID tokens with (OIDC Discovery 3); empty when the document has
+  /// none. Narrows the client's allow-list (`narrow_id_token_algorithms` in oidc/id_token.hpp).
+  std::vector<std::string> id_token_signing_alg_values_supported;
 };
 
 /// How strictly `parse_discovery` checks the issuer.
@@ -4768,7 +4903,8 @@ inline result<std::string> discovery_url_field(const json::object& doc, std::str
 
 /// Reads the metadata from a parsed discovery document. Required: `issuer`, `authorization_endpoint`,
 /// `token_endpoint`, `jwks_uri`; optional: `userinfo_endpoint`, `end_session_endpoint`,
-/// `revocation_endpoint`, `device_authorization_endpoint` (null counts as absent). Every endpoint must
+/// `revocation_endpoint`, `device_authorization_endpoint`, `id_token_signing_alg_values_supported` (an array of
+/// strings; null counts as absent). Every endpoint must
 /// be an absolute http(s) URL; the issuer must also have no query (OIDC Discovery 3) and, unless
 /// relaxed, equal `expected_issuer(endpoint)`. Errors: `errc::discovery_invalid`, detail = the field.
 inline result<discovery> parse_discovery(const json::object& doc, std::string_view endpoint,
@@ -4816,6 +4952,18 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
     }
     d.authorization_response_iss_parameter_supported = iss_supported->get<bool>();
   }
+  const json::value* algs = json::find(doc, "id_token_signing_alg_values_supported");
+  if (algs != nullptr && !algs->is<picojson::null>()) {
+    const json::array* arr = json::as_array(*algs);
+    if (arr == nullptr) return detail::discovery_error("id_token_signing_alg_values_supported", "must be an array");
+    for (const auto& item : *arr) {
+      const std::string* name = json::as_string(item);
+      if (name == nullptr) {
+        return detail::discovery_error("id_token_signing_alg_values_supported", "must hold only strings");
+      }
+      d.id_token_signing_alg_values_supported.push_back(*name);
+    }
+  }
   return d;
 }
 
@@ -4833,8 +4981,9 @@ inline result<discovery> parse_discovery_response(const http_response& response,
 // ----- end logto/oidc/discovery.hpp
 // ----- begin logto/oidc/pkce.hpp
 /// @file
-/// @brief PKCE (RFC 7636) and `state`, generated as @logto/browser and @logto/node do: 64 random bytes
-/// as base64url without padding (86 characters); challenge = base64url(SHA-256(verifier)), S256.
+/// @brief PKCE (RFC 7636), `state` and `nonce`, generated as @logto/browser and @logto/node make the first
+/// two: 64 random bytes as base64url without padding (86 characters); challenge = base64url(SHA-256(verifier)),
+/// S256. (The JS SDKs send no nonce.)
 
 #include <cstddef>      // std::size_t
 #include <string>       // std::string
@@ -4868,6 +5017,13 @@ result<std::string> generate_code_verifier(Random& rng) {
 /// `generateState`: an independent 86-character base64url value.
 template <class Random>
 result<std::string> generate_state(Random& rng) {
+  return generate_random_string(rng);
+}
+
+/// An OIDC `nonce` (Core 3.1.2.1, 15.5.2): an independent 86-character base64url value, sent with the
+/// authorization request and required in the ID token of its code exchange. @logto/js has no counterpart.
+template <class Random>
+result<std::string> generate_nonce(Random& rng) {
   return generate_random_string(rng);
 }
 
@@ -4930,12 +5086,16 @@ struct sign_in_uri_params {
   std::string interaction_mode;  ///< deprecated; sent only without `first_screen`
   std::vector<std::string> identifiers;  ///< `identifier_types::...`, space-joined
   std::string one_time_token;
-  query_params extra_params;  ///< appended last, in order, never deduplicated (as JS does)
+  query_params extra_params;  ///< appended in order, never deduplicated (as JS does)
+  /// Not in @logto/js: the OIDC `nonce` (Core 3.1.2.1), appended after everything else so that the URI
+  /// without it stays byte for byte @logto/js's. `logto::client` always sends one.
+  std::string nonce;
 };
 
 /// `generateSignInUri`: the authorization endpoint, `?`, then `client_id, redirect_uri, code_challenge,`
 /// `code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,`
 /// `resource..., first_screen | interaction_mode, identifier, one_time_token,` then the extra parameters,
+/// then `nonce` when set (@logto/js sends none: without a nonce the URI is exactly its),
 /// WHATWG form-encoded (space `+`, `~` `%7E`), exactly as JS `URLSearchParams` writes it.
 ///
 /// Checks (JS has none): the endpoint is an absolute http(s) URL without a fragment (RFC 6749 3.1; if
@@ -4943,7 +5103,8 @@ struct sign_in_uri_params {
 /// absolute URL (custom schemes are fine) without a fragment (RFC 6749 3.1.2); client_id,
 /// code_challenge and state are non-empty. Other values are not restricted: CR, LF and NUL are
 /// percent-encoded like every other byte outside `A-Z a-z 0-9 * - . _`, so no value can end the URL
-/// or reach a header; the server decides what it accepts.
+/// or reach a header; the server decides what it accepts. With `nonce` set, `extra_params` must not hold
+/// another `nonce` (two values would leave it to the server which one the ID token carries).
 inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   auto endpoint = detail::check_http_url(p.authorization_endpoint, "authorization_endpoint");
   if (!endpoint) return endpoint.error();
@@ -4979,7 +5140,16 @@ inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   }
   if (!p.identifiers.empty()) add_param(q, "identifier", detail::join(p.identifiers, ' '));
   if (!p.one_time_token.empty()) add_param(q, "one_time_token", p.one_time_token);
-  for (const auto& kv : p.extra_params) q.push_back(kv);
+  for (const auto& kv : p.extra_params) {
+    if (!p.nonce.empty() && kv.first == "nonce") {
+      return make_error(errc::invalid_argument,
+                        "extra_params has a \"nonce\", but the client sends its own (and checks the ID token "
+                        "against it); remove it from extra_params",
+                        "nonce");
+    }
+    q.push_back(kv);
+  }
+  if (!p.nonce.empty()) add_param(q, "nonce", p.nonce);
 
   std::string uri = p.authorization_endpoint;
   uri += endpoint->has_query ? (endpoint->query.empty() ? "" : "&") : "?";
@@ -6187,17 +6357,22 @@ inline result<access_token_map> parse_access_token_map(std::string_view text) {
   return map;
 }
 
-/// `LogtoSignInSessionItem`: what `signIn` stores until the callback. `code_verifier` and `state`
-/// are secrets.
+/// `LogtoSignInSessionItem`: what `signIn` stores until the callback. `code_verifier`, `state` and
+/// `nonce` are secrets.
 struct sign_in_session {
   std::string redirect_uri;
   std::optional<std::string> post_redirect_uri;
   std::string code_verifier;
   std::string state;
+  /// Not in @logto/client: the nonce sent with the authorization request (OIDC Core 3.1.2.1), which the ID
+  /// token of the code exchange must carry. A session written by the JS SDK has none; its callback then
+  /// requires no nonce (the JS SDK never sends one).
+  std::optional<std::string> nonce;
 };
 
 /// `JSON.stringify({redirectUri, postRedirectUri, codeVerifier, state})`: that key order,
-/// `postRedirectUri` left out when absent (as JSON.stringify drops `undefined`).
+/// `postRedirectUri` left out when absent (as JSON.stringify drops `undefined`), then `"nonce"` when
+/// set (the JS SDK ignores members it does not know, so it can still read the session).
 inline std::string serialize_sign_in_session(const sign_in_session& s) {
   std::string out = "{\"redirectUri\":";
   json::append_quoted(out, s.redirect_uri);
@@ -6209,6 +6384,10 @@ inline std::string serialize_sign_in_session(const sign_in_session& s) {
   json::append_quoted(out, s.code_verifier);
   out += ",\"state\":";
   json::append_quoted(out, s.state);
+  if (s.nonce) {
+    out += ",\"nonce\":";
+    json::append_quoted(out, *s.nonce);
+  }
   out += '}';
   return out;
 }
@@ -6216,7 +6395,8 @@ inline std::string serialize_sign_in_session(const sign_in_session& s) {
 /// `getSignInSession`'s checks: `errc::sign_in_session_invalid` when the text is not a JSON object or
 /// `redirectUri`, `codeVerifier` or `state` is not a string (JS lets JSON syntax errors through as
 /// they are; here they get the same code). `postRedirectUri` must be a string when present (null
-/// counts as absent; JS does not check it). Never quotes values.
+/// counts as absent; JS does not check it), and so must `nonce` (absent in sessions written by the JS
+/// SDK). Never quotes values.
 inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
   auto parsed = json::parse(text);
   if (!parsed) return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: " + parsed.error().message);
@@ -6243,6 +6423,13 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
                         "postRedirectUri");
     }
     s.post_redirect_uri = post->get<std::string>();
+  }
+  const json::value* nonce = json::find(*obj, "nonce");
+  if (nonce != nullptr && !nonce->is<picojson::null>()) {
+    if (!nonce->is<std::string>()) {
+      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"nonce\" is not a string", "nonce");
+    }
+    s.nonce = nonce->get<std::string>();
   }
   return s;
 }
@@ -6275,7 +6462,12 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
 ///   ID token's (OIDC Core 5.3.2);
 /// - the callback check compares scheme, authority and path exactly and honours RFC 9207 `iss`
 ///   (see `oidc/callback.hpp`);
-/// - `sign_out` clears local tokens even when discovery fails (and then returns that error).
+/// - `sign_out` clears local tokens even when discovery fails (and then returns that error);
+/// - every sign-in sends a fresh `nonce`, kept in `signInSession` and required in the ID token of that
+///   code exchange (a session written by the JS SDK has none and completes without); an `at_hash` in an
+///   ID token from the token endpoint must match the access token of the same response; an ID token
+///   naming audiences besides the app id is refused unless `client_options::trusted_audiences` lists
+///   them; discovery's `id_token_signing_alg_values_supported` narrows `id_token_algorithms`.
 
 #include <cstdint>      // std::int64_t
 #include <map>          // std::map
@@ -6312,8 +6504,11 @@ struct client_options {
   /// Clock tolerance for ID tokens (`DefaultJwtVerifier`'s 300 s); clamped to at most 600 s.
   std::int64_t id_token_leeway = jose::default_id_token_leeway;
   /// Signature algorithms accepted for ID tokens (all asymmetric JWS algorithms by default; never
-  /// `none` or HS*).
+  /// `none` or HS*), further narrowed to discovery's `id_token_signing_alg_values_supported`.
   jose::algorithm_set id_token_algorithms = jose::algorithm_set::all();
+  /// Audiences besides the app id that an ID token may also name (OIDC Core 3.1.3.7 step 3); empty:
+  /// such ID tokens are refused.
+  std::vector<std::string> trusted_audiences;
   /// See `oidc::discovery_options::require_issuer_match`.
   bool require_issuer_match = true;
   /// JWKS cache timing (jose's 10 min max age, 30 s refetch cooldown).
@@ -6386,6 +6581,8 @@ class client {
     if (!verifier) return verifier.error();
     auto state = oidc::generate_state(random_);
     if (!state) return state.error();
+    auto nonce = oidc::generate_nonce(random_);
+    if (!nonce) return nonce.error();
     auto challenge = oidc::generate_code_challenge(*verifier);
     if (!challenge) return challenge.error();
 
@@ -6404,7 +6601,10 @@ class client {
     p.first_screen = o.first_screen;
     p.identifiers = o.identifiers;
     p.extra_params = o.extra_params;
+    p.nonce = *nonce;
     auto uri = oidc::build_sign_in_uri(p);
+    crypto::wipe(p.state);
+    crypto::wipe(p.nonce);
     if (!uri) return uri.error();
 
     oidc::sign_in_session session;
@@ -6412,9 +6612,11 @@ class client {
     if (!o.post_redirect_uri.empty()) session.post_redirect_uri = o.post_redirect_uri;
     session.code_verifier = std::move(*verifier);
     session.state = std::move(*state);
+    session.nonce = std::move(*nonce);
     std::string serialized = oidc::serialize_sign_in_session(session);
     crypto::wipe(session.code_verifier);
     crypto::wipe(session.state);
+    crypto::wipe(*session.nonce);
     {
       detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::sign_in_session, std::move(serialized));
@@ -6465,8 +6667,13 @@ class client {
     crypto::wipe(session->state);
     if (!request) return request.error();
     auto tokens = exchange(*request);
-    if (!tokens) return tokens.error();
-    auto stored_ok = store_new_session(*disc, *tokens, requested_at);
+    if (!tokens) {
+      if (session->nonce) crypto::wipe(*session->nonce);
+      return tokens.error();
+    }
+    // A session written by @logto/client has no nonce: nothing was sent, so nothing is required.
+    auto stored_ok = store_new_session(*disc, *tokens, requested_at, session->nonce);
+    if (session->nonce) crypto::wipe(*session->nonce);
     if (!stored_ok) return stored_ok.error();
     {
       detail::scoped_lock<Mutex> lock(state_mutex_);
@@ -6797,14 +7004,24 @@ class client {
     return tokens;
   }
 
-  result<jose::verified_jwt> verify_id_token(const oidc::discovery& disc, std::string_view token) {
+  // `nonce`: the one sent with the authorization request (code exchange only; OIDC Core 12.2 and the
+  // device flow have none). `access_token`: the one of the same token response, for `at_hash`.
+  result<jose::verified_jwt> verify_id_token(const oidc::discovery& disc, std::string_view token,
+                                             const std::optional<std::string>& nonce = std::nullopt,
+                                             std::optional<std::string_view> access_token = std::nullopt) {
+    auto algorithms =
+        oidc::narrow_id_token_algorithms(options_.id_token_algorithms, disc.id_token_signing_alg_values_supported);
+    if (!algorithms) return algorithms.error();
     const std::int64_t now = clock_.now();
-    jose::id_token_options o;
+    oidc::id_token_options o;
     o.issuer = disc.issuer;
     o.client_id = config_.app_id;
+    o.trusted_audiences = options_.trusted_audiences;
+    o.nonce = nonce;
+    o.access_token = access_token;
     o.now = now;
     o.leeway = options_.id_token_leeway;
-    o.algorithms = options_.id_token_algorithms;
+    o.algorithms = *algorithms;
     const std::string jwks_uri = disc.jwks_uri;
     detail::scoped_lock<Mutex> serial(fetch_mutex_);
     return jose::verify_with_jwks_cache(
@@ -6816,7 +7033,7 @@ class client {
           if (!detail::http_ok(response->status)) return oidc::map_error_response(*response);
           return std::move(response->body);
         },
-        [&](const jose::key_set& keys) { return jose::verify_id_token(token, keys, o); });
+        [&](const jose::key_set& keys) { return oidc::verify_id_token(token, keys, o); });
   }
 
   oidc::access_token_entry entry_for(const oidc::token_response& tokens, std::int64_t requested_at) const {
@@ -6830,12 +7047,12 @@ class client {
 
   // After a code exchange or a device sign-in: verify the ID token, then store the new session.
   result<void> store_new_session(const oidc::discovery& disc, const oidc::token_response& tokens,
-                                 std::int64_t requested_at) {
+                                 std::int64_t requested_at, const std::optional<std::string>& nonce = std::nullopt) {
     if (!tokens.id_token || tokens.id_token->empty()) {
       return make_error(errc::token_response_invalid,
                         "the token response has no id_token (is the `openid` scope requested?)", "id_token");
     }
-    auto verified = verify_id_token(disc, *tokens.id_token);
+    auto verified = verify_id_token(disc, *tokens.id_token, nonce, tokens.access_token);
     if (!verified) return verified.error();
     detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_all_tokens_locked();
@@ -6925,10 +7142,10 @@ class client {
       storage_.set(oidc::storage_keys::refresh_token, *tokens->refresh_token);
     }
     if (tokens->id_token && !tokens->id_token->empty()) {
-      auto verified = verify_id_token(*disc, *tokens->id_token);
+      auto verified = verify_id_token(*disc, *tokens->id_token, std::nullopt, tokens->access_token);
       if (!verified) return verified.error();
       if (previous_id_token && !previous_id_token->empty()) {
-        auto same = jose::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
+        auto same = oidc::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
         if (!same) return same.error();
       }
       detail::scoped_lock<Mutex> lock(state_mutex_);

@@ -96,6 +96,19 @@ TEST_CASE("@logto/js generateSignInUri oracle: byte-identical URIs", "[oidc][sig
     auto uri = oidc::build_sign_in_uri(p);
     REQUIRE(uri);
     CHECK(*uri == str(obj(c), "uri"));
+    // @logto/js sends no nonce; logto::client does. With one, the URI is exactly @logto/js's plus
+    // "&nonce=<value>" at the end, so everything the oracle checks above still holds for the client's URIs.
+    p.nonce = "n 0S6~/=";
+    bool js_has_nonce = false;
+    for (const auto& kv : p.extra_params) js_has_nonce = js_has_nonce || kv.first == "nonce";
+    auto with_nonce = oidc::build_sign_in_uri(p);
+    if (js_has_nonce) {
+      REQUIRE_FALSE(with_nonce);  // two nonces: refused
+      CHECK(with_nonce.error().detail == "nonce");
+    } else {
+      REQUIRE(with_nonce);
+      CHECK(*with_nonce == str(obj(c), "uri") + "&nonce=n+0S6%7E%2F%3D");
+    }
   }
 }
 
