@@ -13,7 +13,8 @@
 #   cxx20      g++, -std=c++20
 #   mbedtls3   g++ against mbedTLS 3.6 (built from Debian trixie's source package by tools/mbedtls3.sh):
 #              unit tests, the SMTP TLS interop and one client interop run
-# then the packaging consumers (tests/packaging/run.sh) and the API reference (docs/build.sh).
+# then the packaging consumers (tests/packaging/run.sh), the API reference (docs/build.sh) and the
+# fuzzers (tools/ci/fuzz.sh; LOGTO_CONFIGS="fuzz" runs only them).
 # Every build uses -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror.
 #
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt/npm; LOGTO_CONFIGS="gcc clang" runs only those builds;
@@ -71,6 +72,7 @@ record() {  # name status
 
 for cfg in $CONFIGS; do
   [ "$cfg" = packaging ] && continue  # not a build; see below
+  [ "$cfg" = fuzz ] && continue       # tools/ci/fuzz.sh, below
   log "build $cfg (${CXX[$cfg]} ${FLAGS[$cfg]})"
   dir=$BUILD/$cfg
   start=$SECONDS
@@ -113,6 +115,12 @@ if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" packaging "* ]];
     docs/build.sh "$BUILD/docs"
     record "doxygen" $?
   fi
+fi
+
+if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" fuzz "* ]]; then
+  log "fuzzers (tools/ci/fuzz.sh: corpus replay + bounded runs)"
+  LOGTO_FUZZ_BUILD_DIR=$BUILD/fuzz LOGTO_JOBS=$JOBS tools/ci/fuzz.sh
+  record "fuzzers" $?
 fi
 
 log "summary"
