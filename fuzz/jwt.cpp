@@ -1,5 +1,8 @@
 // Target jwt: a compact JWS/JWT from outside (an ID token or an access token), verified against the
 // fixture JWKS of tests/data/jose with the fixture's issuer, client id, nonce, resource and time.
+// An input starting with '{' is `header JSON NUL payload JSON` instead: the target signs it with ES256
+// (a fixed P-256 key, published as the only key of a second JWKS), so the fuzzer can explore header
+// and claim checks behind a valid signature.
 //
 // Properties, for every token the library accepts (verify_compact, verify_id_token, verify_jwt with
 // access-token options):
@@ -13,6 +16,8 @@
 #include <logto/jose/id_token.hpp>
 #include <logto/jose/jwt.hpp>
 
+#include <mbedtls/ecdsa.h>
+
 #include <cmath>
 
 #include "common.hpp"
@@ -20,9 +25,77 @@
 
 namespace {
 
+std::string mpi_bytes(const mbedtls_mpi& x, std::size_t n) {
+  std::string out(n, '\0');
+  FUZZ_REQUIRE(mbedtls_mpi_write_binary(&x, reinterpret_cast<unsigned char*>(&out[0]), n) == 0, "mpi fits");
+  return out;
+}
+
+int counter_rng(void* state, unsigned char* out, std::size_t n) {  // deterministic nonces are fine here
+  auto* x = static_cast<std::uint64_t*>(state);
+  for (std::size_t i = 0; i < n; ++i) {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    out[i] = static_cast<unsigned char>(*x);
+  }
+  return 0;
+}
+
+/// ES256 with a fixed key (RFC 6979 A.2.5's private key), and the JWKS publishing it as "fuzz-ec".
+struct ec_signer {
+  ec_signer() {
+    mbedtls_ecp_group_init(&grp);
+    mbedtls_mpi_init(&d);
+    mbedtls_ecp_point_init(&q);
+    int rc = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
+    if (rc == 0)
+      rc = mbedtls_mpi_read_string(&d, 16, "C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721");
+    if (rc == 0) rc = mbedtls_ecp_mul(&grp, &q, &d, &grp.FUZZ_MBEDTLS_FIELD(G), counter_rng, &rng);
+    FUZZ_REQUIRE(rc == 0, "the signing key loads");
+    jwks_json = R"({"keys":[{"kty":"EC","crv":"P-256","kid":"fuzz-ec","x":")" +
+                logto::base64url_encode(mpi_bytes(q.FUZZ_MBEDTLS_FIELD(X), 32)) + R"(","y":")" +
+                logto::base64url_encode(mpi_bytes(q.FUZZ_MBEDTLS_FIELD(Y), 32)) + R"("}]})";
+  }
+  ~ec_signer() {
+    mbedtls_ecp_point_free(&q);
+    mbedtls_mpi_free(&d);
+    mbedtls_ecp_group_free(&grp);
+  }
+  ec_signer(const ec_signer&) = delete;
+  ec_signer& operator=(const ec_signer&) = delete;
+
+  std::string token(std::string_view header, std::string_view payload) {
+    const std::string input = logto::base64url_encode(header) + "." + logto::base64url_encode(payload);
+    unsigned char hash[32];
+    FUZZ_REQUIRE(mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
+                            reinterpret_cast<const unsigned char*>(input.data()), input.size(), hash) == 0,
+                 "hashing works");
+    mbedtls_mpi r, s;
+    mbedtls_mpi_init(&r);
+    mbedtls_mpi_init(&s);
+    FUZZ_REQUIRE(mbedtls_ecdsa_sign(&grp, &r, &s, &d, hash, sizeof hash, counter_rng, &rng) == 0, "signing works");
+    const std::string sig = mpi_bytes(r, 32) + mpi_bytes(s, 32);
+    mbedtls_mpi_free(&r);
+    mbedtls_mpi_free(&s);
+    return input + "." + logto::base64url_encode(sig);
+  }
+
+  mbedtls_ecp_group grp;
+  mbedtls_mpi d;
+  mbedtls_ecp_point q;
+  std::uint64_t rng = 0x9E3779B97F4A7C15ull;
+  std::string jwks_json;
+};
+
+ec_signer& signer() {
+  static ec_signer s;
+  return s;
+}
+
 struct fixture {
-  picojson::value jwks;
-  logto::jose::key_set keys;
+  picojson::value jwks, signed_jwks;
+  logto::jose::key_set keys, signed_keys;
   std::int64_t now = 0;
   std::string issuer, client_id, nonce, resource;
 };
@@ -33,6 +106,8 @@ const fixture& fx() {
     const std::string jwks_text = fuzz::read_source_file("tests/data/jose/jwks.json");
     out.jwks = *fuzz::independent_json(jwks_text);
     out.keys = std::move(*logto::jose::key_set::parse(jwks_text));
+    out.signed_jwks = *fuzz::independent_json(signer().jwks_json);
+    out.signed_keys = std::move(*logto::jose::key_set::parse(signer().jwks_json));
     const auto tokens = fuzz::independent_json(fuzz::read_source_file("tests/data/jose/tokens.json"));
     FUZZ_REQUIRE(tokens && fuzz::member(*tokens, "T") != nullptr, "tests/data/jose/tokens.json is readable");
     out.now = static_cast<std::int64_t>(fuzz::member(*tokens, "T")->get<double>());
@@ -136,15 +211,28 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     valid += good ? 1 : 0;
   }
   FUZZ_REQUIRE(valid >= 10, "the fixture has valid tokens of every family");
+  const std::string own = signer().token(R"({"alg":"ES256","kid":"fuzz-ec"})", R"({"iss":"x"})");
+  FUZZ_REQUIRE(fuzz::independently_verified(own, f.signed_jwks) && logto::jose::verify_compact(own, f.signed_keys),
+               "the target's own signatures verify");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const fixture& f = fx();
-  const std::string_view token = fuzz::as_view(data, size);
+  std::string_view token = fuzz::as_view(data, size);
+  const picojson::value* jwks = &f.jwks;
+  const logto::jose::key_set* keys = &f.keys;
+  std::string signed_token;
+  if (!token.empty() && token.front() == '{') {
+    const auto parts = fuzz::split(token, '\0', 2);
+    signed_token = signer().token(parts[0], parts.size() > 1 ? parts[1] : std::string_view());
+    token = signed_token;
+    jwks = &f.signed_jwks;
+    keys = &f.signed_keys;
+  }
 
-  if (auto jws = logto::jose::verify_compact(token, f.keys)) {
-    FUZZ_REQUIRE(fuzz::independently_verified(token, f.jwks), "a JWS verify_compact accepted verifies independently");
+  if (auto jws = logto::jose::verify_compact(token, *keys)) {
+    FUZZ_REQUIRE(fuzz::independently_verified(token, *jwks), "a JWS verify_compact accepted verifies independently");
     check_header(token);
   }
 
@@ -153,16 +241,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   id.client_id = f.client_id;
   id.nonce = f.nonce;
   id.now = f.now;
-  if (auto t = logto::jose::verify_id_token(token, f.keys, id)) {
-    FUZZ_REQUIRE(fuzz::independently_verified(token, f.jwks), "an accepted ID token verifies independently");
+  if (auto t = logto::jose::verify_id_token(token, *keys, id)) {
+    FUZZ_REQUIRE(fuzz::independently_verified(token, *jwks), "an accepted ID token verifies independently");
     check_header(token);
     check_claims(token, f.client_id, logto::jose::default_id_token_leeway, true);
     check_unverified_agrees(token, t->claims);
   }
 
   const auto at = logto::jose::verify_options::access_token(f.issuer, f.resource, f.now);
-  if (auto t = logto::jose::verify_jwt(token, f.keys, at)) {
-    FUZZ_REQUIRE(fuzz::independently_verified(token, f.jwks), "an accepted access token verifies independently");
+  if (auto t = logto::jose::verify_jwt(token, *keys, at)) {
+    FUZZ_REQUIRE(fuzz::independently_verified(token, *jwks), "an accepted access token verifies independently");
     check_header(token);
     check_claims(token, f.resource, logto::jose::default_access_token_leeway, false);
     check_unverified_agrees(token, t->claims);

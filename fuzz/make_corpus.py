@@ -46,6 +46,13 @@ def main():
     for name in ["valid.ES256", "valid.ES384", "valid.ES512", "valid.RS256", "valid.PS256", "at.valid",
                  "claims.expired", "attack.none"]:
         write("jwt", name, tokens[name])
+    # '{' inputs are `header NUL payload`, signed by the target itself (ES256, kid "fuzz-ec")
+    id_claims = {"iss": jose["issuer"], "sub": "user-1", "aud": jose["client_id"], "iat": jose["T"],
+                 "exp": jose["T"] + 3600, "nonce": jose["nonce"]}
+    write("jwt", "signed-id-token", compact({"alg": "ES256", "kid": "fuzz-ec", "typ": "JWT"}) + "\0" + compact(id_claims))
+    at_claims = {"iss": jose["issuer"], "sub": "user-1", "aud": [jose["resource"], "x"], "iat": jose["T"],
+                 "exp": jose["T"] + 100, "scope": "read write", "client_id": jose["client_id"]}
+    write("jwt", "signed-access-token", compact({"alg": "ES256", "typ": "at+jwt"}) + "\0" + compact(at_claims))
 
     # jwks: the small fixture sets, plus the EC keys and the 2048-bit RSA key of jwks.json
     for name in ["jwks-single.json", "jwks-two-p384.json"]:
