@@ -22,13 +22,6 @@ const std::string issuer = "https://tenant.logto.app/oidc";
 const std::string client_id = "client-123";
 constexpr std::int64_t now = 1700000000;
 
-std::optional<std::string> opt_string(const picojson::value& payload, const char* name) {
-  const picojson::value* v = fuzz::member(payload, name);
-  if (v == nullptr || v->is<picojson::null>()) return std::nullopt;
-  FUZZ_REQUIRE(v->is<std::string>(), "an accepted optional string claim is a string or null");
-  return v->get<std::string>();
-}
-
 std::optional<std::int64_t> opt_date(const picojson::value& payload, const char* name) {
   const picojson::value* v = fuzz::member(payload, name);
   if (v == nullptr || v->is<picojson::null>()) return std::nullopt;
@@ -75,13 +68,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (auto c = logto::oidc::decode_id_token(token)) {
     const picojson::value p = payload_of(json);
-    FUZZ_REQUIRE(opt_string(p, "iss") == c->iss && opt_string(p, "sub") == c->sub, "ID token iss/sub agree");
+    FUZZ_REQUIRE(fuzz::optional_string(p, "iss") == c->iss && fuzz::optional_string(p, "sub") == c->sub,
+                 "ID token iss/sub agree");
     const auto aud = audiences(p);
     FUZZ_REQUIRE(aud == c->audiences && (aud.size() == 1 ? c->aud == aud[0] : c->aud.empty()), "ID token aud agrees");
     FUZZ_REQUIRE(opt_date(p, "exp") == c->exp && opt_date(p, "iat") == c->iat, "ID token exp/iat agree");
-    FUZZ_REQUIRE(opt_string(p, "email") == c->email && opt_string(p, "name") == c->name &&
-                     opt_string(p, "username") == c->username && opt_string(p, "picture") == c->picture &&
-                     opt_string(p, "phone_number") == c->phone_number && opt_string(p, "at_hash") == c->at_hash,
+    FUZZ_REQUIRE(fuzz::optional_string(p, "email") == c->email && fuzz::optional_string(p, "name") == c->name &&
+                     fuzz::optional_string(p, "username") == c->username &&
+                     fuzz::optional_string(p, "picture") == c->picture &&
+                     fuzz::optional_string(p, "phone_number") == c->phone_number &&
+                     fuzz::optional_string(p, "at_hash") == c->at_hash,
                  "ID token optional strings agree");
     FUZZ_REQUIRE(string_array(p, "roles") == c->roles && string_array(p, "organizations") == c->organizations &&
                      string_array(p, "organization_roles") == c->organization_roles,
@@ -96,8 +92,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (access) {
     const auto* c = &*access;
     const picojson::value p = payload_of(json);
-    FUZZ_REQUIRE(opt_string(p, "iss") == c->iss && opt_string(p, "sub") == c->sub && opt_string(p, "jti") == c->jti &&
-                     opt_string(p, "client_id") == c->client_id && opt_string(p, "scope") == c->scope,
+    FUZZ_REQUIRE(fuzz::optional_string(p, "iss") == c->iss && fuzz::optional_string(p, "sub") == c->sub &&
+                     fuzz::optional_string(p, "jti") == c->jti &&
+                     fuzz::optional_string(p, "client_id") == c->client_id &&
+                     fuzz::optional_string(p, "scope") == c->scope,
                  "access token strings agree");
     const auto aud = audiences(p);
     FUZZ_REQUIRE(aud == c->audiences && (aud.size() == 1 ? c->aud == aud[0] : !c->aud), "access token aud agrees");
@@ -107,8 +105,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto u = logto::jose::decode_unverified(token)) {
     const picojson::value p = payload_of(json);
     const auto& c = u->claims;
-    FUZZ_REQUIRE(opt_string(p, "iss") == c.iss && opt_string(p, "sub") == c.sub && opt_string(p, "nonce") == c.nonce &&
-                     opt_string(p, "azp") == c.azp,
+    FUZZ_REQUIRE(fuzz::optional_string(p, "iss") == c.iss && fuzz::optional_string(p, "sub") == c.sub &&
+                     fuzz::optional_string(p, "nonce") == c.nonce && fuzz::optional_string(p, "azp") == c.azp,
                  "decode_unverified strings agree");
     FUZZ_REQUIRE(audiences(p) == c.aud, "decode_unverified aud agrees");
     logto::jose::verify_options o;
@@ -117,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.authorized_party = client_id;
     o.now = now;
     if (logto::jose::validate_claims(c, o)) {
-      const auto iss = opt_string(p, "iss");
+      const auto iss = fuzz::optional_string(p, "iss");
       const auto aud = audiences(p);
       const picojson::value* exp = fuzz::member(p, "exp");
       FUZZ_REQUIRE(iss == issuer, "validated claims have the expected iss");

@@ -86,6 +86,15 @@ inline const std::string* member_string(const picojson::value& obj, const std::s
   return v != nullptr && v->is<std::string>() ? &v->get<std::string>() : nullptr;
 }
 
+/// An optional string member as the library reads one: absent or null gives nullopt; any other
+/// non-string is a property violation (the caller only asks about values the library accepted).
+inline std::optional<std::string> optional_string(const picojson::value& obj, const char* name) {
+  const picojson::value* v = member(obj, name);
+  if (v == nullptr || v->is<picojson::null>()) return std::nullopt;
+  FUZZ_REQUIRE(v->is<std::string>(), "an accepted optional string member is a string or null");
+  return v->get<std::string>();
+}
+
 /// base64 (RFC 4648 4, `url` = false) or base64url (5) decoding. `strict`: no padding for base64url,
 /// padding required for base64, canonical trailing bits. Not strict: padding optional, trailing bits
 /// ignored.
@@ -129,17 +138,23 @@ inline int hex_digit(char c) {
   return -1;
 }
 
+/// Decodes the two hex digits after `in[i]` (an escape character) into `out` and moves `i` past them.
+inline bool decode_escape(std::string_view in, std::size_t& i, std::string& out) {
+  if (i + 2 >= in.size()) return false;
+  const int h = hex_digit(in[i + 1]);
+  const int l = hex_digit(in[i + 2]);
+  if (h < 0 || l < 0) return false;
+  out += static_cast<char>(h * 16 + l);
+  i += 2;
+  return true;
+}
+
 /// %XX decoding (and '+' as space when `plus`); nullopt on a malformed escape.
 inline std::optional<std::string> percent_decode(std::string_view in, bool plus) {
   std::string out;
   for (std::size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '%') {
-      if (i + 2 >= in.size()) return std::nullopt;
-      const int h = hex_digit(in[i + 1]);
-      const int l = hex_digit(in[i + 2]);
-      if (h < 0 || l < 0) return std::nullopt;
-      out += static_cast<char>(h * 16 + l);
-      i += 2;
+      if (!decode_escape(in, i, out)) return std::nullopt;
     } else if (plus && in[i] == '+') {
       out += ' ';
     } else {
@@ -183,12 +198,7 @@ inline std::optional<std::string> qp_decode(std::string_view in) {
       i += 2;
       continue;
     }
-    if (i + 2 >= in.size()) return std::nullopt;
-    const int h = hex_digit(in[i + 1]);
-    const int l = hex_digit(in[i + 2]);
-    if (h < 0 || l < 0) return std::nullopt;
-    out += static_cast<char>(h * 16 + l);
-    i += 2;
+    if (!decode_escape(in, i, out)) return std::nullopt;
   }
   return out;
 }

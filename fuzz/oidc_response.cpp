@@ -42,13 +42,6 @@ picojson::value body_json(std::string_view body) {
   return *v;
 }
 
-std::optional<std::string> opt_string(const picojson::value& obj, const char* name) {
-  const picojson::value* v = fuzz::member(obj, name);
-  if (v == nullptr || v->is<picojson::null>()) return std::nullopt;
-  FUZZ_REQUIRE(v->is<std::string>(), "an accepted optional string is a string or null");
-  return v->get<std::string>();
-}
-
 std::optional<std::int64_t> opt_integer(const picojson::value& obj, const char* name) {
   const picojson::value* v = fuzz::member(obj, name);
   if (v == nullptr || v->is<picojson::null>()) return std::nullopt;
@@ -65,9 +58,11 @@ void check_url(const std::string& text, bool required) {
 
 void check_tokens(const logto::oidc::token_response& t, std::string_view body) {
   const picojson::value p = body_json(body);
-  FUZZ_REQUIRE(opt_string(p, "access_token") == t.access_token && !t.access_token.empty(), "access_token agrees");
-  FUZZ_REQUIRE(opt_string(p, "refresh_token") == t.refresh_token && opt_string(p, "id_token") == t.id_token &&
-                   opt_string(p, "scope") == t.scope && opt_string(p, "token_type") == t.token_type,
+  FUZZ_REQUIRE(fuzz::optional_string(p, "access_token") == t.access_token && !t.access_token.empty(),
+               "access_token agrees");
+  FUZZ_REQUIRE(fuzz::optional_string(p, "refresh_token") == t.refresh_token &&
+                   fuzz::optional_string(p, "id_token") == t.id_token && fuzz::optional_string(p, "scope") == t.scope &&
+                   fuzz::optional_string(p, "token_type") == t.token_type,
                "optional token fields agree");
   FUZZ_REQUIRE(opt_integer(p, "expires_in") == t.expires_in && (!t.expires_in || *t.expires_in >= 0),
                "expires_in agrees");
@@ -90,8 +85,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_outcome(d, response.status);
       if (!d) break;
       const picojson::value p = body_json(in);
-      FUZZ_REQUIRE(opt_string(p, "issuer") == d->issuer && (!options.require_issuer_match || d->issuer == issuer),
-                   "discovery issuer agrees");
+      FUZZ_REQUIRE(
+          fuzz::optional_string(p, "issuer") == d->issuer && (!options.require_issuer_match || d->issuer == issuer),
+          "discovery issuer agrees");
       FUZZ_REQUIRE(!logto::parse_url(d->issuer)->has_query, "the issuer has no query");
       const std::pair<const char*, const std::string*> fields[] = {
           {"authorization_endpoint", &d->authorization_endpoint},
@@ -102,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           {"jwks_uri", &d->jwks_uri},
           {"device_authorization_endpoint", &d->device_authorization_endpoint}};
       for (const auto& f : fields) {
-        FUZZ_REQUIRE(opt_string(p, f.first).value_or("") == *f.second, "discovery endpoint agrees");
+        FUZZ_REQUIRE(fuzz::optional_string(p, f.first).value_or("") == *f.second, "discovery endpoint agrees");
         const bool required = std::string_view(f.first) == "authorization_endpoint" ||
                               std::string_view(f.first) == "token_endpoint" || std::string_view(f.first) == "jwks_uri";
         check_url(*f.second, required);
@@ -125,10 +121,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_outcome(u, response.status);
       if (!u) break;
       const picojson::value p = body_json(in);
-      FUZZ_REQUIRE(opt_string(p, "sub") == u->sub, "userinfo sub agrees");
-      FUZZ_REQUIRE(opt_string(p, "email") == u->email && opt_string(p, "name") == u->name &&
-                       opt_string(p, "username") == u->username && opt_string(p, "picture") == u->picture &&
-                       opt_string(p, "phone_number") == u->phone_number,
+      FUZZ_REQUIRE(fuzz::optional_string(p, "sub") == u->sub, "userinfo sub agrees");
+      FUZZ_REQUIRE(fuzz::optional_string(p, "email") == u->email && fuzz::optional_string(p, "name") == u->name &&
+                       fuzz::optional_string(p, "username") == u->username &&
+                       fuzz::optional_string(p, "picture") == u->picture &&
+                       fuzz::optional_string(p, "phone_number") == u->phone_number,
                    "userinfo strings agree");
       break;
     }
@@ -137,9 +134,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_outcome(d, response.status);
       if (!d) break;
       const picojson::value p = body_json(in);
-      FUZZ_REQUIRE(opt_string(p, "device_code") == d->device_code && opt_string(p, "user_code") == d->user_code &&
-                       opt_string(p, "verification_uri") == d->verification_uri &&
-                       opt_string(p, "verification_uri_complete") == d->verification_uri_complete,
+      FUZZ_REQUIRE(fuzz::optional_string(p, "device_code") == d->device_code &&
+                       fuzz::optional_string(p, "user_code") == d->user_code &&
+                       fuzz::optional_string(p, "verification_uri") == d->verification_uri &&
+                       fuzz::optional_string(p, "verification_uri_complete") == d->verification_uri_complete,
                    "device authorization strings agree");
       FUZZ_REQUIRE(!d->device_code.empty() && !d->user_code.empty(), "device and user codes are non-empty");
       FUZZ_REQUIRE(opt_integer(p, "expires_in") == d->expires_in && d->expires_in > 0, "device expires_in agrees");
