@@ -105,6 +105,7 @@ run_stage analyse
 
 for cfg in $CONFIGS; do
   [ "$cfg" = packaging ] && continue  # not a build; see below
+  [ "$cfg" = fuzz ] && continue       # tools/ci/fuzz.sh, below
   log "build $cfg (${CXX[$cfg]} ${FLAGS[$cfg]})"
   dir=$BUILD/$cfg
   start=$SECONDS
@@ -138,7 +139,7 @@ done
 run_stage cross
 run_stage baremetal
 run_stage windows
-run_stage fuzz
+LOGTO_FUZZ_BUILD_DIR=$BUILD/fuzz LOGTO_JOBS=$JOBS run_stage fuzz
 
 if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" packaging "* ]]; then
   if [ -x tests/packaging/run.sh ]; then
