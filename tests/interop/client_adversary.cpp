@@ -25,6 +25,7 @@
 
 #include "examples/common/curl_transport.hpp"
 #include "tests/interop/client/browser.hpp"
+#include "tests/interop/client/support.hpp"
 
 // The ID-token checks of the security review (issue 15: nonce, at_hash) live in oidc/id_token.hpp.
 #if __has_include(<logto/oidc/id_token.hpp>)
@@ -44,42 +45,22 @@
   } while (false)
 #endif
 
+std::string logto_adversary_endpoint;  // http://127.0.0.1:PORT, set by main (client_adversary_main.cpp)
+
 namespace {
 
 const char* const attacker_issuer = "https://attacker.example.com/oidc";  // adversary.mjs ATTACKER_ISSUER
 const char* const short_resource = "https://short.example.com";           // 30 s tokens: every call refreshes
 
-}  // namespace
-
-std::string logto_adversary_endpoint;  // http://127.0.0.1:PORT, set by main (client_adversary_main.cpp)
-
-namespace {
+using logto_test::contains;
+using logto_test::describe;
+using logto_test::get_string;
+using logto_test::offset_clock;
+using logto_test::parse_object;
+using logto_test::path_of;
+using logto_test::query_param;
 
 const std::string& g_endpoint = logto_adversary_endpoint;
-
-std::string describe(const logto::error& e) {
-  return std::string(logto::to_string(e.code)) + ": " + e.message + (e.detail.empty() ? "" : " [" + e.detail + "]");
-}
-template <class T>
-std::string describe(const logto::result<T>& r) {
-  return r ? std::string("ok") : describe(r.error());
-}
-
-#define REQUIRE_OK(expr)                           \
-  do {                                             \
-    const auto& require_ok_r_ = (expr);            \
-    INFO(#expr " -> " << describe(require_ok_r_)); \
-    REQUIRE(require_ok_r_.has_value());            \
-  } while (false)
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string path_of(const std::string& url) {
-  auto u = logto::parse_url(url);
-  return u ? u->path : std::string();
-}
 
 // libcurl, counting what the client sends where.
 class counting_transport {
@@ -101,24 +82,10 @@ class counting_transport {
   std::vector<std::string> sent_;
 };
 
-// The system clock plus an offset the test moves (past the JWKS refetch cooldown).
-struct offset_clock {
-  const std::atomic<std::int64_t>* offset = nullptr;
-  std::int64_t now() const { return logto::system_clock{}.now() + (offset != nullptr ? offset->load() : 0); }
-};
-
 logto::result<logto::http_response> post_json(const std::string& path, const std::string& body) {
   logto_examples::curl_transport curl;
   logto::http_request req{"POST", g_endpoint + path, {{"Content-Type", "application/json"}}, body};
   return curl.send(req);
-}
-
-logto::json::object parse_object(const std::string& text) {
-  auto v = logto::json::parse(text);
-  INFO("JSON: " << text.substr(0, 300));
-  REQUIRE(v.has_value());
-  REQUIRE(v->is<logto::json::object>());
-  return v->get<logto::json::object>();
 }
 
 // The provider's signing algorithm ("ES384" or "RS256").
@@ -127,20 +94,9 @@ std::string provider_alg() {
     logto_examples::curl_transport curl;
     auto health = curl.send({"GET", g_endpoint + "/test/health", {}, {}});
     REQUIRE_OK(health);
-    auto value = logto::json::get_string(parse_object(health->body), "alg");
-    REQUIRE(value.has_value());
-    return *value;
+    return get_string(parse_object(health->body), "alg");
   }();
   return alg;
-}
-
-std::string query_param(const std::string& url, const std::string& name) {
-  auto u = logto::parse_url(url);
-  REQUIRE(u.has_value());
-  auto params = logto::parse_query(u->query);
-  REQUIRE(params.has_value());
-  const std::string* v = logto::find_param(*params, name);
-  return v != nullptr ? *v : std::string();
 }
 
 // POST /test/adversary {"attack": name}: the provider rewrites its next answers until another call. The
