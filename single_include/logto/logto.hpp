@@ -7331,6 +7331,13 @@ constexpr bool is_js_space(char32_t c) noexcept {
          c == 0xFEFF;
 }
 
+/// The only characters a header line may be folded at (RFC 5322 2.2.3 / 3.2.2: FWS is SP or HTAB).
+constexpr bool is_fold_space(char32_t c) noexcept { return c == 0x20 || c == 0x09; }
+
+/// A control character a header value must not carry raw: C0 except HTAB, and DEL (RFC 5322 3.2.5
+/// `VCHAR` / `WSP`). nodemailer sends them as they are and folds at VT and FF.
+constexpr bool is_header_control(char32_t c) noexcept { return (c < 0x20 && c != 0x09) || c == 0x7F; }
+
 /// JavaScript's `\w`.
 constexpr bool is_js_word(char32_t c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -7653,12 +7660,24 @@ inline std::string encode_word(std::string_view utf8, word_encoding enc, std::si
   return "=?UTF-8?B?" + result + "?=";
 }
 
-/// True when nodemailer turns a header value into encoded-words: it holds `"` or a non-ASCII character.
+/// True when a header value is written as encoded-words: it holds `"` or a non-ASCII character
+/// (nodemailer's rule), or a control character (`detail::is_header_control`; our addition, so that
+/// VT, FF, ESC or DEL reach the reader intact instead of breaking the header section).
 inline bool needs_encoded_words(std::string_view utf8) noexcept {
   for (const char c : utf8) {
-    if (c == '"' || static_cast<unsigned char>(c) >= 0x80) return true;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || u >= 0x80 || detail::is_header_control(u)) return true;
   }
   return false;
+}
+
+/// True when `value` can stand raw in a header line: no control character but HTAB (no CR or LF
+/// either), so folding (at SP/HTAB only) keeps every line a valid RFC 5322 header line.
+inline bool is_header_safe(std::string_view value) noexcept {
+  for (const char c : value) {
+    if (detail::is_header_control(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
 }
 
 /// A header value as nodemailer's `_encodeWords` writes it: unchanged when plain, otherwise the whole
@@ -7670,7 +7689,9 @@ inline std::string encode_words(std::string_view utf8) {
 
 /// Folds one header line (`Name: value`) at `line_length` UTF-16 units the way nodemailer's
 /// `foldLines` does: break before the last white space that fits (it starts the continuation
-/// line); a longer unbreakable token stays whole.
+/// line); a longer unbreakable token stays whole. Unlike nodemailer (any JavaScript `\s`), only SP
+/// and HTAB count as white space here: a break before VT, FF or U+2028 would start a continuation
+/// line that is not one (RFC 5322 2.2.3), corrupting the header section.
 inline std::string fold_lines(std::string_view text, std::size_t line_length = 76) {
   const std::u16string str = detail::to_utf16(text);
   const std::size_t len = str.size();
@@ -7691,17 +7712,17 @@ inline std::string fold_lines(std::string_view text, std::size_t line_length = 7
       pos += end;
       continue;
     }
-    // /(\s+)[^\s]*$/ with the white-space run not at the start
+    // /([ \t]+)[^ \t]*$/ with the white-space run not at the start
     std::size_t k = line.size();
-    while (k > 0 && !detail::is_js_space(line[k - 1])) --k;
+    while (k > 0 && !detail::is_fold_space(line[k - 1])) --k;
     std::size_t run_start = k;
-    while (run_start > 0 && detail::is_js_space(line[run_start - 1])) --run_start;
+    while (run_start > 0 && detail::is_fold_space(line[run_start - 1])) --run_start;
     if (k > 0 && run_start > 0) {
       line.resize(run_start);
     } else {
-      // /^[^\s]+(\s*)/ on the rest: extend the line over the rest of an unbreakable token
+      // /^[^ \t]+/ on the rest: extend the line over the rest of an unbreakable token
       std::size_t r = pos + line.size();
-      while (r < len && !detail::is_js_space(str[r])) ++r;
+      while (r < len && !detail::is_fold_space(str[r]) && str[r] != u'\r' && str[r] != u'\n') ++r;
       line = str.substr(pos, r - pos);
     }
     out += line;
@@ -8396,7 +8417,10 @@ inline std::string format_addresses(std::vector<address>& addresses, std::vector
 /// subject is an error (nodemailer turns line breaks into spaces); header names must be printable
 /// ASCII without `:`; `Content-Type` and `Content-Disposition` cannot be given as custom headers
 /// (nodemailer would write two Content-Type fields); a From without an address and a To that is not
-/// exactly one mailbox are errors (nodemailer sends `MAIL FROM:<>` or several RCPTs). At the SMTP
+/// exactly one mailbox are errors (nodemailer sends `MAIL FROM:<>` or several RCPTs). Other control
+/// characters (C0 but HTAB, and DEL) never stand raw in a header: text is RFC 2047-encoded, a
+/// structured field (address, message id) holding one is an error; header lines are folded at SP
+/// and HTAB only (nodemailer folds at any JavaScript white space, VT and FF included). At the SMTP
 /// layer (`encode_data`) a bare CR becomes CRLF like a bare LF (nodemailer passes a bare CR through;
 /// RFC 5322 2.3 forbids it and it is an SMTP-smuggling vector).
 
@@ -8451,6 +8475,16 @@ inline bool is_header_name(std::string_view name) {
     if (u < 0x21 || u > 0x7E || c == ':') return false;
   }
   return true;
+}
+
+// A header name for an error message: control characters shown as '?'.
+inline std::string printable_name(std::string_view name) {
+  std::string out;
+  for (const char c : name.substr(0, 64)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7F ? '?' : c;
+  }
+  return out;
 }
 
 inline error bad_field(std::string_view field, std::string_view why) {
@@ -8553,7 +8587,40 @@ inline void collect_envelope(const std::vector<built_header>& headers, std::stri
   for (const auto& r : recipients) to.push_back(r.addr);
 }
 
+// The value as it goes on the wire, or an error when a control character would have to stand raw
+// (structured fields: addresses, message ids; unstructured text is encoded by encode_words).
+inline result<std::string> wire_header_value(const std::string& key, const std::string& value) {
+  std::string encoded = key == "Content-Type" ? value : encode_header_value(key, value);
+  if (!mime::is_header_safe(encoded)) {
+    return bad_field("header " + key,
+                     "contains a control character (C0 or DEL) that this structured field cannot carry; remove it");
+  }
+  return encoded;
+}
+
 }  // namespace detail
+
+/// One header field exactly as `build_message` writes it (without the final CRLF; empty when the
+/// field would be left out because its value is blank): the name normalised, the value checked
+/// (valid UTF-8, no CR, LF or NUL: errc::invalid_argument naming the field), encoded (addresses
+/// and message ids as nodemailer writes them; other values as RFC 2047 encoded-words when they
+/// hold `"`, non-ASCII or a control character) and folded at 76 columns at SP/HTAB only. The
+/// result never holds a control character but HTAB and the CRLF of a fold, and unfolding it
+/// (RFC 5322 2.2.3) then decoding the encoded-words gives the value back. Usable on its own (a
+/// fuzz target).
+inline result<std::string> encode_header(std::string_view name, std::string_view value) {
+  if (!detail::is_header_name(name)) {
+    return detail::bad_field("header name \"" + detail::printable_name(name) + "\"",
+                             "must be printable ASCII without ':' or spaces");
+  }
+  const std::string key = mime::normalize_header_key(name);
+  auto checked = detail::check_text("header " + key, value);
+  if (!checked) return checked.error();
+  auto encoded = detail::wire_header_value(key, std::string(value));
+  if (!encoded) return encoded.error();
+  if (mime::js_trim(*encoded).empty()) return std::string();
+  return mime::fold_lines(key + ": " + *encoded, 76);
+}
 
 /// Builds the message the way nodemailer does. `unix_time` gives the `Date`; `random16` (16 random
 /// bytes) gives the `Message-ID` (`<8hex-4hex-4hex-4hex-12hex@domain-of-sender>`).
@@ -8658,11 +8725,12 @@ inline result<message> build_message(const mail& m, std::int64_t unix_time, std:
   bool first = true;
   for (const auto& h : headers) {
     if (h.key == "Bcc") continue;
-    const std::string value = h.key == "Content-Type" ? h.value : detail::encode_header_value(h.key, h.value);
-    if (mime::js_trim(value).empty()) continue;
+    auto value = detail::wire_header_value(h.key, h.value);
+    if (!value) return value.error();
+    if (mime::js_trim(*value).empty()) continue;
     if (!first) data += "\r\n";
     first = false;
-    data += mime::fold_lines(h.key + ": " + value, 76);
+    data += mime::fold_lines(h.key + ": " + *value, 76);
   }
   data += "\r\n\r\n";
   data += body;
@@ -8789,7 +8857,8 @@ concept stream = is_stream<S>::value;
 /// dot-stuffed message, and `QUIT`.
 ///
 /// Safety: credentials are never sent before TLS is up unless `ignore_tls` says cleartext is
-/// acceptable; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
+/// acceptable; neither is the message (it carries a one-time code) unless `ignore_tls` or
+/// `allow_cleartext` (a loopback host) says so; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
 /// response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
 /// more than `LOGTO_SMTP_MAX_REPLY_LINES` lines, a malformed line, or data the server sends when no
 /// reply is due is a protocol error, so memory stays bounded whatever the server sends.
@@ -8836,8 +8905,13 @@ struct client_options {
   bool implicit_tls = false;
   /// STARTTLS is mandatory: fail when the server does not offer it (`requireTLS`).
   bool require_tls = false;
-  /// Never STARTTLS, and allow AUTH over cleartext (`ignoreTLS`).
+  /// Never STARTTLS, and allow AUTH and the message over cleartext (`ignoreTLS`).
   bool ignore_tls = false;
+  /// Allow the message (not the credentials) over a connection without TLS when the server offers
+  /// no STARTTLS. Off by default: the message carries a one-time code, a credential, and a missing
+  /// STARTTLS may be an attacker stripping it. The connector sets it for loopback hosts
+  /// (`is_loopback_host`); nodemailer sends in cleartext unless `requireTLS` is set.
+  bool allow_cleartext = false;
   /// Log in with these when the server advertises AUTH.
   std::optional<credentials> auth;
   /// Send QUIT after the message was accepted (nodemailer just closes the socket).
@@ -8864,6 +8938,76 @@ struct reply {
 };
 
 namespace detail {
+
+// RFC 791 dotted quad of four decimal octets 0..255 (no shorthand, no leading zero, no hex).
+inline bool parse_ipv4(std::string_view s, unsigned char out[4]) {
+  std::size_t part = 0, i = 0;
+  while (part < 4) {
+    const std::size_t start = i;
+    unsigned v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return false;
+    out[part++] = static_cast<unsigned char>(v);
+    if (part < 4) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+  }
+  return i == s.size();
+}
+
+// RFC 4291 2.2 text form (with `::` and an embedded IPv4 tail) into 16 bytes.
+inline bool parse_ipv6(std::string_view s, unsigned char out[16]) {
+  unsigned char head[16] = {0}, tail[16] = {0};
+  std::size_t nh = 0, nt = 0;
+  bool gap = false;
+  std::size_t i = 0;
+  if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+    gap = true;
+    i = 2;
+  } else if (!s.empty() && s[0] == ':') {
+    return false;
+  }
+  while (i < s.size()) {
+    unsigned char* dst = gap ? tail : head;
+    std::size_t& n = gap ? nt : nh;
+    const std::size_t dot = s.find('.', i);
+    const std::size_t colon = s.find(':', i);
+    if (dot != std::string_view::npos && (colon == std::string_view::npos || dot < colon)) {  // IPv4 tail
+      if (n + (gap ? nh : nt) + 4 > 16 || !parse_ipv4(s.substr(i), dst + n)) return false;
+      n += 4;
+      i = s.size();
+      break;
+    }
+    const std::size_t end = colon == std::string_view::npos ? s.size() : colon;
+    if (end == i || end - i > 4 || nh + nt + 2 > 16) return false;
+    unsigned v = 0;
+    for (std::size_t k = i; k < end; ++k) {
+      const int h = logto::detail::hex_value(s[k]);
+      if (h < 0) return false;
+      v = v * 16 + static_cast<unsigned>(h);
+    }
+    dst[n++] = static_cast<unsigned char>(v >> 8);
+    dst[n++] = static_cast<unsigned char>(v & 0xFF);
+    i = end;
+    if (i < s.size()) {
+      ++i;  // the ':'
+      if (i < s.size() && s[i] == ':') {
+        if (gap) return false;
+        gap = true;
+        ++i;
+      } else if (i == s.size()) {
+        return false;  // trailing single ':'
+      }
+    }
+  }
+  if (!gap && nh != 16) return false;
+  if (gap && nh + nt > 14) return false;
+  for (std::size_t k = 0; k < 16; ++k) out[k] = 0;
+  for (std::size_t k = 0; k < nh; ++k) out[k] = head[k];
+  for (std::size_t k = 0; k < nt; ++k) out[16 - nt + k] = tail[k];
+  return true;
+}
 
 inline std::string printable(std::string_view s, std::size_t max = LOGTO_SMTP_MAX_DETAIL) {
   std::string out;
@@ -8893,6 +9037,26 @@ inline bool valid_envelope_address(std::string_view a) {
 }
 
 }  // namespace detail
+
+/// True when `host` names this machine: `localhost` (any case, an optional final dot; RFC 6761
+/// 6.3), an IPv4 address in 127.0.0.0/8 written as a dotted quad, or the IPv6 loopback `::1` (any
+/// spelling, brackets allowed, also `::ffff:127.x.y.z`). Traffic to it never leaves the machine, so
+/// the connector lets the message go without TLS there. Anything else (other names, shorthand
+/// such as `127.1`) is not loopback: the stricter answer.
+inline bool is_loopback_host(std::string_view host) {
+  const std::string upper = detail::upper_ascii(host);
+  if (upper == "LOCALHOST" || upper == "LOCALHOST.") return true;
+  unsigned char v4[4];
+  if (detail::parse_ipv4(host, v4)) return v4[0] == 127;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned char v6[16];
+  if (!detail::parse_ipv6(host, v6)) return false;
+  bool zero_prefix = true;
+  for (std::size_t k = 0; k < 10; ++k) zero_prefix = zero_prefix && v6[k] == 0;
+  if (zero_prefix && v6[10] == 0xFF && v6[11] == 0xFF) return v6[12] == 127;  // IPv4-mapped (RFC 4291 2.5.5.2)
+  bool loop = zero_prefix && v6[10] == 0 && v6[11] == 0 && v6[12] == 0 && v6[13] == 0 && v6[14] == 0;
+  return loop && v6[15] == 1;
+}
 
 /// The SMTP client state machine for one message on one connection.
 class client {
@@ -9355,6 +9519,15 @@ class client {
   void authenticated() { start_mail(); }
 
   void start_mail() {
+    if (!tls_ && !options_.ignore_tls && !options_.allow_cleartext) {
+      fail_now(make_error(errc::tls_error,
+                          "SMTP: refusing to send the message over an unencrypted connection: the server offers no "
+                          "STARTTLS (or something on the way removed it), and the message carries a one-time code. "
+                          "Use implicit TLS (secure: true, usually port 465) or a server with STARTTLS, or set "
+                          "ignoreTLS: true to send in cleartext on purpose"));
+      output_ = "QUIT\r\n";
+      return;
+    }
     bool needs_utf8 = !detail::is_ascii(from_);
     for (const auto& r : rcpt_) needs_utf8 = needs_utf8 || !detail::is_ascii(r);
     if (needs_utf8 && !smtputf8_) {
@@ -12075,6 +12248,11 @@ class twilio_sms {
 ///   (nodemailer sends it blindly and fails on the server's 5xx).
 /// * Credentials are never sent over a connection without TLS unless `ignoreTLS: true` (nodemailer
 ///   logs in over cleartext when the server offers no STARTTLS).
+/// * Nor is the message: it carries a one-time code, a credential. When the server offers no
+///   STARTTLS (or an attacker on the path strips it from the EHLO reply) the send fails with
+///   tls_error before MAIL FROM, unless `ignoreTLS: true` or the host is loopback
+///   (`smtp::is_loopback_host`: `localhost`, 127.0.0.0/8, `::1`). nodemailer sends it in
+///   cleartext unless `requireTLS` is set.
 /// * After STARTTLS the client discards bytes the server sent with its 220 (RFC 3207 4.2); any data
 ///   the server sends when no reply is due is a protocol error.
 /// * `QUIT` is sent after the message was accepted (nodemailer just closes); its reply is awaited
@@ -12349,6 +12527,7 @@ class smtp {
     o.client.implicit_tls = config_.secure;
     o.client.require_tls = config_.require_tls;
     o.client.ignore_tls = config_.ignore_tls;
+    o.client.allow_cleartext = ::logto::smtp::is_loopback_host(config_.host);
     if (config_.auth) {
       ::logto::smtp::credentials cred;
       cred.type = config_.auth->type == auth_config::kind::oauth2 ? ::logto::smtp::credentials::kind::oauth2
