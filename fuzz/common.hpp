@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,10 +67,16 @@ inline std::string read_source_file(const std::string& relative) {
 }
 
 /// picojson's own parser (not the library's strict one): the second opinion on JSON text.
+/// picojson throws std::overflow_error for a number that overflows a double (`1e999`); that is a
+/// "no" here, not a crash.
 inline std::optional<picojson::value> independent_json(std::string_view text) {
   picojson::value v;
   std::string err;
-  picojson::parse(v, text.begin(), text.end(), &err);
+  try {
+    picojson::parse(v, text.begin(), text.end(), &err);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
   if (!err.empty()) return std::nullopt;
   return v;
 }
