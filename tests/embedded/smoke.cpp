@@ -13,6 +13,7 @@
 #include <logto/oidc/pkce.hpp>
 #include <logto/oidc/sign_in.hpp>
 
+#include "js_oracle_sign_in.hpp"  // tests/support/
 #include "smoke_fixture.h"
 
 extern "C" void semihosting_write0(const char* s);
@@ -33,17 +34,7 @@ const json::object& object_at(const json::object& o, const char* key) {
   const json::value* v = json::find(o, key);
   return v != nullptr && json::as_object(*v) != nullptr ? *json::as_object(*v) : empty;
 }
-std::string string_at(const json::object& o, const char* key) {
-  const json::value* v = json::find(o, key);
-  return v != nullptr && json::as_string(*v) != nullptr ? *json::as_string(*v) : std::string();
-}
-std::vector<std::string> strings_at(const json::object& o, const char* key) {
-  std::vector<std::string> out;
-  const json::value* v = json::find(o, key);
-  if (v == nullptr || json::as_array(*v) == nullptr) return out;
-  for (const auto& e : *json::as_array(*v)) out.push_back(json::as_string(e) != nullptr ? *json::as_string(e) : "");
-  return out;
-}
+using js_oracle::string_at;
 
 // RFC 7636 Appendix B: the example code verifier and its S256 code challenge.
 void pkce() {
@@ -60,37 +51,10 @@ void sign_in_uris() {
   std::size_t same = 0;
   std::string first_difference;
   for (const auto& c : *cases) {
-    const json::object& in = object_at(*json::as_object(c), "input");
-    oidc::sign_in_uri_params p;
-    p.authorization_endpoint = string_at(in, "authorizationEndpoint");
-    p.client_id = string_at(in, "clientId");
-    p.redirect_uri = string_at(in, "redirectUri");
-    p.code_challenge = string_at(in, "codeChallenge");
-    p.state = string_at(in, "state");
-    p.scopes = strings_at(in, "scopes");
-    p.resources = strings_at(in, "resources");
-    p.prompt = strings_at(in, "prompt");
-    const json::value* reserved = json::find(in, "includeReservedScopes");
-    p.include_reserved_scopes = reserved != nullptr && reserved->is<bool>() && reserved->get<bool>();
-    p.login_hint = string_at(in, "loginHint");
-    if (json::find(in, "directSignIn") != nullptr) {
-      const json::object& d = object_at(in, "directSignIn");
-      p.direct_sign_in_target = oidc::direct_sign_in{string_at(d, "method"), string_at(d, "target")};
-    }
-    p.first_screen = string_at(in, "firstScreen");
-    p.interaction_mode = string_at(in, "interactionMode");
-    p.identifiers = strings_at(in, "identifiers");
-    p.one_time_token = string_at(in, "oneTimeToken");
-    if (const json::value* extra = json::find(in, "extraParams"); extra != nullptr && json::as_array(*extra)) {
-      for (const auto& kv : *json::as_array(*extra)) {
-        const json::array* pair = json::as_array(kv);
-        if (pair != nullptr && pair->size() == 2 && json::as_string((*pair)[0]) && json::as_string((*pair)[1])) {
-          p.extra_params.emplace_back(*json::as_string((*pair)[0]), *json::as_string((*pair)[1]));
-        }
-      }
-    }
-    auto uri = oidc::build_sign_in_uri(p);
-    const std::string expected = string_at(*json::as_object(c), "uri");
+    static const json::object none;
+    const json::object& co = json::as_object(c) != nullptr ? *json::as_object(c) : none;
+    auto uri = oidc::build_sign_in_uri(js_oracle::sign_in_params(object_at(co, "input")));
+    const std::string expected = string_at(co, "uri");
     if (uri && *uri == expected) {
       ++same;
     } else if (first_difference.empty()) {
@@ -151,15 +115,7 @@ void aliyun_signature() {
   auto doc = json::parse(kAliyun);
   if (!doc || json::as_object(*doc) == nullptr) return report(false, "Aliyun signature", "fixture does not parse");
   const json::object& a = *json::as_object(*doc);
-  query_params params;
-  if (const json::value* v = json::find(a, "params"); v != nullptr && json::as_array(*v) != nullptr) {
-    for (const auto& kv : *json::as_array(*v)) {
-      const json::array* pair = json::as_array(kv);
-      if (pair != nullptr && pair->size() == 2 && json::as_string((*pair)[0]) && json::as_string((*pair)[1])) {
-        params.emplace_back(*json::as_string((*pair)[0]), *json::as_string((*pair)[1]));
-      }
-    }
-  }
+  const query_params params = js_oracle::pairs_at(a, "params");
   auto sig = connectors::aliyun::signature(string_at(a, "method"), params, string_at(a, "secret"));
   const std::string expected = string_at(a, "signature");
   report(sig && !expected.empty() && *sig == expected, "Aliyun signature of the official connector's capture",

@@ -83,7 +83,7 @@ WARN=(-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
 rm -f "$B/smoke.elf"
 # -Wno-psabi: GCC's note that the ABI of std::pair<..., std::int64_t> arguments changed in GCC 7.1.
 arm-none-eabi-gcc "${ARMC[@]}" -Wall -Wextra -Werror -c "$EMB/support.c" -o "$B/support.o" || fail "support.c does not build"
-arm-none-eabi-g++ "${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti -DLOGTO_NO_THREADS=1 -I"$ROOT/include" \
+arm-none-eabi-g++ "${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti -DLOGTO_NO_THREADS=1 -I"$ROOT/include" -I"$ROOT/tests/support" \
   "${WARN[@]}" -Wno-psabi -c "$EMB/smoke.cpp" -o "$B/smoke.o" || fail "smoke.cpp does not build"
 arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb --specs=nano.specs -nostartfiles -T "$EMB/mps2_an386.ld" -Wl,--gc-sections \
   "$B/smoke.o" "$B/support.o" -L"$B" -lmbedcrypto -o "$B/smoke.elf" || fail "smoke.elf does not link"
