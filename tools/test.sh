@@ -6,13 +6,15 @@
 #   gcc        g++, include/, -Werror, unit + include hygiene (every public header alone; also in clang-noexc) + interop (real OpenID provider, real SMTP
 #              server, official Logto connectors as oracles) + examples
 #   gcc-single g++, single_include/ (the whole unit suite against the amalgamation)
-#   gcc-noexc  g++, -fno-exceptions -fno-rtti
-#   clang      clang++
-#   clang-noexc clang++, -fno-exceptions -fno-rtti
+#   gcc-noexc  g++, -fno-exceptions -fno-rtti, -O2 -D_GLIBCXX_ASSERTIONS
+#   clang      clang++, -O2 -flto
+#   clang-noexc clang++, -fno-exceptions -fno-rtti, -O3
 #   asan       clang++, AddressSanitizer + UndefinedBehaviorSanitizer
-#   cxx20      g++, -std=c++20
+#   cxx20      g++, -std=c++20, -O3
 #   mbedtls3   g++ against mbedTLS 3.6 (built from Debian trixie's source package by tools/mbedtls3.sh):
 #              unit tests, the SMTP TLS interop and one client interop run
+#   baremetal  tools/ci/baremetal.sh: tests/embedded/smoke.cpp on a Cortex-M4 (QEMU mps2-an386), reference values
+#   cross      tools/ci/cross.sh: the unit suite for armhf (-O3) and s390x (big-endian, -O2) under qemu-user
 # then the packaging consumers (tests/packaging/run.sh) and the API reference (docs/build.sh).
 # Every build uses -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror.
 #
@@ -50,17 +52,19 @@ fi
 declare -A CXX FLAGS EXTRA FILTER
 CXX[gcc]=g++;           FLAGS[gcc]="";                              EXTRA[gcc]="-DLOGTO_INTEROP_TESTS=$interop -DLOGTO_BUILD_EXAMPLES=ON"
 CXX[gcc-single]=g++;    FLAGS[gcc-single]="";                       EXTRA[gcc-single]="-DLOGTO_SINGLE_HEADER=ON -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
-CXX[gcc-noexc]=g++;     FLAGS[gcc-noexc]="-fno-exceptions -fno-rtti"; EXTRA[gcc-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
-CXX[clang]=clang++;     FLAGS[clang]="";                            EXTRA[clang]="-DLOGTO_BUILD_EXAMPLES=ON -DLOGTO_INCLUDE_HYGIENE=OFF"
-CXX[clang-noexc]=clang++; FLAGS[clang-noexc]="-fno-exceptions -fno-rtti"; EXTRA[clang-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF"
+CXX[gcc-noexc]=g++;     FLAGS[gcc-noexc]="-fno-exceptions -fno-rtti -O2 -D_GLIBCXX_ASSERTIONS"
+EXTRA[gcc-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
+CXX[clang]=clang++;     FLAGS[clang]="-O2 -flto";                   EXTRA[clang]="-DLOGTO_BUILD_EXAMPLES=ON -DLOGTO_INCLUDE_HYGIENE=OFF"
+CXX[clang-noexc]=clang++; FLAGS[clang-noexc]="-fno-exceptions -fno-rtti -O3"
+EXTRA[clang-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF"
 CXX[asan]=clang++;      FLAGS[asan]="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 EXTRA[asan]="-DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF -DCMAKE_BUILD_TYPE=Debug"
-CXX[cxx20]=g++;         FLAGS[cxx20]="";                            EXTRA[cxx20]="-DCMAKE_CXX_STANDARD=20 -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
+CXX[cxx20]=g++;         FLAGS[cxx20]="-O3";                         EXTRA[cxx20]="-DCMAKE_CXX_STANDARD=20 -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
 MBEDTLS3_PREFIX=$BUILD/mbedtls3-prefix
 CXX[mbedtls3]=g++;      FLAGS[mbedtls3]=""
 EXTRA[mbedtls3]="-DCMAKE_PREFIX_PATH=$MBEDTLS3_PREFIX -DLOGTO_INTEROP_TESTS=$interop -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
 FILTER[mbedtls3]="^(unit|interop\.smtp\.client|interop\.client\.es384)$"
-CONFIGS=${LOGTO_CONFIGS:-"gcc gcc-single gcc-noexc clang clang-noexc asan cxx20 mbedtls3"}
+CONFIGS=${LOGTO_CONFIGS:-"gcc gcc-single gcc-noexc clang clang-noexc asan cxx20 mbedtls3 baremetal cross"}
 
 passed=0
 failed=0
@@ -69,8 +73,21 @@ record() {  # name status
   if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
 }
 
+times=()
 for cfg in $CONFIGS; do
   [ "$cfg" = packaging ] && continue  # not a build; see below
+  if [ -f "tools/ci/$cfg.sh" ]; then  # a stage with its own script: it prints `N passed, M failed` last
+    log "stage $cfg (tools/ci/$cfg.sh)"
+    start=$SECONDS
+    bash "tools/ci/$cfg.sh" "$BUILD/$cfg" 2>&1 | tee "$BUILD/$cfg.log"
+    status=${PIPESTATUS[0]}
+    read -r n_pass n_fail < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD/$cfg.log" | tail -1)
+    passed=$((passed + ${n_pass:-0}))
+    failed=$((failed + ${n_fail:-1}))
+    [ "$status" -ne 0 ] && failures+=("$cfg") && [ "${n_fail:-1}" -eq 0 ] && failed=$((failed + 1))
+    times+=("$cfg $((SECONDS - start)) s")
+    continue
+  fi
   log "build $cfg (${CXX[$cfg]} ${FLAGS[$cfg]})"
   dir=$BUILD/$cfg
   start=$SECONDS
@@ -98,6 +115,7 @@ for cfg in $CONFIGS; do
     record "$cfg: build" 1
   fi
   echo "($cfg took $((SECONDS - start)) s)"
+  times+=("$cfg $((SECONDS - start)) s")
 done
 
 if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" packaging "* ]]; then
@@ -116,6 +134,7 @@ if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" packaging "* ]];
 fi
 
 log "summary"
+echo "time per build or stage: ${times[*]+"$(printf '%s, ' "${times[@]}" | sed 's/, $//')"}"
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
