@@ -14,10 +14,17 @@
 /// (`{user, pass, type?: "login"}` or `{type: "oauth2", user, accessToken}`), `fromEmail`,
 /// `replyTo?`, `templates` (`usageType`, `contentType` text/plain | text/html, `subject`, `content`;
 /// Register, SignIn, ForgotPassword and Generic required), `secure?`, `requireTLS?`, `ignoreTLS?`,
-/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`), `servername?`, `name?`
-/// (EHLO name), `customHeaders?` (object of string or string[], order kept),
-/// `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent: 120000 / 30000 /
-/// 600000 as nodemailer).
+/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`, `minVersion` /
+/// `maxVersion` ("TLSv1.2" | "TLSv1.3"), `ciphers` (OpenSSL names separated by ':', mapped onto
+/// mbedTLS suites by `smtp::tls_cipher_suite_name`), `cert` + `key` (+ `passphrase`): a client
+/// certificate), `servername?`, `name?` (EHLO name), `customHeaders?` (object of string or string[],
+/// order kept), `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent:
+/// 120000 / 30000 / 600000 as nodemailer), `logger?` / `debug?` (false only: the library prints
+/// nothing and has no log hook, so `true` is an error naming the field), `disableFileAccess?` /
+/// `disableUrlAccess?` (either value: the connector's messages have no attachments, so neither
+/// nodemailer nor this library reads files or URLs). `localAddress` (non-empty), `dnsTimeout` and any
+/// other `tls` option (pfx, ecdhCurve, ...) are errors naming the field: the host's stream factory
+/// binds and resolves. Other unknown top-level keys are ignored, as Logto's zod guard lets them pass.
 ///
 /// Errors: config problems are errc::invalid_config naming the field (never the value); a missing
 /// template is template_not_found; message text that cannot be sent (CR/LF in the rendered subject,
@@ -53,9 +60,11 @@
 ///   (nodemailer replaces line breaks with spaces); a bare CR in the body becomes CRLF; custom
 ///   `Content-Type` / `Content-Disposition` headers are refused; `to` must be exactly one address.
 /// * Timeouts are deadlines per reply (nodemailer's socketTimeout is an idle timer).
-/// * TLS: mbedTLS, TLS 1.2 minimum, verification against `tls.ca` or the system bundle
-///   (`LOGTO_SMTP_DEFAULT_CA_FILE`); other `tls.*` options of Node (ciphers, minVersion, key/cert)
-///   are ignored. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
+/// * TLS: mbedTLS, TLS 1.2 minimum (`minVersion: "TLSv1"` / `"TLSv1.1"` is an error; TLSv1.3 needs
+///   an mbedTLS with TLS 1.3), verification against `tls.ca` or the system bundle
+///   (`LOGTO_SMTP_DEFAULT_CA_FILE`). `tls.ciphers` takes suite names, not OpenSSL cipher-list
+///   keywords (`HIGH`, `!aNULL`: an error); as in Node, a list without TLS 1.3 suites keeps the
+///   default TLS 1.3 ones. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
 #pragma once
 
 #include <cstdint>      // std::int64_t, std::uint16_t
@@ -104,6 +113,12 @@ class smtp {
     bool reject_unauthorized = true;
     std::string ca;          ///< PEM (several certificates may follow each other)
     std::string servername;  ///< `tls.servername`
+    ::logto::smtp::tls_version min_version = ::logto::smtp::tls_version::unset;  ///< `tls.minVersion`
+    ::logto::smtp::tls_version max_version = ::logto::smtp::tls_version::unset;  ///< `tls.maxVersion`
+    std::vector<std::string> ciphers;  ///< `tls.ciphers`, split at ':' (OpenSSL / Node names)
+    std::string cert;                  ///< `tls.cert`: client certificate PEM
+    crypto::secret key;                ///< `tls.key`: its private key
+    crypto::secret passphrase;         ///< `tls.passphrase`
   };
 
   struct config {
@@ -199,6 +214,32 @@ class smtp {
           }
         }
         if (const auto* s = check.optional_string(*t, "servername", "tls")) c.tls.servername = *s;
+        read_tls_version(check, *t, "minVersion", c.tls.min_version);
+        read_tls_version(check, *t, "maxVersion", c.tls.max_version);
+        if (const auto* s = check.optional_string(*t, "ciphers", "tls")) {
+          std::size_t i = 0;
+          while (i < s->size()) {  // OpenSSL separates with ':', also accepts ',' and ' '
+            const std::size_t end = s->find_first_of(": ,", i);
+            const std::string name = s->substr(i, end == std::string::npos ? std::string::npos : end - i);
+            if (!name.empty()) c.tls.ciphers.push_back(name);
+            if (end == std::string::npos) break;
+            i = end + 1;
+          }
+        }
+        if (const auto* s = check.optional_string(*t, "cert", "tls")) c.tls.cert = *s;
+        if (const auto* s = check.optional_string(*t, "key", "tls")) c.tls.key = crypto::secret(*s);
+        if (const auto* s = check.optional_string(*t, "passphrase", "tls")) c.tls.passphrase = crypto::secret(*s);
+        for (const auto& key : check.document().keys(*t)) {
+          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca", "servername", "minVersion",
+                                                       "maxVersion", "ciphers", "cert", "key", "passphrase"};
+          bool ok = false;
+          for (const auto k : known) ok = ok || key == k;
+          if (!ok) {
+            check.issue(detail::config_checker::path("tls", key),
+                        "is not supported (supported tls options: rejectUnauthorized, ca, servername, minVersion, "
+                        "maxVersion, ciphers, cert, key, passphrase); remove it");
+          }
+        }
       } else {
         check.expected("tls", "an object", tls);
       }
@@ -228,6 +269,30 @@ class smtp {
         }
       } else {
         check.expected("customHeaders", "an object", headers);
+      }
+    }
+    // Console switches: honoured (false: the library logs nothing; the connector's messages have no
+    // attachments, so nodemailer reads no file or URL either) or refused by name.
+    for (const char* key : {"logger", "debug"}) {
+      if (auto b = check.optional_bool(*root, key)) {
+        if (*b) {
+          check.issue(key, "true is not supported: the library prints nothing and has no log hook; log from your "
+                           "stream factory instead, and set it to false or remove it");
+        }
+      }
+    }
+    check.optional_bool(*root, "disableFileAccess");
+    check.optional_bool(*root, "disableUrlAccess");
+    if (const auto* s = check.optional_string(*root, "localAddress")) {
+      if (!s->empty()) {
+        check.issue("localAddress", "is not supported: the library opens no sockets; bind the local address in your "
+                                    "stream factory and remove this field");
+      }
+    }
+    if (const json::value* v = json::find(*root, "dnsTimeout")) {
+      if (!v->is<picojson::null>()) {
+        check.issue("dnsTimeout", "is not supported: the host's stream factory resolves the name, within "
+                                  "connectionTimeout; remove this field");
       }
     }
     read_timeout(check, *root, "connectionTimeout", c.connection_timeout_ms);
@@ -334,6 +399,12 @@ class smtp {
     }
     o.tls.verify = config_.tls.reject_unauthorized;
     o.tls.ca_pem = config_.tls.ca;
+    o.tls.min_version = config_.tls.min_version;
+    o.tls.max_version = config_.tls.max_version;
+    o.tls.ciphers = config_.tls.ciphers;
+    o.tls.cert_pem = config_.tls.cert;
+    o.tls.key_pem = config_.tls.key;
+    o.tls.passphrase = config_.tls.passphrase;
     o.tls.server_name = !config_.tls.servername.empty() ? config_.tls.servername
                         : !config_.servername.empty()   ? config_.servername
                                                         : config_.host;
@@ -392,6 +463,20 @@ class smtp {
     const double ms = v->get<double>();
     if (!(ms >= 0)) return check.issue(std::string(key), "expected a number of milliseconds >= 0");
     if (ms >= 1) out = ms > 2147483647.0 ? 2147483647 : static_cast<int>(ms);  // 0 keeps the default (as `|| default`)
+  }
+
+  static void read_tls_version(detail::config_checker& check, const json::object& t, const char* key,
+                               ::logto::smtp::tls_version& out) {
+    const std::string* s = check.optional_string(t, key, "tls");
+    if (s == nullptr) return;
+    const auto v = ::logto::smtp::parse_tls_version(*s);
+    if (!v) {
+      check.issue(detail::config_checker::path("tls", key),
+                  "expected \"TLSv1.2\" or \"TLSv1.3\" (TLS 1.2 is the library's floor; TLSv1 and TLSv1.1 are "
+                  "not supported)");
+      return;
+    }
+    out = *v;
   }
 
   static void read_auth(detail::config_checker& check, const json::value& v, config& c) {
@@ -485,6 +570,17 @@ class smtp {
     if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");
+    }
+    {
+      ::logto::smtp::tls_options t;
+      t.min_version = c.tls.min_version;
+      t.max_version = c.tls.max_version;
+      t.ciphers = c.tls.ciphers;
+      t.cert_pem = c.tls.cert;
+      t.key_pem = c.tls.key;
+      t.passphrase = c.tls.passphrase;
+      auto tls_ok = ::logto::smtp::check_tls_options(t);
+      if (!tls_ok) check.issue(tls_ok.error().detail, tls_ok.error().message);
     }
     if (!c.name.empty() && bad_token(c.name)) {
       check.issue("name", "the EHLO name must not contain spaces or control characters");
