@@ -105,13 +105,18 @@ TEST_CASE("SMTP config: auth shapes (login, oauth2 with a static token, none)", 
   CHECK_FALSE(none->session_options().client.auth);
   auto upper = connectors::smtp::from_json(config_with(rest + R"(,"auth":{"type":"LOGIN","user":"u","pass":"p"})"));
   CHECK(upper);
-  // Google refresh flows are out of scope, and say so
-  const error e = config_error(
-      config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","clientId":"id","clientSecret":"hunter2-SECRET","refreshToken":"r"})"),
-      "auth.accessToken");
-  CHECK(e.message.find("refresh") != std::string::npos);
+  // nodemailer's refresh flows: a refresh token, or a service account with an RSA key
+  auto refresh = connectors::smtp::from_json(config_with(
+      rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","clientId":"id","clientSecret":"hunter2-SECRET","refreshToken":"r"})"));
+  REQUIRE(refresh);
+  CHECK(refresh->needs_token_request(0));
   config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","privateKey":"k","serviceClient":"1"})"),
-               "auth.accessToken");
+               "auth.privateKey");
+  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","serviceClient":"1"})"),
+               "auth.privateKey");
+  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com"})"), "auth.accessToken");
+  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","accessToken":"t","customParams":{}})"),
+               "auth.customParams");
   config_error(config_with(rest + R"(,"auth":{"type":"oauth2","accessToken":"ya29.SECRET"})"), "auth.user");
   config_error(config_with(rest + R"(,"auth":{"type":"cram-md5","user":"u","pass":"hunter2-SECRET"})"), "auth.type");
   config_error(config_with(rest + R"(,"auth":{"user":"u"})"), "auth.pass");
