@@ -7,11 +7,11 @@
 /// `refreshToken`, `accessToken`, `signInSession`), so a session written by one is readable by the other.
 ///
 /// Threads: every member function may be called from several threads at once (with the default
-/// `std::mutex`). Logto rotates refresh tokens and revokes the whole grant when one is used twice, so
-/// every use of the refresh token (refresh, sign-in callback, device sign-in, sign-out) is serialised,
-/// and callers that want the same token while a refresh is running get that refresh's result instead of
-/// starting another. Storage is only touched under the client's own lock. Single-threaded hosts
-/// (bare metal) pass `logto::null_mutex`.
+/// mutex: `std::mutex`, or the host's `LOGTO_MUTEX`, see core/sync.hpp). Logto rotates refresh tokens
+/// and revokes the whole grant when one is used twice, so every use of the refresh token (refresh,
+/// sign-in callback, device sign-in, sign-out) is serialised, and callers that want the same token
+/// while a refresh is running get that refresh's result instead of starting another. Storage is only
+/// touched under the client's own lock. Single-threaded hosts (bare metal) pass `logto::null_mutex`.
 ///
 /// Differences from `@logto/client`, on purpose:
 /// - a cached access token counts as expired `access_token_margin` (60 s) before its `expiresAt`, so a
@@ -98,7 +98,8 @@ struct device_sign_in {
 
 /// The Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens (`is_storage`);
 /// both are held by reference and must outlive the client. `Clock` gives unix seconds, `Random` fills
-/// bytes from a CSPRNG, `Mutex` is `std::mutex` (the default) or `null_mutex` (the default with LOGTO_NO_THREADS).
+/// bytes from a CSPRNG, `Mutex` is `default_mutex` (`std::mutex`, `LOGTO_MUTEX` or, with LOGTO_NO_THREADS,
+/// `null_mutex`: core/sync.hpp) or any type with `lock()` and `unlock()`.
 template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
           class Mutex = default_mutex>
 class client {
