@@ -110,6 +110,7 @@ class client {
                 "remove(string_view)");
   static_assert(is_clock<Clock>::value, "Clock must provide std::int64_t now()");
   static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, size_t)");
+  static_assert(is_lockable<Mutex>::value, "Mutex must provide lock() and unlock()");
 
  public:
   /// Normalises `cfg` like `@logto/client` (reserved scopes, organization resource, default prompt).
@@ -244,6 +245,20 @@ class client {
       post_redirect_uri_ = session->post_redirect_uri;
     }
     return ok();
+  }
+
+  /// The user closed the browser (or gave up) before it came back: forgets the sign-in session, so a
+  /// late redirect can no longer complete this sign-in (it gets `sign_in_session_not_found`), and
+  /// returns `errc::user_cancelled` for the host to report, as `@logto/capacitor`'s sign-in rejects
+  /// when its in-app browser closes without a redirect. Only the host knows the browser closed.
+  error cancel_sign_in() {
+    {
+      detail::scoped_lock<Mutex> serial(refresh_mutex_);  // not while a callback is being completed
+      detail::scoped_lock<Mutex> lock(state_mutex_);
+      storage_.remove(oidc::storage_keys::sign_in_session);
+    }
+    return make_error(errc::user_cancelled, "The user cancelled the action: the sign-in was abandoned before the "
+                                            "browser came back; call sign_in() to start again");
   }
 
   /// The `post_redirect_uri` of the last sign-in completed by this client, if it had one.

@@ -689,6 +689,23 @@ TEST_CASE("null_mutex builds a single-threaded client", "[client]") {
   REQUIRE(cl.sign_in("com.example.app://callback"));
 }
 
+TEST_CASE("cancel_sign_in: user_cancelled, and a late redirect cannot complete that sign-in", "[client]") {
+  harness h;
+  h.provider.on_token = [&h](const http_request&) { return json_response(200, h.token_body()); };
+  auto url = h.cl.sign_in("com.example.app://callback");
+  REQUIRE(url);
+  const std::string state = *find_param(*parse_query(parse_url(*url)->query), "state");
+  const error cancelled = h.cl.cancel_sign_in();
+  CHECK(cancelled.code == errc::user_cancelled);
+  CHECK(to_string(cancelled.code) == "user_cancelled");  // @logto/client's LogtoClientError code
+  CHECK(stored(h.storage, "signInSession") == "<absent>");
+  auto late = h.cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=" + form_encode(state));
+  REQUIRE_FALSE(late);
+  CHECK(late.error().code == errc::sign_in_session_not_found);
+  CHECK(h.provider.count("/oidc/token") == 0);
+  CHECK_FALSE(h.cl.is_authenticated());
+}
+
 TEST_CASE("every lock the client takes is released, on success and on error paths", "[client][sync]") {
   auto& c = logto_test::counts();
   const auto balanced = [&c](const char* step) {
@@ -734,6 +751,9 @@ TEST_CASE("every lock the client takes is released, on success and on error path
     CHECK(h.cl.wait_for_device_sign_in(*flow, [&h](std::int64_t s) { h.clock.t->fetch_add(s); }).error().code ==
           errc::access_denied);
     balanced("a denied device sign-in");
+    CHECK(h.cl.sign_in("com.example.app://callback"));
+    CHECK(h.cl.cancel_sign_in().code == errc::user_cancelled);
+    balanced("a cancelled sign-in");
     CHECK(h.cl.sign_out("com.example.app://signed-out"));
     balanced("sign-out");
   }
