@@ -1,7 +1,12 @@
-// LOGTO_MUTEX, the customisation point for hosts without std::mutex (core/sync.hpp): built with
-//   LOGTO_MUTEX_HEADER="counting_mutex.hpp" LOGTO_MUTEX=logto_test::counting_mutex
-// every lock the library takes by default (memory_storage, the default random source, a client's
-// default Mutex) goes through the host's type, and every one is released. Exit status 0 = pass.
+// LOGTO_MUTEX, the customisation point for hosts without std::mutex (core/sync.hpp): with
+// LOGTO_MUTEX_HEADER "counting_mutex.hpp" and LOGTO_MUTEX logto_test::counting_mutex, every lock the
+// library takes by default (memory_storage, the default random source, a client's default Mutex)
+// goes through the host's type, and every one is released. This program is one translation unit, so
+// it sets both itself, replacing whatever the build gave every target. Exit status 0 = pass.
+#undef LOGTO_MUTEX
+#undef LOGTO_MUTEX_HEADER
+#define LOGTO_MUTEX_HEADER "counting_mutex.hpp"
+#define LOGTO_MUTEX logto_test::counting_mutex
 #include <logto/logto.hpp>
 
 #include <cstdio>
