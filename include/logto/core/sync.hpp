@@ -3,13 +3,13 @@
 ///
 /// The library locks in three places: `client` (its `Mutex` parameter), `memory_storage` and the
 /// default random source. All of them use `default_mutex` unless told otherwise, chosen here:
-/// - `LOGTO_MUTEX` defined: that type. For hosts without `std::mutex` (mingw-w64 with the win32 thread
-///   model, FreeRTOS, Zephyr) or with a mutex of their own. It must be declared before this header is
-///   read; `LOGTO_MUTEX_HEADER`, when defined, is included first for that (both can come from the build
-///   system: `-DLOGTO_MUTEX_HEADER='"my_mutex.hpp"' -DLOGTO_MUTEX=my::mutex`). Every translation unit
-///   of a program must see the same choice.
-/// - else `LOGTO_NO_THREADS` (bare metal, single-threaded engines): `null_mutex`, and nothing in the
-///   library includes `<mutex>`.
+/// - `LOGTO_NO_THREADS` (bare metal, single-threaded engines): `null_mutex`, and nothing in the
+///   library includes `<mutex>` (a host without threads needs no lock, whatever else is defined).
+/// - else `LOGTO_MUTEX` defined: that type. For hosts without `std::mutex` (mingw-w64 with the win32
+///   thread model, FreeRTOS, Zephyr) or with a mutex of their own. It must be declared before this
+///   header is read; `LOGTO_MUTEX_HEADER`, when defined, is included first for that (both can come
+///   from the build system: `-DLOGTO_MUTEX_HEADER='"my_mutex.hpp"' -DLOGTO_MUTEX=my::mutex`). Every
+///   translation unit of a program must see the same choice.
 /// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads) is a
 ///   compile error that names both macros.
 ///
@@ -23,7 +23,7 @@
 
 #include "logto/core/config.hpp"
 
-#if defined(LOGTO_MUTEX_HEADER)
+#if defined(LOGTO_MUTEX_HEADER) && !LOGTO_NO_THREADS
 #include LOGTO_MUTEX_HEADER
 #endif
 
@@ -52,12 +52,12 @@ template <class M>
 struct is_lockable<M, std::void_t<decltype(std::declval<M&>().lock()), decltype(std::declval<M&>().unlock())>>
     : std::true_type {};
 
-#if defined(LOGTO_MUTEX)
-/// The mutex the library uses by default: `LOGTO_MUTEX`, as the host defined it.
-using default_mutex = LOGTO_MUTEX;
-#elif LOGTO_NO_THREADS
+#if LOGTO_NO_THREADS
 /// The mutex the library uses by default (`null_mutex` because LOGTO_NO_THREADS is defined).
 using default_mutex = null_mutex;
+#elif defined(LOGTO_MUTEX)
+/// The mutex the library uses by default: `LOGTO_MUTEX`, as the host defined it.
+using default_mutex = LOGTO_MUTEX;
 #else
 /// The mutex the library uses by default (`std::mutex`; define LOGTO_MUTEX or LOGTO_NO_THREADS to change it).
 using default_mutex = std::mutex;
