@@ -47,7 +47,8 @@
 #endif
 
 /// Define as 1 on hosts without threads (bare metal): the library then never includes `<mutex>` and
-/// its default mutex is `logto::null_mutex` (core/sync.hpp).
+/// its default mutex is `logto::null_mutex`. Hosts with threads but no `std::mutex` define
+/// `LOGTO_MUTEX` instead (core/sync.hpp).
 #ifndef LOGTO_NO_THREADS
 #define LOGTO_NO_THREADS 0
 #endif
@@ -159,7 +160,7 @@ enum class errc {
   not_authenticated,            ///< not_authenticated
   fetch_user_info_failed,       ///< fetch_user_info_failed
   user_info_sub_mismatched,     ///< user_info.sub_mismatched (OIDC Core 5.3.2)
-  user_cancelled,               ///< user_cancelled
+  user_cancelled,               ///< user_cancelled (`client::cancel_sign_in`: the host saw the browser close)
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
   storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
@@ -169,10 +170,8 @@ enum class errc {
   invalid_response,                 ///< invalid_response
   template_not_found,               ///< template_not_found
   rate_limit_exceeded,              ///< rate_limit_exceeded
-  usage_limit_exceeded,             ///< usage_limit_exceeded
+  usage_limit_exceeded,             ///< usage_limit_exceeded (a provider quota or balance is used up)
   invalid_request_parameters,       ///< invalid_request_parameters
-  insufficient_request_parameters,  ///< insufficient_request_parameters
-  not_implemented,                  ///< not_implemented
   // ---- byte streams, TLS, SMTP
   timeout,            ///< timeout
   connection_closed,  ///< connection_closed
@@ -233,8 +232,6 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::rate_limit_exceeded: return "rate_limit_exceeded";
     case errc::usage_limit_exceeded: return "usage_limit_exceeded";
     case errc::invalid_request_parameters: return "invalid_request_parameters";
-    case errc::insufficient_request_parameters: return "insufficient_request_parameters";
-    case errc::not_implemented: return "not_implemented";
     case errc::timeout: return "timeout";
     case errc::connection_closed: return "connection_closed";
     case errc::tls_error: return "tls_error";
@@ -1059,6 +1056,12 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 /// on `1e400`, silently keeps the last of duplicate member names and is lenient about UTF-8. The parser
 /// here follows RFC 8259 strictly (plus: no duplicate names, finite numbers, valid UTF-8, no lone
 /// surrogates, bounded depth and size) and never throws. Accessors check types before `get<T>()`.
+///
+/// Numbers: as JSON.parse reads them (`1e-400` is 0), except that `1e400` is refused. No non-finite
+/// number reaches any JSON the library writes: the parser makes none, the writers here write `null`
+/// for one (as JSON.stringify does), and a `picojson::value` built from one stops the program in every
+/// build (picojson throws; without exceptions it aborts, see below). Write JSON with `json::stringify`,
+/// not picojson's `serialize()`: a number changed in place through `get<double>()` is not checked.
 
 // Everything picojson.h includes, included first, so that the keyword trick below cannot reach the
 // standard library's own headers.
@@ -1100,12 +1103,15 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 #endif
 
 #if !LOGTO_HAS_EXCEPTIONS && defined(__GNUC__) && !defined(__clang__)
-// picojson's value(double) has `throw std::overflow_error("")` for non-finite numbers, which g++
-// refuses to compile under -fno-exceptions (clang accepts it). Our parser never builds a non-finite
-// number, so for the duration of the include the throw becomes a discarded temporary.
+// picojson's value(double) has `throw std::overflow_error("")` for a non-finite number, which g++
+// refuses to compile under -fno-exceptions (clang accepts it in a system header and terminates when it
+// runs). So for the duration of the include the throw becomes `std::abort(), (void)`: a NaN or an
+// infinity still stops right there, as the uncaught exception would, and no picojson value can hold
+// one (picojson's own serialize() would print `nan`; JSON has no such number). The library never gets
+// there: its parser refuses non-finite numbers and it builds no number from anything else.
 #pragma push_macro("throw")
 #undef throw
-#define throw (void)
+#define throw std::abort(), (void)
 #define LOGTO_PUSHED_THROW
 #endif
 
@@ -1438,20 +1444,33 @@ class parser {
     return true;
   }
 
+  // Numbers are read as JSON.parse reads them (ECMA-262 RoundMTOIEEE), so that a connector re-writes
+  // exactly what JavaScript would: the nearest double, subnormals included, and a magnitude too small
+  // for any double (1e-400) is 0, keeping its sign. Stricter than JSON.parse in one way only: a
+  // magnitude too large for a double (1e400, Infinity in JavaScript) is refused, because no
+  // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
 #if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return false;
+    if (r.ptr != s.data() + s.size()) return false;
+    // Out of range: too large, or too small for even a subnormal (libstdc++ also reports some
+    // subnormals so); strtod then gives the rounded value, ±0 or ±HUGE_VAL.
+    if (r.ec == std::errc::result_out_of_range) return strtod_c(s, d) && std::isfinite(d);
+    if (r.ec != std::errc()) return false;
 #else
-    // strtod reads the locale's decimal point; rewrite '.' accordingly.
+    if (!strtod_c(s, d)) return false;
+#endif
+    return std::isfinite(d);
+  }
+
+  // std::strtod on a JSON number whatever the locale (it reads the locale's decimal point).
+  static bool strtod_c(std::string_view s, double& d) {
     std::string copy(s);
     const char* point = std::localeconv()->decimal_point;
     if (point != nullptr && point[0] != '.' && point[0] != '\0') std::replace(copy.begin(), copy.end(), '.', point[0]);
     char* end = nullptr;
     d = std::strtod(copy.c_str(), &end);
-    if (end != copy.c_str() + copy.size()) return false;
-#endif
-    return std::isfinite(d);
+    return end == copy.c_str() + copy.size();
   }
 
   std::string_view text_;
@@ -1776,14 +1795,39 @@ inline std::string stringify(const members& m) {
 
 // ----- begin logto/core/sync.hpp
 /// @file
-/// @brief Locking without assuming threads: `null_mutex`, the default mutex type and a scoped lock.
+/// @brief Locking as a customisation point: `default_mutex`, `null_mutex`, `is_lockable` and a scoped lock.
 ///
-/// Define `LOGTO_NO_THREADS` (bare metal, single-threaded engines) and nothing in the library includes
-/// `<mutex>`: the default mutex becomes `null_mutex`.
+/// The library locks in three places: `client` (its `Mutex` parameter), `memory_storage` and the
+/// default random source. All of them use `default_mutex` unless told otherwise, chosen here:
+/// - `LOGTO_NO_THREADS` (bare metal, single-threaded engines): `null_mutex`, and nothing in the
+///   library includes `<mutex>` (a host without threads needs no lock, whatever else is defined).
+/// - else `LOGTO_MUTEX` defined: that type. For hosts without `std::mutex` (mingw-w64 with the win32
+///   thread model, FreeRTOS, Zephyr) or with a mutex of their own. It must be declared before this
+///   header is read; `LOGTO_MUTEX_HEADER`, when defined, is included first for that (both can come
+///   from the build system: `-DLOGTO_MUTEX_HEADER='"my_mutex.hpp"' -DLOGTO_MUTEX=my::mutex`). Every
+///   translation unit of a program must see the same choice.
+/// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads) is a
+///   compile error that names both macros.
+///
+/// Any type with `void lock()` and `void unlock()` will do (`try_lock` is never called); the library
+/// only ever locks through `detail::scoped_lock`, which unlocks on every path, and never copies or
+/// moves a mutex.
+
+#include <type_traits>  // std::false_type, std::true_type, std::void_t
+#include <utility>      // std::declval
 
 
-#if !LOGTO_NO_THREADS
+#if defined(LOGTO_MUTEX_HEADER) && !LOGTO_NO_THREADS
+#include LOGTO_MUTEX_HEADER
+#endif
+
+#if !defined(LOGTO_MUTEX) && !LOGTO_NO_THREADS
 #include <mutex>  // std::mutex
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#error \
+    "logto-cpp: this standard library has no std::mutex (e.g. mingw-w64 with the win32 thread model): \
+define LOGTO_MUTEX as your mutex type (and LOGTO_MUTEX_HEADER as the header declaring it), or LOGTO_NO_THREADS=1"
+#endif
 #endif
 
 namespace logto {
@@ -1795,18 +1839,32 @@ struct null_mutex {
   bool try_lock() noexcept { return true; }
 };
 
+/// True when `M` can serve as the library's mutex: `lock()` and `unlock()` on an lvalue.
+template <class M, class = void>
+struct is_lockable : std::false_type {};
+template <class M>
+struct is_lockable<M, std::void_t<decltype(std::declval<M&>().lock()), decltype(std::declval<M&>().unlock())>>
+    : std::true_type {};
+
 #if LOGTO_NO_THREADS
 /// The mutex the library uses by default (`null_mutex` because LOGTO_NO_THREADS is defined).
 using default_mutex = null_mutex;
+#elif defined(LOGTO_MUTEX)
+/// The mutex the library uses by default: `LOGTO_MUTEX`, as the host defined it.
+using default_mutex = LOGTO_MUTEX;
 #else
-/// The mutex the library uses by default (`std::mutex`; define LOGTO_NO_THREADS for `null_mutex`).
+/// The mutex the library uses by default (`std::mutex`; define LOGTO_MUTEX or LOGTO_NO_THREADS to change it).
 using default_mutex = std::mutex;
 #endif
+
+static_assert(is_lockable<default_mutex>::value, "LOGTO_MUTEX must name a type with lock() and unlock()");
 
 namespace detail {
 /// `std::lock_guard` without `<mutex>`.
 template <class Mutex>
 class scoped_lock {
+  static_assert(is_lockable<Mutex>::value, "a logto mutex needs lock() and unlock()");
+
  public:
   explicit scoped_lock(Mutex& m) : m_(m) { m_.lock(); }
   scoped_lock(const scoped_lock&) = delete;
@@ -5615,7 +5673,7 @@ inline result<token_response> parse_token_response(const http_response& response
 /// Logto serves it for "Native" apps with the device flow enabled (public clients):
 /// `POST <endpoint>/oidc/device/auth`, then polling `POST <endpoint>/oidc/token`.
 
-#include <algorithm>    // std::max, std::min
+#include <algorithm>    // std::max, std::min (written (std::min)(a, b): immune to <windows.h> macros)
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
 #include <string>       // std::string
@@ -5773,9 +5831,9 @@ class device_poller {
  public:
   /// Starts polling for `auth`, received at `now` (unix seconds).
   device_poller(const device_authorization& auth, std::int64_t now) noexcept
-      : interval_(std::max<std::int64_t>(auth.interval, 1)),
+      : interval_((std::max<std::int64_t>)(auth.interval, 1)),
         deadline_(now + auth.expires_in),
-        next_poll_at_(now + std::max<std::int64_t>(auth.interval, 1)) {}
+        next_poll_at_(now + (std::max<std::int64_t>)(auth.interval, 1)) {}
 
   /// Current seconds between polls (grows with slow_down).
   std::int64_t interval() const noexcept { return interval_; }
@@ -5791,7 +5849,7 @@ class device_poller {
   result<std::int64_t> seconds_until_poll(std::int64_t now) const {
     if (finished_) return make_error(errc::invalid_argument, "device polling has already finished");
     if (now >= deadline_) return expired();
-    return std::max<std::int64_t>(0, next_poll_at_ - now);
+    return (std::max<std::int64_t>)(0, next_poll_at_ - now);
   }
 
   /// Feeds one poll's outcome (from `parse_device_token_response`, or the transport's error) received
@@ -5812,7 +5870,7 @@ class device_poller {
         break;
       case errc::transport_error:
       case errc::timeout:
-        interval_ = std::min(interval_ * 2, std::max<std::int64_t>(interval_, 60));
+        interval_ = (std::min)(interval_ * 2, (std::max<std::int64_t>)(interval_, 60));
         break;
       default:
         finished_ = true;
@@ -6459,11 +6517,11 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
 /// `refreshToken`, `accessToken`, `signInSession`), so a session written by one is readable by the other.
 ///
 /// Threads: every member function may be called from several threads at once (with the default
-/// `std::mutex`). Logto rotates refresh tokens and revokes the whole grant when one is used twice, so
-/// every use of the refresh token (refresh, sign-in callback, device sign-in, sign-out) is serialised,
-/// and callers that want the same token while a refresh is running get that refresh's result instead of
-/// starting another. Storage is only touched under the client's own lock. Single-threaded hosts
-/// (bare metal) pass `logto::null_mutex`.
+/// mutex: `std::mutex`, or the host's `LOGTO_MUTEX`, see core/sync.hpp). Logto rotates refresh tokens
+/// and revokes the whole grant when one is used twice, so every use of the refresh token (refresh,
+/// sign-in callback, device sign-in, sign-out) is serialised, and callers that want the same token
+/// while a refresh is running get that refresh's result instead of starting another. Storage is only
+/// touched under the client's own lock. Single-threaded hosts (bare metal) pass `logto::null_mutex`.
 ///
 /// Differences from `@logto/client`, on purpose:
 /// - a cached access token counts as expired `access_token_margin` (60 s) before its `expiresAt`, so a
@@ -6536,7 +6594,8 @@ struct device_sign_in {
 
 /// The Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens (`is_storage`);
 /// both are held by reference and must outlive the client. `Clock` gives unix seconds, `Random` fills
-/// bytes from a CSPRNG, `Mutex` is `std::mutex` (the default) or `null_mutex` (the default with LOGTO_NO_THREADS).
+/// bytes from a CSPRNG, `Mutex` is `default_mutex` (`std::mutex`, `LOGTO_MUTEX` or, with LOGTO_NO_THREADS,
+/// `null_mutex`: core/sync.hpp) or any type with `lock()` and `unlock()`.
 template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
           class Mutex = default_mutex>
 class client {
@@ -6547,6 +6606,7 @@ class client {
                 "remove(string_view)");
   static_assert(is_clock<Clock>::value, "Clock must provide std::int64_t now()");
   static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, size_t)");
+  static_assert(is_lockable<Mutex>::value, "Mutex must provide lock() and unlock()");
 
  public:
   /// Normalises `cfg` like `@logto/client` (reserved scopes, organization resource, default prompt).
@@ -6693,6 +6753,20 @@ class client {
       post_redirect_uri_ = session->post_redirect_uri;
     }
     return ok();
+  }
+
+  /// The user closed the browser (or gave up) before it came back: forgets the sign-in session, so a
+  /// late redirect can no longer complete this sign-in (it gets `sign_in_session_not_found`), and
+  /// returns `errc::user_cancelled` for the host to report, as `@logto/capacitor`'s sign-in rejects
+  /// when its in-app browser closes without a redirect. Only the host knows the browser closed.
+  error cancel_sign_in() {
+    {
+      detail::scoped_lock<Mutex> serial(refresh_mutex_);  // not while a callback is being completed
+      detail::scoped_lock<Mutex> lock(state_mutex_);
+      storage_.remove(oidc::storage_keys::sign_in_session);
+    }
+    return make_error(errc::user_cancelled, "The user cancelled the action: the sign-in was abandoned before the "
+                                            "browser came back; call sign_in() to start again");
   }
 
   /// The `post_redirect_uri` of the last sign-in completed by this client, if it had one.
@@ -7646,7 +7720,7 @@ inline std::string encode_word(std::string_view utf8, word_encoding enc, std::si
     return "=?UTF-8?Q?" + encoded + "?=";
   }
   // B: chunks of whole characters of at most max(3, floor(budget / 4) * 3) UTF-8 bytes.
-  const std::size_t chunk = max_length != 0 ? std::max<std::size_t>(3, (max_length - max_length % 4) / 4 * 3) : 0;
+  const std::size_t chunk = max_length != 0 ? (std::max<std::size_t>)(3, (max_length - max_length % 4) / 4 * 3) : 0;
   if (chunk == 0) return "=?UTF-8?B?" + base64_encode(utf8) + "?=";
   std::string result;
   std::string part;
@@ -10229,7 +10303,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
     // receive
     const client::wait kind = c.waiting_for();
     const int budget = kind == client::wait::greeting ? options.timeout.greeting_ms
-                       : kind == client::wait::quit   ? std::min(options.timeout.quit_ms, options.timeout.socket_ms)
+                       : kind == client::wait::quit   ? (std::min)(options.timeout.quit_ms, options.timeout.socket_ms)
                                                       : options.timeout.socket_ms;
     if (!waiting) {
       waiting = true;
@@ -10260,7 +10334,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
   }
   crypto::zeroize(buffer, sizeof buffer);
   const bool was_tls = static_cast<bool>(tls) || c.tls_active();
-  if (tls) tls->close(std::min(1000, options.timeout.socket_ms));
+  if (tls) tls->close((std::min)(1000, options.timeout.socket_ms));
   tls.reset();
   stream.close();
   auto outcome = c.outcome();
@@ -11401,7 +11475,10 @@ inline std::string timestamp(std::int64_t unix_seconds) { return format_iso8601(
 /// * JSON is parsed strictly (duplicate member names, lone surrogates, > LOGTO_MAX_JSON_SIZE are
 ///   invalid_response where `JSON.parse` would accept them);
 /// * a message whose `to` or payload is not valid UTF-8 is refused with invalid_request_parameters
-///   (a JavaScript string cannot hold such bytes).
+///   (a JavaScript string cannot hold such bytes);
+/// * an account quota or balance that is used up (`isv.AMOUNT_NOT_ENOUGH`, `isv.OUT_OF_SERVICE`,
+///   `isv.DAY_LIMIT_CONTROL`, `isv.MONTH_LIMIT_CONTROL`) is usage_limit_exceeded (official: general),
+///   so a host can tell "top up or raise the limit" from "try again later" (rate_limit_exceeded).
 
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
@@ -11557,10 +11634,11 @@ class aliyun_sms {
     return aliyun::signed_form_post(std::string(endpoint), params, config_.access_key_secret.reveal());
   }
 
-  /// Classifies the provider's answer exactly as the official connector does:
-  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded; any
-  /// other Code, or any non-2xx status with a well-formed error body -> general (detail
-  /// `<Code>: <Message>`); a body that is not JSON or lacks Code/Message/RequestId -> invalid_response.
+  /// Classifies the provider's answer as the official connector does, quotas apart:
+  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded;
+  /// 2xx + a quota code (`usage_limit_codes`) -> usage_limit_exceeded; any other Code, or any non-2xx
+  /// status with a well-formed error body -> general (detail `<Code>: <Message>`); a body that is not
+  /// JSON or lacks Code/Message/RequestId -> invalid_response.
   result<send_result> parse_response(const http_response& r) const {
     const bool success_status = logto::detail::http_ok(r.status);
     auto parsed = json::parse(r.body);
@@ -11614,8 +11692,23 @@ class aliyun_sms {
       out.request_id = *request_id;
       return out;
     }
-    const errc ec = success_status && *code == "isv.BUSINESS_LIMIT_CONTROL" ? errc::rate_limit_exceeded : errc::general;
-    return make_error(ec, "Aliyun SMS refused to send the message (" + where + ")", *code + ": " + *msg);
+    errc ec = errc::general;
+    std::string why = "Aliyun SMS refused to send the message (" + where + ")";
+    if (success_status && *code == "isv.BUSINESS_LIMIT_CONTROL") {
+      ec = errc::rate_limit_exceeded;
+    } else if (success_status && is_usage_limit_code(*code)) {
+      ec = errc::usage_limit_exceeded;
+      why += ": the account's balance or sending quota is used up; top it up or raise the limit in the Aliyun "
+             "console";
+    }
+    return make_error(ec, std::move(why), *code + ": " + *msg);
+  }
+
+  /// Aliyun's codes for a used-up balance or quota (dysmsapi error codes): insufficient balance,
+  /// service suspended for arrears, the daily and the monthly sending limit set in the console.
+  static bool is_usage_limit_code(std::string_view code) noexcept {
+    return code == "isv.AMOUNT_NOT_ENOUGH" || code == "isv.OUT_OF_SERVICE" || code == "isv.DAY_LIMIT_CONTROL" ||
+           code == "isv.MONTH_LIMIT_CONTROL";
   }
 
   /// Builds, sends through `transport` (stamped by `clock`, nonce from `random`) and parses.
@@ -12061,7 +12154,12 @@ inline result<std::string> authorization(const tc3_input& in, std::string_view s
 ///   path and crashes with a TypeError on its empty body);
 /// * a SecretId or region with control characters is invalid_config before anything is signed
 ///   (Node throws ERR_INVALID_CHAR when it writes the header); non-UTF-8 message text is
-///   invalid_request_parameters.
+///   invalid_request_parameters;
+/// * limits (official: general, as every other code): a used-up SMS package or a daily limit of the
+///   application (`FailedOperation.InsufficientBalanceInSmsPackage`, `LimitExceeded.*DailyLimit` but
+///   the phone number's) is usage_limit_exceeded; the per-phone-number frequency limits
+///   (`LimitExceeded.PhoneNumber*Limit`) and API throttling (`RequestLimitExceeded`) are
+///   rate_limit_exceeded, as the official Aliyun connector reports Aliyun's own frequency limit.
 
 #include <cstdint>      // std::int64_t
 #include <string>       // std::string
@@ -12201,9 +12299,10 @@ class tencent_sms {
         const json::value* err = error_object(*parsed);
         if (err != nullptr) {
           const json::object& e = err->get<json::object>();
-          return make_error(errc::general,
+          const std::string& code = *json::as_string(*json::find(e, "Code"));
+          return make_error(classify(code),
                             "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
-                            *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+                            code + ": " + *json::as_string(*json::find(e, "Message")));
         }
       }
       return make_error(errc::general, "Tencent Cloud SMS answered " + detail::status_text(r.status),
@@ -12219,8 +12318,9 @@ class tencent_sms {
     if (!parsed) return shape_error("a body that is not JSON");
     if (const json::value* err = error_object(*parsed)) {
       const json::object& e = err->get<json::object>();
-      return make_error(errc::general, "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
-                        *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+      const std::string& code = *json::as_string(*json::find(e, "Code"));
+      return make_error(classify(code), "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
+                        code + ": " + *json::as_string(*json::find(e, "Message")));
     }
     // `const { Response: { SendStatusSet, RequestId } } = body; safeGetArray(SendStatusSet, 0)`
     const json::object* root = json::as_object(*parsed);
@@ -12249,8 +12349,29 @@ class tencent_sms {
     if (is_ok(*code)) return ok();
     const json::value* msg = json::find(*status, "Message");
     const json::value* request_id = json::find(*resp, "RequestId");
-    return make_error(errc::general, "Tencent Cloud SMS did not send the message",
+    return make_error(classify(*code), "Tencent Cloud SMS did not send the message",
                       *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
+  }
+
+  /// The connector-kit code for a Tencent error code (see the file comment): usage_limit_exceeded for
+  /// a used-up package or an application's daily limit, rate_limit_exceeded for frequency limits,
+  /// general otherwise.
+  static errc classify(std::string_view code) noexcept {
+    // Tencent Cloud SMS API 3.0 error codes (SendSms).
+    constexpr std::string_view usage[] = {
+        "FailedOperation.InsufficientBalanceInSmsPackage", "LimitExceeded.AppDailyLimit",
+        "LimitExceeded.DailyLimit",                        "LimitExceeded.AppCountryOrRegionDailyLimit",
+        "LimitExceeded.AppGlobalDailyLimit",               "LimitExceeded.AppMainlandChinaDailyLimit"};
+    constexpr std::string_view rate[] = {
+        "RequestLimitExceeded", "LimitExceeded.PhoneNumberThirtySecondLimit", "LimitExceeded.PhoneNumberOneHourLimit",
+        "LimitExceeded.PhoneNumberDailyLimit", "LimitExceeded.PhoneNumberSameContentDailyLimit"};
+    for (const auto u : usage) {
+      if (code == u) return errc::usage_limit_exceeded;
+    }
+    for (const auto r : rate) {
+      if (code == r) return errc::rate_limit_exceeded;
+    }
+    return errc::general;
   }
 
   /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).
