@@ -6,20 +6,30 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::void_t
+#include <type_traits>  // std::void_t, std::is_void, std::is_same
 #include <utility>      // std::declval
 
 #include "logto/core/crypto.hpp"
+#include "logto/core/result.hpp"
 #include "logto/core/sync.hpp"
 
 namespace logto {
 
 /// A storage is any type with
 ///   `std::optional<std::string> get(std::string_view key)`,
-///   `void set(std::string_view key, std::string value)` and `void remove(std::string_view key)`.
+///   `set(std::string_view key, std::string value)` and `remove(std::string_view key)`.
+/// `set` and `remove` may return `void` (they cannot fail), `bool` (false: the write failed) or
+/// `result<void>` (the error says why): full flash or a locked keychain then reaches the caller as
+/// `errc::storage_write_failed` naming the key, instead of a session that silently was not saved.
 /// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
 /// `signInSession`), so a session written by a JS app is readable here and the other way round.
 /// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
+///
+/// Optionally `lock()` / `unlock()`: a lock over the refresh token shared by every client using this
+/// storage. The blocking `logto::client` holds it from reading the refresh token until the rotated one
+/// is written, so two clients over one storage never send the same refresh token (Logto revokes the
+/// grant on reuse). It protects what the lock reaches: `memory_storage`'s lock is per process; a
+/// storage over a file can lock across processes (e.g. `flock`).
 template <class S, class = void>
 struct is_storage : std::false_type {};
 template <class S>
@@ -27,13 +37,62 @@ struct is_storage<S, std::void_t<decltype(std::optional<std::string>(std::declva
                                  decltype(std::declval<S&>().set(std::string_view(), std::string())),
                                  decltype(std::declval<S&>().remove(std::string_view()))>> : std::true_type {};
 
+/// True when a storage offers `lock()` and `unlock()` (see above).
+template <class S, class = void>
+struct has_storage_lock : std::false_type {};
+template <class S>
+struct has_storage_lock<S, std::void_t<decltype(std::declval<S&>().lock()), decltype(std::declval<S&>().unlock())>>
+    : std::true_type {};
+
+namespace detail {
+inline error storage_write_error(std::string_view key, std::string_view why) {
+  return make_error(errc::storage_write_failed,
+                    "the storage could not write \"" + std::string(key) + "\"" +
+                        (why.empty() ? std::string() : ": " + std::string(why)) +
+                        " (full, locked or read-only?); the client keeps the value in memory and tries again",
+                    std::string(key));
+}
+
+// What a storage write returned (`void`, `bool` or `result<void>`), as a result naming the key.
+template <class Write>
+result<void> storage_outcome(std::string_view key, Write&& write) {
+  using returned = decltype(write());
+  if constexpr (std::is_void<returned>::value) {
+    write();
+    return ok();
+  } else if constexpr (std::is_same<returned, bool>::value) {
+    if (write()) return ok();
+    return storage_write_error(key, {});
+  } else {
+    result<void> r = write();
+    if (r) return r;
+    return storage_write_error(key, r.error().message);
+  }
+}
+
+/// `storage.set(key, value)` as a result.
+template <class S>
+result<void> storage_set(S& storage, std::string_view key, std::string value) {
+  return storage_outcome(key, [&]() -> decltype(storage.set(key, std::move(value))) {
+    return storage.set(key, std::move(value));
+  });
+}
+
+/// `storage.remove(key)` as a result.
+template <class S>
+result<void> storage_remove(S& storage, std::string_view key) {
+  return storage_outcome(key, [&]() -> decltype(storage.remove(key)) { return storage.remove(key); });
+}
+}  // namespace detail
+
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 /// C++20 spelling of `is_storage`.
 template <class S>
 concept storage = is_storage<S>::value;
 #endif
 
-/// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed.
+/// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed. Its
+/// `lock()` serialises refreshes of the clients in this process that share it.
 class memory_storage {
  public:
   memory_storage() = default;
@@ -62,6 +121,9 @@ class memory_storage {
     crypto::wipe(it->second);
     items_.erase(it);
   }
+  /// The refresh lock (see `has_storage_lock`); separate from the lock guarding the values.
+  void lock() { refresh_mutex_.lock(); }
+  void unlock() { refresh_mutex_.unlock(); }
   /// Number of keys held (for tests).
   std::size_t size() const {
     detail::scoped_lock<default_mutex> lock(mutex_);
@@ -70,6 +132,7 @@ class memory_storage {
 
  private:
   mutable default_mutex mutex_;
+  default_mutex refresh_mutex_;
   std::map<std::string, std::string> items_;
 };
 

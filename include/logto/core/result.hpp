@@ -68,6 +68,7 @@ enum class errc {
   user_cancelled,               ///< user_cancelled
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
+  storage_write_failed,         ///< storage_write_failed (the host's storage refused a write; detail is the key)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
   general,                          ///< general
   invalid_config,                   ///< invalid_config
@@ -130,6 +131,7 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::user_cancelled: return "user_cancelled";
     case errc::missing_scope_organizations: return "missing_scope_organizations";
     case errc::session_expired: return "session_expired";
+    case errc::storage_write_failed: return "storage_write_failed";
     case errc::general: return "general";
     case errc::invalid_config: return "invalid_config";
     case errc::invalid_response: return "invalid_response";
