@@ -3,116 +3,20 @@
 // by concurrent callers, rotation stored first, invalid_grant -> session_expired, userinfo sub check).
 // ID tokens are the jose fixtures (signed by npm jose; issuer https://tenant.logto.app/oidc, client
 // client-123, T = 1700000000). The real-provider versions of these flows are tests/interop/client_interop.cpp.
-#include <logto/client.hpp>
+#include "client_fixtures.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "catch2_compat.hpp"
-#include "jose_fixtures.hpp"
-
 using namespace logto;
-
-// REQUIRE that a result holds a value, showing the error otherwise.
-#define REQUIRE_OK(expr)                                                                                \
-  do {                                                                                                  \
-    const auto& r_ = (expr);                                                                            \
-    INFO((r_ ? std::string() : std::string(to_string(r_.error().code)) + ": " + r_.error().message));  \
-    REQUIRE(static_cast<bool>(r_));                                                                     \
-  } while (0)
+using namespace client_test;
 
 namespace {
 
-const std::string endpoint = "https://tenant.logto.app";
-
-std::string discovery_json() {
-  return R"({"issuer":"https://tenant.logto.app/oidc",
-    "authorization_endpoint":"https://tenant.logto.app/oidc/auth",
-    "token_endpoint":"https://tenant.logto.app/oidc/token",
-    "userinfo_endpoint":"https://tenant.logto.app/oidc/me",
-    "end_session_endpoint":"https://tenant.logto.app/oidc/session/end",
-    "revocation_endpoint":"https://tenant.logto.app/oidc/token/revocation",
-    "jwks_uri":"https://tenant.logto.app/oidc/jwks",
-    "device_authorization_endpoint":"https://tenant.logto.app/oidc/device/auth"})";
-}
-
-http_response json_response(int status, std::string body) {
-  return http_response{status, {{"Content-Type", "application/json"}}, std::move(body)};
-}
-
-/// A provider in memory. Thread-safe; counts and records every request.
-struct fake_provider {
-  std::mutex mutex;
-  std::vector<http_request> requests;
-  std::function<http_response(const http_request&)> on_token;
-  std::function<http_response(const http_request&)> on_userinfo;
-  std::function<http_response(const http_request&)> on_device;
-  std::string jwks = jose_test::read_data("jwks.json");
-  int discovery_failures_left = 0;
-  std::chrono::milliseconds token_delay{0};
-
-  result<http_response> send(const http_request& req) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      requests.push_back(req);
-    }
-    if (req.url == endpoint + "/oidc/.well-known/openid-configuration") {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (discovery_failures_left > 0) {
-        --discovery_failures_left;
-        return make_error(errc::transport_error, "connection refused");
-      }
-      return json_response(200, discovery_json());
-    }
-    if (req.url == endpoint + "/oidc/jwks") return json_response(200, jwks);
-    if (req.url == endpoint + "/oidc/token") {
-      if (token_delay.count() > 0) std::this_thread::sleep_for(token_delay);
-      return on_token(req);
-    }
-    if (req.url == endpoint + "/oidc/token/revocation") return http_response{200, {}, ""};
-    if (req.url == endpoint + "/oidc/me") return on_userinfo(req);
-    if (req.url == endpoint + "/oidc/device/auth") return on_device(req);
-    return json_response(404, R"({"error":"not_found"})");
-  }
-
-  std::size_t count(const std::string& url_suffix) {
-    std::lock_guard<std::mutex> lock(mutex);
-    std::size_t n = 0;
-    for (const auto& r : requests) {
-      if (r.url == endpoint + url_suffix) ++n;
-    }
-    return n;
-  }
-  std::vector<http_request> to(const std::string& url_suffix) {
-    std::lock_guard<std::mutex> lock(mutex);
-    std::vector<http_request> out;
-    for (const auto& r : requests) {
-      if (r.url == endpoint + url_suffix) out.push_back(r);
-    }
-    return out;
-  }
-};
-
-/// The fixtures' time, adjustable by the test.
-struct test_clock {
-  std::shared_ptr<std::atomic<std::int64_t>> t = std::make_shared<std::atomic<std::int64_t>>(0);
-  std::int64_t now() const { return t->load(); }
-};
-
 using test_client = client<fake_provider, memory_storage, test_clock>;
-
-config test_config(std::vector<std::string> scopes = {}) {
-  config c;
-  c.endpoint = endpoint;
-  c.app_id = jose_test::fixtures().client_id;
-  c.scopes = std::move(scopes);
-  c.resources = {"https://api.example.com"};
-  return c;
-}
 
 struct harness {
   fake_provider provider;
@@ -138,8 +42,6 @@ struct harness {
            R"(","scope":"openid offline_access profile","expires_in":3600,"token_type":"Bearer"})";
   }
 };
-
-std::string stored(memory_storage& s, std::string_view key) { return s.get(key).value_or("<absent>"); }
 
 }  // namespace
 
@@ -700,4 +602,233 @@ TEST_CASE("token exchange (RFC 8693) posts Logto's parameters and returns the re
   CHECK(tokens->access_token == "EXCHANGED");
   CHECK(*tokens->expires_in == 600);
   CHECK(h.storage.size() == 0);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Defects of the client before the sans-I/O core (each of these failed on it)
+
+TEST_CASE("clear_all_tokens() or sign_in() while a refresh is in flight: the session stays ended", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  bool signed_in_again = false;
+  SECTION("clear_all_tokens") {
+    h.provider.on_token = [&h](const http_request&) {
+      h.cl.clear_all_tokens();  // the user signs out while the refresh is on the wire
+      return json_response(200, R"({"access_token":"AT-ended","refresh_token":"RT2","scope":"","expires_in":3600})");
+    };
+  }
+  SECTION("sign_in") {
+    h.provider.on_token = [&h, &signed_in_again](const http_request&) {
+      signed_in_again = static_cast<bool>(h.cl.sign_in("com.example.app://callback"));
+      return json_response(200, R"({"access_token":"AT-ended","refresh_token":"RT2","scope":"","expires_in":3600})");
+    };
+  }
+  auto at = h.cl.get_access_token();
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::not_authenticated);
+  CHECK_FALSE(h.storage.get("refreshToken"));
+  CHECK_FALSE(h.storage.get("idToken"));
+  CHECK_FALSE(h.storage.get("accessToken"));
+  CHECK_FALSE(h.cl.is_authenticated());
+  if (signed_in_again) CHECK(h.storage.get("signInSession"));
+}
+
+TEST_CASE("invalid_grant clears the dead tokens and calls the session-expired hook once", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT-dead");
+  int told = 0;
+  h.cl.set_session_expired_handler([&h, &told](const error& e) {
+    ++told;
+    CHECK(e.code == errc::session_expired);
+    CHECK_FALSE(h.cl.is_authenticated());  // called without the client's lock: the client is usable
+  });
+  h.provider.on_token = [](const http_request&) {
+    return json_response(400, R"({"error":"invalid_grant","error_description":"grant request is invalid"})");
+  };
+  auto at = h.cl.get_access_token();
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::session_expired);
+  CHECK_FALSE(h.storage.get("refreshToken"));
+  CHECK_FALSE(h.storage.get("idToken"));
+  auto again = h.cl.get_access_token();
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == errc::not_authenticated);
+  CHECK(told == 1);
+  CHECK(h.provider.count("/oidc/token") == 1);
+}
+
+TEST_CASE("get_access_token(resource, organization_id): getAccessToken(resource?, organizationId?)", "[client]") {
+  config c = test_config({"urn:logto:scope:organizations"});
+  harness h(c);
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  h.provider.on_token = [](const http_request&) {
+    return json_response(200, R"({"access_token":"ORG-API","refresh_token":"RT2","scope":"","expires_in":3600})");
+  };
+  auto t = h.cl.get_access_token("https://api.example.com", "org_1");
+  REQUIRE_OK(t);
+  CHECK(*t == "ORG-API");
+  CHECK(h.provider.to("/oidc/token")[0].body.find("&resource=https%3A%2F%2Fapi.example.com&organization_id=org_1") !=
+        std::string::npos);
+  CHECK(stored(h.storage, "accessToken").find(R"("@https://api.example.com#org_1":)") != std::string::npos);
+}
+
+TEST_CASE("device sign-in: the last wait ends at the code's expiry (expires_in 12, interval 5)", "[client][device]") {
+  harness h;
+  h.provider.on_device = [](const http_request&) {
+    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
+      "expires_in":12,"interval":5})");
+  };
+  h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"authorization_pending"})"); };
+  auto flow = h.cl.start_device_sign_in();
+  REQUIRE(flow);
+  std::vector<std::int64_t> sleeps;
+  auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) {
+    sleeps.push_back(s);
+    h.clock.t->fetch_add(s);
+  });
+  REQUIRE_FALSE(done);
+  CHECK(done.error().code == errc::expired_token);
+  CHECK(sleeps == std::vector<std::int64_t>{5, 5, 2});  // not 5, 5, 5: never past the deadline
+  CHECK(h.provider.count("/oidc/token") == 2);
+}
+
+TEST_CASE("device sign-in: slow_down is capped, and a bool sleep cancels the wait", "[client][device]") {
+  harness h;
+  h.provider.on_device = [](const http_request&) {
+    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
+      "expires_in":100000,"interval":5})");
+  };
+  h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"slow_down"})"); };
+  auto flow = h.cl.start_device_sign_in();
+  REQUIRE(flow);
+  std::vector<std::int64_t> sleeps;
+  auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) {
+    sleeps.push_back(s);
+    h.clock.t->fetch_add(s);
+    return sleeps.size() < 20;  // the user gives up
+  });
+  REQUIRE_FALSE(done);
+  CHECK(done.error().code == errc::user_cancelled);
+  REQUIRE(sleeps.size() == 20);
+  CHECK(sleeps.back() == 60);  // 5 + 5 per slow_down, capped at client_options::device_max_interval
+  CHECK(h.provider.count("/oidc/token") == 19);
+}
+
+namespace {
+/// memory_storage whose `set` reports failure for the keys in `failing` (a full flash, a locked keychain).
+struct refusing_storage {
+  memory_storage inner;
+  std::vector<std::string> failing;
+  std::optional<std::string> get(std::string_view key) const { return inner.get(key); }
+  bool set(std::string_view key, std::string value) {
+    for (const auto& f : failing) {
+      if (f == key) return false;
+    }
+    inner.set(key, std::move(value));
+    return true;
+  }
+  void remove(std::string_view key) { inner.remove(key); }
+};
+}  // namespace
+
+TEST_CASE("a refused write of the rotated refresh token is an error naming the key, and is retried", "[client]") {
+  fake_provider provider;
+  refusing_storage storage;
+  test_clock clock;
+  clock.t->store(jose_test::fixtures().T + 10);
+  client<fake_provider, refusing_storage, test_clock> cl(test_config(), provider, storage, {}, clock);
+  storage.inner.set("idToken", jose_test::token("valid.ES384"));
+  storage.inner.set("refreshToken", "RT1");
+  int n = 0;
+  provider.on_token = [&n](const http_request&) {
+    ++n;
+    return json_response(200, R"({"access_token":"AT-)" + std::to_string(n) + R"(","refresh_token":"RT)" +
+                                  std::to_string(n + 1) + R"(","scope":"","expires_in":3600})");
+  };
+  storage.failing = {"refreshToken"};
+  auto at = cl.get_access_token();
+  REQUIRE_FALSE(at);  // no access token while its refresh token is lost
+  CHECK(at.error().code == errc::storage_write_failed);
+  CHECK(at.error().detail == "refreshToken");
+  CHECK(cl.get_refresh_token() == std::optional<std::string>("RT2"));
+  storage.failing.clear();
+  auto later = cl.get_access_token();
+  REQUIRE_OK(later);
+  CHECK(*later == "AT-2");
+  CHECK(provider.to("/oidc/token").back().body.find("refresh_token=RT2&") != std::string::npos);
+  CHECK(stored(storage.inner, "refreshToken") == "RT3");
+}
+
+TEST_CASE("two clients on one storage: the token map is merged, not overwritten", "[client]") {
+  config c = test_config();
+  c.resources.push_back("https://api2.example.com");
+  memory_storage shared;
+  shared.set("idToken", jose_test::token("valid.ES384"));
+  shared.set("refreshToken", "RT1");
+  const std::int64_t far = jose_test::fixtures().T + 7200;
+  shared.set("accessToken", R"({"@":{"token":"DEFAULT","scope":"","expiresAt":)" + std::to_string(far) + "}}");
+  fake_provider provider;
+  int n = 0;
+  provider.on_token = [&n](const http_request&) {
+    ++n;
+    return json_response(200, R"({"access_token":"AT-)" + std::to_string(n) + R"(","refresh_token":"RT)" +
+                                  std::to_string(n + 1) + R"(","scope":"","expires_in":3600})");
+  };
+  test_clock clock;
+  clock.t->store(jose_test::fixtures().T + 10);
+  test_client a(c, provider, shared, {}, clock);
+  test_client b(c, provider, shared, {}, clock);
+  REQUIRE(*b.get_access_token() == "DEFAULT");  // b has read the map
+  REQUIRE(*a.get_access_token("https://api.example.com") == "AT-1");
+  REQUIRE(*b.get_access_token("https://api2.example.com") == "AT-2");
+  auto map = oidc::parse_access_token_map(*shared.get("accessToken"));
+  REQUIRE_OK(map);
+  CHECK(map->find("@") != nullptr);
+  CHECK(map->find("@https://api.example.com") != nullptr);  // a's entry survived b's write
+  CHECK(map->find("@https://api2.example.com") != nullptr);
+  CHECK(*b.get_access_token("https://api.example.com") == "AT-1");  // and b uses it
+  CHECK(n == 2);
+}
+
+TEST_CASE("two clients on one storage, in two threads, never refresh with the same token", "[client][threads]") {
+  memory_storage shared;
+  shared.set("idToken", jose_test::token("valid.ES384"));
+  shared.set("refreshToken", "RT1");
+  fake_provider provider;
+  provider.token_delay = std::chrono::milliseconds(100);
+  std::mutex m;
+  int current = 1;
+  int reused = 0;
+  provider.on_token = [&](const http_request& req) {
+    std::lock_guard<std::mutex> lock(m);
+    if (req.body.find("refresh_token=RT" + std::to_string(current) + "&") == std::string::npos) {
+      ++reused;
+      return json_response(400, R"({"error":"invalid_grant","error_description":"refresh token reused"})");
+    }
+    ++current;
+    return json_response(200, R"({"access_token":"AT","refresh_token":"RT)" + std::to_string(current) +
+                                  R"(","scope":"","expires_in":3600})");
+  };
+  test_clock clock;
+  clock.t->store(jose_test::fixtures().T + 10);
+  test_client a(test_config(), provider, shared, {}, clock);
+  test_client b(test_config(), provider, shared, {}, clock);
+  std::string got_a, got_b;
+  std::thread ta([&] {
+    auto r = a.get_access_token("https://api.example.com");
+    got_a = r ? *r : r.error().message;
+  });
+  std::thread tb([&] {
+    auto r = b.get_access_token("https://api.example.com");
+    got_b = r ? *r : r.error().message;
+  });
+  ta.join();
+  tb.join();
+  CHECK(reused == 0);
+  CHECK(got_a == "AT");
+  CHECK(got_b == "AT");
+  CHECK(current == 2);  // one refresh: the second client found the token the first one stored
 }
