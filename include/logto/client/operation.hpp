@@ -69,7 +69,7 @@ enum class need { ready, pending, failed };
 template <class State>
 class op_state {
  public:
-  op_state(State& state, std::uint64_t id) : st(&state), id(id) {}
+  op_state(State& state, std::uint64_t op) : st(&state), id(op) {}
 
   State* st;
   op_id id;
