@@ -16,7 +16,12 @@
 # then the packaging consumers (tests/packaging/run.sh) and the API reference (docs/build.sh).
 # Every build uses -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror.
 #
+# Further stages, each a script under tools/ci/ that installs what it needs, prints `N passed, M failed`
+# and exits non-zero on failure (see README "What the test command checks"). Cheap checks run first;
+# each stage's time is printed at the end so the 45-minute budget stays visible.
+#
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt/npm; LOGTO_CONFIGS="gcc clang" runs only those builds;
+# LOGTO_STAGES="fuzz cross" runs only those extra stages (default: all; "none" for none);
 # LOGTO_JOBS=N parallel jobs (default: nproc).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -65,9 +70,38 @@ CONFIGS=${LOGTO_CONFIGS:-"gcc gcc-single gcc-noexc clang clang-noexc asan cxx20 
 passed=0
 failed=0
 failures=()
+timings=()
 record() {  # name status
   if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
 }
+# Runs tools/ci/NAME.sh when LOGTO_STAGES selects it; adds its `N passed, M failed` line to the totals.
+STAGES=${LOGTO_STAGES:-all}
+stage_selected() { [ "$STAGES" = all ] || [[ " $STAGES " == *" $1 "* ]]; }
+run_stage() {  # name [args...]
+  local name=$1 script=tools/ci/$1.sh start=$SECONDS status line
+  shift
+  stage_selected "$name" || return 0
+  [ -f "$script" ] || return 0
+  log "stage $name ($script)"
+  bash "$script" "$@" 2>&1 | tee "$BUILD/stage-$name.log"
+  status=${PIPESTATUS[0]}
+  line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$BUILD/stage-$name.log" | tail -n 1 | sed -E 's/^[A-Za-z-]+: //')
+  if [ -n "$line" ]; then
+    passed=$((passed + $(echo "$line" | awk '{print $1}')))
+    failed=$((failed + $(echo "$line" | awk '{print $3}')))
+  fi
+  if [ "$status" -ne 0 ]; then
+    failures+=("stage $name")
+    [ -z "$line" ] && failed=$((failed + 1))
+  elif [ -z "$line" ]; then
+    passed=$((passed + 1))
+  fi
+  timings+=("$(printf '%-14s %5d s' "$name" $((SECONDS - start)))")
+}
+
+# Cheap checks first: they fail in seconds.
+run_stage format
+run_stage analyse
 
 for cfg in $CONFIGS; do
   [ "$cfg" = packaging ] && continue  # not a build; see below
@@ -98,22 +132,36 @@ for cfg in $CONFIGS; do
     record "$cfg: build" 1
   fi
   echo "($cfg took $((SECONDS - start)) s)"
+  timings+=("$(printf '%-14s %5d s' "$cfg" $((SECONDS - start)))")
 done
+
+run_stage cross
+run_stage baremetal
+run_stage windows
+run_stage fuzz
 
 if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" packaging "* ]]; then
   if [ -x tests/packaging/run.sh ]; then
     log "packaging consumers"
     pkgdir=$(mktemp -d)  # the consumers must live outside the source tree
+    start=$SECONDS
     tests/packaging/run.sh "$pkgdir" | tee "$BUILD/packaging.log"
     record "packaging consumers" "${PIPESTATUS[0]}"
     rm -rf "$pkgdir"
+    timings+=("$(printf '%-14s %5d s' packaging $((SECONDS - start)))")
   fi
   if [ -x docs/build.sh ]; then
     log "API reference (Doxygen, warnings are errors)"
+    start=$SECONDS
     docs/build.sh "$BUILD/docs"
     record "doxygen" $?
+    timings+=("$(printf '%-14s %5d s' doxygen $((SECONDS - start)))")
   fi
 fi
+
+log "stage times"
+for t in "${timings[@]+"${timings[@]}"}"; do echo "$t"; done
+printf '%-14s %5d s\n' total "$SECONDS"
 
 log "summary"
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done

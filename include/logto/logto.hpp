@@ -16,6 +16,10 @@
 #include "logto/core/sync.hpp"
 #include "logto/http.hpp"
 #include "logto/storage.hpp"
+#if LOGTO_HAS_GCM  // sealed_storage needs AES-GCM in the mbedTLS build
+#include "logto/core/aead.hpp"
+#include "logto/sealed_storage.hpp"
+#endif
 #include "logto/jose/jwk.hpp"
 #include "logto/jose/jws.hpp"
 #include "logto/jose/jwt.hpp"

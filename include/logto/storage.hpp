@@ -19,8 +19,9 @@ namespace logto {
 ///   `std::optional<std::string> get(std::string_view key)`,
 ///   `set(std::string_view key, std::string value)` and `remove(std::string_view key)`.
 /// `set` and `remove` may return `void` (they cannot fail), `bool` (false: the write failed) or
-/// `result<void>` (the error says why): full flash or a locked keychain then reaches the caller as
-/// `errc::storage_write_failed` naming the key, instead of a session that silently was not saved.
+/// `result<void>` (an error saying why: full flash, keychain locked, ...); the client reports a failed
+/// write as `errc::storage_write_failed` naming the key, and never hands out a token whose refresh token
+/// it could not keep.
 /// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
 /// `signInSession`), so a session written by a JS app is readable here and the other way round.
 /// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
@@ -44,52 +45,57 @@ template <class S>
 struct has_storage_lock<S, std::void_t<decltype(std::declval<S&>().lock()), decltype(std::declval<S&>().unlock())>>
     : std::true_type {};
 
-namespace detail {
-inline error storage_write_error(std::string_view key, std::string_view why) {
-  return make_error(errc::storage_write_failed,
-                    "the storage could not write \"" + std::string(key) + "\"" +
-                        (why.empty() ? std::string() : ": " + std::string(why)) +
-                        " (full, locked or read-only?); the client keeps the value in memory and tries again",
-                    std::string(key));
-}
-
-// What a storage write returned (`void`, `bool` or `result<void>`), as a result naming the key.
-template <class Write>
-result<void> storage_outcome(std::string_view key, Write&& write) {
-  using returned = decltype(write());
-  if constexpr (std::is_void<returned>::value) {
-    write();
-    return ok();
-  } else if constexpr (std::is_same<returned, bool>::value) {
-    if (write()) return ok();
-    return storage_write_error(key, {});
-  } else {
-    result<void> r = write();
-    if (r) return r;
-    return storage_write_error(key, r.error().message);
-  }
-}
-
-/// `storage.set(key, value)` as a result.
-template <class S>
-result<void> storage_set(S& storage, std::string_view key, std::string value) {
-  return storage_outcome(key, [&]() -> decltype(storage.set(key, std::move(value))) {
-    return storage.set(key, std::move(value));
-  });
-}
-
-/// `storage.remove(key)` as a result.
-template <class S>
-result<void> storage_remove(S& storage, std::string_view key) {
-  return storage_outcome(key, [&]() -> decltype(storage.remove(key)) { return storage.remove(key); });
-}
-}  // namespace detail
-
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 /// C++20 spelling of `is_storage`.
 template <class S>
 concept storage = is_storage<S>::value;
 #endif
+
+namespace detail {
+inline result<void> storage_outcome(bool written, std::string_view op, std::string_view key) {
+  if (written) return ok();
+  return make_error(errc::storage_write_failed,
+                    "the storage could not " + std::string(op) + " \"" + std::string(key) +
+                        "\" (full, locked or read-only?); the value in memory is kept and written again later",
+                    std::string(key));
+}
+inline result<void> storage_outcome(result<void> r, std::string_view op, std::string_view key) {
+  if (r) return r;
+  error e = r.error();
+  e.message = "the storage could not " + std::string(op) + " \"" + std::string(key) + "\": " + e.message;
+  if (e.detail.empty()) e.detail = std::string(key);
+  e.code = errc::storage_write_failed;
+  return e;
+}
+
+/// `storage.set(key, value)` as a `result<void>`, whatever `set` returns (void, bool or result<void>).
+template <class Storage>
+result<void> storage_write(Storage& storage, std::string_view key, std::string value) {
+  using R = decltype(storage.set(key, std::declval<std::string>()));
+  if constexpr (std::is_void<R>::value) {
+    storage.set(key, std::move(value));
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.set(key, std::move(value))), "write", key);
+  } else {
+    return storage_outcome(result<void>(storage.set(key, std::move(value))), "write", key);
+  }
+}
+
+/// `storage.remove(key)` as a `result<void>`, whatever `remove` returns.
+template <class Storage>
+result<void> storage_erase(Storage& storage, std::string_view key) {
+  using R = decltype(storage.remove(key));
+  if constexpr (std::is_void<R>::value) {
+    storage.remove(key);
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.remove(key)), "remove", key);
+  } else {
+    return storage_outcome(result<void>(storage.remove(key)), "remove", key);
+  }
+}
+}  // namespace detail
 
 /// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed. Its
 /// `lock()` serialises refreshes of the clients in this process that share it.

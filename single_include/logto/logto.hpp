@@ -61,6 +61,11 @@
 #else
 #define LOGTO_HAS_RSA 0
 #endif
+#if defined(MBEDTLS_GCM_C) && defined(MBEDTLS_AES_C)
+#define LOGTO_HAS_GCM 1  ///< AES-256-GCM (sealed_storage)
+#else
+#define LOGTO_HAS_GCM 0
+#endif
 #if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_X509_CRT_PARSE_C)
 #define LOGTO_HAS_TLS 1  ///< SMTP over TLS (smtp/tls.hpp and what uses it)
 #else
@@ -97,6 +102,7 @@ inline constexpr const char* version_string = LOGTO_VERSION_STRING;
 /// `invalid_config`, ...). `message` is for people; `detail` carries what a server or provider said
 /// (an OAuth error name, Logto's `oidc.invalid_grant`, an SMTP reply, a provider error code).
 
+#include <cstdio>       // std::fputs (the bad-access message)
 #include <cstdlib>      // std::abort
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -110,11 +116,11 @@ namespace logto {
 /// Every failure kind the library reports. The comment after each is its code string (`to_string`).
 enum class errc {
   // ---- core
-  invalid_argument,   ///< invalid_argument
-  invalid_encoding,   ///< invalid_encoding (base64, base64url, hex, percent-encoding, UTF-8)
-  invalid_url,        ///< invalid_url
-  invalid_json,       ///< invalid_json
-  crypto_error,       ///< crypto_error (an mbedTLS call failed, or no randomness)
+  invalid_argument,  ///< invalid_argument
+  invalid_encoding,  ///< invalid_encoding (base64, base64url, hex, percent-encoding, UTF-8)
+  invalid_url,       ///< invalid_url
+  invalid_json,      ///< invalid_json
+  crypto_error,      ///< crypto_error (an mbedTLS call failed, or no randomness)
   // ---- host transport and HTTP responses (mirrors @logto/client's requester)
   transport_error,            ///< transport_error (the host's transport could not deliver the request)
   http_error,                 ///< http_error (non-2xx with a non-JSON body; detail is `http_error_<status>`)
@@ -123,30 +129,30 @@ enum class errc {
   oauth_error,                ///< oauth_error (RFC 6749 5.2 body `{error, error_description}`; detail is `error`)
   unexpected_response_error,  ///< unexpected_response_error (other JSON error body, or a malformed success)
   // ---- JOSE / ID token
-  jwt_malformed,            ///< jwt.malformed
-  jwt_unsupported_algorithm,///< jwt.unsupported_algorithm (alg not on the allow-list, none, HS*, crit, jku...)
-  jwt_no_matching_key,      ///< jwt.no_matching_key
-  jwt_signature_invalid,    ///< jwt.signature_invalid
-  jwt_claim_invalid,        ///< jwt.claim_invalid (iss, aud, azp, sub, nonce; detail names the claim)
-  jwt_expired,              ///< jwt.expired
-  jwt_not_yet_valid,        ///< jwt.not_yet_valid (nbf in the future)
-  id_token_invalid_iat,     ///< id_token.invalid_iat
-  id_token_invalid_token,   ///< id_token.invalid_token
-  jwk_invalid,              ///< jwk.invalid
-  jwks_invalid,             ///< jwks.invalid
+  jwt_malformed,              ///< jwt.malformed
+  jwt_unsupported_algorithm,  ///< jwt.unsupported_algorithm (alg not on the allow-list, none, HS*, crit, jku...)
+  jwt_no_matching_key,        ///< jwt.no_matching_key
+  jwt_signature_invalid,      ///< jwt.signature_invalid
+  jwt_claim_invalid,          ///< jwt.claim_invalid (iss, aud, azp, sub, nonce; detail names the claim)
+  jwt_expired,                ///< jwt.expired
+  jwt_not_yet_valid,          ///< jwt.not_yet_valid (nbf in the future)
+  id_token_invalid_iat,       ///< id_token.invalid_iat
+  id_token_invalid_token,     ///< id_token.invalid_token
+  jwk_invalid,                ///< jwk.invalid
+  jwks_invalid,               ///< jwks.invalid
   // ---- OpenID Connect steps
-  discovery_invalid,                    ///< discovery.invalid
-  token_response_invalid,               ///< token_response.invalid
-  callback_redirect_uri_mismatched,     ///< callback_uri_verification.redirect_uri_mismatched
-  callback_error_found,                 ///< callback_uri_verification.error_found
-  callback_missing_state,               ///< callback_uri_verification.missing_state
-  callback_state_mismatched,            ///< callback_uri_verification.state_mismatched
-  callback_missing_code,                ///< callback_uri_verification.missing_code
-  callback_issuer_mismatched,           ///< callback_uri_verification.issuer_mismatched (RFC 9207)
-  authorization_pending,                ///< authorization_pending (RFC 8628 3.5)
-  slow_down,                            ///< slow_down (RFC 8628 3.5)
-  access_denied,                        ///< access_denied
-  expired_token,                        ///< expired_token (RFC 8628: the device code expired)
+  discovery_invalid,                 ///< discovery.invalid
+  token_response_invalid,            ///< token_response.invalid
+  callback_redirect_uri_mismatched,  ///< callback_uri_verification.redirect_uri_mismatched
+  callback_error_found,              ///< callback_uri_verification.error_found
+  callback_missing_state,            ///< callback_uri_verification.missing_state
+  callback_state_mismatched,         ///< callback_uri_verification.state_mismatched
+  callback_missing_code,             ///< callback_uri_verification.missing_code
+  callback_issuer_mismatched,        ///< callback_uri_verification.issuer_mismatched (RFC 9207)
+  authorization_pending,             ///< authorization_pending (RFC 8628 3.5)
+  slow_down,                         ///< slow_down (RFC 8628 3.5)
+  access_denied,                     ///< access_denied
+  expired_token,                     ///< expired_token (RFC 8628: the device code expired)
   // ---- client (@logto/client's LogtoClientError codes)
   sign_in_session_invalid,      ///< sign_in_session.invalid
   sign_in_session_not_found,    ///< sign_in_session.not_found
@@ -156,6 +162,7 @@ enum class errc {
   user_cancelled,               ///< user_cancelled
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
+  storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
   general,                          ///< general
   invalid_config,                   ///< invalid_config
@@ -218,6 +225,7 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::user_cancelled: return "user_cancelled";
     case errc::missing_scope_organizations: return "missing_scope_organizations";
     case errc::session_expired: return "session_expired";
+    case errc::storage_write_failed: return "storage.write_failed";
     case errc::general: return "general";
     case errc::invalid_config: return "invalid_config";
     case errc::invalid_response: return "invalid_response";
@@ -250,12 +258,51 @@ inline error make_error(errc code, std::string message, std::string detail = {})
   return error{code, std::move(message), std::move(detail)};
 }
 
+/// Called when a program reads the value of a failed `result` (`e`: its error) or the error of a successful
+/// one (`e` is null), just before `std::abort()`: the library never throws, so this is where such a bug
+/// ends. The default writes the error's code and message to `stderr` (unless `LOGTO_NO_STDIO` is defined),
+/// so a crash on a device says why; a host without `stderr` installs a handler that logs its own way.
+using bad_result_access_handler = void (*)(const error* e) noexcept;
+
 namespace detail {
-[[noreturn]] inline void bad_result_access() noexcept {
-  // Reading the value of a failed result (or the error of a successful one) is a programming error.
+inline void default_bad_result_access(const error* e) noexcept {
+#if !defined(LOGTO_NO_STDIO)
+  if (e == nullptr) {
+    std::fputs("logto: error() read on a successful result; aborting\n", stderr);
+    return;
+  }
+  std::fputs("logto: value() read on a failed result (check it first); aborting. Error ", stderr);
+  std::fwrite(to_string(e->code).data(), 1, to_string(e->code).size(), stderr);
+  std::fputs(": ", stderr);
+  std::fputs(e->message.c_str(), stderr);
+  if (!e->detail.empty()) {
+    std::fputs(" [", stderr);
+    std::fputs(e->detail.c_str(), stderr);
+    std::fputs("]", stderr);
+  }
+  std::fputs("\n", stderr);
+#else
+  (void)e;
+#endif
+}
+inline bad_result_access_handler& bad_result_access_hook() noexcept {
+  static bad_result_access_handler handler = &default_bad_result_access;
+  return handler;
+}
+[[noreturn]] inline void bad_result_access(const error* e) noexcept {
+  // Reading the wrong side of a result is a programming error: say which error it was, then stop.
+  if (bad_result_access_handler h = bad_result_access_hook()) h(e);
   std::abort();
 }
 }  // namespace detail
+
+/// Installs `handler` (null: none) for reads of the wrong side of a `result`; returns the previous one.
+/// Set it once at start-up, before other threads use the library.
+inline bad_result_access_handler set_bad_result_access_handler(bad_result_access_handler handler) noexcept {
+  bad_result_access_handler previous = detail::bad_result_access_hook();
+  detail::bad_result_access_hook() = handler;
+  return previous;
+}
 
 /// Either a `T` or an `error`. Check it (`if (r)`, `has_value()`) before `value()` / `*` / `->`;
 /// reading the wrong side aborts, because the library never throws.
@@ -271,10 +318,10 @@ class [[nodiscard]] result {
  public:
   using value_type = T;
 
-  result(const T& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(v); }                      // NOLINT
-  result(T&& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(std::move(v)); }                // NOLINT
-  result(const ::logto::error& e) : ok_(false) { ::new (static_cast<void*>(&error_)) ::logto::error(e); }  // NOLINT
-  result(::logto::error&& e) : ok_(false) {                                                           // NOLINT
+  result(const T& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(v); }                            // NOLINT
+  result(T&& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(std::move(v)); }                      // NOLINT
+  result(const ::logto::error& e) : ok_(false) { ::new (static_cast<void*>(&error_))::logto::error(e); }  // NOLINT
+  result(::logto::error&& e) : ok_(false) {                                                               // NOLINT
     ::new (static_cast<void*>(&error_))::logto::error(std::move(e));
   }
   // std::conjunction stops at the first false: `return make_error(...)` (U = error) does not
@@ -354,11 +401,11 @@ class [[nodiscard]] result {
   }
 
   const ::logto::error& error() const& {
-    if (ok_) detail::bad_result_access();
+    if (ok_) detail::bad_result_access(nullptr);
     return error_;
   }
   ::logto::error&& error() && {
-    if (ok_) detail::bad_result_access();
+    if (ok_) detail::bad_result_access(nullptr);
     return std::move(error_);
   }
 
@@ -383,11 +430,11 @@ class [[nodiscard]] result {
     }
   }
   T* checked() {
-    if (!ok_) detail::bad_result_access();
+    if (!ok_) detail::bad_result_access(&error_);
     return &value_;
   }
   const T* checked() const {
-    if (!ok_) detail::bad_result_access();
+    if (!ok_) detail::bad_result_access(&error_);
     return &value_;
   }
   union {
@@ -408,14 +455,14 @@ class [[nodiscard]] result<void> {
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return !failed_; }
   void value() const {
-    if (failed_) detail::bad_result_access();
+    if (failed_) detail::bad_result_access(&error_);
   }
   const ::logto::error& error() const& {
-    if (!failed_) detail::bad_result_access();
+    if (!failed_) detail::bad_result_access(nullptr);
     return error_;
   }
   ::logto::error&& error() && {
-    if (!failed_) detail::bad_result_access();
+    if (!failed_) detail::bad_result_access(nullptr);
     return std::move(error_);
   }
 
@@ -2148,7 +2195,11 @@ namespace logto {
 
 /// A storage is any type with
 ///   `std::optional<std::string> get(std::string_view key)`,
-///   `void set(std::string_view key, std::string value)` and `void remove(std::string_view key)`.
+///   `set(std::string_view key, std::string value)` and `remove(std::string_view key)`.
+/// `set` and `remove` may return `void` (they cannot fail), `bool` (false: the write failed) or
+/// `result<void>` (an error saying why: full flash, keychain locked, ...); the client reports a failed
+/// write as `errc::storage_write_failed` naming the key, and never hands out a token whose refresh token
+/// it could not keep.
 /// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
 /// `signInSession`), so a session written by a JS app is readable here and the other way round.
 /// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
@@ -2164,6 +2215,52 @@ struct is_storage<S, std::void_t<decltype(std::optional<std::string>(std::declva
 template <class S>
 concept storage = is_storage<S>::value;
 #endif
+
+namespace detail {
+inline result<void> storage_outcome(bool written, std::string_view op, std::string_view key) {
+  if (written) return ok();
+  return make_error(errc::storage_write_failed,
+                    "the storage could not " + std::string(op) + " \"" + std::string(key) +
+                        "\" (full, locked or read-only?); the value in memory is kept and written again later",
+                    std::string(key));
+}
+inline result<void> storage_outcome(result<void> r, std::string_view op, std::string_view key) {
+  if (r) return r;
+  error e = r.error();
+  e.message = "the storage could not " + std::string(op) + " \"" + std::string(key) + "\": " + e.message;
+  if (e.detail.empty()) e.detail = std::string(key);
+  e.code = errc::storage_write_failed;
+  return e;
+}
+
+/// `storage.set(key, value)` as a `result<void>`, whatever `set` returns (void, bool or result<void>).
+template <class Storage>
+result<void> storage_write(Storage& storage, std::string_view key, std::string value) {
+  using R = decltype(storage.set(key, std::declval<std::string>()));
+  if constexpr (std::is_void<R>::value) {
+    storage.set(key, std::move(value));
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.set(key, std::move(value))), "write", key);
+  } else {
+    return storage_outcome(result<void>(storage.set(key, std::move(value))), "write", key);
+  }
+}
+
+/// `storage.remove(key)` as a `result<void>`, whatever `remove` returns.
+template <class Storage>
+result<void> storage_erase(Storage& storage, std::string_view key) {
+  using R = decltype(storage.remove(key));
+  if constexpr (std::is_void<R>::value) {
+    storage.remove(key);
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.remove(key)), "remove", key);
+  } else {
+    return storage_outcome(result<void>(storage.remove(key)), "remove", key);
+  }
+}
+}  // namespace detail
 
 /// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed.
 class memory_storage {
@@ -2207,6 +2304,247 @@ class memory_storage {
 
 }  // namespace logto
 // ----- end logto/storage.hpp
+#if LOGTO_HAS_GCM  // sealed_storage needs AES-GCM in the mbedTLS build
+// ----- begin logto/core/aead.hpp
+/// @file
+/// @brief AES-256-GCM (NIST SP 800-38D) over mbedTLS 2.28 / 3.x: seal and open with associated data.
+/// Used by `sealed_storage`; available when the mbedTLS build has `MBEDTLS_GCM_C` and `MBEDTLS_AES_C`.
+
+#include <array>        // std::array
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <mbedtls/gcm.h>  // mbedtls_gcm_*
+
+
+namespace logto {
+namespace crypto {
+
+constexpr std::size_t aes256_gcm_key_size = 32;  ///< bytes
+constexpr std::size_t aes256_gcm_iv_size = 12;   ///< bytes (96-bit IV, SP 800-38D 8.2)
+constexpr std::size_t aes256_gcm_tag_size = 16;  ///< bytes (full 128-bit tag)
+
+namespace detail {
+/// An mbedTLS GCM context keyed with AES-256, freed (and so wiped) on every path.
+class gcm_context {
+ public:
+  gcm_context() { mbedtls_gcm_init(&ctx); }
+  gcm_context(const gcm_context&) = delete;
+  gcm_context& operator=(const gcm_context&) = delete;
+  ~gcm_context() { mbedtls_gcm_free(&ctx); }
+  result<void> set_key(std::string_view key) {
+    if (key.size() != aes256_gcm_key_size) return make_error(errc::invalid_argument, "AES-256-GCM needs a 32-byte key");
+    const int rc = mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, reinterpret_cast<const unsigned char*>(key.data()),
+                                      static_cast<unsigned int>(key.size() * 8));
+    if (rc != 0) return make_error(errc::crypto_error, "mbedtls_gcm_setkey failed", std::to_string(rc));
+    return ok();
+  }
+  mbedtls_gcm_context ctx;
+};
+
+inline const unsigned char* bytes(std::string_view s) noexcept {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+}  // namespace detail
+
+/// Encrypts `plaintext` under `key` with `iv` and `aad`; returns ciphertext || tag (16 bytes).
+inline result<std::string> aes256_gcm_seal(std::string_view key,
+                                           const std::array<unsigned char, aes256_gcm_iv_size>& iv,
+                                           std::string_view aad, std::string_view plaintext) {
+  detail::gcm_context gcm;
+  if (auto r = gcm.set_key(key); !r) return r.error();
+  std::string out(plaintext.size() + aes256_gcm_tag_size, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(&out[0]);
+  const int rc = mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, plaintext.size(), iv.data(), iv.size(),
+                                           detail::bytes(aad), aad.size(), detail::bytes(plaintext), o,
+                                           aes256_gcm_tag_size, o + plaintext.size());
+  if (rc != 0) {
+    wipe(out);
+    return make_error(errc::crypto_error, "mbedtls_gcm_crypt_and_tag failed", std::to_string(rc));
+  }
+  return out;
+}
+
+/// Checks the tag of `sealed` (ciphertext || tag) under `key`, `iv` and `aad` and returns the plaintext.
+/// `errc::crypto_error` when the value was altered, cut, or sealed under another key, IV or `aad`.
+inline result<std::string> aes256_gcm_open(std::string_view key, std::string_view iv, std::string_view aad,
+                                           std::string_view sealed) {
+  if (iv.size() != aes256_gcm_iv_size) return make_error(errc::invalid_argument, "AES-256-GCM needs a 12-byte IV");
+  if (sealed.size() < aes256_gcm_tag_size) return make_error(errc::crypto_error, "sealed value shorter than its tag");
+  detail::gcm_context gcm;
+  if (auto r = gcm.set_key(key); !r) return r.error();
+  const std::size_t n = sealed.size() - aes256_gcm_tag_size;
+  std::string out(n, '\0');
+  const int rc = mbedtls_gcm_auth_decrypt(&gcm.ctx, n, detail::bytes(iv), iv.size(), detail::bytes(aad), aad.size(),
+                                          detail::bytes(sealed) + n, aes256_gcm_tag_size, detail::bytes(sealed),
+                                          n == 0 ? nullptr : reinterpret_cast<unsigned char*>(&out[0]));
+  if (rc != 0) {
+    wipe(out);
+    return make_error(errc::crypto_error, "AES-256-GCM: the value does not authenticate (altered, or another key)");
+  }
+  return out;
+}
+
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/aead.hpp
+// ----- begin logto/sealed_storage.hpp
+/// @file
+/// @brief `logto::sealed_storage`: a storage adapter that seals every value with AES-256-GCM, for devices
+/// that keep tokens in plain flash or a file and have no keychain.
+///
+/// Each value is encrypted and authenticated under a host-supplied 256-bit key, with the storage key and
+/// the key version as associated data, so a value copied to another key (say `idToken` pasted over
+/// `refreshToken`), written under another sealing key, cut short, flipped or produced by anything else
+/// reads as *absent*, never as a token. The client then behaves as after a sign-out: nothing forged or
+/// swapped is ever handed out.
+///
+/// Stored form (text, so any storage that keeps strings keeps it):
+/// `lgs1.` + base64url(version:4 bytes big-endian || iv:12 || ciphertext || tag:16)
+/// with associated data `"logto-sealed-storage/1" 0x00 <storage key> 0x00 <version:4 bytes>`.
+/// The IV is 96 random bits per write; with at most a few thousand writes per key over a device's life
+/// the NIST SP 800-38D bound of 2^32 random IVs per key is never approached. Rotate keys by adding the new
+/// one with a higher version: values sealed under an older version that is still in the ring stay
+/// readable, and are sealed again under the current key the next time they are written.
+///
+/// The key comes from the host (a secure element, a key derived from a device secret, ...): the adapter
+/// cannot protect against a host that stores the key beside the sealed values; it protects values at rest
+/// from being read or swapped without the key.
+
+#include <array>        // std::array
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint32_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+
+/// One sealing key and its version (any number the host chooses; a higher one for each rotation).
+struct sealing_key {
+  std::uint32_t version = 0;
+  crypto::secret key;  ///< exactly 32 raw bytes (AES-256)
+};
+
+/// Wraps `Inner` (any storage) so that every value is sealed with AES-256-GCM. `Inner` is held by reference
+/// and must outlive the adapter. `Random` supplies IVs (the default CSPRNG unless the host has its own).
+template <class Inner, class Random = crypto::default_random>
+class sealed_storage {
+  static_assert(is_storage<Inner>::value, "Inner must be a storage (see logto/storage.hpp)");
+  static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, size_t)");
+
+ public:
+  /// Values are sealed with the key of the highest version in `keys`; every key in `keys` opens values.
+  sealed_storage(Inner& inner, std::vector<sealing_key> keys, Random random = Random())
+      : inner_(inner), keys_(std::move(keys)), random_(std::move(random)) {
+    for (const auto& k : keys_) {
+      if (k.key.reveal().size() != crypto::aes256_gcm_key_size) {
+        config_error_ = make_error(errc::invalid_argument, "sealed_storage: key version " + std::to_string(k.version) +
+                                                               " is not 32 bytes (AES-256 needs a 256-bit key)");
+      }
+      if (current_ == nullptr || k.version > current_->version) current_ = &k;
+    }
+    if (current_ == nullptr) config_error_ = make_error(errc::invalid_argument, "sealed_storage: no sealing key given");
+  }
+  sealed_storage(const sealed_storage&) = delete;
+  sealed_storage& operator=(const sealed_storage&) = delete;
+
+  /// OK, or why the keys given to the constructor are unusable (then nothing is read or written).
+  result<void> valid() const {
+    if (config_error_) return *config_error_;
+    return ok();
+  }
+
+  /// The opened value, or nothing when it is absent or does not open under `key` with a known sealing key.
+  std::optional<std::string> get(std::string_view key) const {
+    if (config_error_) return std::nullopt;
+    auto stored = inner_.get(key);
+    if (!stored) return std::nullopt;
+    auto opened = open(key, *stored);
+    crypto::wipe(*stored);
+    return opened;
+  }
+
+  /// Seals `value` under the current key and writes it; the plaintext is wiped.
+  result<void> set(std::string_view key, std::string value) {
+    auto sealed = seal(key, value);
+    crypto::wipe(value);
+    if (!sealed) return sealed.error();
+    return detail::storage_write(inner_, key, std::move(*sealed));
+  }
+
+  /// Removes `key` from the inner storage.
+  result<void> remove(std::string_view key) { return detail::storage_erase(inner_, key); }
+
+  /// The sealed text for `value` under `key` (what `set` writes), for tests and build-time seeding.
+  result<std::string> seal(std::string_view key, std::string_view value) {
+    if (config_error_) return *config_error_;
+    std::array<unsigned char, crypto::aes256_gcm_iv_size> iv{};
+    if (!random_.fill(iv.data(), iv.size())) {
+      return make_error(errc::crypto_error, "sealed_storage: the random source failed; nothing was written");
+    }
+    const std::string header = version_bytes(current_->version);
+    auto box = crypto::aes256_gcm_seal(current_->key.reveal(), iv, associated_data(key, current_->version), value);
+    if (!box) return box.error();
+    std::string raw = header;
+    raw.append(reinterpret_cast<const char*>(iv.data()), iv.size());
+    raw += *box;
+    crypto::wipe(*box);
+    return std::string(prefix) + base64url_encode(raw);
+  }
+
+ private:
+  static constexpr std::string_view prefix = "lgs1.";
+
+  static std::string version_bytes(std::uint32_t v) {
+    std::string out(4, '\0');
+    for (int i = 0; i < 4; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>((v >> (24 - 8 * i)) & 0xFFu);
+    return out;
+  }
+  static std::string associated_data(std::string_view key, std::uint32_t version) {
+    std::string ad("logto-sealed-storage/1");
+    ad += '\0';
+    ad += key;
+    ad += '\0';
+    ad += version_bytes(version);
+    return ad;
+  }
+
+  std::optional<std::string> open(std::string_view key, std::string_view stored) const {
+    if (stored.substr(0, prefix.size()) != prefix) return std::nullopt;
+    auto raw = base64url_decode(stored.substr(prefix.size()));
+    if (!raw) return std::nullopt;
+    constexpr std::size_t overhead = 4 + crypto::aes256_gcm_iv_size + crypto::aes256_gcm_tag_size;
+    if (raw->size() < overhead) return std::nullopt;
+    std::uint32_t version = 0;
+    for (std::size_t i = 0; i < 4; ++i) version = (version << 8) | static_cast<unsigned char>((*raw)[i]);
+    const sealing_key* k = nullptr;
+    for (const auto& candidate : keys_) {
+      if (candidate.version == version) k = &candidate;
+    }
+    if (k == nullptr) return std::nullopt;
+    const std::string_view bytes(*raw);
+    auto opened = crypto::aes256_gcm_open(k->key.reveal(), bytes.substr(4, crypto::aes256_gcm_iv_size),
+                                          associated_data(key, version), bytes.substr(4 + crypto::aes256_gcm_iv_size));
+    crypto::wipe(*raw);
+    if (!opened) return std::nullopt;
+    return std::move(*opened);
+  }
+
+  Inner& inner_;
+  std::vector<sealing_key> keys_;
+  const sealing_key* current_ = nullptr;
+  Random random_;
+  std::optional<error> config_error_;
+};
+
+}  // namespace logto
+// ----- end logto/sealed_storage.hpp
+#endif
 // ----- begin logto/jose/jwk.hpp
 /// @file
 /// @brief JWS algorithms (RFC 7518 3), JSON Web Keys (RFC 7517) as ready-to-use mbedTLS public keys, and

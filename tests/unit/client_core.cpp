@@ -4,6 +4,8 @@
 // without sleeping, and discovery/JWKS persistence.
 #include "client_fixtures.hpp"
 
+#include <logto/sealed_storage.hpp>
+
 #include <set>
 #include <string>
 #include <vector>
@@ -566,4 +568,16 @@ TEST_CASE("core: every operation runs on the bare core", "[client][core]") {
   REQUIRE_OK(h.pump(out));
   CHECK(h.provider.count("/oidc/token/revocation") == 1);
   CHECK_FALSE(h.core.is_authenticated());
+}
+
+TEST_CASE("core: the storage lock is found on storages that offer one, sealed_storage included", "[client][core]") {
+  struct plain {
+    std::optional<std::string> get(std::string_view) const { return std::nullopt; }
+    void set(std::string_view, std::string) {}
+    void remove(std::string_view) {}
+  };
+  CHECK(has_storage_lock<memory_storage>::value);
+  CHECK_FALSE(has_storage_lock<plain>::value);
+  CHECK(has_storage_lock<sealed_storage<memory_storage>>::value);
+  CHECK_FALSE(has_storage_lock<sealed_storage<plain>>::value);
 }

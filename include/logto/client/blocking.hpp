@@ -147,9 +147,8 @@ class client {
   }
 
   /// Polls until the user approved or denied, or the code expired (`expired_token` at the deadline at
-  /// the latest); `sleep(seconds)` waits between polls (e.g.
-  /// `[](std::int64_t s) { std::this_thread::sleep_for(std::chrono::seconds(s)); }`). A `sleep` that
-  /// returns `bool` cancels the flow by returning false (`errc::user_cancelled`).
+  /// the latest); the host's `sleep(seconds)` waits between polls (the library itself never sleeps; see
+  /// README). A `sleep` that returns `bool` cancels the flow by returning false (`errc::user_cancelled`).
   template <class Sleep>
   result<void> wait_for_device_sign_in(device_sign_in& flow, Sleep&& sleep) {
     const auto waiting = [&](std::int64_t wake_at) -> bool {
@@ -303,12 +302,19 @@ class client {
   // delivers the session-expired hook with the lock released.
   template <class Make, class Wait = bool (*)(std::int64_t)>
   auto call(Make&& make, Wait&& wait = &client::no_wait) {
+    std::optional<error> expired;
     auto r = [&] {
       detail::scoped_lock<Mutex> lock(mutex_);
       auto op = make();
-      return pump(op, wait);
+      auto out = pump(op, wait);
+      auto& st = core_.state();
+      if (st.pending_session_expired) {
+        expired = std::move(st.pending_session_expired);
+        st.pending_session_expired.reset();
+      }
+      return out;
     }();
-    deliver_events();
+    if (expired) deliver(*expired);
     return r;
   }
 
@@ -343,18 +349,14 @@ class client {
     }
   }
 
-  void deliver_events() {
-    std::optional<error> e;
+  // The session-expired hook, called with the lock released (it may call the client).
+  void deliver(const error& e) {
     std::function<void(const error&)> handler;
     {
       detail::scoped_lock<Mutex> lock(mutex_);
-      auto& st = core_.state();
-      if (!st.pending_session_expired) return;
-      e = std::move(st.pending_session_expired);
-      st.pending_session_expired.reset();
-      handler = st.on_session_expired;
+      handler = core_.state().on_session_expired;
     }
-    if (handler) handler(*e);
+    if (handler) handler(e);
   }
 
   Transport& transport_;

@@ -201,7 +201,7 @@ struct core_state {
   /// Writes a refresh token the storage refused before. An error while it still cannot.
   result<void> save_unsaved_refresh_token() {
     if (!unsaved_refresh_token) return ok();
-    auto r = detail::storage_set(storage, oidc::storage_keys::refresh_token, *unsaved_refresh_token);
+    auto r = detail::storage_write(storage, oidc::storage_keys::refresh_token, *unsaved_refresh_token);
     if (!r) return r;
     crypto::wipe(*unsaved_refresh_token);
     unsaved_refresh_token.reset();
@@ -210,7 +210,7 @@ struct core_state {
 
   /// Stores a rotated refresh token; when the storage refuses, keeps it in memory (the old one is spent).
   result<void> save_refresh_token(const std::string& token) {
-    auto r = detail::storage_set(storage, oidc::storage_keys::refresh_token, token);
+    auto r = detail::storage_write(storage, oidc::storage_keys::refresh_token, token);
     if (unsaved_refresh_token) crypto::wipe(*unsaved_refresh_token);
     if (r) {
       unsaved_refresh_token.reset();
@@ -253,7 +253,7 @@ struct core_state {
   void store_access_token(std::string_view key, oidc::access_token_entry entry) {
     reload_access_tokens();
     access_tokens.set(key, std::move(entry));
-    (void)detail::storage_set(storage, oidc::storage_keys::access_token,
+    (void)detail::storage_write(storage, oidc::storage_keys::access_token,
                               oidc::serialize_access_token_map(access_tokens));
   }
 
@@ -275,7 +275,7 @@ struct core_state {
       if (f.second.outcome && f.second.outcome->has_value()) crypto::wipe(f.second.outcome->value());
       f.second.outcome.reset();
     }
-    return detail::storage_remove(storage, oidc::storage_keys::access_token);
+    return detail::storage_erase(storage, oidc::storage_keys::access_token);
   }
 
   /// Ends the session: removes the refresh token, the ID token and the access tokens, and bumps the
@@ -284,8 +284,8 @@ struct core_state {
     ++session;
     if (unsaved_refresh_token) crypto::wipe(*unsaved_refresh_token);
     unsaved_refresh_token.reset();
-    auto rt = detail::storage_remove(storage, oidc::storage_keys::refresh_token);
-    auto id = detail::storage_remove(storage, oidc::storage_keys::id_token);
+    auto rt = detail::storage_erase(storage, oidc::storage_keys::refresh_token);
+    auto id = detail::storage_erase(storage, oidc::storage_keys::id_token);
     auto at = clear_access_tokens();
     if (!rt) return rt;
     if (!id) return id;
@@ -311,12 +311,12 @@ struct core_state {
     auto cleared = end_session();
     if (!cleared) return cleared;
     if (tokens.refresh_token && !tokens.refresh_token->empty()) {
-      auto r = detail::storage_set(storage, oidc::storage_keys::refresh_token, *tokens.refresh_token);
+      auto r = detail::storage_write(storage, oidc::storage_keys::refresh_token, *tokens.refresh_token);
       if (!r) return r;
     }
-    auto id = detail::storage_set(storage, oidc::storage_keys::id_token, *tokens.id_token);
+    auto id = detail::storage_write(storage, oidc::storage_keys::id_token, *tokens.id_token);
     if (!id) {
-      (void)detail::storage_remove(storage, oidc::storage_keys::refresh_token);
+      (void)detail::storage_erase(storage, oidc::storage_keys::refresh_token);
       return id;
     }
     store_access_token(oidc::build_access_token_key(), entry_for(tokens, requested_at));

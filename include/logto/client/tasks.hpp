@@ -139,7 +139,7 @@ struct sign_in_task : task_base {
     std::string serialized = oidc::serialize_sign_in_session(session);
     crypto::wipe(session.code_verifier);
     crypto::wipe(session.state);
-    auto stored = detail::storage_set(state.storage, oidc::storage_keys::sign_in_session, std::move(serialized));
+    auto stored = detail::storage_write(state.storage, oidc::storage_keys::sign_in_session, std::move(serialized));
     if (!stored) return finish<value_type>(out, stored.error());
     if (o.clear_tokens) {
       auto cleared = state.end_session();
@@ -254,7 +254,7 @@ struct callback_task : task_base {
         const need n = store.run(s, now, *tokens, requested_at, session_at, "the sign-in callback");
         if (n == need::pending) return s.out;
         if (n == need::failed) return finish<value_type>(out, *s.failure);
-        (void)detail::storage_remove(state.storage, oidc::storage_keys::sign_in_session);
+        (void)detail::storage_erase(state.storage, oidc::storage_keys::sign_in_session);
         state.post_redirect_uri = session->post_redirect_uri;
         return finish<value_type>(out, true);
       }
@@ -381,7 +381,7 @@ struct access_token_task : task_base {
           if (!same) return publish(same.error());
         }
         if (state.session != session_at) return publish(session_ended_error("a token refresh"));
-        auto saved = detail::storage_set(state.storage, oidc::storage_keys::id_token, *tokens->id_token);
+        auto saved = detail::storage_write(state.storage, oidc::storage_keys::id_token, *tokens->id_token);
         if (!saved) return publish(saved.error());
         return store(s, out, publish);
       }

@@ -15,6 +15,7 @@
 #include "logto/oidc/claims.hpp"
 #include "logto/oidc/device.hpp"
 #include "logto/oidc/sign_in.hpp"
+#include "logto/oidc/user_info.hpp"
 
 namespace logto {
 
