@@ -159,10 +159,7 @@ TEST_CASE("async: invalid_grant calls the session-expired hook once, outside the
 TEST_CASE("async: a device poll says when to poll next; the host schedules it", "[client][async][device]") {
   async_harness h;
   h.transport.answer_at_once = true;
-  h.provider.on_device = [](const http_request&) {
-    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
-      "expires_in":600})");
-  };
+  h.provider.on_device = device_answer(R"("expires_in":600)");
   h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"authorization_pending"})"); };
   std::optional<device_sign_in> flow;
   h.cl.start_device_sign_in([&](result<device_sign_in> f) {

@@ -613,12 +613,14 @@ TEST_CASE("clear_all_tokens() or sign_in() while a refresh is in flight: the ses
   h.storage.set("refreshToken", "RT1");
   bool signed_in_again = false;
   SECTION("clear_all_tokens") {
+    CHECK(h.cl.is_authenticated());
     h.provider.on_token = [&h](const http_request&) {
       h.cl.clear_all_tokens();  // the user signs out while the refresh is on the wire
       return json_response(200, R"({"access_token":"AT-ended","refresh_token":"RT2","scope":"","expires_in":3600})");
     };
   }
   SECTION("sign_in") {
+    CHECK(h.cl.is_authenticated());
     h.provider.on_token = [&h, &signed_in_again](const http_request&) {
       signed_in_again = static_cast<bool>(h.cl.sign_in("com.example.app://callback"));
       return json_response(200, R"({"access_token":"AT-ended","refresh_token":"RT2","scope":"","expires_in":3600})");
@@ -677,10 +679,7 @@ TEST_CASE("get_access_token(resource, organization_id): getAccessToken(resource?
 
 TEST_CASE("device sign-in: the last wait ends at the code's expiry (expires_in 12, interval 5)", "[client][device]") {
   harness h;
-  h.provider.on_device = [](const http_request&) {
-    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
-      "expires_in":12,"interval":5})");
-  };
+  h.provider.on_device = device_answer(R"("expires_in":12,"interval":5)");
   h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"authorization_pending"})"); };
   auto flow = h.cl.start_device_sign_in();
   REQUIRE(flow);
@@ -697,10 +696,7 @@ TEST_CASE("device sign-in: the last wait ends at the code's expiry (expires_in 1
 
 TEST_CASE("device sign-in: slow_down is capped, and a bool sleep cancels the wait", "[client][device]") {
   harness h;
-  h.provider.on_device = [](const http_request&) {
-    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
-      "expires_in":100000,"interval":5})");
-  };
+  h.provider.on_device = device_answer(R"("expires_in":100000,"interval":5)");
   h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"slow_down"})"); };
   auto flow = h.cl.start_device_sign_in();
   REQUIRE(flow);
@@ -716,23 +712,6 @@ TEST_CASE("device sign-in: slow_down is capped, and a bool sleep cancels the wai
   CHECK(sleeps.back() == 60);  // 5 + 5 per slow_down, capped at client_options::device_max_interval
   CHECK(h.provider.count("/oidc/token") == 19);
 }
-
-namespace {
-/// memory_storage whose `set` reports failure for the keys in `failing` (a full flash, a locked keychain).
-struct refusing_storage {
-  memory_storage inner;
-  std::vector<std::string> failing;
-  std::optional<std::string> get(std::string_view key) const { return inner.get(key); }
-  bool set(std::string_view key, std::string value) {
-    for (const auto& f : failing) {
-      if (f == key) return false;
-    }
-    inner.set(key, std::move(value));
-    return true;
-  }
-  void remove(std::string_view key) { inner.remove(key); }
-};
-}  // namespace
 
 TEST_CASE("a refused write of the rotated refresh token is an error naming the key, and is retried", "[client]") {
   fake_provider provider;

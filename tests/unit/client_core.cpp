@@ -6,7 +6,6 @@
 
 #include <logto/sealed_storage.hpp>
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -14,22 +13,6 @@ using namespace logto;
 using namespace client_test;
 
 namespace {
-
-/// A storage whose writes of some keys fail (`set` returns false, as a full flash would).
-struct flaky_storage {
-  memory_storage inner;
-  std::set<std::string> failing;
-  std::optional<std::string> get(std::string_view key) const { return inner.get(key); }
-  bool set(std::string_view key, std::string value) {
-    if (failing.count(std::string(key)) != 0) return false;
-    inner.set(key, std::move(value));
-    return true;
-  }
-  result<void> remove(std::string_view key) {
-    inner.remove(key);
-    return ok();
-  }
-};
 
 template <class Storage = memory_storage>
 struct core_harness {
@@ -129,39 +112,34 @@ TEST_CASE("core: a refresh, step by step: discovery, then the token request, the
 }
 
 TEST_CASE("core: failed token requests leave the stored session as it was", "[client][core]") {
-  core_harness<> h;
-  h.signed_in();
-  REQUIRE_OK(h.core.import_discovery("v1 " + std::to_string(h.now()) + "\n" + discovery_json()));
-  auto op = h.core.get_access_token();
-  REQUIRE(op.next(h.now()).what == step::kind::send);
-  errc expected = errc::general;
-  SECTION("transport error") {
-    op.feed(make_error(errc::transport_error, "connection reset"));
-    expected = errc::transport_error;
+  struct failure {
+    const char* what;
+    result<http_response> answer;
+    errc expected;
+  };
+  const std::vector<failure> failures{
+      {"transport error", make_error(errc::transport_error, "connection reset"), errc::transport_error},
+      {"HTTP 503 with a text body", http_response{503, {}, "upstream down"}, errc::http_error},
+      {"HTTP 400 OAuth error other than invalid_grant",
+       json_response(400, R"({"error":"invalid_request","error_description":"bad"})"), errc::oauth_error},
+      {"garbage 200 body", json_response(200, "<html>not json</html>"), errc::unexpected_response_error},
+      {"200 without access_token", json_response(200, R"({"token_type":"Bearer"})"), errc::token_response_invalid},
+  };
+  for (const auto& f : failures) {
+    INFO(f.what);
+    core_harness<> h;
+    h.signed_in();
+    REQUIRE_OK(h.core.import_discovery("v1 " + std::to_string(h.now()) + "\n" + discovery_json()));
+    auto op = h.core.get_access_token();
+    REQUIRE(op.next(h.now()).what == step::kind::send);
+    op.feed(f.answer);
+    REQUIRE(op.next(h.now()).what == step::kind::done);
+    auto r = op.take_result();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == f.expected);
+    CHECK(stored(h.storage, "refreshToken") == "RT1");
+    CHECK(h.core.is_authenticated());
   }
-  SECTION("HTTP 503 with a text body") {
-    op.feed(http_response{503, {}, "upstream down"});
-    expected = errc::http_error;
-  }
-  SECTION("HTTP 400 OAuth error other than invalid_grant") {
-    op.feed(json_response(400, R"({"error":"invalid_request","error_description":"bad"})"));
-    expected = errc::oauth_error;
-  }
-  SECTION("garbage 200 body") {
-    op.feed(json_response(200, "<html>not json</html>"));
-    expected = errc::unexpected_response_error;
-  }
-  SECTION("200 without access_token") {
-    op.feed(json_response(200, R"({"token_type":"Bearer"})"));
-    expected = errc::token_response_invalid;
-  }
-  REQUIRE(op.next(h.now()).what == step::kind::done);
-  auto r = op.take_result();
-  REQUIRE_FALSE(r);
-  CHECK(r.error().code == expected);
-  CHECK(stored(h.storage, "refreshToken") == "RT1");
-  CHECK(h.storage.get("idToken"));
-  CHECK(h.core.is_authenticated());
 }
 
 TEST_CASE("core: a garbage discovery document fails every operation that waited for it", "[client][core]") {
@@ -320,7 +298,7 @@ TEST_CASE("core: invalid_grant clears the dead session and tells the host once",
 }
 
 TEST_CASE("core: a rotated refresh token the storage refused is reported, kept and written later", "[client][core]") {
-  core_harness<flaky_storage> h;
+  core_harness<refusing_storage> h;
   h.storage.inner.set("idToken", jose_test::token("valid.ES384"));
   h.storage.inner.set("refreshToken", "RT1");
   rotating_server server;
@@ -412,10 +390,7 @@ TEST_CASE("core: get_access_token(resource, organization_id), the JS SDK's getAc
 
 TEST_CASE("core: the device flow asks the host to wait, and ends at the code's expiry", "[client][core][device]") {
   core_harness<> h;
-  h.provider.on_device = [](const http_request&) {
-    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
-      "expires_in":12,"interval":5})");
-  };
+  h.provider.on_device = device_answer(R"("expires_in":12,"interval":5)");
   h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"authorization_pending"})"); };
   auto start = h.core.start_device_sign_in();
   auto flow = h.pump(start);
@@ -457,10 +432,7 @@ TEST_CASE("core: the device flow asks the host to wait, and ends at the code's e
 TEST_CASE("core: a device code that succeeded is never polled again, even by a retried operation",
           "[client][core][device]") {
   core_harness<> h;
-  h.provider.on_device = [](const http_request&) {
-    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
-      "expires_in":600})");
-  };
+  h.provider.on_device = device_answer(R"("expires_in":600)");
   h.provider.on_token = [](const http_request&) {
     return json_response(200, R"({"access_token":"DEV-AT","refresh_token":"DEV-RT","id_token":")" +
                                   jose_test::token("valid.ES384") + R"(","scope":"","expires_in":3600})");

@@ -114,6 +114,30 @@ inline config test_config(std::vector<std::string> scopes = {}) {
   return c;
 }
 
+/// A device authorization answer with `fields` (e.g. `"expires_in":12,"interval":5`).
+inline std::function<http_response(const http_request&)> device_answer(std::string fields) {
+  return [fields](const http_request&) {
+    return json_response(
+        200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",)" + fields + "}");
+  };
+}
+
+/// memory_storage whose `set` reports failure (returns false) for the keys in `failing`: a full flash,
+/// a locked keychain.
+struct refusing_storage {
+  memory_storage inner;
+  std::vector<std::string> failing;
+  std::optional<std::string> get(std::string_view key) const { return inner.get(key); }
+  bool set(std::string_view key, std::string value) {
+    for (const auto& f : failing) {
+      if (f == key) return false;
+    }
+    inner.set(key, std::move(value));
+    return true;
+  }
+  void remove(std::string_view key) { inner.remove(key); }
+};
+
 template <class Storage>
 std::string stored(Storage& s, std::string_view key) {
   return s.get(key).value_or("<absent>");

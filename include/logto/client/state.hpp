@@ -39,6 +39,14 @@
 namespace logto {
 namespace detail {
 
+/// Wipes the secrets of a token response (the access and refresh tokens) held by the core or a task.
+inline void wipe_tokens(std::optional<oidc::token_response>& t) {
+  if (!t) return;
+  crypto::wipe(t->access_token);
+  if (t->refresh_token) crypto::wipe(*t->refresh_token);
+  t.reset();
+}
+
 /// One fetch several operations may need (discovery, JWKS, one client-credentials token): one
 /// operation owns it and sends the request; the others are `blocked` and then take its outcome.
 struct shared_fetch {
@@ -254,7 +262,7 @@ struct core_state {
     reload_access_tokens();
     access_tokens.set(key, std::move(entry));
     (void)detail::storage_write(storage, oidc::storage_keys::access_token,
-                              oidc::serialize_access_token_map(access_tokens));
+                                oidc::serialize_access_token_map(access_tokens));
   }
 
   static oidc::access_token_entry entry_for(const oidc::token_response& tokens, std::int64_t requested_at) {
@@ -334,12 +342,7 @@ struct core_state {
     for (auto& f : m2m_fetches) end_fetch(f.second, id, std::nullopt);
   }
 
-  static void wipe_device(device_record& d) {
-    if (!d.tokens) return;
-    crypto::wipe(d.tokens->access_token);
-    if (d.tokens->refresh_token) crypto::wipe(*d.tokens->refresh_token);
-    d.tokens.reset();
-  }
+  static void wipe_device(device_record& d) { wipe_tokens(d.tokens); }
 };
 
 /// A token endpoint's answer as tokens; `invalid_grant` becomes `errc::session_expired`.

@@ -191,10 +191,7 @@ struct callback_task : task_base {
       crypto::wipe(session->code_verifier);
       crypto::wipe(session->state);
     }
-    if (tokens) {
-      crypto::wipe(tokens->access_token);
-      if (tokens->refresh_token) crypto::wipe(*tokens->refresh_token);
-    }
+    wipe_tokens(tokens);
   }
 
   template <class State>
@@ -282,12 +279,7 @@ struct access_token_task : task_base {
   std::optional<jose::verified_jwt> verified;
   std::int64_t requested_at = 0;
 
-  ~access_token_task() {
-    if (tokens) {
-      crypto::wipe(tokens->access_token);
-      if (tokens->refresh_token) crypto::wipe(*tokens->refresh_token);
-    }
-  }
+  ~access_token_task() { wipe_tokens(tokens); }
   access_token_task() = default;
   access_token_task(access_token_task&&) = default;
 
@@ -401,10 +393,11 @@ struct access_token_task : task_base {
       if (t.error().code == errc::session_expired) state.grant_lost(t.error(), session_at);
       return;
     }
-    if (t->refresh_token && !t->refresh_token->empty() && !state.save_refresh_token(*t->refresh_token)) return;
-    if (!t->id_token) state.store_access_token(key, state.entry_for(*t, requested_at));  // else: unverified
-    crypto::wipe(t->access_token);
-    if (t->refresh_token) crypto::wipe(*t->refresh_token);
+    tokens = std::move(*t);  // wiped by the destructor
+    if (tokens->refresh_token && !tokens->refresh_token->empty() && !state.save_refresh_token(*tokens->refresh_token)) {
+      return;
+    }
+    if (!tokens->id_token) state.store_access_token(key, state.entry_for(*tokens, requested_at));  // else: unverified
   }
 
  private:
