@@ -22,6 +22,11 @@
 /// - the callback check compares scheme, authority and path exactly and honours RFC 9207 `iss`
 ///   (see `oidc/callback.hpp`);
 /// - `sign_out` clears local tokens even when discovery fails (and then returns that error);
+/// - every sign-in sends a fresh `nonce`, kept in `signInSession` and required in the ID token of that
+///   code exchange (a session written by the JS SDK has none and completes without); an `at_hash` in an
+///   ID token from the token endpoint must match the access token of the same response; an ID token
+///   naming audiences besides the app id is refused unless `client_options::trusted_audiences` lists
+///   them; discovery's `id_token_signing_alg_values_supported` narrows `id_token_algorithms`;
 /// - the access-token map is re-read from storage and merged before each write, and a storage may
 ///   report failed writes (`errc::storage_write_failed`); see `client/state.hpp`.
 #pragma once

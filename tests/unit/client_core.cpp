@@ -19,10 +19,12 @@ struct core_harness {
   fake_provider provider;
   Storage storage;
   test_clock clock;
+  jose_test::es256_signer signer;  // signs ID tokens that carry this run's nonce or an at_hash
   client_core<Storage, test_clock> core;
 
   explicit core_harness(config c = test_config(), client_options o = {}) : core(c, storage, o, clock) {
     clock.t->store(jose_test::fixtures().T + 10);
+    provider.jwks = signer.add_to(provider.jwks);
   }
   std::int64_t now() const { return clock.now(); }
   void signed_in(const std::string& rt = "RT1") {
@@ -433,9 +435,9 @@ TEST_CASE("core: a device code that succeeded is never polled again, even by a r
           "[client][core][device]") {
   core_harness<> h;
   h.provider.on_device = device_answer(R"("expires_in":600)");
-  h.provider.on_token = [](const http_request&) {
+  h.provider.on_token = [&h](const http_request&) {
     return json_response(200, R"({"access_token":"DEV-AT","refresh_token":"DEV-RT","id_token":")" +
-                                  jose_test::token("valid.ES384") + R"(","scope":"","expires_in":3600})");
+                                  issue_id_token(h.signer, "", "DEV-AT") + R"(","scope":"","expires_in":3600})");
   };
   auto start = h.core.start_device_sign_in();
   auto flow = h.pump(start);
@@ -515,10 +517,12 @@ TEST_CASE("core: an imported JWKS without the token's kid is refetched once", "[
 
 TEST_CASE("core: every operation runs on the bare core", "[client][core]") {
   core_harness<> h(test_config({"urn:logto:scope:organizations"}));
-  h.provider.on_token = [&h](const http_request& req) {
+  std::string nonce;
+  h.provider.on_token = [&h, &nonce](const http_request& req) {
     if (req.body.find("grant_type=authorization_code") != std::string::npos) {
       return json_response(200, R"({"access_token":"AT1","refresh_token":"RT1","id_token":")" +
-                                    jose_test::token("valid.ES384") + R"(","scope":"openid","expires_in":3600})");
+                                    issue_id_token(h.signer, nonce, "AT1") +
+                                    R"(","scope":"openid","expires_in":3600})");
     }
     return json_response(200, refresh_answer("ORG", "RT2"));
   };
@@ -526,7 +530,9 @@ TEST_CASE("core: every operation runs on the bare core", "[client][core]") {
   auto sign_in = h.core.sign_in(redirect_to("com.example.app://callback"));
   auto url = h.pump(sign_in);
   REQUIRE_OK(url);
-  const std::string state = *find_param(*parse_query(parse_url(*url)->query), "state");
+  const auto query = parse_query(parse_url(*url)->query);
+  const std::string state = *find_param(*query, "state");
+  nonce = *find_param(*query, "nonce");
   auto callback = h.core.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
   REQUIRE_OK(h.pump(callback));
   CHECK(h.core.is_authenticated());

@@ -31,6 +31,7 @@ struct watched_storage {
 
 /// Rotates refresh tokens like Logto (without the 3 s grace: any reuse counts) and records reuse.
 struct strict_server {
+  jose_test::es256_signer* signer = nullptr;
   std::set<std::string> spent;
   std::string current = "RT0";
   int reuses = 0;
@@ -49,7 +50,9 @@ struct strict_server {
     const int expires = resource != nullptr && *resource == "https://short.example.com" ? 30 : 3600;
     std::string body = R"({"access_token":"AT-)" + std::to_string(issued) + R"(","refresh_token":")" + current +
                        R"(","scope":"","expires_in":)" + std::to_string(expires);
-    if (issued % 3 == 0) body += R"(,"id_token":")" + jose_test::token("claims.refresh-same") + "\"";
+    if (issued % 3 == 0) {
+      body += R"(,"id_token":")" + issue_id_token(*signer, "", "AT-" + std::to_string(issued)) + "\"";
+    }
     return json_response(200, body + "}");
   }
 };
@@ -67,7 +70,10 @@ void run_seed(std::uint32_t seed) {
   config cfg = test_config({"urn:logto:scope:organizations"});
   cfg.resources.push_back("https://short.example.com");
   fake_provider provider;
+  jose_test::es256_signer signer;
+  provider.jwks = signer.add_to(provider.jwks);
   strict_server server;
+  server.signer = &signer;
   provider.on_token = std::ref(server);
   watched_storage storage;
   storage.inner.set("idToken", jose_test::token("valid.ES384"));

@@ -17,6 +17,7 @@
 
 #include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
+#include "jose_signer.hpp"
 
 // REQUIRE that a result holds a value, showing the error otherwise.
 #define REQUIRE_OK(expr)                                                                              \
@@ -54,6 +55,7 @@ struct fake_provider {
   std::function<http_response(const http_request&)> on_userinfo;
   std::function<http_response(const http_request&)> on_device;
   std::string jwks = jose_test::read_data("jwks.json");
+  std::string discovery = discovery_json();
   int discovery_failures_left = 0;
   std::chrono::milliseconds token_delay{0};
 
@@ -68,7 +70,7 @@ struct fake_provider {
         --discovery_failures_left;
         return make_error(errc::transport_error, "connection refused");
       }
-      return json_response(200, discovery_json());
+      return json_response(200, discovery);
     }
     if (req.url == endpoint + "/oidc/jwks") return json_response(200, jwks);
     if (req.url == endpoint + "/oidc/token") {
@@ -137,6 +139,22 @@ struct refusing_storage {
   }
   void remove(std::string_view key) { inner.remove(key); }
 };
+
+/// An ID token as the provider issues it at the token endpoint, signed by `signer` (whose key the test
+/// added to the provider's JWKS): the fixtures' claims, "nonce" when `nonce_value` is not empty, the
+/// at_hash of `access_token` when it is not empty, then `extra` members.
+inline std::string issue_id_token(jose_test::es256_signer& signer, const std::string& nonce_value,
+                                  const std::string& access_token, const std::string& extra = {},
+                                  const std::string& aud = "\"client-123\"", const std::string& sub = "user-1") {
+  const auto& f = jose_test::fixtures();
+  std::string claims = R"({"iss":")" + f.issuer + R"(","sub":")" + sub + R"(","aud":)" + aud + R"(,"iat":)" +
+                       std::to_string(f.T) + R"(,"exp":)" + std::to_string(f.T + 3600);
+  if (!nonce_value.empty()) claims += R"(,"nonce":")" + nonce_value + "\"";
+  if (!access_token.empty()) {
+    claims += R"(,"at_hash":")" + *oidc::compute_at_hash(jose::algorithm::es256, access_token) + "\"";
+  }
+  return signer.sign(claims + extra + "}");
+}
 
 template <class Storage>
 std::string stored(Storage& s, std::string_view key) {

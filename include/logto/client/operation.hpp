@@ -41,9 +41,9 @@
 #include "logto/core/crypto.hpp"
 #include "logto/core/result.hpp"
 #include "logto/http.hpp"
-#include "logto/jose/id_token.hpp"
 #include "logto/jose/jws.hpp"
 #include "logto/oidc/discovery.hpp"
+#include "logto/oidc/id_token.hpp"
 #include "logto/oidc/response.hpp"
 
 namespace logto {
@@ -142,11 +142,19 @@ class op_state {
   // ---- ID-token verification with the shared JWKS (OIDC Core 3.1.3.7)
 
   /// Verifies `token` with the core's JWKS: fetches it first when there are no keys or they are stale,
-  /// and once more when no key matches and the cooldown allows it (key rotation). `verified` is set when
-  /// ready. A new verification of another token needs `reset_verification()`.
-  need need_verified(std::string_view token, const jose::id_token_options& o, std::int64_t now,
-                     std::optional<jose::verified_jwt>& verified) {
+  /// and once more when no key matches and the cooldown allows it (key rotation). `nonce`: the one sent
+  /// with the authorization request (code exchange only); `access_token`: the one of the same token
+  /// response, for `at_hash` (must outlive the operation). `verified` is set when ready. A new
+  /// verification of another token needs `reset_verification()`.
+  need need_verified(std::string_view token, std::int64_t now, std::optional<jose::verified_jwt>& verified,
+                     const std::optional<std::string>& nonce = std::nullopt,
+                     std::optional<std::string_view> access_token = std::nullopt) {
     State& s = *st;
+    auto options = id_token_options(now);
+    if (!options) return fail(options.error());
+    oidc::id_token_options& o = *options;
+    o.nonce = nonce;
+    o.access_token = access_token;
     for (;;) {
       switch (verify_) {
         case verify_stage::check:
@@ -169,7 +177,7 @@ class op_state {
             continue;
           }
           auto keys = s.jwks.keys();
-          auto v = jose::verify_id_token(token, *keys, o);
+          auto v = oidc::verify_id_token(token, *keys, o);
           if (v) {
             verified = std::move(*v);
             return need::ready;
@@ -187,7 +195,7 @@ class op_state {
             return fail(std::move(e));
           }
           auto keys = s.jwks.keys();
-          auto v = jose::verify_id_token(token, *keys, o);
+          auto v = oidc::verify_id_token(token, *keys, o);
           if (!v) return fail(v.error());
           verified = std::move(*v);
           return need::ready;
@@ -202,14 +210,19 @@ class op_state {
     refetch_error_.clear();
   }
 
-  /// The options an ID token of this client is verified with.
-  jose::id_token_options id_token_options(std::int64_t now) const {
-    jose::id_token_options o;
-    o.issuer = disc ? disc->issuer : std::string();
+  /// The options an ID token of this client is verified with (algorithms narrowed by discovery's
+  /// `id_token_signing_alg_values_supported`).
+  result<oidc::id_token_options> id_token_options(std::int64_t now) const {
+    auto algorithms =
+        oidc::narrow_id_token_algorithms(st->options.id_token_algorithms, disc->id_token_signing_alg_values_supported);
+    if (!algorithms) return algorithms.error();
+    oidc::id_token_options o;
+    o.issuer = disc->issuer;
     o.client_id = st->cfg.app_id;
+    o.trusted_audiences = st->options.trusted_audiences;
     o.now = now;
     o.leeway = st->options.id_token_leeway;
-    o.algorithms = st->options.id_token_algorithms;
+    o.algorithms = *algorithms;
     return o;
   }
 

@@ -20,11 +20,11 @@
 #include "logto/client/types.hpp"
 #include "logto/core/crypto.hpp"
 #include "logto/core/result.hpp"
-#include "logto/jose/id_token.hpp"
 #include "logto/oidc/callback.hpp"
 #include "logto/oidc/claims.hpp"
 #include "logto/oidc/constants.hpp"
 #include "logto/oidc/device.hpp"
+#include "logto/oidc/id_token.hpp"
 #include "logto/oidc/pkce.hpp"
 #include "logto/oidc/session.hpp"
 #include "logto/oidc/sign_in.hpp"
@@ -82,7 +82,7 @@ struct verify_task : task_base {
   step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
     step st;
     if (!discovered(s, now, out, st)) return st;
-    switch (s.need_verified(token, s.id_token_options(now), now, verified)) {
+    switch (s.need_verified(token, now, verified)) {
       case need::pending: return s.out;
       case need::failed: return finish<value_type>(out, *s.failure);
       case need::ready: break;
@@ -109,6 +109,8 @@ struct sign_in_task : task_base {
     if (!verifier) return finish<value_type>(out, verifier.error());
     auto random_state = oidc::generate_state(state.random);
     if (!random_state) return finish<value_type>(out, random_state.error());
+    auto nonce = oidc::generate_nonce(state.random);
+    if (!nonce) return finish<value_type>(out, nonce.error());
     auto challenge = oidc::generate_code_challenge(*verifier);
     if (!challenge) return finish<value_type>(out, challenge.error());
 
@@ -128,7 +130,10 @@ struct sign_in_task : task_base {
     p.first_screen = o.first_screen;
     p.identifiers = o.identifiers;
     p.extra_params = o.extra_params;
+    p.nonce = *nonce;
     auto uri = oidc::build_sign_in_uri(p);
+    crypto::wipe(p.state);
+    crypto::wipe(p.nonce);
     if (!uri) return finish<value_type>(out, uri.error());
 
     oidc::sign_in_session session;
@@ -136,9 +141,11 @@ struct sign_in_task : task_base {
     if (!o.post_redirect_uri.empty()) session.post_redirect_uri = o.post_redirect_uri;
     session.code_verifier = std::move(*verifier);
     session.state = std::move(*random_state);
+    session.nonce = std::move(*nonce);
     std::string serialized = oidc::serialize_sign_in_session(session);
     crypto::wipe(session.code_verifier);
     crypto::wipe(session.state);
+    crypto::wipe(*session.nonce);
     auto stored = detail::storage_write(state.storage, oidc::storage_keys::sign_in_session, std::move(serialized));
     if (!stored) return finish<value_type>(out, stored.error());
     if (o.clear_tokens) {
@@ -155,14 +162,16 @@ struct sign_in_task : task_base {
 struct store_session_step {
   std::optional<jose::verified_jwt> verified;
 
+  /// `nonce`: the one sent with the authorization request (none for the device flow, or for a sign-in
+  /// session written by @logto/client, which sent none).
   template <class State>
   need run(op_state<State>& s, std::int64_t now, const oidc::token_response& tokens, std::int64_t requested_at,
-           std::uint64_t session_at, std::string_view what) {
+           std::uint64_t session_at, std::string_view what, const std::optional<std::string>& nonce) {
     if (!tokens.id_token || tokens.id_token->empty()) {
       return s.fail(make_error(errc::token_response_invalid,
                                "the token response has no id_token (is the `openid` scope requested?)", "id_token"));
     }
-    const need n = s.need_verified(*tokens.id_token, s.id_token_options(now), now, verified);
+    const need n = s.need_verified(*tokens.id_token, now, verified, nonce, tokens.access_token);
     if (n != need::ready) return n;
     if (s.st->session != session_at) return s.fail(session_ended_error(what));
     auto stored = s.st->store_new_session(tokens, requested_at);
@@ -190,6 +199,7 @@ struct callback_task : task_base {
     if (session) {
       crypto::wipe(session->code_verifier);
       crypto::wipe(session->state);
+      if (session->nonce) crypto::wipe(*session->nonce);
     }
     wipe_tokens(tokens);
   }
@@ -248,7 +258,7 @@ struct callback_task : task_base {
       }
         [[fallthrough]];
       case stage::store: {
-        const need n = store.run(s, now, *tokens, requested_at, session_at, "the sign-in callback");
+        const need n = store.run(s, now, *tokens, requested_at, session_at, "the sign-in callback", session->nonce);
         if (n == need::pending) return s.out;
         if (n == need::failed) return finish<value_type>(out, *s.failure);
         (void)detail::storage_erase(state.storage, oidc::storage_keys::sign_in_session);
@@ -363,13 +373,14 @@ struct access_token_task : task_base {
       }
         [[fallthrough]];
       case stage::verify: {
-        switch (s.need_verified(*tokens->id_token, s.id_token_options(now), now, verified)) {
+        // No nonce (OIDC Core 12.2); at_hash against this response's access token.
+        switch (s.need_verified(*tokens->id_token, now, verified, std::nullopt, tokens->access_token)) {
           case need::pending: return s.out;
           case need::failed: return publish(*s.failure);
           case need::ready: break;
         }
         if (previous_id_token && !previous_id_token->empty()) {
-          auto same = jose::check_refreshed_id_token(*previous_id_token, verified->claims, state.cfg.app_id);
+          auto same = oidc::check_refreshed_id_token(*previous_id_token, verified->claims, state.cfg.app_id);
           if (!same) return publish(same.error());
         }
         if (state.session != session_at) return publish(session_ended_error("a token refresh"));
@@ -632,7 +643,8 @@ struct device_poll_task : task_base {
           if (!record.tokens) {
             return finish<value_type>(out, make_error(errc::invalid_argument, "this device sign-in already ended"));
           }
-          const need n = store.run(s, now, *record.tokens, record.requested_at, session_at, "the device sign-in");
+          const need n =
+              store.run(s, now, *record.tokens, record.requested_at, session_at, "the device sign-in", std::nullopt);
           if (n == need::pending) return s.out;
           if (n == need::failed) return finish<value_type>(out, *s.failure);  // tokens kept: a retry stores them
           record.stored = true;

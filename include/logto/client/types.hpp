@@ -10,7 +10,7 @@
 
 #include "logto/core/url.hpp"
 #include "logto/http.hpp"
-#include "logto/jose/id_token.hpp"
+#include "logto/jose/jwt.hpp"
 #include "logto/jose/jwks_cache.hpp"
 #include "logto/oidc/claims.hpp"
 #include "logto/oidc/device.hpp"
@@ -43,8 +43,11 @@ struct client_options {
   /// Clock tolerance for ID tokens (`DefaultJwtVerifier`'s 300 s); clamped to at most 600 s.
   std::int64_t id_token_leeway = jose::default_id_token_leeway;
   /// Signature algorithms accepted for ID tokens (all asymmetric JWS algorithms by default; never
-  /// `none` or HS*).
+  /// `none` or HS*), further narrowed to discovery's `id_token_signing_alg_values_supported`.
   jose::algorithm_set id_token_algorithms = jose::algorithm_set::all();
+  /// Audiences besides the app id that an ID token may also name (OIDC Core 3.1.3.7 step 3); empty:
+  /// such ID tokens are refused.
+  std::vector<std::string> trusted_audiences;
   /// See `oidc::discovery_options::require_issuer_match`.
   bool require_issuer_match = true;
   /// JWKS cache timing (jose's 10 min max age, 30 s refetch cooldown).

@@ -225,12 +225,14 @@ class [[nodiscard]] result {
  public:
   using value_type = T;
 
-  result(const T& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(v); }                            // NOLINT
-  result(T&& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(std::move(v)); }                      // NOLINT
-  result(const ::logto::error& e) : ok_(false) { ::new (static_cast<void*>(&error_))::logto::error(e); }  // NOLINT
-  result(::logto::error&& e) : ok_(false) {                                                               // NOLINT
-    ::new (static_cast<void*>(&error_))::logto::error(std::move(e));
-  }
+  // Every constructor builds the member first and sets the tag after it: a compiler that cannot see
+  // into the member's constructor (an out-of-line std::string constructor that is handed the member's
+  // address) would otherwise have to reload the tag, and GCC 12 at -O3 (armhf) then reports the inactive
+  // member as "maybe uninitialized" on the path it cannot rule out.
+  result(const T& v) { construct_value(v); }                                          // NOLINT
+  result(T&& v) { construct_value(std::move(v)); }                                    // NOLINT
+  result(const ::logto::error& e) { construct_error(e); }                             // NOLINT
+  result(::logto::error&& e) { construct_error(std::move(e)); }                       // NOLINT
   // std::conjunction stops at the first false: `return make_error(...)` (U = error) does not
   // instantiate is_constructible<T, error&&> for every T.
   template <class U, class = typename std::enable_if<
@@ -238,21 +240,21 @@ class [[nodiscard]] result {
                                           std::negation<std::is_same<typename std::decay<U>::type, T>>,
                                           std::negation<std::is_same<typename std::decay<U>::type, result>>,
                                           std::is_constructible<T, U&&>>::value>::type>
-  result(U&& v) : ok_(true) {  // NOLINT(google-explicit-constructor)
-    ::new (static_cast<void*>(&value_)) T(std::forward<U>(v));
+  result(U&& v) {  // NOLINT(google-explicit-constructor)
+    construct_value(std::forward<U>(v));
   }
-  result(const result& o) : ok_(o.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(o.value_);
+  result(const result& o) {
+    if (o.ok_) {
+      construct_value(o.value_);
     } else {
-      ::new (static_cast<void*>(&error_))::logto::error(o.error_);
+      construct_error(o.error_);
     }
   }
-  result(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value) : ok_(o.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+  result(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value) {
+    if (o.ok_) {
+      construct_value(std::move(o.value_));
     } else {
-      ::new (static_cast<void*>(&error_))::logto::error(std::move(o.error_));
+      construct_error(std::move(o.error_));
     }
   }
   // Assignment between a value and an error first makes the copy (which may throw when exceptions
@@ -317,6 +319,16 @@ class [[nodiscard]] result {
   }
 
  private:
+  template <class... A>
+  void construct_value(A&&... a) {
+    ::new (static_cast<void*>(&value_)) T(std::forward<A>(a)...);
+    ok_ = true;
+  }
+  template <class E>
+  void construct_error(E&& e) {
+    ::new (static_cast<void*>(&error_))::logto::error(std::forward<E>(e));
+    ok_ = false;
+  }
   void become_value(T&& v) noexcept {
     static_assert(std::is_nothrow_move_constructible<T>::value,
                   "assigning a result<T> between value and error needs a T that moves without throwing");
@@ -348,7 +360,7 @@ class [[nodiscard]] result {
     T value_;
     ::logto::error error_;
   };
-  bool ok_;
+  bool ok_ = false;  // true once value_ is alive (see the constructors)
 };
 
 /// Success without a value, or an `error`.
