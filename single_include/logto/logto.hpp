@@ -11351,7 +11351,9 @@ class client {
 /// else the bundle file `ca_file`, by default `LOGTO_SMTP_DEFAULT_CA_FILE`) and the certificate
 /// must match `server_name`, which is also sent as SNI (`mbedtls_ssl_set_hostname` is always
 /// called). `verify = false` (config `tls.rejectUnauthorized: false`) turns both checks off.
-/// TLS 1.2 is the minimum. Note: mbedTLS 2.28 does not match iPAddress subjectAltNames
+/// TLS 1.2 is the minimum (`min_version` can raise it to 1.3 on an mbedTLS with TLS 1.3;
+/// `max_version` can cap it at 1.2); `ciphers` restricts the suites; `cert_pem` + `key_pem` present a
+/// client certificate when the server asks for one. Note: mbedTLS 2.28 does not match iPAddress subjectAltNames
 /// (Mbed-TLS/mbedtls#5082): for a server reached by IP address, set `servername` to a DNS name in
 /// its certificate.
 
@@ -11359,8 +11361,10 @@ class client {
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t
 #include <cstdio>       // std::snprintf
+#include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 
 #if !LOGTO_HAS_TLS
@@ -11376,6 +11380,94 @@ class client {
 #include <psa/crypto.h>
 #endif
 
+// ----- begin logto/core/private_key.hpp
+/// @file
+/// @brief A private key read from PEM (or DER) with mbedTLS 2.28 / 3.x, optionally encrypted with a
+/// passphrase: the SMTP client certificate's key (`tls.key`) and the Google service-account key
+/// that signs an RS256 JWT bearer assertion (RFC 7523 2.1, RFC 7518 3.3).
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+#include <mbedtls/md.h>
+#include <mbedtls/pk.h>
+
+
+namespace logto {
+namespace crypto {
+
+/// An mbedTLS private key. Neither copyable nor movable (mbedTLS may keep pointers to it).
+class private_key {
+ public:
+  private_key() { mbedtls_pk_init(&pk_); }
+  ~private_key() { mbedtls_pk_free(&pk_); }
+  private_key(const private_key&) = delete;
+  private_key& operator=(const private_key&) = delete;
+
+  /// Reads `text` (PEM or DER; PKCS#1, SEC1 or PKCS#8, encrypted with `passphrase` if it is).
+  /// `what` names the config field in the error message; the key itself never appears there.
+  result<void> parse(std::string_view text, std::string_view passphrase, std::string_view what) {
+    mbedtls_pk_free(&pk_);
+    mbedtls_pk_init(&pk_);
+    std::string buf(text);  // PEM must be NUL-terminated, the length including the NUL
+    const bool pem = buf.find("-----BEGIN") != std::string::npos;
+    const std::size_t len = pem ? buf.size() + 1 : buf.size();
+    const auto* pwd = reinterpret_cast<const unsigned char*>(passphrase.data());
+#if LOGTO_MBEDTLS_3
+    default_random rng;
+    const int rc =
+        mbedtls_pk_parse_key(&pk_, reinterpret_cast<const unsigned char*>(buf.c_str()), len,
+                             passphrase.empty() ? nullptr : pwd, passphrase.size(), mbedtls_rng<default_random>, &rng);
+#else
+    const int rc = mbedtls_pk_parse_key(&pk_, reinterpret_cast<const unsigned char*>(buf.c_str()), len,
+                                        passphrase.empty() ? nullptr : pwd, passphrase.size());
+#endif
+    wipe(buf);
+    if (rc != 0) {
+      const char* why = rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED ? "it is encrypted and no passphrase was given"
+                        : rc == MBEDTLS_ERR_PK_PASSWORD_MISMATCH
+                            ? "the passphrase is wrong"
+                            : "it is not a PEM or DER private key mbedTLS can read";
+      return make_error(errc::invalid_config, std::string(what) + ": cannot read the private key: " + why,
+                        std::string(what));
+    }
+    return ok();
+  }
+
+  bool is_rsa() const { return mbedtls_pk_can_do(&pk_, MBEDTLS_PK_RSA) != 0; }
+
+  /// RSASSA-PKCS1-v1_5 with SHA-256 (JWS `RS256`, Node's `createSign('RSA-SHA256')`) over `data`.
+  template <class Random>
+  result<std::string> sign_rs256(std::string_view data, Random& rng) {
+    if (!is_rsa()) return make_error(errc::invalid_config, "RS256 needs an RSA private key");
+    auto hash = sha256(data);
+    if (!hash) return hash.error();
+    std::string sig(MBEDTLS_PK_SIGNATURE_MAX_SIZE, '\0');
+    std::size_t sig_len = 0;
+    const auto* h = reinterpret_cast<const unsigned char*>(hash->data());
+    auto* out = reinterpret_cast<unsigned char*>(&sig[0]);
+#if LOGTO_MBEDTLS_3
+    const int rc =
+        mbedtls_pk_sign(&pk_, MBEDTLS_MD_SHA256, h, hash->size(), out, sig.size(), &sig_len, mbedtls_rng<Random>, &rng);
+#else
+    const int rc = mbedtls_pk_sign(&pk_, MBEDTLS_MD_SHA256, h, hash->size(), out, &sig_len, mbedtls_rng<Random>, &rng);
+#endif
+    if (rc != 0) return make_error(errc::crypto_error, "RS256 signing failed");
+    sig.resize(sig_len);
+    return sig;
+  }
+
+  mbedtls_pk_context* get() noexcept { return &pk_; }
+
+ private:
+  mbedtls_pk_context pk_;
+};
+
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/private_key.hpp
 
 #ifndef LOGTO_SMTP_DEFAULT_CA_FILE
 /// The system CA bundle read when no `ca_pem` is configured (Debian/Ubuntu path).
@@ -11385,13 +11477,147 @@ class client {
 namespace logto {
 namespace smtp {
 
+/// A TLS protocol version bound (Node's `minVersion` / `maxVersion`).
+enum class tls_version { unset, tls1_2, tls1_3 };
+
 /// TLS settings (nodemailer `tls.*` and `servername`).
 struct tls_options {
   bool verify = true;        ///< `tls.rejectUnauthorized` (default true)
   std::string ca_pem;        ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
   std::string ca_file = LOGTO_SMTP_DEFAULT_CA_FILE;  ///< CA bundle file used when `ca_pem` is empty
   std::string server_name;   ///< SNI and the name the certificate must match
+  tls_version min_version = tls_version::unset;  ///< `tls.minVersion` (TLS 1.2 is the floor anyway)
+  tls_version max_version = tls_version::unset;  ///< `tls.maxVersion`
+  std::vector<std::string> ciphers;  ///< `tls.ciphers`: OpenSSL / Node names (`tls_cipher_suite_name`)
+  std::string cert_pem;              ///< `tls.cert`: client certificate (chain), PEM
+  crypto::secret key_pem;            ///< `tls.key`: its private key, PEM or DER
+  crypto::secret passphrase;         ///< `tls.passphrase`: for an encrypted `key`
 };
+
+/// The mbedTLS name of a cipher suite given by its OpenSSL / Node name (`ECDHE-RSA-AES128-GCM-SHA256`,
+/// `TLS_AES_128_GCM_SHA256`), or its mbedTLS name (`TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256`) as is;
+/// nullptr for a name this table does not know. Covers the ECDHE / DHE / RSA AES-GCM, AES-CBC and
+/// ChaCha20-Poly1305 suites of TLS 1.2 and the three TLS 1.3 suites.
+inline const char* tls_cipher_suite_name(std::string_view name) {
+  static constexpr const char* table[][2] = {
+      {"ECDHE-ECDSA-AES128-GCM-SHA256", "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"},
+      {"ECDHE-RSA-AES128-GCM-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"},
+      {"ECDHE-ECDSA-AES256-GCM-SHA384", "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384"},
+      {"ECDHE-RSA-AES256-GCM-SHA384", "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"},
+      {"ECDHE-ECDSA-CHACHA20-POLY1305", "TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"ECDHE-RSA-CHACHA20-POLY1305", "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"ECDHE-ECDSA-AES128-SHA256", "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA256"},
+      {"ECDHE-RSA-AES128-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256"},
+      {"ECDHE-ECDSA-AES256-SHA384", "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA384"},
+      {"ECDHE-RSA-AES256-SHA384", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384"},
+      {"ECDHE-ECDSA-AES128-SHA", "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA"},
+      {"ECDHE-RSA-AES128-SHA", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA"},
+      {"ECDHE-ECDSA-AES256-SHA", "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA"},
+      {"ECDHE-RSA-AES256-SHA", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA"},
+      {"DHE-RSA-AES128-GCM-SHA256", "TLS-DHE-RSA-WITH-AES-128-GCM-SHA256"},
+      {"DHE-RSA-AES256-GCM-SHA384", "TLS-DHE-RSA-WITH-AES-256-GCM-SHA384"},
+      {"DHE-RSA-CHACHA20-POLY1305", "TLS-DHE-RSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"AES128-GCM-SHA256", "TLS-RSA-WITH-AES-128-GCM-SHA256"},
+      {"AES256-GCM-SHA384", "TLS-RSA-WITH-AES-256-GCM-SHA384"},
+      {"AES128-SHA256", "TLS-RSA-WITH-AES-128-CBC-SHA256"},
+      {"AES256-SHA256", "TLS-RSA-WITH-AES-256-CBC-SHA256"},
+      {"AES128-SHA", "TLS-RSA-WITH-AES-128-CBC-SHA"},
+      {"AES256-SHA", "TLS-RSA-WITH-AES-256-CBC-SHA"},
+      {"TLS_AES_128_GCM_SHA256", "TLS1-3-AES-128-GCM-SHA256"},
+      {"TLS_AES_256_GCM_SHA384", "TLS1-3-AES-256-GCM-SHA384"},
+      {"TLS_CHACHA20_POLY1305_SHA256", "TLS1-3-CHACHA20-POLY1305-SHA256"},
+  };
+  for (const auto& row : table) {
+    if (name == row[0] || name == row[1]) return row[1];
+  }
+  return nullptr;
+}
+
+/// Node's version names: `TLSv1.2`, `TLSv1.3`; nullopt for anything else.
+inline std::optional<tls_version> parse_tls_version(std::string_view s) {
+  if (s == "TLSv1.2") return tls_version::tls1_2;
+  if (s == "TLSv1.3") return tls_version::tls1_3;
+  return std::nullopt;
+}
+
+/// True when this mbedTLS speaks TLS 1.3 (3.2+ built with MBEDTLS_SSL_PROTO_TLS1_3).
+constexpr bool tls13_available() noexcept {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && MBEDTLS_VERSION_NUMBER >= 0x03020000
+  return true;
+#else
+  return false;
+#endif
+}
+
+namespace detail {
+
+// `tls.ciphers` as the zero-terminated id list mbedtls_ssl_conf_ciphersuites wants. Node keeps its
+// default TLS 1.3 suites when the list names none, and so does this.
+inline result<std::vector<int>> resolve_ciphersuites(const std::vector<std::string>& names) {
+  std::vector<int> ids;
+  bool has13 = false;
+  for (const auto& n : names) {
+    const char* mbed = tls_cipher_suite_name(n);
+    if (mbed == nullptr) {
+      return make_error(errc::invalid_config,
+                        "tls.ciphers: \"" + n + "\" is not a cipher suite name this library maps to mbedTLS (use "
+                        "OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256; cipher-list keywords like HIGH or !aNULL "
+                        "are not supported)",
+                        "tls.ciphers");
+    }
+    const int id = mbedtls_ssl_get_ciphersuite_id(mbed);
+    if (id == 0) {
+      return make_error(errc::invalid_config,
+                        "tls.ciphers: \"" + n + "\" (" + mbed + ") is not enabled in this mbedTLS build", "tls.ciphers");
+    }
+    has13 = has13 || std::string_view(mbed).compare(0, 5, "TLS1-") == 0;
+    ids.push_back(id);
+  }
+  if (!has13 && !ids.empty()) {
+    for (const char* d : {"TLS1-3-AES-256-GCM-SHA384", "TLS1-3-CHACHA20-POLY1305-SHA256", "TLS1-3-AES-128-GCM-SHA256"}) {
+      const int id = mbedtls_ssl_get_ciphersuite_id(d);
+      if (id != 0) ids.push_back(id);
+    }
+  }
+  if (!ids.empty()) ids.push_back(0);
+  return ids;
+}
+
+}  // namespace detail
+
+/// Checks what can be checked before connecting, naming the config field: the versions (TLS 1.3
+/// needs a TLS 1.3 mbedTLS; nothing below 1.2), the cipher names, and that the client certificate
+/// and its key are both given and readable.
+inline result<void> check_tls_options(const tls_options& o) {
+  if (o.min_version == tls_version::tls1_3 && !tls13_available()) {
+    return make_error(errc::invalid_config, "tls.minVersion: TLSv1.3 is not available in this mbedTLS build",
+                      "tls.minVersion");
+  }
+  if (o.max_version == tls_version::tls1_2 && o.min_version == tls_version::tls1_3) {
+    return make_error(errc::invalid_config, "tls.maxVersion: below tls.minVersion", "tls.maxVersion");
+  }
+  auto suites = detail::resolve_ciphersuites(o.ciphers);
+  if (!suites) return suites.error();
+  if (o.cert_pem.empty() != o.key_pem.empty()) {
+    const char* field = o.cert_pem.empty() ? "tls.cert" : "tls.key";
+    return make_error(errc::invalid_config,
+                      std::string(field) + ": a client certificate needs both tls.cert and tls.key", field);
+  }
+  if (!o.cert_pem.empty()) {
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    const int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(o.cert_pem.c_str()),
+                                          o.cert_pem.size() + 1);
+    mbedtls_x509_crt_free(&crt);
+    if (rc != 0) {
+      return make_error(errc::invalid_config, "tls.cert: not a PEM certificate mbedTLS can read", "tls.cert");
+    }
+    crypto::private_key key;
+    auto parsed = key.parse(o.key_pem.reveal(), o.passphrase.reveal(), "tls.key");
+    if (!parsed) return parsed.error();
+  }
+  return ok();
+}
 
 namespace detail {
 inline std::string mbedtls_message(int code) {
@@ -11416,6 +11642,7 @@ class tls_stream {
     mbedtls_ssl_init(&ssl_);
     mbedtls_ssl_config_init(&conf_);
     mbedtls_x509_crt_init(&ca_);
+    mbedtls_x509_crt_init(&own_cert_);
   }
   tls_stream(const tls_stream&) = delete;
   tls_stream& operator=(const tls_stream&) = delete;
@@ -11423,6 +11650,7 @@ class tls_stream {
     mbedtls_ssl_free(&ssl_);
     mbedtls_ssl_config_free(&conf_);
     mbedtls_x509_crt_free(&ca_);
+    mbedtls_x509_crt_free(&own_cert_);
   }
 
   /// Runs the client handshake within `timeout_ms`.
@@ -11433,11 +11661,35 @@ class tls_stream {
     int rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                          MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) return make_error(errc::tls_error, "TLS: configuration failed: " + detail::mbedtls_message(rc));
+    auto checked = check_tls_options(options);
+    if (!checked) return checked.error();
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    mbedtls_ssl_conf_min_tls_version(&conf_, options.min_version == tls_version::tls1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
+                                                                                        : MBEDTLS_SSL_VERSION_TLS1_2);
+#else
     mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
+#endif
+    if (options.max_version == tls_version::tls1_2) mbedtls_ssl_conf_max_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_max_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
+    if (!options.ciphers.empty()) {
+      auto suites = detail::resolve_ciphersuites(options.ciphers);
+      if (!suites) return suites.error();
+      ciphersuites_ = std::move(*suites);
+      mbedtls_ssl_conf_ciphersuites(&conf_, ciphersuites_.data());
+    }
+    if (!options.cert_pem.empty()) {
+      rc = mbedtls_x509_crt_parse(&own_cert_, reinterpret_cast<const unsigned char*>(options.cert_pem.c_str()),
+                                  options.cert_pem.size() + 1);
+      if (rc != 0) return make_error(errc::tls_error, "TLS: tls.cert: " + detail::mbedtls_message(rc));
+      auto key = own_key_.parse(options.key_pem.reveal(), options.passphrase.reveal(), "tls.key");
+      if (!key) return key.error();
+      rc = mbedtls_ssl_conf_own_cert(&conf_, &own_cert_, own_key_.get());
+      if (rc != 0) return make_error(errc::tls_error, "TLS: tls.cert / tls.key: " + detail::mbedtls_message(rc));
+    }
     mbedtls_ssl_conf_rng(&conf_, crypto::mbedtls_rng<crypto::default_random>, &rng_);
     if (options.verify) {
       int loaded = -1;
@@ -11613,6 +11865,9 @@ class tls_stream {
   mbedtls_ssl_context ssl_;
   mbedtls_ssl_config conf_;
   mbedtls_x509_crt ca_;
+  mbedtls_x509_crt own_cert_;
+  crypto::private_key own_key_;
+  std::vector<int> ciphersuites_;  // zero-terminated; mbedTLS keeps the pointer
   crypto::default_random rng_;
   std::string server_name_;
   clock::time_point deadline_{};
@@ -14003,10 +14258,17 @@ class twilio_sms {
 /// (`{user, pass, type?: "login"}` or `{type: "oauth2", user, accessToken}`), `fromEmail`,
 /// `replyTo?`, `templates` (`usageType`, `contentType` text/plain | text/html, `subject`, `content`;
 /// Register, SignIn, ForgotPassword and Generic required), `secure?`, `requireTLS?`, `ignoreTLS?`,
-/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`), `servername?`, `name?`
-/// (EHLO name), `customHeaders?` (object of string or string[], order kept),
-/// `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent: 120000 / 30000 /
-/// 600000 as nodemailer).
+/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`, `minVersion` /
+/// `maxVersion` ("TLSv1.2" | "TLSv1.3"), `ciphers` (OpenSSL names separated by ':', mapped onto
+/// mbedTLS suites by `smtp::tls_cipher_suite_name`), `cert` + `key` (+ `passphrase`): a client
+/// certificate), `servername?`, `name?` (EHLO name), `customHeaders?` (object of string or string[],
+/// order kept), `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent:
+/// 120000 / 30000 / 600000 as nodemailer), `logger?` / `debug?` (false only: the library prints
+/// nothing and has no log hook, so `true` is an error naming the field), `disableFileAccess?` /
+/// `disableUrlAccess?` (either value: the connector's messages have no attachments, so neither
+/// nodemailer nor this library reads files or URLs). `localAddress` (non-empty), `dnsTimeout` and any
+/// other `tls` option (pfx, ecdhCurve, ...) are errors naming the field: the host's stream factory
+/// binds and resolves. Other unknown top-level keys are ignored, as Logto's zod guard lets them pass.
 ///
 /// Errors: config problems are errc::invalid_config naming the field (never the value); a missing
 /// template is template_not_found; message text that cannot be sent (CR/LF in the rendered subject,
@@ -14032,8 +14294,11 @@ class twilio_sms {
 ///   for at most 10 s and its failure ignored.
 /// * The EHLO name defaults to `[127.0.0.1]` (nodemailer uses the machine's host name when it
 ///   contains a dot; the library does not look it up: set `name`).
-/// * Only a static OAuth 2.0 `accessToken` is supported; the Google refresh flows
-///   (clientId/clientSecret/refreshToken, privateKey/serviceClient) are an invalid_config error.
+/// * OAuth 2.0: a static `accessToken`, or nodemailer's refresh flows (`clientId` / `clientSecret` /
+///   `refreshToken`, or `serviceClient` + `privateKey` with `scope` / `serviceRequestTimeout`, to
+///   `accessUrl`; smtp/xoauth2.hpp) through the host's HTTP transport: `send(m, connection,
+///   transport)`. The token is fetched before connecting; a token the server rejects is not
+///   refreshed and retried (nodemailer retries once). Other `auth` keys are errors naming them.
 /// * SASL: PLAIN, LOGIN, XOAUTH2 (no CRAM-MD5). A 334 after the last PLAIN/LOGIN step is cancelled
 ///   with `*`.
 /// * SMTPUTF8 needed (non-ASCII local part) but not offered is an error before MAIL FROM
@@ -14042,9 +14307,11 @@ class twilio_sms {
 ///   (nodemailer replaces line breaks with spaces); a bare CR in the body becomes CRLF; custom
 ///   `Content-Type` / `Content-Disposition` headers are refused; `to` must be exactly one address.
 /// * Timeouts are deadlines per reply (nodemailer's socketTimeout is an idle timer).
-/// * TLS: mbedTLS, TLS 1.2 minimum, verification against `tls.ca` or the system bundle
-///   (`LOGTO_SMTP_DEFAULT_CA_FILE`); other `tls.*` options of Node (ciphers, minVersion, key/cert)
-///   are ignored. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
+/// * TLS: mbedTLS, TLS 1.2 minimum (`minVersion: "TLSv1"` / `"TLSv1.1"` is an error; TLSv1.3 needs
+///   an mbedTLS with TLS 1.3), verification against `tls.ca` or the system bundle
+///   (`LOGTO_SMTP_DEFAULT_CA_FILE`). `tls.ciphers` takes suite names, not OpenSSL cipher-list
+///   keywords (`HIGH`, `!aNULL`: an error); as in Node, a list without TLS 1.3 suites keeps the
+///   default TLS 1.3 ones. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
 
 #include <cstdint>      // std::int64_t, std::uint16_t
 #include <optional>     // std::optional
@@ -14054,6 +14321,183 @@ class twilio_sms {
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+// ----- begin logto/smtp/xoauth2.hpp
+/// @file
+/// @brief The OAuth 2.0 access token for SMTP XOAUTH2 the way nodemailer 8's `XOAuth2` gets it,
+/// sans-I/O: a static `accessToken` while it has not expired (`expires`, ms since the epoch), else a
+/// token request to `accessUrl` (default Google's): the refresh-token grant (RFC 6749 6) with
+/// `clientId` / `clientSecret` / `refreshToken`, or a service account's JWT bearer grant (RFC 7523
+/// 2.1) signed RS256 with `privateKey`, claims `iss` = serviceClient, `scope`, `sub` = user,
+/// `aud` = accessUrl, `iat`, `exp` = iat + serviceRequestTimeout (default 300 s, at most 3600).
+///
+/// ```
+/// if (xoauth2::needs_request(s, now)) {
+///   auto req = xoauth2::build_token_request(s, now, rng);          // result<http_request>
+///   auto token = xoauth2::parse_token_response(transport.send(*req));  // result<crypto::secret>
+/// }
+/// ```
+/// The form body is nodemailer's byte for byte (fields in its order, values trimmed,
+/// `encodeURIComponent`); the request carries only `Content-Type` (no `accept-encoding: gzip`, as
+/// the transport hands the body over undecoded, and no `user-agent`). Differences: the token is
+/// fetched before connecting and not cached between sends (the official connector makes a new
+/// transporter, hence a new cache, for every message); a rejected token is not refreshed and retried.
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace smtp {
+namespace xoauth2 {
+
+/// nodemailer's default `accessUrl`.
+inline constexpr const char* google_token_url = "https://accounts.google.com/o/oauth2/token";
+
+/// `clientId` / `clientSecret` / `refreshToken`.
+struct refresh_grant {
+  std::string client_id;
+  crypto::secret client_secret;
+  crypto::secret refresh_token;
+};
+
+/// `serviceClient` / `privateKey` (PEM, RSA; `passphrase` when encrypted).
+struct service_account {
+  std::string service_client;
+  crypto::secret private_key;
+  crypto::secret passphrase;
+  std::string scope = "https://mail.google.com/";
+  int request_timeout_s = 300;  ///< `serviceRequestTimeout`, clamped to 1..3600 (0: 300)
+};
+
+/// Everything nodemailer's `XOAuth2` takes from `auth`.
+struct settings {
+  std::string user;
+  crypto::secret access_token;  ///< `accessToken` (may be empty)
+  std::int64_t expires_ms = 0;  ///< `expires`: when `access_token` expires, ms since the epoch; 0: unknown
+  std::string access_url = google_token_url;
+  std::optional<refresh_grant> refresh;
+  std::optional<service_account> service;  ///< wins over `refresh`, as in nodemailer
+};
+
+/// nodemailer's `getToken(false)`: a token request is needed when there is no access token, or it
+/// has expired and a refresh is possible (an expired static token is still used when not).
+inline bool needs_request(const settings& s, std::int64_t now_s) {
+  const bool can_refresh = s.refresh.has_value() || s.service.has_value();
+  if (s.access_token.empty()) return true;
+  const bool valid = s.expires_ms == 0 || s.expires_ms > now_s * 1000;
+  return !valid && can_refresh;
+}
+
+namespace detail {
+
+// JavaScript's encodeURIComponent on UTF-8: A-Z a-z 0-9 - _ . ! ~ * ' ( ) stay, the rest is %XX.
+inline std::string encode_uri_component(std::string_view s) {
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (logto::detail::is_alnum(c) || std::string_view("-_.!~*'()").find(ch) != std::string_view::npos) {
+      out += ch;
+    } else {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// nodemailer fetch's form body: `key=value` pairs, values trimmed, joined by `&`.
+inline void add_field(std::string& body, std::string_view key, std::string_view value) {
+  if (!body.empty()) body += '&';
+  body += encode_uri_component(key);
+  body += '=';
+  body += encode_uri_component(mime::js_trim(value));
+}
+
+}  // namespace detail
+
+/// The service account's JWT bearer assertion (RS256), `iat` = `now_s`.
+template <class Random>
+result<std::string> build_assertion(const settings& s, std::int64_t now_s, Random& rng) {
+  if (!s.service) return make_error(errc::invalid_argument, "XOAUTH2: no service account configured");
+  const service_account& a = *s.service;
+  const int ttl = a.request_timeout_s <= 0 ? 300 : a.request_timeout_s > 3600 ? 3600 : a.request_timeout_s;
+  // JSON.stringify({iss, scope, sub, aud, iat, exp}) in that order
+  const std::string claims = "{\"iss\":" + json::quote(a.service_client) + ",\"scope\":" + json::quote(a.scope) +
+                             ",\"sub\":" + json::quote(s.user) + ",\"aud\":" + json::quote(s.access_url) +
+                             ",\"iat\":" + std::to_string(now_s) + ",\"exp\":" + std::to_string(now_s + ttl) + "}";
+  const std::string signing_input =
+      base64url_encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64url_encode(claims);
+  crypto::private_key key;
+  auto parsed = key.parse(a.private_key.reveal(), a.passphrase.reveal(), "auth.privateKey");
+  if (!parsed) return parsed.error();
+  auto sig = key.sign_rs256(signing_input, rng);
+  if (!sig) return sig.error();
+  return signing_input + "." + base64url_encode(*sig);
+}
+
+/// The token request nodemailer's `generateToken` sends (POST, form-encoded).
+template <class Random>
+result<http_request> build_token_request(const settings& s, std::int64_t now_s, Random& rng) {
+  std::string body;
+  if (s.service) {
+    auto assertion = build_assertion(s, now_s, rng);
+    if (!assertion) return assertion.error();
+    detail::add_field(body, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    detail::add_field(body, "assertion", *assertion);
+  } else if (s.refresh) {
+    detail::add_field(body, "client_id", s.refresh->client_id);
+    detail::add_field(body, "client_secret", s.refresh->client_secret.reveal());
+    detail::add_field(body, "refresh_token", s.refresh->refresh_token.reveal());
+    detail::add_field(body, "grant_type", "refresh_token");
+  } else {
+    return make_error(errc::invalid_argument, "XOAUTH2: Can't create new access token for user");
+  }
+  http_request r;
+  r.method = "POST";
+  r.url = s.access_url;
+  r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  r.body = std::move(body);
+  crypto::wipe(body);
+  return r;
+}
+
+/// The access token from the token endpoint's answer, whatever its HTTP status (nodemailer reads the
+/// JSON body of error responses too): `error` (+ `error_description`, `error_uri`) is an error with
+/// that text, else `access_token` must be a non-empty string.
+inline result<crypto::secret> parse_token_response(const http_response& response) {
+  auto doc = json::parse(response.body);
+  if (!doc) {
+    return make_error(errc::invalid_response, "XOAUTH2: the token endpoint answered HTTP " +
+                                                  std::to_string(response.status) + " without a JSON body");
+  }
+  const json::object* o = json::as_object(*doc);
+  if (o == nullptr) return make_error(errc::invalid_response, "XOAUTH2: Invalid authentication response");
+  if (const json::value* e = json::find(*o, "error")) {
+    const std::string* code = json::as_string(*e);
+    std::string text = code != nullptr ? *code : std::string("error");
+    if (const json::value* d = json::find(*o, "error_description")) {
+      if (const std::string* ds = json::as_string(*d)) text += ": " + *ds;
+    }
+    if (const json::value* u = json::find(*o, "error_uri")) {
+      if (const std::string* us = json::as_string(*u)) text += " (" + *us + ")";
+    }
+    return make_error(errc::oauth_error, "XOAUTH2: the token endpoint refused: " + text,
+                      code != nullptr ? *code : std::string());
+  }
+  const json::value* t = json::find(*o, "access_token");
+  const std::string* token = t == nullptr ? nullptr : json::as_string(*t);
+  if (token == nullptr || token->empty()) return make_error(errc::invalid_response, "XOAUTH2: No access token");
+  return crypto::secret(*token);
+}
+
+}  // namespace xoauth2
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/xoauth2.hpp
 
 namespace logto {
 namespace connectors {
@@ -14074,13 +14518,22 @@ class smtp {
     enum class kind { login, oauth2 };
     kind type = kind::login;
     std::string user;
-    crypto::secret secret;  ///< `pass`, or the OAuth 2.0 `accessToken`
+    crypto::secret secret;  ///< `pass`, or the OAuth 2.0 `accessToken` (may be empty when it can be fetched)
+    /// OAuth 2.0: how to get a fresh token (refresh token or service account); `oauth.user` and
+    /// `oauth.access_token` mirror `user` and `secret`.
+    ::logto::smtp::xoauth2::settings oauth;
   };
 
   struct tls_config {
     bool reject_unauthorized = true;
     std::string ca;          ///< PEM (several certificates may follow each other)
     std::string servername;  ///< `tls.servername`
+    ::logto::smtp::tls_version min_version = ::logto::smtp::tls_version::unset;  ///< `tls.minVersion`
+    ::logto::smtp::tls_version max_version = ::logto::smtp::tls_version::unset;  ///< `tls.maxVersion`
+    std::vector<std::string> ciphers;  ///< `tls.ciphers`, split at ':' (OpenSSL / Node names)
+    std::string cert;                  ///< `tls.cert`: client certificate PEM
+    crypto::secret key;                ///< `tls.key`: its private key
+    crypto::secret passphrase;         ///< `tls.passphrase`
   };
 
   struct config {
@@ -14176,6 +14629,32 @@ class smtp {
           }
         }
         if (const auto* s = check.optional_string(*t, "servername", "tls")) c.tls.servername = *s;
+        read_tls_version(check, *t, "minVersion", c.tls.min_version);
+        read_tls_version(check, *t, "maxVersion", c.tls.max_version);
+        if (const auto* s = check.optional_string(*t, "ciphers", "tls")) {
+          std::size_t i = 0;
+          while (i < s->size()) {  // OpenSSL separates with ':', also accepts ',' and ' '
+            const std::size_t end = s->find_first_of(": ,", i);
+            const std::string name = s->substr(i, end == std::string::npos ? std::string::npos : end - i);
+            if (!name.empty()) c.tls.ciphers.push_back(name);
+            if (end == std::string::npos) break;
+            i = end + 1;
+          }
+        }
+        if (const auto* s = check.optional_string(*t, "cert", "tls")) c.tls.cert = *s;
+        if (const auto* s = check.optional_string(*t, "key", "tls")) c.tls.key = crypto::secret(*s);
+        if (const auto* s = check.optional_string(*t, "passphrase", "tls")) c.tls.passphrase = crypto::secret(*s);
+        for (const auto& key : check.document().keys(*t)) {
+          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca", "servername", "minVersion",
+                                                       "maxVersion", "ciphers", "cert", "key", "passphrase"};
+          bool ok = false;
+          for (const auto k : known) ok = ok || key == k;
+          if (!ok) {
+            check.issue(detail::config_checker::path("tls", key),
+                        "is not supported (supported tls options: rejectUnauthorized, ca, servername, minVersion, "
+                        "maxVersion, ciphers, cert, key, passphrase); remove it");
+          }
+        }
       } else {
         check.expected("tls", "an object", tls);
       }
@@ -14205,6 +14684,30 @@ class smtp {
         }
       } else {
         check.expected("customHeaders", "an object", headers);
+      }
+    }
+    // Console switches: honoured (false: the library logs nothing; the connector's messages have no
+    // attachments, so nodemailer reads no file or URL either) or refused by name.
+    for (const char* key : {"logger", "debug"}) {
+      if (auto b = check.optional_bool(*root, key)) {
+        if (*b) {
+          check.issue(key, "true is not supported: the library prints nothing and has no log hook; log from your "
+                           "stream factory instead, and set it to false or remove it");
+        }
+      }
+    }
+    check.optional_bool(*root, "disableFileAccess");
+    check.optional_bool(*root, "disableUrlAccess");
+    if (const auto* s = check.optional_string(*root, "localAddress")) {
+      if (!s->empty()) {
+        check.issue("localAddress", "is not supported: the library opens no sockets; bind the local address in your "
+                                    "stream factory and remove this field");
+      }
+    }
+    if (const json::value* v = json::find(*root, "dnsTimeout")) {
+      if (!v->is<picojson::null>()) {
+        check.issue("dnsTimeout", "is not supported: the host's stream factory resolves the name, within "
+                                  "connectionTimeout; remove this field");
       }
     }
     read_timeout(check, *root, "connectionTimeout", c.connection_timeout_ms);
@@ -14294,7 +14797,35 @@ class smtp {
   }
 
   /// The SMTP session settings derived from the config (TLS, auth, timeouts, EHLO name).
-  ::logto::smtp::session_options session_options() const {
+  ::logto::smtp::session_options session_options() const { return session_options_with(nullptr); }
+
+  /// Whether `send` must fetch an OAuth 2.0 access token over HTTP first (at `unix_seconds`).
+  bool needs_token_request(std::int64_t unix_seconds) const {
+    return config_.auth && config_.auth->type == auth_config::kind::oauth2 &&
+           ::logto::smtp::xoauth2::needs_request(config_.auth->oauth, unix_seconds);
+  }
+
+  /// `send` for OAuth 2.0 configs that refresh their token: the token request goes through
+  /// `transport` (an HTTP transport, logto/http.hpp) when `needs_token_request`, then the message is
+  /// sent over `connection` as with `send(m, connection)`. A failed token request is `general`, as
+  /// the official connector reports it, with the cause in the message and its code in the detail.
+  template <class Connection, class Transport, class Clock = system_clock, class Random = crypto::default_random,
+            class = typename std::enable_if<is_transport<typename std::decay<Transport>::type>::value>::type>
+  result<send_result> send(const message& m, Connection&& connection, Transport&& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
+    const auto now = static_cast<std::int64_t>(clock.now());
+    if (!needs_token_request(now)) return send(m, connection, clock, random);
+    auto request = ::logto::smtp::xoauth2::build_token_request(config_.auth->oauth, now, random);
+    if (!request) return token_failure(request.error());
+    auto response = transport.send(*request);
+    crypto::wipe(request->body);
+    if (!response) return token_failure(response.error());
+    auto token = ::logto::smtp::xoauth2::parse_token_response(*response);
+    if (!token) return token_failure(token.error());
+    return send_impl(m, connection, clock, random, &*token);
+  }
+
+  ::logto::smtp::session_options session_options_with(const crypto::secret* access_token) const {
     ::logto::smtp::session_options o;
     o.client.ehlo_name = config_.name.empty() ? std::string("[127.0.0.1]") : config_.name;
     o.client.implicit_tls = config_.secure;
@@ -14306,11 +14837,17 @@ class smtp {
       cred.type = config_.auth->type == auth_config::kind::oauth2 ? ::logto::smtp::credentials::kind::oauth2
                                                                   : ::logto::smtp::credentials::kind::password;
       cred.user = config_.auth->user;
-      cred.secret = config_.auth->secret;
+      cred.secret = access_token != nullptr ? *access_token : config_.auth->secret;
       o.client.auth = std::move(cred);
     }
     o.tls.verify = config_.tls.reject_unauthorized;
     o.tls.ca_pem = config_.tls.ca;
+    o.tls.min_version = config_.tls.min_version;
+    o.tls.max_version = config_.tls.max_version;
+    o.tls.ciphers = config_.tls.ciphers;
+    o.tls.cert_pem = config_.tls.cert;
+    o.tls.key_pem = config_.tls.key;
+    o.tls.passphrase = config_.tls.passphrase;
     o.tls.server_name = !config_.tls.servername.empty() ? config_.tls.servername
                         : !config_.servername.empty()   ? config_.servername
                                                         : config_.host;
@@ -14323,16 +14860,34 @@ class smtp {
   /// Builds the message and sends it. `connection` is either a connected stream (smtp/stream.hpp)
   /// or a factory `result<Stream>(std::string_view host, std::uint16_t port, int timeout_ms)`,
   /// called with the config's host, port and connectionTimeout. The stream is closed on return.
-  template <class Connection, class Clock = system_clock, class Random = crypto::default_random>
+  template <class Connection, class Clock = system_clock, class Random = crypto::default_random,
+            class = typename std::enable_if<!is_transport<typename std::decay<Clock>::type>::value>::type>
   result<send_result> send(const message& m, Connection&& connection, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
+    if (needs_token_request(static_cast<std::int64_t>(clock.now()))) {
+      return make_error(errc::general,
+                        "SMTP: the OAuth 2.0 access token is missing or expired and must be fetched over HTTP: call "
+                        "send(message, connection, transport)",
+                        "auth.accessToken");
+    }
+    return send_impl(m, connection, clock, random, nullptr);
+  }
+
+ private:
+  static result<send_result> token_failure(const error& e) {
+    return make_error(errc::general, e.message, e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
+  }
+
+  template <class Connection, class Clock, class Random>
+  result<send_result> send_impl(const message& m, Connection& connection, Clock& clock, Random& random,
+                                const crypto::secret* access_token) const {
     auto nonce = crypto::random_bytes(random, 16);
     if (!nonce) return nonce.error();
     auto msg = build_message(m, static_cast<std::int64_t>(clock.now()), *nonce);
     if (!msg) return msg.error();
     using C = typename std::decay<Connection>::type;
     if constexpr (::logto::smtp::is_stream<C>::value) {
-      return finish(::logto::smtp::deliver(connection, session_options(), *msg));
+      return finish(::logto::smtp::deliver(connection, session_options_with(access_token), *msg));
     } else {
       auto s = connection(std::string_view(config_.host), config_.port, config_.connection_timeout_ms);
       if (!s) {
@@ -14341,11 +14896,10 @@ class smtp {
                                              std::to_string(config_.port) + ": " + e.message,
                           e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
       }
-      return finish(::logto::smtp::deliver(*s, session_options(), *msg));
+      return finish(::logto::smtp::deliver(*s, session_options_with(access_token), *msg));
     }
   }
 
- private:
   explicit smtp(config c) : config_(std::move(c)) {}
 
   static result<send_result> finish(result<::logto::smtp::delivery_info> r) {
@@ -14369,6 +14923,20 @@ class smtp {
     const double ms = v->get<double>();
     if (!(ms >= 0)) return check.issue(std::string(key), "expected a number of milliseconds >= 0");
     if (ms >= 1) out = ms > 2147483647.0 ? 2147483647 : static_cast<int>(ms);  // 0 keeps the default (as `|| default`)
+  }
+
+  static void read_tls_version(detail::config_checker& check, const json::object& t, const char* key,
+                               ::logto::smtp::tls_version& out) {
+    const std::string* s = check.optional_string(t, key, "tls");
+    if (s == nullptr) return;
+    const auto v = ::logto::smtp::parse_tls_version(*s);
+    if (!v) {
+      check.issue(detail::config_checker::path("tls", key),
+                  "expected \"TLSv1.2\" or \"TLSv1.3\" (TLS 1.2 is the library's floor; TLSv1 and TLSv1.1 are "
+                  "not supported)");
+      return;
+    }
+    out = *v;
   }
 
   static void read_auth(detail::config_checker& check, const json::value& v, config& c) {
@@ -14405,19 +14973,74 @@ class smtp {
     }
     const std::string* token = check.optional_string(*a, "accessToken", "auth");
     if (user == nullptr || user->empty()) return check.issue("auth.user", "is required for OAuth 2.0 (XOAUTH2)");
-    if (token == nullptr || token->empty()) {
-      const bool refresh_flow = json::find(*a, "refreshToken") != nullptr || json::find(*a, "clientId") != nullptr ||
-                                json::find(*a, "privateKey") != nullptr || json::find(*a, "serviceClient") != nullptr;
-      return check.issue("auth.accessToken",
-                         refresh_flow ? "is required: the Google OAuth 2.0 refresh flows of nodemailer (clientId / "
-                                        "clientSecret / refreshToken, privateKey / serviceClient) are not supported; "
-                                        "obtain an access token yourself and set auth.accessToken"
-                                      : "is required for OAuth 2.0 (XOAUTH2)");
-    }
     auth_config ac;
     ac.type = auth_config::kind::oauth2;
     ac.user = *user;
-    ac.secret = crypto::secret(*token);
+    ac.secret = crypto::secret(token != nullptr ? *token : std::string());
+    ::logto::smtp::xoauth2::settings& o = ac.oauth;
+    o.user = *user;
+    o.access_token = ac.secret;
+    if (const auto* s = check.optional_string(*a, "accessUrl", "auth")) {
+      if (!s->empty()) o.access_url = *s;
+    }
+    if (const json::value* e = json::find(*a, "expires")) {
+      const auto ms = json::as_integer(*e);
+      if (!e->is<double>() || !ms || *ms < 0) return check.issue("auth.expires", "expected a time in ms since the epoch");
+      o.expires_ms = *ms;
+    }
+    const std::string* client_id = check.optional_string(*a, "clientId", "auth");
+    const std::string* client_secret = check.optional_string(*a, "clientSecret", "auth");
+    const std::string* refresh_token = check.optional_string(*a, "refreshToken", "auth");
+    if (refresh_token != nullptr && !refresh_token->empty()) {
+      ::logto::smtp::xoauth2::refresh_grant g;
+      g.client_id = client_id != nullptr ? *client_id : std::string();
+      g.client_secret = crypto::secret(client_secret != nullptr ? *client_secret : std::string());
+      g.refresh_token = crypto::secret(*refresh_token);
+      o.refresh = std::move(g);
+    }
+    const std::string* service_client = check.optional_string(*a, "serviceClient", "auth");
+    if (service_client != nullptr && !service_client->empty()) {
+      ::logto::smtp::xoauth2::service_account sa;
+      sa.service_client = *service_client;
+      const json::value* pk = json::find(*a, "privateKey");
+      if (pk == nullptr) return check.issue("auth.privateKey", "is required with auth.serviceClient");
+      if (const std::string* pem = json::as_string(*pk)) {
+        sa.private_key = crypto::secret(*pem);
+      } else if (const json::object* po = json::as_object(*pk)) {
+        const std::string* k = check.string(*po, "key", "auth.privateKey");
+        const std::string* pass = check.string(*po, "passphrase", "auth.privateKey");
+        if (k == nullptr || pass == nullptr) return;
+        sa.private_key = crypto::secret(*k);
+        sa.passphrase = crypto::secret(*pass);
+      } else {
+        return check.expected("auth.privateKey", "a PEM string or {key, passphrase}", pk);
+      }
+      if (const auto* sc = check.optional_string(*a, "scope", "auth")) {
+        if (!sc->empty()) sa.scope = *sc;
+      }
+      if (const json::value* t = json::find(*a, "serviceRequestTimeout")) {
+        const auto secs = json::as_integer(*t);
+        if (!secs) return check.issue("auth.serviceRequestTimeout", "expected a number of seconds");
+        sa.request_timeout_s = *secs <= 0 ? 300 : *secs > 3600 ? 3600 : static_cast<int>(*secs);
+      }
+      crypto::private_key key;
+      auto parsed = key.parse(sa.private_key.reveal(), sa.passphrase.reveal(), "auth.privateKey");
+      if (!parsed) return check.issue("auth.privateKey", "cannot be read (PEM, RSA; passphrase when encrypted)");
+      if (!key.is_rsa()) return check.issue("auth.privateKey", "must be an RSA key (the assertion is signed RS256)");
+      o.service = std::move(sa);
+    }
+    for (const auto& key : check.document().keys(*a)) {
+      static constexpr std::string_view known[] = {"type", "user", "accessToken", "accessUrl", "expires",
+                                                   "clientId", "clientSecret", "refreshToken", "serviceClient",
+                                                   "privateKey", "scope", "serviceRequestTimeout"};
+      bool ok = false;
+      for (const auto k : known) ok = ok || key == k;
+      if (!ok) check.issue(detail::config_checker::path("auth", key), "is not supported for OAuth 2.0; remove it");
+    }
+    if (ac.secret.empty() && !o.refresh && !o.service) {
+      return check.issue("auth.accessToken", "is required for OAuth 2.0 (XOAUTH2) unless auth.refreshToken or "
+                                             "auth.serviceClient + auth.privateKey let the connector fetch one");
+    }
     c.auth = std::move(ac);
   }
 
@@ -14434,7 +15057,8 @@ class smtp {
     if (c.port == 0) check.issue("port", "expected an integer from 1 to 65535");
     if (c.auth) {
       if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
-      if (c.auth->secret.empty() || has_line_break(c.auth->secret.reveal())) {
+      const bool fetchable = c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);
+      if ((c.auth->secret.empty() && !fetchable) || has_line_break(c.auth->secret.reveal())) {
         check.issue(c.auth->type == auth_config::kind::oauth2 ? "auth.accessToken" : "auth.pass",
                     "must be non-empty without CR/LF/NUL");
       }
@@ -14462,6 +15086,17 @@ class smtp {
     if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");
+    }
+    {
+      ::logto::smtp::tls_options t;
+      t.min_version = c.tls.min_version;
+      t.max_version = c.tls.max_version;
+      t.ciphers = c.tls.ciphers;
+      t.cert_pem = c.tls.cert;
+      t.key_pem = c.tls.key;
+      t.passphrase = c.tls.passphrase;
+      auto tls_ok = ::logto::smtp::check_tls_options(t);
+      if (!tls_ok) check.issue(tls_ok.error().detail, tls_ok.error().message);
     }
     if (!c.name.empty() && bad_token(c.name)) {
       check.issue("name", "the EHLO name must not contain spaces or control characters");
