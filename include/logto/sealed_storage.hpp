@@ -94,6 +94,16 @@ class sealed_storage {
   /// Removes `key` from the inner storage.
   result<void> remove(std::string_view key) { return detail::storage_erase(inner_, key); }
 
+  /// The inner storage's refresh lock, when it has one (`has_storage_lock`).
+  template <class S = Inner>
+  auto lock() -> decltype(std::declval<S&>().lock()) {
+    return inner_.lock();
+  }
+  template <class S = Inner>
+  auto unlock() -> decltype(std::declval<S&>().unlock()) {
+    return inner_.unlock();
+  }
+
   /// The sealed text for `value` under `key` (what `set` writes), for tests and build-time seeding.
   result<std::string> seal(std::string_view key, std::string_view value) {
     if (config_error_) return *config_error_;

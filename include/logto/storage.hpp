@@ -6,7 +6,7 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::void_t
+#include <type_traits>  // std::void_t, std::is_void, std::is_same
 #include <utility>      // std::declval
 
 #include "logto/core/crypto.hpp"
@@ -25,12 +25,25 @@ namespace logto {
 /// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
 /// `signInSession`), so a session written by a JS app is readable here and the other way round.
 /// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
+///
+/// Optionally `lock()` / `unlock()`: a lock over the refresh token shared by every client using this
+/// storage. The blocking `logto::client` holds it from reading the refresh token until the rotated one
+/// is written, so two clients over one storage never send the same refresh token (Logto revokes the
+/// grant on reuse). It protects what the lock reaches: `memory_storage`'s lock is per process; a
+/// storage over a file can lock across processes (e.g. `flock`).
 template <class S, class = void>
 struct is_storage : std::false_type {};
 template <class S>
 struct is_storage<S, std::void_t<decltype(std::optional<std::string>(std::declval<S&>().get(std::string_view()))),
                                  decltype(std::declval<S&>().set(std::string_view(), std::string())),
                                  decltype(std::declval<S&>().remove(std::string_view()))>> : std::true_type {};
+
+/// True when a storage offers `lock()` and `unlock()` (see above).
+template <class S, class = void>
+struct has_storage_lock : std::false_type {};
+template <class S>
+struct has_storage_lock<S, std::void_t<decltype(std::declval<S&>().lock()), decltype(std::declval<S&>().unlock())>>
+    : std::true_type {};
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 /// C++20 spelling of `is_storage`.
@@ -84,7 +97,8 @@ result<void> storage_erase(Storage& storage, std::string_view key) {
 }
 }  // namespace detail
 
-/// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed.
+/// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed. Its
+/// `lock()` serialises refreshes of the clients in this process that share it.
 class memory_storage {
  public:
   memory_storage() = default;
@@ -113,6 +127,9 @@ class memory_storage {
     crypto::wipe(it->second);
     items_.erase(it);
   }
+  /// The refresh lock (see `has_storage_lock`); separate from the lock guarding the values.
+  void lock() { refresh_mutex_.lock(); }
+  void unlock() { refresh_mutex_.unlock(); }
   /// Number of keys held (for tests).
   std::size_t size() const {
     detail::scoped_lock<default_mutex> lock(mutex_);
@@ -121,6 +138,7 @@ class memory_storage {
 
  private:
   mutable default_mutex mutex_;
+  default_mutex refresh_mutex_;
   std::map<std::string, std::string> items_;
 };
 

@@ -2257,7 +2257,7 @@ constexpr bool http_ok(int status) noexcept { return status >= 200 && status < 3
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <type_traits>  // std::void_t
+#include <type_traits>  // std::void_t, std::is_void, std::is_same
 #include <utility>      // std::declval
 
 
@@ -2273,12 +2273,25 @@ namespace logto {
 /// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
 /// `signInSession`), so a session written by a JS app is readable here and the other way round.
 /// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
+///
+/// Optionally `lock()` / `unlock()`: a lock over the refresh token shared by every client using this
+/// storage. The blocking `logto::client` holds it from reading the refresh token until the rotated one
+/// is written, so two clients over one storage never send the same refresh token (Logto revokes the
+/// grant on reuse). It protects what the lock reaches: `memory_storage`'s lock is per process; a
+/// storage over a file can lock across processes (e.g. `flock`).
 template <class S, class = void>
 struct is_storage : std::false_type {};
 template <class S>
 struct is_storage<S, std::void_t<decltype(std::optional<std::string>(std::declval<S&>().get(std::string_view()))),
                                  decltype(std::declval<S&>().set(std::string_view(), std::string())),
                                  decltype(std::declval<S&>().remove(std::string_view()))>> : std::true_type {};
+
+/// True when a storage offers `lock()` and `unlock()` (see above).
+template <class S, class = void>
+struct has_storage_lock : std::false_type {};
+template <class S>
+struct has_storage_lock<S, std::void_t<decltype(std::declval<S&>().lock()), decltype(std::declval<S&>().unlock())>>
+    : std::true_type {};
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 /// C++20 spelling of `is_storage`.
@@ -2332,7 +2345,8 @@ result<void> storage_erase(Storage& storage, std::string_view key) {
 }
 }  // namespace detail
 
-/// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed.
+/// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed. Its
+/// `lock()` serialises refreshes of the clients in this process that share it.
 class memory_storage {
  public:
   memory_storage() = default;
@@ -2361,6 +2375,9 @@ class memory_storage {
     crypto::wipe(it->second);
     items_.erase(it);
   }
+  /// The refresh lock (see `has_storage_lock`); separate from the lock guarding the values.
+  void lock() { refresh_mutex_.lock(); }
+  void unlock() { refresh_mutex_.unlock(); }
   /// Number of keys held (for tests).
   std::size_t size() const {
     detail::scoped_lock<default_mutex> lock(mutex_);
@@ -2369,6 +2386,7 @@ class memory_storage {
 
  private:
   mutable default_mutex mutex_;
+  default_mutex refresh_mutex_;
   std::map<std::string, std::string> items_;
 };
 
@@ -2549,6 +2567,16 @@ class sealed_storage {
 
   /// Removes `key` from the inner storage.
   result<void> remove(std::string_view key) { return detail::storage_erase(inner_, key); }
+
+  /// The inner storage's refresh lock, when it has one (`has_storage_lock`).
+  template <class S = Inner>
+  auto lock() -> decltype(std::declval<S&>().lock()) {
+    return inner_.lock();
+  }
+  template <class S = Inner>
+  auto unlock() -> decltype(std::declval<S&>().unlock()) {
+    return inner_.unlock();
+  }
 
   /// The sealed text for `value` under `key` (what `set` writes), for tests and build-time seeding.
   result<std::string> seal(std::string_view key, std::string_view value) {
@@ -5688,6 +5716,8 @@ namespace oidc {
 /// RFC 8628 3.2 default polling interval, and the slow_down increment of 3.5 (seconds).
 inline constexpr std::int64_t device_default_interval = 5;
 inline constexpr std::int64_t device_slow_down_increment = 5;
+/// The longest wait between two polls `device_poller` accepts from a server (seconds).
+inline constexpr std::int64_t device_max_interval = 60;
 
 /// The device authorization response (RFC 8628 3.2). Show `user_code` and `verification_uri` (or
 /// `verification_uri_complete`, e.g. as a QR code) to the user.
@@ -5824,18 +5854,24 @@ inline result<token_response> parse_device_token_response(const http_response& r
 /// Rules (RFC 8628 3.5): the first poll waits one interval; `authorization_pending` keeps the
 /// interval; `slow_down` adds 5 s for this and every later poll; `access_denied` and `expired_token`
 /// stop; the device code's `expires_in` sets the deadline. Beyond the RFC's letter: a transport failure
-/// (`errc::transport_error` / `errc::timeout`) doubles the interval up to 60 s (3.5 asks clients to
-/// "reduce their polling frequency" after a connection timeout) and keeps polling; a non-JSON 429
-/// (`errc::rate_limited`) counts as `slow_down`; any other error stops.
+/// (`errc::transport_error` / `errc::timeout`) doubles the interval (3.5 asks clients to "reduce their
+/// polling frequency" after a connection timeout) and keeps polling; a non-JSON 429
+/// (`errc::rate_limited`) counts as `slow_down`; any other error stops. The interval never exceeds
+/// `max_interval` (60 s by default: a server's huge `interval` or endless `slow_down`s must not stall
+/// the flow), and no poll is scheduled past the deadline: the last wait ends at it, and the flow ends
+/// there with `errc::expired_token` even when the server never says `expired_token`.
 class device_poller {
  public:
-  /// Starts polling for `auth`, received at `now` (unix seconds).
-  device_poller(const device_authorization& auth, std::int64_t now) noexcept
-      : interval_((std::max<std::int64_t>)(auth.interval, 1)),
+  /// Starts polling for `auth`, received at `now` (unix seconds); waits between polls are kept within
+  /// [1, `max_interval`] seconds.
+  device_poller(const device_authorization& auth, std::int64_t now,
+                std::int64_t max_interval = device_max_interval) noexcept
+      : max_interval_((std::max<std::int64_t>)(max_interval, 1)),
+        interval_(clamp_interval(auth.interval)),
         deadline_(now + auth.expires_in),
-        next_poll_at_(now + (std::max<std::int64_t>)(auth.interval, 1)) {}
+        next_poll_at_((std::min)(now + interval_, deadline_)) {}
 
-  /// Current seconds between polls (grows with slow_down).
+  /// Current seconds between polls (grows with slow_down, up to the maximum).
   std::int64_t interval() const noexcept { return interval_; }
   /// Unix time at which the device code expires.
   std::int64_t deadline() const noexcept { return deadline_; }
@@ -5866,11 +5902,11 @@ class device_poller {
         break;
       case errc::slow_down:
       case errc::rate_limited:
-        interval_ += device_slow_down_increment;
+        interval_ = clamp_interval(interval_ + device_slow_down_increment);
         break;
       case errc::transport_error:
       case errc::timeout:
-        interval_ = (std::min)(interval_ * 2, (std::max<std::int64_t>)(interval_, 60));
+        interval_ = clamp_interval(interval_ * 2);
         break;
       default:
         finished_ = true;
@@ -5880,7 +5916,7 @@ class device_poller {
       finished_ = true;
       return expired();
     }
-    next_poll_at_ = now + interval_;
+    next_poll_at_ = (std::min)(now + interval_, deadline_);
     return std::optional<token_response>();
   }
 
@@ -5891,6 +5927,11 @@ class device_poller {
                       "expired_token");
   }
 
+  std::int64_t clamp_interval(std::int64_t seconds) const noexcept {
+    return (std::min)((std::max<std::int64_t>)(seconds, 1), max_interval_);
+  }
+
+  std::int64_t max_interval_;
   std::int64_t interval_;
   std::int64_t deadline_;
   std::int64_t next_poll_at_;
@@ -6512,22 +6553,21 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
 /// @brief `logto::client`: Logto sign-in for C++ hosts, the counterpart of `LogtoClient` from
 /// `@logto/client` / `@logto/capacitor`, plus the device flow, client credentials and token exchange.
 ///
-/// The client composes the sans-I/O steps of `oidc/` and `jose/` over the host's transport and keeps
-/// tokens in the host's storage, with the same keys and formats as `@logto/client` (`idToken`,
-/// `refreshToken`, `accessToken`, `signInSession`), so a session written by one is readable by the other.
+/// One engine, three ways to drive it:
+/// - `client_core` (`client/core.hpp`): all client state and logic, no I/O, no sleeping; each
+///   operation is an object the host pumps (firmware main loops, WebAssembly);
+/// - `client` (`client/blocking.hpp`): blocking calls over a `send`-style transport;
+/// - `async_client` (`client/async.hpp`): completions over a `start`-style transport (game engines'
+///   HTTP callbacks, libcurl multi); it creates no threads and never blocks.
 ///
-/// Threads: every member function may be called from several threads at once (with the default
-/// mutex: `std::mutex`, or the host's `LOGTO_MUTEX`, see core/sync.hpp). Logto rotates refresh tokens
-/// and revokes the whole grant when one is used twice, so every use of the refresh token (refresh,
-/// sign-in callback, device sign-in, sign-out) is serialised, and callers that want the same token
-/// while a refresh is running get that refresh's result instead of starting another. Storage is only
-/// touched under the client's own lock. Single-threaded hosts (bare metal) pass `logto::null_mutex`.
+/// Tokens are kept in the host's storage with the same keys and formats as `@logto/client` (`idToken`,
+/// `refreshToken`, `accessToken`, `signInSession`), so a session written by one is readable by the other.
 ///
 /// Differences from `@logto/client`, on purpose:
 /// - a cached access token counts as expired `access_token_margin` (60 s) before its `expiresAt`, so a
 ///   token is never handed out seconds before it expires in flight (the JS SDK has no margin);
-/// - `invalid_grant` on refresh is `errc::session_expired` (detail: the server's code), saying the
-///   session is gone and the user must sign in again;
+/// - `invalid_grant` on refresh is `errc::session_expired` (detail: the server's code): the session's
+///   tokens are cleared and the session-expired hook is called once (the JS SDK keeps dead tokens);
 /// - ID tokens from a refresh must keep `iss`/`sub` (OIDC Core 12.2); userinfo's `sub` must equal the
 ///   ID token's (OIDC Core 5.3.2);
 /// - the callback check compares scheme, authority and path exactly and honours RFC 9207 `iss`
@@ -6537,15 +6577,20 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
 ///   code exchange (a session written by the JS SDK has none and completes without); an `at_hash` in an
 ///   ID token from the token endpoint must match the access token of the same response; an ID token
 ///   naming audiences besides the app id is refused unless `client_options::trusted_audiences` lists
-///   them; discovery's `id_token_signing_alg_values_supported` narrows `id_token_algorithms`.
+///   them; discovery's `id_token_signing_alg_values_supported` narrows `id_token_algorithms`;
+/// - the access-token map is re-read from storage and merged before each write, and a storage may
+///   report failed writes (`errc::storage_write_failed`); see `client/state.hpp`.
 
-#include <cstdint>      // std::int64_t
-#include <map>          // std::map
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <utility>      // std::move
-#include <vector>       // std::vector
+// IWYU pragma: begin_exports
+// ----- begin logto/client/types.hpp
+/// @file
+/// @brief The client's public value types: sign-in options, tuning (`client_options`), a device
+/// sign-in in progress, and `step`, what an operation of the client core asks its host to do next.
+
+#include <cstdint>   // std::int64_t
+#include <optional>  // std::optional
+#include <string>    // std::string
+#include <vector>    // std::vector
 
 
 namespace logto {
@@ -6554,20 +6599,20 @@ using oidc::access_token_claims;
 using oidc::id_token_claims;
 using oidc::user_info;
 
-/// What `client::sign_in` puts into the sign-in URI (`SignInOptions` of `@logto/client`).
+/// What `sign_in` puts into the sign-in URI (`SignInOptions` of `@logto/client`).
 struct sign_in_options {
-  std::string redirect_uri;       ///< required: where the browser comes back (custom scheme or loopback)
-  std::string post_redirect_uri;  ///< optional: returned by `post_redirect_uri()` after the callback
-  std::vector<std::string> prompt;  ///< overrides `config::prompt` when not empty ("login", "consent", ...)
-  std::string login_hint;           ///< e.g. an email address to prefill
-  std::string first_screen;         ///< `oidc::first_screens::...` ("register", "identifier:sign_in", ...)
+  std::string redirect_uri;              ///< required: where the browser comes back (custom scheme or loopback)
+  std::string post_redirect_uri;         ///< optional: returned by `post_redirect_uri()` after the callback
+  std::vector<std::string> prompt;       ///< overrides `config::prompt` when not empty ("login", "consent", ...)
+  std::string login_hint;                ///< e.g. an email address to prefill
+  std::string first_screen;              ///< `oidc::first_screens::...` ("register", "identifier:sign_in", ...)
   std::vector<std::string> identifiers;  ///< `oidc::identifier_types::...` with `first_screen`
   std::optional<oidc::direct_sign_in> direct_sign_in;  ///< go straight to a social / SSO connector
   query_params extra_params;  ///< appended as is (e.g. `organization_id`, `ui_locales`, `one_time_token`)
   bool clear_tokens = true;   ///< drop the tokens of a previous session (as the JS SDK does by default)
 };
 
-/// Tuning that `@logto/client` hard-codes.
+/// Tuning that `@logto/client` hard-codes. Every size and time knob of the client is here (seconds).
 struct client_options {
   /// A cached access token counts as expired this many seconds before its `expiresAt`.
   std::int64_t access_token_margin = 60;
@@ -6583,55 +6628,1829 @@ struct client_options {
   bool require_issuer_match = true;
   /// JWKS cache timing (jose's 10 min max age, 30 s refetch cooldown).
   jose::jwks_cache_options jwks{};
+  /// A discovery document (fetched or imported) is refetched when older than this; while the refetch
+  /// fails the old one stays in use (endpoints rarely move), retried at most every `jwks.cooldown`.
+  std::int64_t discovery_max_age = 24 * 3600;
+  /// The longest wait between two device-flow polls, whatever the server's `interval` or its
+  /// `slow_down`s say (`oidc::device_poller`).
+  std::int64_t device_max_interval = oidc::device_max_interval;
 };
 
 /// A device sign-in in progress (RFC 8628): show `authorization.user_code` and
-/// `authorization.verification_uri` (or `verification_uri_complete`) to the user, then poll.
+/// `authorization.verification_uri` (or `verification_uri_complete`), then poll.
 struct device_sign_in {
   oidc::device_authorization authorization;
   oidc::device_poller poller;
 };
 
-/// The Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens (`is_storage`);
-/// both are held by reference and must outlive the client. `Clock` gives unix seconds, `Random` fills
-/// bytes from a CSPRNG, `Mutex` is `default_mutex` (`std::mutex`, `LOGTO_MUTEX` or, with LOGTO_NO_THREADS,
-/// `null_mutex`: core/sync.hpp) or any type with `lock()` and `unlock()`.
-template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
-          class Mutex = default_mutex>
-class client {
-  static_assert(is_transport<Transport>::value,
-                "Transport must provide result<http_response> send(const http_request&)");
+/// The outcome of one device-flow poll that did not fail: signed in, or when to poll next.
+struct device_poll_status {
+  bool signed_in = false;
+  std::int64_t next_poll_at = 0;  ///< unix seconds; with `signed_in == false`
+};
+
+/// What an operation of `client_core` needs next (see `client/core.hpp`). A plain tagged struct (no
+/// `std::variant`, which costs compile time in every translation unit).
+struct step {
+  enum class kind {
+    send,        ///< perform `request` and hand the outcome to `feed`
+    wait_until,  ///< call `next` again at `wake_at` (device polling only)
+    blocked,     ///< another operation owns a fetch this one needs: pump the others, then ask again
+    done,        ///< `take_result()`
+  };
+  kind what = kind::done;
+  const http_request* request = nullptr;  ///< with `send`: valid until the operation is fed or destroyed
+  std::int64_t wake_at = 0;               ///< with `wait_until`: unix seconds
+
+  static step send(const http_request& r) noexcept { return step{kind::send, &r, 0}; }
+  static step wait(std::int64_t t) noexcept { return step{kind::wait_until, nullptr, t}; }
+  static step block() noexcept { return step{kind::blocked, nullptr, 0}; }
+  static step finished() noexcept { return step{kind::done, nullptr, 0}; }
+};
+
+}  // namespace logto
+// ----- end logto/client/types.hpp
+// ----- begin logto/client/core.hpp
+/// @file
+/// @brief `logto::client_core`: the whole Logto client as an engine that performs no I/O and never
+/// sleeps. It holds all client state; each operation is an object the host pumps (`operation.hpp`).
+///
+///     logto::client_core<my_storage> core(cfg, storage);
+///     auto op = core.get_access_token("https://api.example.com");
+///     // loop: op.next(now) -> send (perform, then op.feed(response)) / blocked / wait_until / done
+///
+/// Three ways to drive it: the blocking `logto::client` (`client/blocking.hpp`), the completion-based
+/// `logto::async_client` (`client/async.hpp`), or this core pumped by the host itself (a firmware main
+/// loop, WebAssembly). Several operations may be outstanding at once; those that need the same
+/// discovery document, JWKS or refresh share one request and its outcome.
+///
+/// Not internally locked (as h11's connection): the host serialises every call on the core and on its
+/// operations, including an operation's destruction.
+
+#include <cstdint>      // std::int64_t
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+// ----- begin logto/client/operation.hpp
+/// @file
+/// @brief `logto::operation`: one client operation in progress, pumped by its host, and the steps
+/// operations share (`detail::op_state`: discovery, the JWKS and ID-token verification, sending).
+///
+/// The shape, in the manner of h11's `next_event` and libcurl multi's perform/info_read:
+///
+///     auto op = core.get_access_token("https://api.example.com");
+///     for (;;) {
+///       step s = op.next(clock.now());
+///       if (s.what == step::kind::send) op.feed(transport.send(*s.request));
+///       else if (s.what == step::kind::blocked) { /* pump the other operations, then ask again */ }
+///       else if (s.what == step::kind::wait_until) { /* come back at s.wake_at */ }
+///       else return op.take_result();
+///     }
+///
+/// Why this shape: a C++17 state machine with no exceptions cannot suspend inside a call (no
+/// coroutines), so every operation is an object whose `next()` resumes where it stopped. Pulling steps
+/// (rather than the core calling the host back) keeps the core free of callbacks, threads and locks:
+/// the same object serves a blocking loop, a completion-based engine and a firmware main loop.
+///
+/// An operation may be destroyed at any point (abandoned). It then releases what it owned in the core:
+/// a discovery, JWKS or token fetch it was performing counts as ended without an answer, and the next
+/// operation that needs it starts it again. An answer that was fed but not yet read is not lost: a
+/// rotated refresh token in it is stored, a device sign-in's tokens are kept for a retried poll. A
+/// refresh request whose answer is never fed at all has spent the refresh token at the server: the next
+/// refresh presents it again, which Logto accepts within its 3 s reuse window and answers with
+/// `invalid_grant` after that.
+///
+/// Not thread-safe: the host serialises every call on the core and its operations (the drivers lock).
+/// Do not move an operation between a `send` step and its `feed` (the step points into it).
+
+#include <cstdint>      // std::int64_t, std::uint64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move, std::exchange
+
+// ----- begin logto/client/state.hpp
+/// @file
+/// @brief The state of the client core (`detail::core_state`): everything the client knows (config,
+/// discovery, JWKS, cached tokens, the refresh in progress, the session generation) and the small
+/// rules that keep it consistent. No I/O, no clock reads, no locks: operations (`client/operation.hpp`)
+/// call into it, drivers serialise access to it.
+///
+/// Rules that live here because every operation relies on them:
+/// - **One user of the refresh token at a time** (`refresh_owner`): a refresh, a code exchange, a
+///   device poll and a sign-out each take it, so a rotated refresh token is never sent twice (Logto
+///   revokes the grant on reuse after 3 s).
+/// - **Sessions have a generation** (`session`). Ending a session (sign-in with `clear_tokens`,
+///   `clear_all_tokens`, sign-out, `invalid_grant`) or storing a new one bumps it; an answer that
+///   arrives for an older generation is dropped, never written.
+/// - **Storage is shared truth.** The access-token map is re-read before every write and merged, so
+///   another client on the same storage keeps its entries; the refresh token is re-read when a refresh
+///   starts. A rotated refresh token that the storage refused is kept in `unsaved_refresh_token`, used
+///   for the next refresh and written again first thing on the next call.
+
+#include <cstdint>      // std::int64_t, std::uint64_t
+#include <functional>   // std::function, std::less
+#include <map>          // std::map
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+
+
+namespace logto {
+namespace detail {
+
+/// Wipes the secrets of a token response (the access and refresh tokens) held by the core or a task.
+inline void wipe_tokens(std::optional<oidc::token_response>& t) {
+  if (!t) return;
+  crypto::wipe(t->access_token);
+  if (t->refresh_token) crypto::wipe(*t->refresh_token);
+  t.reset();
+}
+
+/// One fetch several operations may need (discovery, JWKS, one client-credentials token): one
+/// operation owns it and sends the request; the others are `blocked` and then take its outcome.
+struct shared_fetch {
+  std::uint64_t owner = 0;       ///< the operation fetching; 0: nobody
+  std::uint64_t seq = 0;         ///< bumped whenever a fetch ends (answered or abandoned)
+  std::optional<error> failure;  ///< how the last answered fetch failed (joiners get it)
+};
+
+/// The outcome of the last refresh for one access-token key, for the callers that waited for it.
+struct refresh_flight {
+  std::uint64_t seq = 0;
+  std::optional<result<std::string>> outcome;
+};
+
+/// What the core remembers of a device code. Polling a code again after it succeeded makes Logto
+/// revoke the grant, so success is recorded here (not only in the operation, which a host may drop):
+/// the tokens wait here until stored, and a retried poll resumes from them instead of polling.
+struct device_record {
+  bool succeeded = false;
+  bool stored = false;
+  std::optional<oidc::token_response> tokens;
+  std::int64_t requested_at = 0;
+};
+
+template <class Storage, class Clock, class Random>
+struct core_state {
+  core_state(const config& c, Storage& s, client_options o, Clock k, Random r)
+      : storage(s), options(std::move(o)), clock(std::move(k)), random(std::move(r)), jwks(options.jwks) {
+    auto normalized = normalize(c);
+    if (normalized) {
+      cfg = std::move(*normalized);
+    } else {
+      config_error = normalized.error();
+    }
+  }
+  core_state(const core_state&) = delete;
+  core_state& operator=(const core_state&) = delete;
+  ~core_state() {
+    if (unsaved_refresh_token) crypto::wipe(*unsaved_refresh_token);
+    for (auto& d : devices) wipe_device(d.second);
+  }
+
+  Storage& storage;
+  client_options options;
+  Clock clock;
+  Random random;
+  config cfg;
+  std::optional<error> config_error;
+
+  std::optional<oidc::discovery> discovery;
+  std::string discovery_text;  // the document as fetched, for export
+  std::int64_t discovery_fetched_at = 0;
+  std::int64_t discovery_attempt_at = 0;
+  bool discovery_attempted = false;
+  shared_fetch discovery_fetch;
+
+  jose::jwks_cache jwks;
+  std::string jwks_text;
+  shared_fetch jwks_fetch;
+
+  oidc::access_token_map access_tokens;  // a cache of the stored map (storage is the truth)
+  oidc::access_token_map m2m_tokens;     // memory only
+  std::map<std::string, refresh_flight, std::less<>> refreshes;
+  std::map<std::string, shared_fetch, std::less<>> m2m_fetches;
+  std::uint64_t refresh_owner = 0;
+  bool lock_storage = false;  // take Storage::lock() with the refresh token (set by the blocking driver)
+  std::uint64_t session = 1;
+  std::optional<std::string> unsaved_refresh_token;
+  std::optional<std::string> post_redirect_uri;
+  std::map<std::string, device_record, std::less<>> devices;
+
+  std::function<void(const error&)> on_session_expired;
+  bool defer_events = false;  // drivers that hold a lock deliver the hook after releasing it
+  std::optional<error> pending_session_expired;
+
+  std::uint64_t next_id = 1;
+
+  oidc::client_auth auth() const { return oidc::client_auth{cfg.app_id, cfg.app_secret}; }
+
+  bool has_scope(std::string_view scope) const {
+    for (const auto& s : cfg.scopes) {
+      if (s == scope) return true;
+    }
+    return false;
+  }
+  bool has_resource(std::string_view resource) const {
+    for (const auto& r : cfg.resources) {
+      if (r == resource) return true;
+    }
+    return false;
+  }
+
+  // ---- discovery and JWKS
+
+  /// The discovery document if it may be used at `now`: fresh, or stale while a refetch failed less
+  /// than a cooldown ago.
+  const oidc::discovery* usable_discovery(std::int64_t now) const {
+    if (!discovery) return nullptr;
+    if (now - discovery_fetched_at < options.discovery_max_age) return &*discovery;
+    if (discovery_attempted && now - discovery_attempt_at < options.jwks.cooldown) return &*discovery;
+    return nullptr;
+  }
+
+  void discovery_done(std::uint64_t id, const result<oidc::discovery>& d, std::string text, std::int64_t now) {
+    end_fetch(discovery_fetch, id, d ? std::optional<error>() : std::optional<error>(d.error()));
+    discovery_attempted = true;
+    discovery_attempt_at = now;
+    if (!d) return;
+    discovery = *d;
+    discovery_text = std::move(text);
+    discovery_fetched_at = now;
+  }
+
+  result<void> jwks_done(std::uint64_t id, result<std::string> body, std::int64_t now) {
+    result<void> r = ok();
+    if (body) {
+      r = jwks.update(*body, now);
+      if (r) jwks_text = std::move(*body);
+    } else {
+      jwks.fetch_failed(now);
+      r = body.error();
+    }
+    end_fetch(jwks_fetch, id, r ? std::optional<error>() : std::optional<error>(r.error()));
+    return r;
+  }
+
+  static void end_fetch(shared_fetch& f, std::uint64_t id, std::optional<error> failure) {
+    if (f.owner != id) return;
+    f.owner = 0;
+    ++f.seq;
+    f.failure = std::move(failure);
+  }
+
+  // ---- the refresh token
+
+  /// Takes the refresh token for operation `id` (false: another operation uses it).
+  bool acquire_refresh(std::uint64_t id) {
+    if (refresh_owner == id) return true;
+    if (refresh_owner != 0) return false;
+    refresh_owner = id;
+    if constexpr (has_storage_lock<Storage>::value) {
+      if (lock_storage) storage.lock();
+    }
+    return true;
+  }
+  void release_refresh(std::uint64_t id) {
+    if (refresh_owner != id) return;
+    refresh_owner = 0;
+    if constexpr (has_storage_lock<Storage>::value) {
+      if (lock_storage) storage.unlock();
+    }
+  }
+
+  /// The current refresh token: one the storage refused to save, else the stored one.
+  std::optional<std::string> refresh_token() const {
+    if (unsaved_refresh_token) return unsaved_refresh_token;
+    return storage.get(oidc::storage_keys::refresh_token);
+  }
+
+  /// Writes a refresh token the storage refused before. An error while it still cannot.
+  result<void> save_unsaved_refresh_token() {
+    if (!unsaved_refresh_token) return ok();
+    auto r = detail::storage_write(storage, oidc::storage_keys::refresh_token, *unsaved_refresh_token);
+    if (!r) return r;
+    crypto::wipe(*unsaved_refresh_token);
+    unsaved_refresh_token.reset();
+    return ok();
+  }
+
+  /// Stores a rotated refresh token; when the storage refuses, keeps it in memory (the old one is spent).
+  result<void> save_refresh_token(const std::string& token) {
+    auto r = detail::storage_write(storage, oidc::storage_keys::refresh_token, token);
+    if (unsaved_refresh_token) crypto::wipe(*unsaved_refresh_token);
+    if (r) {
+      unsaved_refresh_token.reset();
+    } else {
+      unsaved_refresh_token = token;
+    }
+    return r;
+  }
+
+  // ---- access tokens
+
+  std::optional<std::string> valid_entry(const oidc::access_token_map& map, std::string_view key,
+                                         std::int64_t now) const {
+    const auto* entry = map.find(key);
+    if (entry == nullptr) return std::nullopt;
+    if (entry->expires_at - static_cast<double>(options.access_token_margin) > static_cast<double>(now)) {
+      return entry->token;
+    }
+    return std::nullopt;
+  }
+
+  /// Reads the stored map into memory (a corrupt map counts as empty, as in @logto/client).
+  void reload_access_tokens() {
+    const auto stored = storage.get(oidc::storage_keys::access_token);
+    access_tokens.clear();
+    if (!stored) return;
+    auto parsed = oidc::parse_access_token_map(*stored);
+    if (parsed) access_tokens = std::move(*parsed);
+  }
+
+  /// A valid cached token for `key`: from memory, else from storage (another client may have stored it).
+  std::optional<std::string> cached_access_token(std::string_view key, std::int64_t now) {
+    if (auto hit = valid_entry(access_tokens, key, now)) return hit;
+    reload_access_tokens();
+    return valid_entry(access_tokens, key, now);
+  }
+
+  /// Re-reads the stored map, sets `key` and writes it back. The map is a cache: when the storage refuses
+  /// the write the entry is still served from memory, so a failure here is not an error.
+  void store_access_token(std::string_view key, oidc::access_token_entry entry) {
+    reload_access_tokens();
+    access_tokens.set(key, std::move(entry));
+    (void)detail::storage_write(storage, oidc::storage_keys::access_token,
+                                oidc::serialize_access_token_map(access_tokens));
+  }
+
+  static oidc::access_token_entry entry_for(const oidc::token_response& tokens, std::int64_t requested_at) {
+    oidc::access_token_entry entry;
+    entry.token = tokens.access_token;
+    entry.scope = tokens.scope.value_or(std::string());
+    // Without expires_in the token is used for this call only and never served from the cache.
+    entry.expires_at = static_cast<double>(requested_at + tokens.expires_in.value_or(0));
+    return entry;
+  }
+
+  // ---- sessions
+
+  /// Forgets the cached access tokens (memory, storage, and outcomes shared with waiting callers).
+  result<void> clear_access_tokens() {
+    access_tokens.clear();
+    for (auto& f : refreshes) {
+      if (f.second.outcome && f.second.outcome->has_value()) crypto::wipe(f.second.outcome->value());
+      f.second.outcome.reset();
+    }
+    return detail::storage_erase(storage, oidc::storage_keys::access_token);
+  }
+
+  /// Ends the session: removes the refresh token, the ID token and the access tokens, and bumps the
+  /// generation so that answers still on their way are dropped.
+  result<void> end_session() {
+    ++session;
+    if (unsaved_refresh_token) crypto::wipe(*unsaved_refresh_token);
+    unsaved_refresh_token.reset();
+    auto rt = detail::storage_erase(storage, oidc::storage_keys::refresh_token);
+    auto id = detail::storage_erase(storage, oidc::storage_keys::id_token);
+    auto at = clear_access_tokens();
+    if (!rt) return rt;
+    if (!id) return id;
+    return at;
+  }
+
+  /// The grant is gone (`invalid_grant` on refresh): end the session once, and tell the host once.
+  void grant_lost(const error& e, std::uint64_t op_session) {
+    if (op_session != session) return;  // that session already ended (and was reported)
+    (void)end_session();
+    if (!on_session_expired) return;
+    if (defer_events) {
+      pending_session_expired = e;
+    } else {
+      on_session_expired(e);
+    }
+  }
+
+  /// Stores the session of a code exchange or a device sign-in (ID token already verified): refresh
+  /// token first, then the ID token (which is what makes `is_authenticated` true), then the `"@"`
+  /// access token. A refused write leaves no half session behind.
+  result<void> store_new_session(const oidc::token_response& tokens, std::int64_t requested_at) {
+    auto cleared = end_session();
+    if (!cleared) return cleared;
+    if (tokens.refresh_token && !tokens.refresh_token->empty()) {
+      auto r = detail::storage_write(storage, oidc::storage_keys::refresh_token, *tokens.refresh_token);
+      if (!r) return r;
+    }
+    auto id = detail::storage_write(storage, oidc::storage_keys::id_token, *tokens.id_token);
+    if (!id) {
+      (void)detail::storage_erase(storage, oidc::storage_keys::refresh_token);
+      return id;
+    }
+    store_access_token(oidc::build_access_token_key(), entry_for(tokens, requested_at));
+    return ok();
+  }
+
+  // ---- operations ending
+
+  /// Operation `id` ended or was abandoned: whatever it still owns is released, and the fetches it owned
+  /// count as ended without an answer (the next operation that needs one starts it again).
+  void release(std::uint64_t id) {
+    release_refresh(id);
+    end_fetch(discovery_fetch, id, std::nullopt);
+    end_fetch(jwks_fetch, id, std::nullopt);
+    for (auto& f : m2m_fetches) end_fetch(f.second, id, std::nullopt);
+  }
+
+  static void wipe_device(device_record& d) { wipe_tokens(d.tokens); }
+};
+
+/// A token endpoint's answer as tokens; `invalid_grant` becomes `errc::session_expired`.
+inline result<oidc::token_response> token_outcome(result<http_response> response) {
+  if (!response) return response.error();
+  auto tokens = oidc::parse_token_response(*response);
+  crypto::wipe(response->body);
+  if (!tokens && oidc::oauth_error_name(tokens.error()) == "invalid_grant") {
+    const error& e = tokens.error();
+    return make_error(errc::session_expired,
+                      "the provider rejected the grant (invalid_grant): the session is gone (expired, revoked, or a "
+                      "refresh token was used twice); sign in again. Server said: " +
+                          e.message,
+                      e.detail);
+  }
+  return tokens;
+}
+
+/// Why an answer was dropped: the session it belonged to ended while it was on its way.
+inline error session_ended_error(std::string_view what) {
+  return make_error(errc::not_authenticated,
+                    "Not authenticated: the session ended (sign-out, clear_all_tokens or a new sign-in) while " +
+                        std::string(what) + " was in progress; its answer was discarded");
+}
+
+}  // namespace detail
+}  // namespace logto
+// ----- end logto/client/state.hpp
+
+namespace logto {
+namespace detail {
+
+/// An operation id that moves (the moved-from operation owns nothing).
+struct op_id {
+  std::uint64_t value = 0;
+  explicit op_id(std::uint64_t v) noexcept : value(v) {}
+  op_id(op_id&& o) noexcept : value(std::exchange(o.value, 0)) {}
+  op_id& operator=(op_id&& o) noexcept {
+    value = std::exchange(o.value, 0);
+    return *this;
+  }
+  op_id(const op_id&) = delete;
+  op_id& operator=(const op_id&) = delete;
+};
+
+/// Where a shared step stands.
+enum class need { ready, pending, failed };
+
+/// The progress of one operation that its task and the shared steps work on.
+template <class State>
+class op_state {
+ public:
+  op_state(State& state, std::uint64_t op) : st(&state), id(op) {}
+
+  State* st;
+  op_id id;
+  step out;                      // the step to hand out when a shared step is pending
+  std::optional<error> failure;  // why a shared step failed
+
+  // ---- sending: one request at a time, for one purpose
+  enum class purpose : unsigned char { none, discovery, jwks, own };
+  purpose awaiting = purpose::none;
+  http_request request;
+  std::optional<result<http_response>> response;
+
+  bool waiting_for_response() const noexcept { return awaiting != purpose::none && !response; }
+
+  /// Sends the task's own request.
+  step send(http_request r) {
+    request = std::move(r);
+    response.reset();
+    awaiting = purpose::own;
+    return out = step::send(request);
+  }
+  /// The answer to the task's own request, once fed.
+  std::optional<result<http_response>> take_own_response() {
+    if (awaiting != purpose::own || !response) return std::nullopt;
+    return take_response();
+  }
+
+  need fail(error e) {
+    failure = std::move(e);
+    return need::failed;
+  }
+
+  // ---- discovery, shared by every operation of the core
+
+  std::optional<oidc::discovery> disc;
+
+  need need_discovery(std::int64_t now) {
+    if (disc) return need::ready;
+    State& s = *st;
+    if (s.config_error) return fail(*s.config_error);
+    shared_fetch& f = s.discovery_fetch;
+    if (awaiting == purpose::discovery) {
+      if (!response) return pending(step::send(request));
+      auto r = take_response();
+      oidc::discovery_options o;
+      o.require_issuer_match = s.options.require_issuer_match;
+      result<oidc::discovery> d =
+          r ? oidc::parse_discovery_response(*r, s.cfg.endpoint, o) : result<oidc::discovery>(r.error());
+      s.discovery_done(id.value, d, r ? std::move(r->body) : std::string(), now);
+      if (d) {
+        disc = std::move(*d);
+        return need::ready;
+      }
+      if (s.discovery) return use_discovery(*s.discovery);  // keep the stale one while the provider is away
+      return fail(d.error());
+    }
+    if (const auto* d = s.usable_discovery(now)) return use_discovery(*d);
+    if (f.owner != 0) return join(f, disc_seen_, disc_joined_);
+    if (disc_joined_ && f.seq != disc_seen_ && f.failure) {  // the fetch we waited for failed
+      if (s.discovery) return use_discovery(*s.discovery);
+      return fail(*f.failure);
+    }
+    disc_joined_ = false;
+    auto req = oidc::build_discovery_request(s.cfg.endpoint);
+    if (!req) return fail(req.error());
+    f.owner = id.value;
+    return start(purpose::discovery, std::move(*req));
+  }
+
+  // ---- ID-token verification with the shared JWKS (OIDC Core 3.1.3.7)
+
+  /// Verifies `token` with the core's JWKS: fetches it first when there are no keys or they are stale,
+  /// and once more when no key matches and the cooldown allows it (key rotation). `nonce`: the one sent
+  /// with the authorization request (code exchange only); `access_token`: the one of the same token
+  /// response, for `at_hash` (must outlive the operation). `verified` is set when ready. A new
+  /// verification of another token needs `reset_verification()`.
+  need need_verified(std::string_view token, std::int64_t now, std::optional<jose::verified_jwt>& verified,
+                     const std::optional<std::string>& nonce = std::nullopt,
+                     std::optional<std::string_view> access_token = std::nullopt) {
+    State& s = *st;
+    auto options = id_token_options(now);
+    if (!options) return fail(options.error());
+    oidc::id_token_options& o = *options;
+    o.nonce = nonce;
+    o.access_token = access_token;
+    for (;;) {
+      switch (verify_) {
+        case verify_stage::check:
+          if (s.jwks.fetch_needed(now) != jose::jwks_fetch_reason::none) {
+            verify_ = verify_stage::fetch_first;
+            continue;
+          }
+          verify_ = verify_stage::verify;
+          continue;
+        case verify_stage::fetch_first:
+        case verify_stage::fetch_again: {
+          const need n = need_jwks_fetch(now);
+          if (n != need::ready) return n;
+          verify_ = verify_ == verify_stage::fetch_first ? verify_stage::verify : verify_stage::verify_again;
+          continue;
+        }
+        case verify_stage::verify: {
+          if (!s.jwks.has_keys()) {
+            verify_ = verify_stage::fetch_first;  // a fetch we waited for was abandoned
+            continue;
+          }
+          auto keys = s.jwks.keys();
+          auto v = oidc::verify_id_token(token, *keys, o);
+          if (v) {
+            verified = std::move(*v);
+            return need::ready;
+          }
+          if (v.error().code != errc::jwt_no_matching_key || !s.jwks.refetch_allowed(now)) return fail(v.error());
+          first_error_ = v.error();
+          generation_before_ = s.jwks.generation();
+          verify_ = verify_stage::fetch_again;
+          continue;
+        }
+        case verify_stage::verify_again: {
+          if (s.jwks.generation() == generation_before_) {
+            error e = *first_error_;
+            if (!refetch_error_.empty()) e.message += " (refetching the JWKS failed: " + refetch_error_ + ")";
+            return fail(std::move(e));
+          }
+          auto keys = s.jwks.keys();
+          auto v = oidc::verify_id_token(token, *keys, o);
+          if (!v) return fail(v.error());
+          verified = std::move(*v);
+          return need::ready;
+        }
+      }
+    }
+  }
+
+  void reset_verification() {
+    verify_ = verify_stage::check;
+    first_error_.reset();
+    refetch_error_.clear();
+  }
+
+  /// The options an ID token of this client is verified with (algorithms narrowed by discovery's
+  /// `id_token_signing_alg_values_supported`).
+  result<oidc::id_token_options> id_token_options(std::int64_t now) const {
+    auto algorithms =
+        oidc::narrow_id_token_algorithms(st->options.id_token_algorithms, disc->id_token_signing_alg_values_supported);
+    if (!algorithms) return algorithms.error();
+    oidc::id_token_options o;
+    o.issuer = disc->issuer;
+    o.client_id = st->cfg.app_id;
+    o.trusted_audiences = st->options.trusted_audiences;
+    o.now = now;
+    o.leeway = st->options.id_token_leeway;
+    o.algorithms = *algorithms;
+    return o;
+  }
+
+  void wipe() {
+    crypto::wipe(request.body);
+    if (response && *response) crypto::wipe((*response)->body);
+  }
+
+ private:
+  enum class verify_stage : unsigned char { check, fetch_first, verify, fetch_again, verify_again };
+
+  result<http_response> take_response() {
+    result<http_response> r = std::move(*response);
+    response.reset();
+    awaiting = purpose::none;
+    crypto::wipe(request.body);
+    return r;
+  }
+  need pending(step s) {
+    out = s;
+    return need::pending;
+  }
+  need start(purpose p, http_request r) {
+    request = std::move(r);
+    response.reset();
+    awaiting = p;
+    return pending(step::send(request));
+  }
+  need join(const shared_fetch& f, std::uint64_t& seen, bool& joined) {
+    if (!joined) {
+      joined = true;
+      seen = f.seq;
+    }
+    return pending(step::block());
+  }
+  need use_discovery(const oidc::discovery& d) {
+    disc = d;
+    return need::ready;
+  }
+
+  // Performs or joins the shared JWKS fetch; ready when one ended (the cache then says what it has).
+  need need_jwks_fetch(std::int64_t now) {
+    State& s = *st;
+    shared_fetch& f = s.jwks_fetch;
+    if (awaiting == purpose::jwks) {
+      if (!response) return pending(step::send(request));
+      auto r = take_response();
+      result<std::string> body = !r                           ? result<std::string>(r.error())
+                                 : detail::http_ok(r->status) ? result<std::string>(std::move(r->body))
+                                                              : result<std::string>(oidc::map_error_response(*r));
+      auto updated = s.jwks_done(id.value, std::move(body), now);
+      if (!updated && !s.jwks.has_keys()) return fail(updated.error());
+      if (!updated) refetch_error_ = updated.error().message;
+      return need::ready;
+    }
+    if (f.owner != 0) return join(f, jwks_seen_, jwks_joined_);
+    if (jwks_joined_ && f.seq != jwks_seen_) {  // the fetch we waited for ended
+      jwks_joined_ = false;
+      if (f.failure && !s.jwks.has_keys()) return fail(*f.failure);
+      if (f.failure) refetch_error_ = f.failure->message;
+      return need::ready;
+    }
+    f.owner = id.value;
+    return start(purpose::jwks, http_request{"GET", disc->jwks_uri, {{"Accept", "application/json"}}, {}});
+  }
+
+  bool disc_joined_ = false;
+  std::uint64_t disc_seen_ = 0;
+  bool jwks_joined_ = false;
+  std::uint64_t jwks_seen_ = 0;
+  verify_stage verify_ = verify_stage::check;
+  std::optional<error> first_error_;
+  std::string refetch_error_;
+  std::uint64_t generation_before_ = 0;
+};
+
+}  // namespace detail
+
+/// One operation of `client_core` (see the file comment): `next(now)`, `feed(response)` after a `send`
+/// step, `take_result()` after `done`. `Task` is the operation's own logic (`client/tasks.hpp`).
+template <class State, class Task>
+class operation {
+ public:
+  using value_type = typename Task::value_type;
+
+  operation(State& state, Task task) : s_(state, state.next_id++), task_(std::move(task)) {}
+  /// An operation that is done at once with `e` (a bad argument, an invalid config).
+  operation(State& state, error e) : s_(state, state.next_id++), result_(std::move(e)) {}
+  operation(operation&&) noexcept = default;
+  operation& operator=(operation&&) = delete;
+  operation(const operation&) = delete;
+  operation& operator=(const operation&) = delete;
+  ~operation() {
+    if (s_.id.value != 0) {
+      // Abandoned with an answer fed but not read: a task may keep what must not be lost (a rotated
+      // refresh token, a device sign-in's tokens).
+      if (!result_ && s_.awaiting == detail::op_state<State>::purpose::own && s_.response) task_.salvage(s_);
+      s_.st->release(s_.id.value);
+    }
+    s_.wipe();
+  }
+
+  /// What to do next, at `now` (unix seconds).
+  step next(std::int64_t now) {
+    if (result_ || taken_) return step::finished();
+    if (s_.waiting_for_response()) return step::send(s_.request);  // asked again before feeding
+    step s = task_.run(s_, now, result_);
+    if (result_) {
+      s_.st->release(s_.id.value);
+      return step::finished();
+    }
+    return s;
+  }
+
+  /// The outcome of the request of the last `send` step (the transport's error when no HTTP response
+  /// came back).
+  void feed(result<http_response> response) {
+    if (s_.awaiting == detail::op_state<State>::purpose::none) return;  // nothing asked: ignored
+    s_.response = std::move(response);
+  }
+
+  /// True once `next` said `done`.
+  bool done() const noexcept { return result_.has_value() || taken_; }
+
+  /// The result, once (`errc::invalid_argument` before `done` or when taken already).
+  result<value_type> take_result() {
+    if (!result_) {
+      return make_error(errc::invalid_argument,
+                        taken_ ? "the operation's result was taken already" : "the operation is not done yet");
+    }
+    taken_ = true;
+    result<value_type> r = std::move(*result_);
+    result_.reset();
+    return r;
+  }
+
+ private:
+  detail::op_state<State> s_;
+  Task task_{};
+  std::optional<result<value_type>> result_;
+  bool taken_ = false;
+};
+
+}  // namespace logto
+// ----- end logto/client/operation.hpp
+// ----- begin logto/client/tasks.hpp
+/// @file
+/// @brief What each operation of the client core does (`operation<State, Task>` runs one of these):
+/// sign-in URI, sign-in callback, access token (refresh), userinfo, sign-out, device flow, client
+/// credentials, token exchange, discovery and ID-token verification.
+///
+/// A task's `run(s, now, out)` resumes where it stopped (`stage`), returns the step its host must take,
+/// and sets `out` when it is done. It sends nothing itself: `s.send(request)` hands the request out and
+/// `s.take_own_response()` reads what the host fed back. The order of storage writes and every rule
+/// about the refresh token are written out here, one task at a time.
+
+#include <cstdint>   // std::int64_t, std::uint64_t
+#include <optional>  // std::optional
+#include <string>    // std::string
+#include <utility>   // std::move
+#include <vector>    // std::vector
+
+
+namespace logto {
+namespace detail {
+
+/// What every task has: nothing to keep when abandoned (see `operation::~operation`).
+struct task_base {
+  template <class State>
+  void salvage(op_state<State>&) {}
+};
+
+template <class T>
+step finish(std::optional<result<T>>& out, result<T> r) {
+  out = std::move(r);
+  return step::finished();
+}
+
+// Runs the shared discovery step: true when the document is there; otherwise `st` is the step to
+// return (the operation is then finished with the failure, or still waiting).
+template <class State, class T>
+bool discovered(op_state<State>& s, std::int64_t now, std::optional<result<T>>& out, step& st) {
+  switch (s.need_discovery(now)) {
+    case need::ready: return true;
+    case need::pending: st = s.out; return false;
+    case need::failed: break;
+  }
+  st = finish<T>(out, *s.failure);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discovery and ID-token verification on their own
+
+struct discovery_task : task_base {
+  using value_type = oidc::discovery;
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    step st;
+    if (!discovered(s, now, out, st)) return st;
+    return finish<value_type>(out, *s.disc);
+  }
+};
+
+struct verify_task : task_base {
+  using value_type = jose::verified_jwt;
+  std::string token;
+  std::optional<jose::verified_jwt> verified;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    step st;
+    if (!discovered(s, now, out, st)) return st;
+    switch (s.need_verified(token, now, verified)) {
+      case need::pending: return s.out;
+      case need::failed: return finish<value_type>(out, *s.failure);
+      case need::ready: break;
+    }
+    return finish<value_type>(out, std::move(*verified));
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in with the system browser
+
+/// Builds the sign-in URI and stores the sign-in session (`signInSession`); ends the previous session
+/// unless `clear_tokens` is false. Only discovery is fetched.
+struct sign_in_task : task_base {
+  using value_type = std::string;
+  sign_in_options options;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    step st;
+    if (!discovered(s, now, out, st)) return st;
+    auto& state = *s.st;
+    auto verifier = oidc::generate_code_verifier(state.random);
+    if (!verifier) return finish<value_type>(out, verifier.error());
+    auto random_state = oidc::generate_state(state.random);
+    if (!random_state) return finish<value_type>(out, random_state.error());
+    auto nonce = oidc::generate_nonce(state.random);
+    if (!nonce) return finish<value_type>(out, nonce.error());
+    auto challenge = oidc::generate_code_challenge(*verifier);
+    if (!challenge) return finish<value_type>(out, challenge.error());
+
+    const sign_in_options& o = options;
+    oidc::sign_in_uri_params p;
+    p.authorization_endpoint = s.disc->authorization_endpoint;
+    p.client_id = state.cfg.app_id;
+    p.redirect_uri = o.redirect_uri;
+    p.code_challenge = *challenge;
+    p.state = *random_state;
+    p.scopes = state.cfg.scopes;
+    p.resources = state.cfg.resources;
+    p.prompt = o.prompt.empty() ? state.cfg.prompt : o.prompt;
+    p.include_reserved_scopes = state.cfg.include_reserved_scopes;
+    p.login_hint = o.login_hint;
+    p.direct_sign_in_target = o.direct_sign_in;
+    p.first_screen = o.first_screen;
+    p.identifiers = o.identifiers;
+    p.extra_params = o.extra_params;
+    p.nonce = *nonce;
+    auto uri = oidc::build_sign_in_uri(p);
+    crypto::wipe(p.state);
+    crypto::wipe(p.nonce);
+    if (!uri) return finish<value_type>(out, uri.error());
+
+    oidc::sign_in_session session;
+    session.redirect_uri = o.redirect_uri;
+    if (!o.post_redirect_uri.empty()) session.post_redirect_uri = o.post_redirect_uri;
+    session.code_verifier = std::move(*verifier);
+    session.state = std::move(*random_state);
+    session.nonce = std::move(*nonce);
+    std::string serialized = oidc::serialize_sign_in_session(session);
+    crypto::wipe(session.code_verifier);
+    crypto::wipe(session.state);
+    crypto::wipe(*session.nonce);
+    auto stored = detail::storage_write(state.storage, oidc::storage_keys::sign_in_session, std::move(serialized));
+    if (!stored) return finish<value_type>(out, stored.error());
+    if (o.clear_tokens) {
+      auto cleared = state.end_session();
+      if (!cleared) return finish<value_type>(out, cleared.error());
+    }
+    return finish<value_type>(out, std::move(*uri));
+  }
+};
+
+/// Verifies a new session's ID token and stores the session, unless the session generation changed
+/// since `session_at` (the user signed out or started over meanwhile). Shared by the callback and the
+/// device flow. Ready when stored.
+struct store_session_step {
+  std::optional<jose::verified_jwt> verified;
+
+  /// `nonce`: the one sent with the authorization request (none for the device flow, or for a sign-in
+  /// session written by @logto/client, which sent none).
+  template <class State>
+  need run(op_state<State>& s, std::int64_t now, const oidc::token_response& tokens, std::int64_t requested_at,
+           std::uint64_t session_at, std::string_view what, const std::optional<std::string>& nonce) {
+    if (!tokens.id_token || tokens.id_token->empty()) {
+      return s.fail(make_error(errc::token_response_invalid,
+                               "the token response has no id_token (is the `openid` scope requested?)", "id_token"));
+    }
+    const need n = s.need_verified(*tokens.id_token, now, verified, nonce, tokens.access_token);
+    if (n != need::ready) return n;
+    if (s.st->session != session_at) return s.fail(session_ended_error(what));
+    auto stored = s.st->store_new_session(tokens, requested_at);
+    if (!stored) return s.fail(stored.error());
+    return need::ready;
+  }
+};
+
+/// Completes a sign-in with the URI the browser came back to (see `client::handle_sign_in_callback`).
+struct callback_task : task_base {
+  using value_type = bool;  // `true`; the drivers return `result<void>`
+  std::string callback_uri;
+  enum class stage : unsigned char { start, exchange, store } at = stage::start;
+  std::optional<oidc::sign_in_session> session;
+  std::optional<oidc::token_response> tokens;
+  std::int64_t requested_at = 0;
+  std::uint64_t session_at = 0;
+  store_session_step store;
+
+  ~callback_task() { wipe(); }
+  callback_task() = default;
+  callback_task(callback_task&&) = default;
+
+  void wipe() {
+    if (session) {
+      crypto::wipe(session->code_verifier);
+      crypto::wipe(session->state);
+      if (session->nonce) crypto::wipe(*session->nonce);
+    }
+    wipe_tokens(tokens);
+  }
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    step st;
+    switch (at) {
+      case stage::start: {
+        // Serialised with every other use of the refresh token: the new session replaces it.
+        if (!state.acquire_refresh(s.id.value)) return step::block();
+        if (!session) {
+          auto stored = state.storage.get(oidc::storage_keys::sign_in_session);
+          if (!stored) {
+            return finish<value_type>(out, make_error(errc::sign_in_session_not_found,
+                                                      "Sign-in session not found: call sign_in() first (a callback "
+                                                      "is accepted once)"));
+          }
+          auto parsed = oidc::parse_sign_in_session(*stored);
+          crypto::wipe(*stored);
+          if (!parsed) {
+            return finish<value_type>(
+                out, make_error(errc::sign_in_session_invalid,
+                                "Invalid sign-in session: the stored signInSession is corrupt; call sign_in() again",
+                                parsed.error().message));
+          }
+          session = std::move(*parsed);
+        }
+        if (!discovered(s, now, out, st)) return st;
+        oidc::callback_options cb;
+        cb.issuer = s.disc->issuer;
+        cb.require_issuer = s.disc->authorization_response_iss_parameter_supported;
+        auto params = oidc::verify_and_parse_callback_uri(callback_uri, session->redirect_uri, session->state, cb);
+        if (!params) return finish<value_type>(out, params.error());
+        oidc::authorization_code_grant grant;
+        grant.code = params->code;
+        grant.code_verifier = session->code_verifier;
+        grant.redirect_uri = session->redirect_uri;
+        auto request = oidc::build_authorization_code_request(state.auth(), s.disc->token_endpoint, grant);
+        crypto::wipe(grant.code_verifier);
+        if (!request) return finish<value_type>(out, request.error());
+        requested_at = now;
+        session_at = state.session;
+        at = stage::exchange;
+        return s.send(std::move(*request));
+      }
+      case stage::exchange: {
+        auto response = s.take_own_response();
+        if (!response) return s.out;
+        auto t = token_outcome(std::move(*response));
+        if (!t) return finish<value_type>(out, t.error());
+        tokens = std::move(*t);
+        at = stage::store;
+        s.reset_verification();
+      }
+        [[fallthrough]];
+      case stage::store: {
+        const need n = store.run(s, now, *tokens, requested_at, session_at, "the sign-in callback", session->nonce);
+        if (n == need::pending) return s.out;
+        if (n == need::failed) return finish<value_type>(out, *s.failure);
+        (void)detail::storage_erase(state.storage, oidc::storage_keys::sign_in_session);
+        state.post_redirect_uri = session->post_redirect_uri;
+        return finish<value_type>(out, true);
+      }
+    }
+    return s.out;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Access tokens: the cache, and one refresh at a time
+
+/// An access token for a resource and/or organization (`getAccessToken(resource?, organizationId?)`):
+/// from the cache, else by refreshing. Callers that want the same key while its refresh runs take that
+/// refresh's outcome; refreshes for other keys wait for the refresh token (rotation).
+struct access_token_task : task_base {
+  using value_type = std::string;
+  std::string resource;
+  std::string organization_id;
+  std::string key;
+  enum class stage : unsigned char { start, wait, discover, sent, verify } at = stage::start;
+  std::uint64_t seen = 0;
+  std::uint64_t session_at = 0;
+  std::optional<std::string> previous_id_token;
+  std::optional<oidc::token_response> tokens;
+  std::optional<jose::verified_jwt> verified;
+  std::int64_t requested_at = 0;
+
+  ~access_token_task() { wipe_tokens(tokens); }
+  access_token_task() = default;
+  access_token_task(access_token_task&&) = default;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    const auto done = [&](result<value_type> r) { return finish<value_type>(out, std::move(r)); };
+    // The outcome of this refresh, shared with the callers waiting for the same key.
+    const auto publish = [&](result<value_type> r) {
+      auto& f = state.refreshes[key];
+      ++f.seq;
+      f.outcome = r;
+      return done(std::move(r));
+    };
+    step st;
+    switch (at) {
+      case stage::start: {
+        if (state.refresh_owner == 0 && state.unsaved_refresh_token) {
+          // A rotated refresh token the storage refused earlier: write it before anything else.
+          auto saved = state.save_unsaved_refresh_token();
+          if (!saved) return done(saved.error());
+        }
+        const auto id_token = state.storage.get(oidc::storage_keys::id_token);
+        if (!id_token || id_token->empty()) return done(make_error(errc::not_authenticated, "Not authenticated"));
+        if (auto hit = state.cached_access_token(key, now)) return done(std::move(*hit));
+        seen = state.refreshes[key].seq;
+        session_at = state.session;
+        at = stage::wait;
+      }
+        [[fallthrough]];
+      case stage::wait: {
+        if (state.session != session_at) return done(session_ended_error("the token request"));
+        const auto& f = state.refreshes[key];
+        if (f.seq != seen && f.outcome) return done(*f.outcome);  // the refresh we waited for
+        if (auto hit = state.valid_entry(state.access_tokens, key, now)) return done(std::move(*hit));
+        if (!state.acquire_refresh(s.id.value)) return step::block();
+        // Ours now. Another client on the same storage may have refreshed meanwhile.
+        if (auto hit = state.cached_access_token(key, now)) return done(std::move(*hit));
+        at = stage::discover;
+      }
+        [[fallthrough]];
+      case stage::discover: {
+        if (!discovered(s, now, out, st)) return st;
+        auto refresh_token = state.refresh_token();  // re-read: another client may have rotated it
+        if (!refresh_token || refresh_token->empty()) {
+          return done(make_error(errc::not_authenticated, "Not authenticated: Refresh token not found"));
+        }
+        previous_id_token = state.storage.get(oidc::storage_keys::id_token);
+        oidc::refresh_token_grant grant;
+        grant.refresh_token = std::move(*refresh_token);
+        grant.resource = resource;
+        grant.organization_id = organization_id;
+        auto request = oidc::build_refresh_token_request(state.auth(), s.disc->token_endpoint, grant);
+        crypto::wipe(grant.refresh_token);
+        if (!request) return done(request.error());
+        requested_at = now;
+        at = stage::sent;
+        return s.send(std::move(*request));
+      }
+      case stage::sent: {
+        auto response = s.take_own_response();
+        if (!response) return s.out;
+        auto t = token_outcome(std::move(*response));
+        if (state.session != session_at) {
+          // The session ended while the refresh was on its way: nothing of it is written.
+          return publish(session_ended_error("a token refresh"));
+        }
+        if (!t) {
+          if (t.error().code == errc::session_expired) state.grant_lost(t.error(), session_at);
+          return publish(t.error());
+        }
+        tokens = std::move(*t);
+        // The old refresh token is spent now: store the rotated one before anything else can fail.
+        if (tokens->refresh_token && !tokens->refresh_token->empty()) {
+          auto saved = state.save_refresh_token(*tokens->refresh_token);
+          if (!saved) return publish(saved.error());
+        }
+        if (!tokens->id_token || tokens->id_token->empty()) return store(s, out, publish);
+        at = stage::verify;
+        s.reset_verification();
+      }
+        [[fallthrough]];
+      case stage::verify: {
+        // No nonce (OIDC Core 12.2); at_hash against this response's access token.
+        switch (s.need_verified(*tokens->id_token, now, verified, std::nullopt, tokens->access_token)) {
+          case need::pending: return s.out;
+          case need::failed: return publish(*s.failure);
+          case need::ready: break;
+        }
+        if (previous_id_token && !previous_id_token->empty()) {
+          auto same = oidc::check_refreshed_id_token(*previous_id_token, verified->claims, state.cfg.app_id);
+          if (!same) return publish(same.error());
+        }
+        if (state.session != session_at) return publish(session_ended_error("a token refresh"));
+        auto saved = detail::storage_write(state.storage, oidc::storage_keys::id_token, *tokens->id_token);
+        if (!saved) return publish(saved.error());
+        return store(s, out, publish);
+      }
+    }
+    return s.out;
+  }
+
+  /// Abandoned with the refresh answer fed but unread: the old refresh token is spent, so the rotated
+  /// one (and the access token) are stored all the same, unless the session ended meanwhile.
+  template <class State>
+  void salvage(op_state<State>& s) {
+    auto& state = *s.st;
+    auto response = s.take_own_response();
+    if (at != stage::sent || !response || state.session != session_at) return;
+    auto t = token_outcome(std::move(*response));
+    if (!t) {
+      if (t.error().code == errc::session_expired) state.grant_lost(t.error(), session_at);
+      return;
+    }
+    tokens = std::move(*t);  // wiped by the destructor
+    if (tokens->refresh_token && !tokens->refresh_token->empty() && !state.save_refresh_token(*tokens->refresh_token)) {
+      return;
+    }
+    if (!tokens->id_token) state.store_access_token(key, state.entry_for(*tokens, requested_at));  // else: unverified
+  }
+
+ private:
+  template <class State, class Publish>
+  step store(op_state<State>& s, std::optional<result<value_type>>&, const Publish& publish) {
+    s.st->store_access_token(key, s.st->entry_for(*tokens, requested_at));
+    return publish(tokens->access_token);
+  }
+};
+
+/// GET userinfo with the `"@"` access token; its `sub` must equal the ID token's (OIDC Core 5.3.2).
+struct user_info_task : task_base {
+  using value_type = user_info;
+  access_token_task token;
+  std::optional<result<std::string>> token_out;
+  bool sent = false;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    step st;
+    if (!sent) {
+      if (!discovered(s, now, out, st)) return st;
+      if (s.disc->userinfo_endpoint.empty()) {
+        return finish<value_type>(out,
+                                  make_error(errc::fetch_user_info_failed, "the provider has no userinfo_endpoint"));
+      }
+      if (!token_out) {
+        st = token.run(s, now, token_out);
+        if (!token_out) return st;
+      }
+      if (!*token_out) return finish<value_type>(out, token_out->error());
+      auto request = oidc::build_user_info_request(s.disc->userinfo_endpoint, token_out->value());
+      if (!request) return finish<value_type>(out, request.error());
+      sent = true;
+      return s.send(std::move(*request));
+    }
+    auto response = s.take_own_response();
+    if (!response) return s.out;
+    if (!*response) return finish<value_type>(out, response->error());
+    auto info = oidc::parse_user_info_response(**response);
+    if (!info) return finish<value_type>(out, info.error());
+    const auto id_token = s.st->storage.get(oidc::storage_keys::id_token);
+    if (!id_token || id_token->empty()) {
+      return finish<value_type>(out, make_error(errc::not_authenticated, "Not authenticated: ID token not found"));
+    }
+    auto claims = oidc::decode_id_token(*id_token);
+    if (!claims) return finish<value_type>(out, claims.error());
+    auto same = oidc::check_user_info_subject(*info, claims->sub);
+    if (!same) return finish<value_type>(out, same.error());
+    return finish<value_type>(out, std::move(*info));
+  }
+};
+
+/// Revokes the refresh token (best effort, after any refresh in progress), ends the session, and
+/// returns the end-session URI. Tokens are cleared even when the provider cannot be reached.
+struct sign_out_task : task_base {
+  using value_type = std::string;
+  std::string post_logout_redirect_uri;
+  enum class stage : unsigned char { start, discover, revoked } at = stage::start;
+  std::optional<std::string> refresh_token;
+  std::optional<error> discovery_error;
+
+  ~sign_out_task() {
+    if (refresh_token) crypto::wipe(*refresh_token);
+  }
+  sign_out_task() = default;
+  sign_out_task(sign_out_task&&) = default;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    switch (at) {
+      case stage::start:
+        if (!state.acquire_refresh(s.id.value)) return step::block();  // wait for a refresh in progress
+        refresh_token = state.refresh_token();
+        at = stage::discover;
+        [[fallthrough]];
+      case stage::discover: {
+        const need n = s.need_discovery(now);
+        if (n == need::pending) return s.out;
+        if (n == need::failed) discovery_error = *s.failure;
+        if (s.disc && refresh_token && !refresh_token->empty() && !s.disc->revocation_endpoint.empty()) {
+          auto request = oidc::build_revocation_request(state.auth(), s.disc->revocation_endpoint, *refresh_token);
+          if (request) {
+            at = stage::revoked;
+            return s.send(std::move(*request));
+          }
+        }
+        break;
+      }
+      case stage::revoked:
+        if (!s.take_own_response()) return s.out;  // best effort, as @logto/client: the answer is ignored
+        break;
+    }
+    (void)state.end_session();
+    if (discovery_error) {
+      error e = *discovery_error;
+      e.message = "signed out locally (tokens cleared), but the provider is unreachable: " + e.message;
+      return finish<value_type>(out, std::move(e));
+    }
+    if (s.disc->end_session_endpoint.empty()) {
+      return finish<value_type>(out, make_error(errc::discovery_invalid,
+                                                "signed out locally (tokens cleared); the provider has no "
+                                                "end_session_endpoint"));
+    }
+    return finish<value_type>(
+        out, oidc::build_end_session_uri(s.disc->end_session_endpoint, state.cfg.app_id, post_logout_redirect_uri));
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Device flow (RFC 8628)
+
+struct device_start_task : task_base {
+  using value_type = device_sign_in;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    if (auto response = s.take_own_response()) {
+      if (!*response) return finish<value_type>(out, response->error());
+      auto authorization = oidc::parse_device_authorization_response(**response);
+      if (!authorization) return finish<value_type>(out, authorization.error());
+      oidc::device_poller poller(*authorization, now, state.options.device_max_interval);
+      return finish<value_type>(out, device_sign_in{std::move(*authorization), poller});
+    }
+    step st;
+    if (!discovered(s, now, out, st)) return st;
+    if (s.disc->device_authorization_endpoint.empty()) {
+      return finish<value_type>(
+          out, make_error(errc::discovery_invalid,
+                          "the provider does not offer the device flow (no device_authorization_endpoint); enable "
+                          "it for this app in Logto (a Native app with the device flow)"));
+    }
+    auto request = oidc::build_device_authorization_request(state.auth(), s.disc->device_authorization_endpoint,
+                                                            state.cfg.scopes, state.cfg.resources);
+    if (!request) return finish<value_type>(out, request.error());
+    return s.send(std::move(*request));
+  }
+};
+
+/// One poll when it is due (`repeat == false`: not due yet is `{false, next_poll_at}` at once), or
+/// polls until the flow ends, asking the host to wait between polls (`repeat == true`). The poller lives
+/// in the host's `device_sign_in`, which must outlive the operation.
+struct device_poll_task : task_base {
+  using value_type = device_poll_status;
+  device_sign_in* flow = nullptr;
+  bool repeat = false;
+  enum class stage : unsigned char { start, sent, store } at = stage::start;
+  std::int64_t requested_at = 0;
+  std::uint64_t session_at = 0;
+  store_session_step store;
+
+  /// Abandoned with a successful poll answer unread: the code must not be polled again, so its tokens
+  /// are kept for a retried poll to store.
+  template <class State>
+  void salvage(op_state<State>& s) {
+    auto response = s.take_own_response();
+    if (at != stage::sent || !response || !*response) return;
+    auto parsed = oidc::parse_device_token_response(**response);
+    crypto::wipe((*response)->body);
+    if (!parsed) return;
+    auto& record = s.st->devices[flow->authorization.device_code];
+    record.succeeded = true;
+    record.tokens = std::move(*parsed);
+    record.requested_at = requested_at;
+  }
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    const std::string& code = flow->authorization.device_code;
+    step st;
+    for (;;) {
+      switch (at) {
+        case stage::start: {
+          auto known = state.devices.find(code);
+          if (known != state.devices.end() && known->second.succeeded) {
+            if (known->second.stored) {
+              return finish<value_type>(
+                  out, make_error(errc::invalid_argument,
+                                  "this device sign-in already succeeded; it is not polled again (Logto revokes the "
+                                  "grant when a used device code is polled)"));
+            }
+            at = stage::store;  // tokens arrived, but an earlier operation did not store them: resume
+            s.reset_verification();
+            session_at = state.session;
+            continue;
+          }
+          auto wait = flow->poller.seconds_until_poll(now);
+          if (!wait) return finish<value_type>(out, wait.error());
+          if (*wait > 0) {
+            if (repeat) return step::wait(flow->poller.next_poll_at());
+            return finish<value_type>(out, device_poll_status{false, flow->poller.next_poll_at()});
+          }
+          if (!state.acquire_refresh(s.id.value)) return step::block();
+          if (!discovered(s, now, out, st)) return st;
+          auto request = oidc::build_device_token_request(state.auth(), s.disc->token_endpoint, code);
+          if (!request) return finish<value_type>(out, request.error());
+          requested_at = now;
+          at = stage::sent;
+          return s.send(std::move(*request));
+        }
+        case stage::sent: {
+          auto response = s.take_own_response();
+          if (!response) return s.out;
+          result<oidc::token_response> parsed = *response ? oidc::parse_device_token_response(**response)
+                                                          : result<oidc::token_response>(response->error());
+          if (*response) crypto::wipe((*response)->body);
+          auto polled = flow->poller.on_poll_result(std::move(parsed), now);
+          if (!polled) return finish<value_type>(out, polled.error());
+          if (!*polled) {
+            state.release_refresh(s.id.value);
+            at = stage::start;
+            if (repeat) continue;
+            return finish<value_type>(out, device_poll_status{false, flow->poller.next_poll_at()});
+          }
+          // Recorded in the core before anything else: this code is never polled again.
+          auto& record = state.devices[code];
+          record.succeeded = true;
+          record.tokens = std::move(**polled);
+          record.requested_at = requested_at;
+          session_at = state.session;
+          at = stage::store;
+          s.reset_verification();
+          continue;
+        }
+        case stage::store: {
+          if (!state.acquire_refresh(s.id.value)) return step::block();
+          if (!discovered(s, now, out, st)) return st;
+          auto& record = state.devices[code];
+          if (!record.tokens) {
+            return finish<value_type>(out, make_error(errc::invalid_argument, "this device sign-in already ended"));
+          }
+          const need n =
+              store.run(s, now, *record.tokens, record.requested_at, session_at, "the device sign-in", std::nullopt);
+          if (n == need::pending) return s.out;
+          if (n == need::failed) return finish<value_type>(out, *s.failure);  // tokens kept: a retry stores them
+          record.stored = true;
+          state.wipe_device(record);
+          return finish<value_type>(out, device_poll_status{true, 0});
+        }
+      }
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Machine-to-machine and token exchange
+
+/// A client-credentials token, cached in memory per resource and scopes; one fetch per key at a time.
+struct client_credentials_task : task_base {
+  using value_type = std::string;
+  std::string resource;
+  std::vector<std::string> scopes;
+  std::string key;
+  bool joined = false;
+  std::uint64_t seen = 0;
+  std::int64_t requested_at = 0;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    shared_fetch& f = state.m2m_fetches[key];
+    if (auto response = s.take_own_response()) {
+      auto tokens = token_outcome(std::move(*response));
+      state.end_fetch(f, s.id.value, tokens ? std::optional<error>() : std::optional<error>(tokens.error()));
+      if (!tokens) return finish<value_type>(out, tokens.error());
+      state.m2m_tokens.set(key, state.entry_for(*tokens, requested_at));
+      return finish<value_type>(out, std::move(tokens->access_token));
+    }
+    if (auto hit = state.valid_entry(state.m2m_tokens, key, now)) return finish<value_type>(out, std::move(*hit));
+    if (f.owner != 0 && f.owner != s.id.value) {
+      if (!joined) {
+        joined = true;
+        seen = f.seq;
+      }
+      return step::block();
+    }
+    if (joined && f.seq != seen && f.failure) return finish<value_type>(out, *f.failure);
+    joined = false;
+    step st;
+    if (!discovered(s, now, out, st)) return st;
+    oidc::client_credentials_grant grant;
+    grant.resource = resource;
+    grant.scopes = scopes;
+    auto request = oidc::build_client_credentials_request(state.auth(), s.disc->token_endpoint, grant);
+    if (!request) return finish<value_type>(out, request.error());
+    f.owner = s.id.value;
+    requested_at = now;
+    return s.send(std::move(*request));
+  }
+};
+
+/// RFC 8693 token exchange; nothing is stored.
+struct token_exchange_task : task_base {
+  using value_type = oidc::token_response;
+  oidc::token_exchange_grant grant;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    if (auto response = s.take_own_response()) return finish<value_type>(out, token_outcome(std::move(*response)));
+    step st;
+    if (!discovered(s, now, out, st)) return st;
+    auto request = oidc::build_token_exchange_request(s.st->auth(), s.disc->token_endpoint, grant);
+    if (!request) return finish<value_type>(out, request.error());
+    return s.send(std::move(*request));
+  }
+};
+
+}  // namespace detail
+}  // namespace logto
+// ----- end logto/client/tasks.hpp
+
+namespace logto {
+
+/// The client core. `Storage` keeps tokens (`is_storage`; held by reference, must outlive the core),
+/// `Clock` gives unix seconds (used by the immediate members; operations take `now` from the host),
+/// `Random` fills bytes from a CSPRNG.
+template <class Storage, class Clock = system_clock, class Random = crypto::default_random>
+class client_core {
   static_assert(is_storage<Storage>::value,
                 "Storage must provide get(string_view) -> optional<string>, set(string_view, string), "
                 "remove(string_view)");
   static_assert(is_clock<Clock>::value, "Clock must provide std::int64_t now()");
   static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, size_t)");
-  static_assert(is_lockable<Mutex>::value, "Mutex must provide lock() and unlock()");
 
  public:
+  using state_type = detail::core_state<Storage, Clock, Random>;
+  template <class Task>
+  using op = operation<state_type, Task>;
+
+  /// Normalises `cfg` like `@logto/client`. An invalid config is not fatal here: every operation then
+  /// ends with that error (see `valid()`).
+  client_core(const config& cfg, Storage& storage, client_options options = {}, Clock clock = Clock(),
+              Random random = Random())
+      : s_(cfg, storage, std::move(options), std::move(clock), std::move(random)) {}
+
+  /// OK, or why the config is unusable.
+  result<void> valid() const {
+    if (s_.config_error) return *s_.config_error;
+    return ok();
+  }
+  const config& get_config() const noexcept { return s_.cfg; }
+  const client_options& options() const noexcept { return s_.options; }
+  Clock& clock() noexcept { return s_.clock; }
+  Storage& storage() noexcept { return s_.storage; }
+
+  // ---- operations (see client.hpp for what each does)
+
+  op<detail::sign_in_task> sign_in(sign_in_options o) {
+    detail::sign_in_task t;
+    t.options = std::move(o);
+    return make(std::move(t));
+  }
+  op<detail::callback_task> handle_sign_in_callback(std::string_view callback_uri) {
+    detail::callback_task t;
+    t.callback_uri = std::string(callback_uri);
+    return make(std::move(t));
+  }
+  /// `getAccessToken(resource?, organizationId?)`. `resource` must be in `config.resources` (Logto
+  /// grants only those; asking for another would spend the refresh token); an organization needs the
+  /// `urn:logto:scope:organizations` scope.
+  op<detail::access_token_task> get_access_token(std::string_view resource = {},
+                                                 std::string_view organization_id = {}) {
+    if (!resource.empty() && !s_.config_error && !s_.has_resource(resource)) {
+      return op<detail::access_token_task>(
+          s_, make_error(errc::invalid_argument,
+                         "the resource \"" + std::string(resource) +
+                             "\" is not in config.resources: add it there and sign in again (Logto grants only the "
+                             "resources requested at sign-in; asking for another would spend the refresh token)"));
+    }
+    if (!organization_id.empty() && !s_.config_error && !s_.has_scope(oidc::user_scope::organizations)) {
+      return op<detail::access_token_task>(s_, missing_organizations_scope());
+    }
+    detail::access_token_task t;
+    t.resource = std::string(resource);
+    t.organization_id = std::string(organization_id);
+    t.key = oidc::build_access_token_key(resource, organization_id);
+    return make(std::move(t));
+  }
+  op<detail::access_token_task> get_organization_token(std::string_view organization_id) {
+    if (!s_.config_error && !s_.has_scope(oidc::user_scope::organizations)) {
+      return op<detail::access_token_task>(s_, missing_organizations_scope());
+    }
+    if (organization_id.empty()) {
+      return op<detail::access_token_task>(s_, make_error(errc::invalid_argument, "the organization id is empty"));
+    }
+    return get_access_token({}, organization_id);
+  }
+  op<detail::user_info_task> fetch_user_info() {
+    detail::user_info_task t;
+    t.token.key = oidc::build_access_token_key();
+    return make(std::move(t));
+  }
+  op<detail::sign_out_task> sign_out(std::string_view post_logout_redirect_uri = {}) {
+    detail::sign_out_task t;
+    t.post_logout_redirect_uri = std::string(post_logout_redirect_uri);
+    return make(std::move(t));
+  }
+  op<detail::device_start_task> start_device_sign_in() { return make(detail::device_start_task{}); }
+  /// One poll if due; else done at once with `{false, next_poll_at}`. `flow` must outlive the operation.
+  op<detail::device_poll_task> poll_device_sign_in(device_sign_in& flow) { return device_poll(flow, false); }
+  /// Polls until signed in or the flow ends, with `wait_until` steps between polls.
+  op<detail::device_poll_task> wait_for_device_sign_in(device_sign_in& flow) { return device_poll(flow, true); }
+  op<detail::client_credentials_task> get_client_credentials_token(std::string_view resource,
+                                                                   const std::vector<std::string>& scopes = {}) {
+    detail::client_credentials_task t;
+    t.resource = std::string(resource);
+    t.scopes = scopes;
+    t.key = oidc::build_access_token_key(resource, {}, scopes);
+    return make(std::move(t));
+  }
+  op<detail::token_exchange_task> exchange_token(const oidc::token_exchange_grant& grant) {
+    detail::token_exchange_task t;
+    t.grant = grant;
+    return make(std::move(t));
+  }
+  op<detail::discovery_task> get_discovery() { return make(detail::discovery_task{}); }
+  op<detail::verify_task> verify_id_token(std::string_view id_token) {
+    detail::verify_task t;
+    t.token = std::string(id_token);
+    return make(std::move(t));
+  }
+
+  // ---- immediate: storage and memory only
+
+  /// True when an ID token is stored (as `@logto/client`: no expiry or signature check here).
+  bool is_authenticated() const {
+    const auto token = s_.storage.get(oidc::storage_keys::id_token);
+    return token.has_value() && !token->empty();
+  }
+  std::optional<std::string> get_id_token() const { return s_.storage.get(oidc::storage_keys::id_token); }
+  /// The current refresh token (one the storage refused to save included). Treat it as a password.
+  std::optional<std::string> get_refresh_token() const { return s_.refresh_token(); }
+  result<id_token_claims> get_id_token_claims() const {
+    auto token = get_id_token();
+    if (!token || token->empty()) return make_error(errc::not_authenticated, "Not authenticated: ID token not found");
+    return oidc::decode_id_token(*token);
+  }
+  std::optional<std::string> post_redirect_uri() const { return s_.post_redirect_uri; }
+
+  /// Forgets the cached access tokens (memory and storage).
+  result<void> clear_access_token() { return s_.clear_access_tokens(); }
+  /// Ends the session: the ID token, the refresh token and the access tokens go (the sign-in session
+  /// stays); answers still on their way for it are dropped.
+  result<void> clear_all_tokens() { return s_.end_session(); }
+  /// The user closed the browser (or gave up) before it came back: forgets the sign-in session, so a
+  /// late redirect can no longer complete this sign-in (it gets `sign_in_session_not_found`), and
+  /// returns `errc::user_cancelled` for the host to report, as `@logto/capacitor`'s sign-in rejects when
+  /// its in-app browser closes without a redirect. Only the host knows the browser closed. A callback
+  /// whose code exchange is already on the wire completes: the user did come back.
+  error cancel_sign_in() {
+    (void)detail::storage_erase(s_.storage, oidc::storage_keys::sign_in_session);
+    return make_error(errc::user_cancelled,
+                      "The user cancelled the action: the sign-in was abandoned before the browser came back; call "
+                      "sign_in() to start again");
+  }
+
+  /// Called once per session when the provider says the grant is gone (`invalid_grant` on refresh),
+  /// after the session's tokens were cleared: the place to show the sign-in screen. The core calls it
+  /// from inside the operation; the drivers call it after releasing their lock.
+  void set_session_expired_handler(std::function<void(const error&)> handler) {
+    s_.on_session_expired = std::move(handler);
+  }
+
+  // ---- discovery and JWKS that persist (boot without two round trips)
+
+  /// The discovery document as fetched, with its fetch time: `v1 <unix seconds>\n<document>`. Empty when
+  /// there is none. Not secret.
+  std::string export_discovery() const {
+    if (!s_.discovery || s_.discovery_text.empty()) return {};
+    return "v1 " + std::to_string(s_.discovery_fetched_at) + "\n" + s_.discovery_text;
+  }
+  /// Seeds the core with `export_discovery()` text (from storage or a build-time copy). It is checked
+  /// as a fetched one would be, and refetched when older than `discovery_max_age`.
+  result<void> import_discovery(std::string_view text) {
+    std::int64_t fetched_at = 0;
+    std::string_view document;
+    if (!split_export(text, fetched_at, document)) return bad_export("discovery");
+    oidc::discovery_options o;
+    o.require_issuer_match = s_.options.require_issuer_match;
+    http_response as_fetched{200, {}, std::string(document)};
+    auto d = oidc::parse_discovery_response(as_fetched, s_.cfg.endpoint, o);
+    if (!d) return d.error();
+    s_.discovery = std::move(*d);
+    s_.discovery_text = std::string(document);
+    s_.discovery_fetched_at = fetched_at;
+    return ok();
+  }
+  /// The JWKS as fetched, with its fetch time (same format). Public keys: not secret.
+  std::string export_jwks() const {
+    if (!s_.jwks.has_keys() || s_.jwks_text.empty()) return {};
+    return "v1 " + std::to_string(s_.jwks.fetched_at()) + "\n" + s_.jwks_text;
+  }
+  /// Seeds the JWKS cache; the keys expire `jwks.max_age` after their fetch time, and an unknown `kid`
+  /// still triggers one refetch.
+  result<void> import_jwks(std::string_view text) {
+    std::int64_t fetched_at = 0;
+    std::string_view document;
+    if (!split_export(text, fetched_at, document)) return bad_export("JWKS");
+    auto r = s_.jwks.update(document, fetched_at);
+    if (!r) return r;
+    s_.jwks_text = std::string(document);
+    return ok();
+  }
+
+  /// For drivers: the state operations work on.
+  state_type& state() noexcept { return s_; }
+
+ private:
+  template <class Task>
+  op<Task> make(Task t) {
+    if (s_.config_error) return op<Task>(s_, *s_.config_error);
+    return op<Task>(s_, std::move(t));
+  }
+  op<detail::device_poll_task> device_poll(device_sign_in& flow, bool repeat) {
+    detail::device_poll_task t;
+    t.flow = &flow;
+    t.repeat = repeat;
+    return make(std::move(t));
+  }
+  static error missing_organizations_scope() {
+    return make_error(errc::missing_scope_organizations,
+                      "The `urn:logto:scope:organizations` scope is required: add it to config.scopes");
+  }
+  static bool split_export(std::string_view text, std::int64_t& fetched_at, std::string_view& document) {
+    if (text.substr(0, 3) != "v1 ") return false;
+    const auto newline = text.find('\n');
+    if (newline == std::string_view::npos || newline == 3) return false;
+    std::int64_t t = 0;
+    for (char c : text.substr(3, newline - 3)) {
+      if (c < '0' || c > '9' || t > 1000000000000LL) return false;
+      t = t * 10 + (c - '0');
+    }
+    fetched_at = t;
+    document = text.substr(newline + 1);
+    return true;
+  }
+  static error bad_export(const char* what) {
+    return make_error(errc::invalid_argument, std::string("not an exported ") + what +
+                                                  " (expected \"v1 <fetch time>\\n<document>\" from export_*)");
+  }
+
+  state_type s_;
+};
+
+}  // namespace logto
+// ----- end logto/client/core.hpp
+// ----- begin logto/client/blocking.hpp
+/// @file
+/// @brief `logto::client`: the blocking driver over `client_core`. Each call locks the core, creates the
+/// operation and pumps it with `transport.send`, unlocking the core while a request is on the wire.
+///
+/// Threads: every member function may be called from several threads at once (with the default
+/// `std::mutex`). Callers that need a fetch another thread is performing (discovery, JWKS, the refresh
+/// of the same token) wait for it and share its outcome; every use of the refresh token (refresh,
+/// sign-in callback, device sign-in, sign-out) runs one at a time, because Logto rotates refresh tokens
+/// and revokes the grant when one is used twice. When the storage offers `lock()`/`unlock()`
+/// (`has_storage_lock`), it is held from reading the refresh token until the rotated one is stored, so
+/// clients sharing the storage do not refresh with the same token either. Single-threaded hosts (bare
+/// metal) pass `logto::null_mutex`.
+
+#include <cstdint>      // std::int64_t
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::is_same
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+#if !LOGTO_NO_THREADS
+#include <condition_variable>  // std::condition_variable_any
+#endif
+
+namespace logto {
+namespace detail {
+
+/// Wakes threads that wait for another thread's fetch. Without threads nobody can be waiting.
+template <class Mutex>
+class wakeup {
+ public:
+  /// Waits (releasing `m`) until `notify`; false when waiting cannot end (no threads).
+  bool wait(Mutex& m) {
+#if !LOGTO_NO_THREADS
+    if constexpr (!std::is_same<Mutex, null_mutex>::value) {
+      cv_.wait(m);
+      return true;
+    }
+#endif
+    (void)m;
+    return false;
+  }
+  void notify() {
+#if !LOGTO_NO_THREADS
+    cv_.notify_all();
+#endif
+  }
+
+ private:
+#if !LOGTO_NO_THREADS
+  std::condition_variable_any cv_;
+#endif
+};
+
+}  // namespace detail
+
+/// The blocking Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens
+/// (`is_storage`); both are held by reference and must outlive the client. `Clock` gives unix seconds,
+/// `Random` fills bytes from a CSPRNG, `Mutex` is `std::mutex` (the default) or `null_mutex` (the default
+/// with LOGTO_NO_THREADS).
+template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
+          class Mutex = default_mutex>
+class client {
+  static_assert(is_transport<Transport>::value,
+                "Transport must provide result<http_response> send(const http_request&)");
+
+ public:
+  using core_type = client_core<Storage, Clock, Random>;
+
   /// Normalises `cfg` like `@logto/client` (reserved scopes, organization resource, default prompt).
   /// An invalid config is not fatal here: every operation then returns that error (see `valid()`).
-  client(const config& cfg, Transport& transport, Storage& storage, client_options options = {},
-         Clock clock = Clock(), Random random = Random())
-      : transport_(transport), storage_(storage), options_(std::move(options)), clock_(std::move(clock)),
-        random_(std::move(random)), jwks_(options_.jwks) {
-    auto normalized = normalize(cfg);
-    if (normalized) {
-      config_ = std::move(*normalized);
-    } else {
-      config_error_ = normalized.error();
-    }
+  client(const config& cfg, Transport& transport, Storage& storage, client_options options = {}, Clock clock = Clock(),
+         Random random = Random())
+      : transport_(transport), core_(cfg, storage, std::move(options), std::move(clock), std::move(random)) {
+    core_.state().lock_storage = has_storage_lock<Storage>::value;
+    core_.state().defer_events = true;
   }
   client(const client&) = delete;
   client& operator=(const client&) = delete;
 
   /// OK, or why the config given to the constructor is unusable.
-  result<void> valid() const {
-    if (config_error_) return *config_error_;
-    return ok();
-  }
+  result<void> valid() const { return core_.valid(); }
   /// The normalised config.
-  const config& get_config() const noexcept { return config_; }
+  const config& get_config() const noexcept { return core_.get_config(); }
 
   // -------------------------------------------------------------------------------------------
   // Sign-in with the system browser (authorization code + PKCE)
@@ -6643,58 +8462,9 @@ class client {
     o.redirect_uri = std::string(redirect_uri);
     return sign_in(o);
   }
-
   /// As above with every `@logto/client` sign-in option.
   result<std::string> sign_in(const sign_in_options& o) {
-    if (config_error_) return *config_error_;
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    auto verifier = oidc::generate_code_verifier(random_);
-    if (!verifier) return verifier.error();
-    auto state = oidc::generate_state(random_);
-    if (!state) return state.error();
-    auto nonce = oidc::generate_nonce(random_);
-    if (!nonce) return nonce.error();
-    auto challenge = oidc::generate_code_challenge(*verifier);
-    if (!challenge) return challenge.error();
-
-    oidc::sign_in_uri_params p;
-    p.authorization_endpoint = disc->authorization_endpoint;
-    p.client_id = config_.app_id;
-    p.redirect_uri = o.redirect_uri;
-    p.code_challenge = *challenge;
-    p.state = *state;
-    p.scopes = config_.scopes;
-    p.resources = config_.resources;
-    p.prompt = o.prompt.empty() ? config_.prompt : o.prompt;
-    p.include_reserved_scopes = config_.include_reserved_scopes;
-    p.login_hint = o.login_hint;
-    p.direct_sign_in_target = o.direct_sign_in;
-    p.first_screen = o.first_screen;
-    p.identifiers = o.identifiers;
-    p.extra_params = o.extra_params;
-    p.nonce = *nonce;
-    auto uri = oidc::build_sign_in_uri(p);
-    crypto::wipe(p.state);
-    crypto::wipe(p.nonce);
-    if (!uri) return uri.error();
-
-    oidc::sign_in_session session;
-    session.redirect_uri = o.redirect_uri;
-    if (!o.post_redirect_uri.empty()) session.post_redirect_uri = o.post_redirect_uri;
-    session.code_verifier = std::move(*verifier);
-    session.state = std::move(*state);
-    session.nonce = std::move(*nonce);
-    std::string serialized = oidc::serialize_sign_in_session(session);
-    crypto::wipe(session.code_verifier);
-    crypto::wipe(session.state);
-    crypto::wipe(*session.nonce);
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      storage_.set(oidc::storage_keys::sign_in_session, std::move(serialized));
-      if (o.clear_tokens) clear_all_tokens_locked();
-    }
-    return uri;
+    return call([&] { return core_.sign_in(o); });
   }
 
   /// Completes the sign-in with the URL the browser came back to: checks it (redirect URI, RFC 9207
@@ -6702,77 +8472,21 @@ class client {
   /// token, the ID token and the `"@"` access token, then removes the sign-in session. On any failure
   /// nothing is stored and the session stays, so the user can retry.
   result<void> handle_sign_in_callback(std::string_view callback_uri) {
-    if (config_error_) return *config_error_;
-    detail::scoped_lock<Mutex> serial(refresh_mutex_);
-    std::optional<std::string> stored;
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      stored = storage_.get(oidc::storage_keys::sign_in_session);
-    }
-    if (!stored) {
-      return make_error(errc::sign_in_session_not_found,
-                        "Sign-in session not found: call sign_in() first (a callback is accepted once)");
-    }
-    auto session = oidc::parse_sign_in_session(*stored);
-    crypto::wipe(*stored);
-    if (!session) {
-      return make_error(errc::sign_in_session_invalid,
-                        "Invalid sign-in session: the stored signInSession is corrupt; call sign_in() again",
-                        session.error().message);
-    }
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    oidc::callback_options cb;
-    cb.issuer = disc->issuer;
-    cb.require_issuer = disc->authorization_response_iss_parameter_supported;
-    auto params = oidc::verify_and_parse_callback_uri(callback_uri, session->redirect_uri, session->state, cb);
-    if (!params) return params.error();
-
-    const std::int64_t requested_at = clock_.now();
-    oidc::authorization_code_grant grant;
-    grant.code = params->code;
-    grant.code_verifier = session->code_verifier;
-    grant.redirect_uri = session->redirect_uri;
-    auto request = oidc::build_authorization_code_request(auth(), disc->token_endpoint, grant);
-    crypto::wipe(grant.code_verifier);
-    crypto::wipe(session->code_verifier);
-    crypto::wipe(session->state);
-    if (!request) return request.error();
-    auto tokens = exchange(*request);
-    if (!tokens) {
-      if (session->nonce) crypto::wipe(*session->nonce);
-      return tokens.error();
-    }
-    // A session written by @logto/client has no nonce: nothing was sent, so nothing is required.
-    auto stored_ok = store_new_session(*disc, *tokens, requested_at, session->nonce);
-    if (session->nonce) crypto::wipe(*session->nonce);
-    if (!stored_ok) return stored_ok.error();
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      storage_.remove(oidc::storage_keys::sign_in_session);
-      post_redirect_uri_ = session->post_redirect_uri;
-    }
+    auto r = call([&] { return core_.handle_sign_in_callback(callback_uri); });
+    if (!r) return r.error();
     return ok();
   }
 
-  /// The user closed the browser (or gave up) before it came back: forgets the sign-in session, so a
-  /// late redirect can no longer complete this sign-in (it gets `sign_in_session_not_found`), and
-  /// returns `errc::user_cancelled` for the host to report, as `@logto/capacitor`'s sign-in rejects
-  /// when its in-app browser closes without a redirect. Only the host knows the browser closed.
+  /// See `client_core::cancel_sign_in`: forgets the sign-in session and returns `errc::user_cancelled`.
   error cancel_sign_in() {
-    {
-      detail::scoped_lock<Mutex> serial(refresh_mutex_);  // not while a callback is being completed
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      storage_.remove(oidc::storage_keys::sign_in_session);
-    }
-    return make_error(errc::user_cancelled, "The user cancelled the action: the sign-in was abandoned before the "
-                                            "browser came back; call sign_in() to start again");
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.cancel_sign_in();
   }
 
   /// The `post_redirect_uri` of the last sign-in completed by this client, if it had one.
   std::optional<std::string> post_redirect_uri() const {
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    return post_redirect_uri_;
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.post_redirect_uri();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -6781,63 +8495,36 @@ class client {
   /// Asks for a device code. Show the user code and verification URI, then call
   /// `poll_device_sign_in` / `wait_for_device_sign_in`. Uses the config's scopes and resources.
   result<device_sign_in> start_device_sign_in() {
-    if (config_error_) return *config_error_;
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    if (disc->device_authorization_endpoint.empty()) {
-      return make_error(errc::discovery_invalid,
-                        "the provider does not offer the device flow (no device_authorization_endpoint); "
-                        "enable it for this app in Logto (a Native app with the device flow)");
-    }
-    auto request = oidc::build_device_authorization_request(auth(), disc->device_authorization_endpoint,
-                                                            config_.scopes, config_.resources);
-    if (!request) return request.error();
-    auto response = transport_.send(*request);
-    if (!response) return response.error();
-    auto authorization = oidc::parse_device_authorization_response(*response);
-    if (!authorization) return authorization.error();
-    const std::int64_t now = clock_.now();
-    oidc::device_poller poller(*authorization, now);
-    return device_sign_in{std::move(*authorization), poller};
+    return call([&] { return core_.start_device_sign_in(); });
   }
 
   /// Polls once if a poll is due. `true`: signed in (tokens stored); `false`: not yet (ask
   /// `flow.poller.seconds_until_poll(now)` when to call again); an error: stop (`access_denied`,
-  /// `expired_token`, ...).
+  /// `expired_token`, ...). A code that succeeded is never polled again.
   result<bool> poll_device_sign_in(device_sign_in& flow) {
-    if (config_error_) return *config_error_;
-    auto wait = flow.poller.seconds_until_poll(clock_.now());
-    if (!wait) return wait.error();
-    if (*wait > 0) return false;
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    auto request = oidc::build_device_token_request(auth(), disc->token_endpoint, flow.authorization.device_code);
-    if (!request) return request.error();
-    detail::scoped_lock<Mutex> serial(refresh_mutex_);
-    const std::int64_t requested_at = clock_.now();
-    auto response = transport_.send(*request);
-    result<oidc::token_response> parsed =
-        response ? oidc::parse_device_token_response(*response) : result<oidc::token_response>(response.error());
-    auto step = flow.poller.on_poll_result(std::move(parsed), clock_.now());
-    if (!step) return step.error();
-    if (!*step) return false;
-    auto stored = store_new_session(*disc, **step, requested_at);
-    if (!stored) return stored.error();
-    return true;
+    auto r = call([&] { return core_.poll_device_sign_in(flow); });
+    if (!r) return r.error();
+    return r->signed_in;
   }
 
-  /// Polls until the user approved or denied, or the code expired; `sleep(seconds)` waits between
-  /// polls (e.g. `[](std::int64_t s) { std::this_thread::sleep_for(std::chrono::seconds(s)); }`).
+  /// Polls until the user approved or denied, or the code expired (`expired_token` at the deadline at
+  /// the latest); the host's `sleep(seconds)` waits between polls (the library itself never sleeps; see
+  /// README). A `sleep` that returns `bool` cancels the flow by returning false (`errc::user_cancelled`).
   template <class Sleep>
   result<void> wait_for_device_sign_in(device_sign_in& flow, Sleep&& sleep) {
-    for (;;) {
-      auto wait = flow.poller.seconds_until_poll(clock_.now());
-      if (!wait) return wait.error();
-      if (*wait > 0) sleep(*wait);
-      auto done = poll_device_sign_in(flow);
-      if (!done) return done.error();
-      if (*done) return ok();
-    }
+    const auto waiting = [&](std::int64_t wake_at) -> bool {
+      const std::int64_t seconds = wake_at - core_.clock().now();
+      if (seconds <= 0) return true;
+      if constexpr (std::is_same<decltype(sleep(seconds)), bool>::value) {
+        return sleep(seconds);
+      } else {
+        sleep(seconds);
+        return true;
+      }
+    };
+    auto r = call([&] { return core_.wait_for_device_sign_in(flow); }, waiting);
+    if (!r) return r.error();
+    return ok();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -6845,28 +8532,23 @@ class client {
 
   /// True when an ID token is stored (as `@logto/client`: no expiry or signature check here).
   bool is_authenticated() const {
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    const auto token = storage_.get(oidc::storage_keys::id_token);
-    return token.has_value() && !token->empty();
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.is_authenticated();
   }
-
   /// The stored ID token, if any.
   std::optional<std::string> get_id_token() const {
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    return storage_.get(oidc::storage_keys::id_token);
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.get_id_token();
   }
-
   /// The stored refresh token, if any. Treat it as a password.
   std::optional<std::string> get_refresh_token() const {
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    return storage_.get(oidc::storage_keys::refresh_token);
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.get_refresh_token();
   }
-
   /// The claims of the stored ID token (verified when it was stored; decoded here).
   result<id_token_claims> get_id_token_claims() const {
-    auto token = get_id_token();
-    if (!token || token->empty()) return make_error(errc::not_authenticated, "Not authenticated: ID token not found");
-    return oidc::decode_id_token(*token);
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.get_id_token_claims();
   }
 
   /// An access token for `resource` (empty: the default `"@"` token for userinfo), from the cache
@@ -6874,35 +8556,22 @@ class client {
   /// must be one of `config.resources`: Logto only grants resources that were in the authorization
   /// request, and a refresh naming another one spends the refresh token (the session would be lost),
   /// so such a call is refused before anything is sent.
-  result<std::string> get_access_token(std::string_view resource = {}) {
-    if (config_error_) return *config_error_;
-    if (!resource.empty() && !has_resource(resource)) {
-      return make_error(errc::invalid_argument,
-                        "the resource \"" + std::string(resource) +
-                            "\" is not in config.resources: add it there and sign in again (Logto grants only the "
-                            "resources requested at sign-in; asking for another would spend the refresh token)");
-    }
-    return access_token(resource, {});
+  result<std::string> get_access_token(std::string_view resource = {}) { return get_access_token(resource, {}); }
+  /// `getAccessToken(resource?, organizationId?)`: a token for an organization-scoped API resource
+  /// (an organization needs the `urn:logto:scope:organizations` scope).
+  result<std::string> get_access_token(std::string_view resource, std::string_view organization_id) {
+    return call([&] { return core_.get_access_token(resource, organization_id); });
   }
-
   /// An organization token (`urn:logto:scope:organizations` must be in the config's scopes).
   result<std::string> get_organization_token(std::string_view organization_id) {
-    if (config_error_) return *config_error_;
-    if (!has_scope(oidc::user_scope::organizations)) {
-      return make_error(errc::missing_scope_organizations,
-                        "The `urn:logto:scope:organizations` scope is required: add it to config.scopes");
-    }
-    if (organization_id.empty()) return make_error(errc::invalid_argument, "the organization id is empty");
-    return access_token({}, organization_id);
+    return call([&] { return core_.get_organization_token(organization_id); });
   }
-
   /// The claims of `get_access_token(resource)` (decoded, not verified; empty for an opaque token).
   result<access_token_claims> get_access_token_claims(std::string_view resource = {}) {
     auto token = get_access_token(resource);
     if (!token) return token.error();
     return oidc::decode_access_token(*token);
   }
-
   /// The claims of `get_organization_token(organization_id)`.
   result<access_token_claims> get_organization_token_claims(std::string_view organization_id) {
     auto token = get_organization_token(organization_id);
@@ -6912,70 +8581,33 @@ class client {
 
   /// GET userinfo with the `"@"` access token; its `sub` must equal the ID token's.
   result<user_info> fetch_user_info() {
-    if (config_error_) return *config_error_;
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    if (disc->userinfo_endpoint.empty()) {
-      return make_error(errc::fetch_user_info_failed, "the provider has no userinfo_endpoint");
-    }
-    auto token = get_access_token();
-    if (!token) return token.error();
-    auto claims = get_id_token_claims();
-    if (!claims) return claims.error();
-    auto request = oidc::build_user_info_request(disc->userinfo_endpoint, *token);
-    if (!request) return request.error();
-    auto response = transport_.send(*request);
-    if (!response) return response.error();
-    auto info = oidc::parse_user_info_response(*response);
-    if (!info) return info.error();
-    auto same = oidc::check_user_info_subject(*info, claims->sub);
-    if (!same) return same.error();
-    return info;
+    return call([&] { return core_.fetch_user_info(); });
   }
 
   /// Forgets the cached access tokens (memory and storage).
   void clear_access_token() {
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    clear_access_token_locked();
+    detail::scoped_lock<Mutex> lock(mutex_);
+    (void)core_.clear_access_token();
   }
-
-  /// Forgets the ID token, the refresh token and the access tokens (the sign-in session stays).
+  /// Forgets the ID token, the refresh token and the access tokens (the sign-in session stays). A
+  /// refresh still on its way for this session is discarded when it arrives.
   void clear_all_tokens() {
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    clear_all_tokens_locked();
+    detail::scoped_lock<Mutex> lock(mutex_);
+    (void)core_.clear_all_tokens();
   }
 
   /// Signs out: revokes the refresh token (best effort), clears local tokens and returns the
   /// end-session URL to open in the browser (with `post_logout_redirect_uri` when given). Tokens are
   /// cleared even when the provider cannot be reached; the error then says so.
   result<std::string> sign_out(std::string_view post_logout_redirect_uri = {}) {
-    if (config_error_) return *config_error_;
-    detail::scoped_lock<Mutex> serial(refresh_mutex_);
-    std::optional<std::string> refresh_token;
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      refresh_token = storage_.get(oidc::storage_keys::refresh_token);
-    }
-    auto disc = get_discovery();
-    if (disc && refresh_token && !refresh_token->empty() && !disc->revocation_endpoint.empty()) {
-      auto request = oidc::build_revocation_request(auth(), disc->revocation_endpoint, *refresh_token);
-      if (request) {
-        auto response = transport_.send(*request);  // best effort, as @logto/client: errors are ignored
-        (void)response;
-      }
-    }
-    if (refresh_token) crypto::wipe(*refresh_token);
-    clear_all_tokens();
-    if (!disc) {
-      error e = disc.error();
-      e.message = "signed out locally (tokens cleared), but the provider is unreachable: " + e.message;
-      return e;
-    }
-    if (disc->end_session_endpoint.empty()) {
-      return make_error(errc::discovery_invalid,
-                        "signed out locally (tokens cleared); the provider has no end_session_endpoint");
-    }
-    return oidc::build_end_session_uri(disc->end_session_endpoint, config_.app_id, post_logout_redirect_uri);
+    return call([&] { return core_.sign_out(post_logout_redirect_uri); });
+  }
+
+  /// Called once per session (on the thread whose refresh found out, with no lock held) when the
+  /// provider says the grant is gone (`invalid_grant`): the tokens are cleared; show the sign-in screen.
+  void set_session_expired_handler(std::function<void(const error&)> handler) {
+    detail::scoped_lock<Mutex> lock(mutex_);
+    core_.set_session_expired_handler(std::move(handler));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -6985,317 +8617,452 @@ class client {
   /// `app_secret`). Cached in memory per resource and scopes until `access_token_margin` before expiry.
   result<std::string> get_client_credentials_token(std::string_view resource,
                                                    const std::vector<std::string>& scopes = {}) {
-    if (config_error_) return *config_error_;
-    const std::string key = oidc::build_access_token_key(resource, {}, scopes);
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      if (auto hit = valid_entry(m2m_tokens_, key)) return *hit;
-    }
-    detail::scoped_lock<Mutex> serial(m2m_mutex_);
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      if (auto hit = valid_entry(m2m_tokens_, key)) return *hit;  // another thread just fetched it
-    }
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    oidc::client_credentials_grant grant;
-    grant.resource = std::string(resource);
-    grant.scopes = scopes;
-    auto request = oidc::build_client_credentials_request(auth(), disc->token_endpoint, grant);
-    if (!request) return request.error();
-    const std::int64_t requested_at = clock_.now();
-    auto tokens = exchange(*request);
-    if (!tokens) return tokens.error();
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      m2m_tokens_.set(key, entry_for(*tokens, requested_at));
-    }
-    return tokens->access_token;
+    return call([&] { return core_.get_client_credentials_token(resource, scopes); });
   }
 
   /// RFC 8693 token exchange as Logto implements it (e.g. impersonation or a personal access token).
   /// Nothing is stored: the response is returned as is.
   result<oidc::token_response> exchange_token(const oidc::token_exchange_grant& grant) {
-    if (config_error_) return *config_error_;
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    auto request = oidc::build_token_exchange_request(auth(), disc->token_endpoint, grant);
-    if (!request) return request.error();
-    return exchange(*request);
+    return call([&] { return core_.exchange_token(grant); });
   }
 
-  /// The provider's discovery document: fetched once per client and shared; a failed fetch is not
-  /// cached (the next call tries again).
+  /// The provider's discovery document: fetched once and shared (refetched after
+  /// `discovery_max_age`); a failed fetch is not cached (the next call tries again).
   result<oidc::discovery> get_discovery() {
-    if (config_error_) return *config_error_;
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      if (discovery_) return *discovery_;
-    }
-    detail::scoped_lock<Mutex> serial(fetch_mutex_);
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      if (discovery_) return *discovery_;  // fetched by another thread meanwhile
-    }
-    auto request = oidc::build_discovery_request(config_.endpoint);
-    if (!request) return request.error();
-    auto response = transport_.send(*request);
-    if (!response) return response.error();
-    oidc::discovery_options dopt;
-    dopt.require_issuer_match = options_.require_issuer_match;
-    auto disc = oidc::parse_discovery_response(*response, config_.endpoint, dopt);
-    if (!disc) return disc.error();
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    discovery_ = *disc;
-    return disc;
+    return call([&] { return core_.get_discovery(); });
   }
 
   /// Verifies an ID token against the provider's JWKS (fetched and cached; an unknown `kid` refetches
   /// once, rate-limited) and the OIDC Core 3.1.3.7 claims.
   result<jose::verified_jwt> verify_id_token(std::string_view id_token) {
-    if (config_error_) return *config_error_;
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    return verify_id_token(*disc, id_token);
+    return call([&] { return core_.verify_id_token(id_token); });
+  }
+
+  /// Discovery and JWKS persistence (see `client_core::export_discovery`).
+  std::string export_discovery() const {
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.export_discovery();
+  }
+  result<void> import_discovery(std::string_view text) {
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.import_discovery(text);
+  }
+  std::string export_jwks() const {
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.export_jwks();
+  }
+  result<void> import_jwks(std::string_view text) {
+    detail::scoped_lock<Mutex> lock(mutex_);
+    return core_.import_jwks(text);
   }
 
  private:
-  oidc::client_auth auth() const { return oidc::client_auth{config_.app_id, config_.app_secret}; }
+  static bool no_wait(std::int64_t) { return false; }
 
-  bool has_scope(std::string_view scope) const {
-    for (const auto& s : config_.scopes) {
-      if (s == scope) return true;
-    }
-    return false;
-  }
-  bool has_resource(std::string_view resource) const {
-    for (const auto& r : config_.resources) {
-      if (r == resource) return true;
-    }
-    return false;
-  }
-
-  // Sends a token request and parses the response; `invalid_grant` becomes `session_expired`.
-  result<oidc::token_response> exchange(const http_request& request) {
-    auto response = transport_.send(request);
-    if (!response) return response.error();
-    auto tokens = oidc::parse_token_response(*response);
-    if (!tokens && oidc::oauth_error_name(tokens.error()) == "invalid_grant") {
-      const error& e = tokens.error();
-      return make_error(errc::session_expired,
-                        "the provider rejected the grant (invalid_grant): the session is gone (expired, revoked, "
-                        "or a refresh token was used twice); sign in again. Server said: " + e.message,
-                        e.detail);
-    }
-    return tokens;
-  }
-
-  // `nonce`: the one sent with the authorization request (code exchange only; OIDC Core 12.2 and the
-  // device flow have none). `access_token`: the one of the same token response, for `at_hash`.
-  result<jose::verified_jwt> verify_id_token(const oidc::discovery& disc, std::string_view token,
-                                             const std::optional<std::string>& nonce = std::nullopt,
-                                             std::optional<std::string_view> access_token = std::nullopt) {
-    auto algorithms =
-        oidc::narrow_id_token_algorithms(options_.id_token_algorithms, disc.id_token_signing_alg_values_supported);
-    if (!algorithms) return algorithms.error();
-    const std::int64_t now = clock_.now();
-    oidc::id_token_options o;
-    o.issuer = disc.issuer;
-    o.client_id = config_.app_id;
-    o.trusted_audiences = options_.trusted_audiences;
-    o.nonce = nonce;
-    o.access_token = access_token;
-    o.now = now;
-    o.leeway = options_.id_token_leeway;
-    o.algorithms = *algorithms;
-    const std::string jwks_uri = disc.jwks_uri;
-    detail::scoped_lock<Mutex> serial(fetch_mutex_);
-    return jose::verify_with_jwks_cache(
-        jwks_, now,
-        [&]() -> result<std::string> {
-          http_request req{"GET", jwks_uri, {{"Accept", "application/json"}}, {}};
-          auto response = transport_.send(req);
-          if (!response) return response.error();
-          if (!detail::http_ok(response->status)) return oidc::map_error_response(*response);
-          return std::move(response->body);
-        },
-        [&](const jose::key_set& keys) { return oidc::verify_id_token(token, keys, o); });
-  }
-
-  oidc::access_token_entry entry_for(const oidc::token_response& tokens, std::int64_t requested_at) const {
-    oidc::access_token_entry entry;
-    entry.token = tokens.access_token;
-    entry.scope = tokens.scope.value_or(std::string());
-    // Without expires_in the token is used for this call only and never served from the cache.
-    entry.expires_at = static_cast<double>(requested_at + tokens.expires_in.value_or(0));
-    return entry;
-  }
-
-  // After a code exchange or a device sign-in: verify the ID token, then store the new session.
-  result<void> store_new_session(const oidc::discovery& disc, const oidc::token_response& tokens,
-                                 std::int64_t requested_at, const std::optional<std::string>& nonce = std::nullopt) {
-    if (!tokens.id_token || tokens.id_token->empty()) {
-      return make_error(errc::token_response_invalid,
-                        "the token response has no id_token (is the `openid` scope requested?)", "id_token");
-    }
-    auto verified = verify_id_token(disc, *tokens.id_token, nonce, tokens.access_token);
-    if (!verified) return verified.error();
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    clear_all_tokens_locked();
-    if (tokens.refresh_token && !tokens.refresh_token->empty()) {
-      storage_.set(oidc::storage_keys::refresh_token, *tokens.refresh_token);
-    } else {
-      storage_.remove(oidc::storage_keys::refresh_token);
-    }
-    storage_.set(oidc::storage_keys::id_token, *tokens.id_token);
-    load_access_tokens_locked();
-    access_tokens_.set(oidc::build_access_token_key(), entry_for(tokens, requested_at));
-    save_access_tokens_locked();
-    return ok();
-  }
-
-  std::optional<std::string> valid_entry(const oidc::access_token_map& map, std::string_view key) const {
-    const auto* entry = map.find(key);
-    if (entry == nullptr) return std::nullopt;
-    const double now = static_cast<double>(clock_.now());
-    if (entry->expires_at - static_cast<double>(options_.access_token_margin) > now) return entry->token;
-    return std::nullopt;
-  }
-
-  // The outcome of the last refresh per token key, so that callers who waited for it share it.
-  struct flight {
-    std::uint64_t generation = 0;
-    std::optional<result<std::string>> outcome;
-  };
-
-  result<std::string> access_token(std::string_view resource, std::string_view organization_id) {
-    if (config_error_) return *config_error_;
-    const std::string key = oidc::build_access_token_key(resource, organization_id);
-    std::uint64_t seen = 0;
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      const auto id_token = storage_.get(oidc::storage_keys::id_token);
-      if (!id_token || id_token->empty()) return make_error(errc::not_authenticated, "Not authenticated");
-      load_access_tokens_locked();
-      if (auto hit = valid_entry(access_tokens_, key)) return *hit;
-      seen = flights_[key].generation;
-    }
-    // One refresh at a time: Logto revokes the whole grant when a rotated refresh token is reused.
-    detail::scoped_lock<Mutex> serial(refresh_mutex_);
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      const flight& f = flights_[key];
-      if (f.generation != seen && f.outcome) return *f.outcome;  // the refresh we waited for
-      load_access_tokens_locked();
-      if (auto hit = valid_entry(access_tokens_, key)) return *hit;
-    }
-    auto outcome = refresh(resource, organization_id, key);
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    flight& f = flights_[key];
-    ++f.generation;
-    f.outcome = outcome;
-    return outcome;
-  }
-
-  // Runs under refresh_mutex_.
-  result<std::string> refresh(std::string_view resource, std::string_view organization_id, const std::string& key) {
-    std::optional<std::string> refresh_token;
-    std::optional<std::string> previous_id_token;
-    {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      refresh_token = storage_.get(oidc::storage_keys::refresh_token);
-      previous_id_token = storage_.get(oidc::storage_keys::id_token);
-    }
-    if (!refresh_token || refresh_token->empty()) {
-      return make_error(errc::not_authenticated, "Not authenticated: Refresh token not found");
-    }
-    auto disc = get_discovery();
-    if (!disc) return disc.error();
-    oidc::refresh_token_grant grant;
-    grant.refresh_token = std::move(*refresh_token);
-    grant.resource = std::string(resource);
-    grant.organization_id = std::string(organization_id);
-    const std::int64_t requested_at = clock_.now();
-    auto request = oidc::build_refresh_token_request(auth(), disc->token_endpoint, grant);
-    crypto::wipe(grant.refresh_token);
-    if (!request) return request.error();
-    auto tokens = exchange(*request);
-    crypto::wipe(request->body);
-    if (!tokens) return tokens.error();
-    // The old refresh token is spent now: store the rotated one before anything else can fail.
-    if (tokens->refresh_token && !tokens->refresh_token->empty()) {
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      storage_.set(oidc::storage_keys::refresh_token, *tokens->refresh_token);
-    }
-    if (tokens->id_token && !tokens->id_token->empty()) {
-      auto verified = verify_id_token(*disc, *tokens->id_token, std::nullopt, tokens->access_token);
-      if (!verified) return verified.error();
-      if (previous_id_token && !previous_id_token->empty()) {
-        auto same = oidc::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
-        if (!same) return same.error();
+  // Locks, creates the operation with `make`, pumps it to the end, destroys it under the lock, then
+  // delivers the session-expired hook with the lock released.
+  template <class Make, class Wait = bool (*)(std::int64_t)>
+  auto call(Make&& make, Wait&& wait = &client::no_wait) {
+    std::optional<error> expired;
+    auto r = [&] {
+      detail::scoped_lock<Mutex> lock(mutex_);
+      auto op = make();
+      auto out = pump(op, wait);
+      auto& st = core_.state();
+      if (st.pending_session_expired) {
+        expired = std::move(st.pending_session_expired);
+        st.pending_session_expired.reset();
       }
-      detail::scoped_lock<Mutex> lock(state_mutex_);
-      storage_.set(oidc::storage_keys::id_token, *tokens->id_token);
-    }
-    detail::scoped_lock<Mutex> lock(state_mutex_);
-    load_access_tokens_locked();
-    access_tokens_.set(key, entry_for(*tokens, requested_at));
-    save_access_tokens_locked();
-    return tokens->access_token;
+      return out;
+    }();
+    if (expired) deliver(*expired);
+    return r;
   }
 
-  // The access-token map is read from storage once (lazily) and written back on every change. A
-  // corrupt stored map is treated as empty, as @logto/client does.
-  void load_access_tokens_locked() {
-    if (access_tokens_loaded_) return;
-    access_tokens_loaded_ = true;
-    const auto stored = storage_.get(oidc::storage_keys::access_token);
-    if (!stored) return;
-    auto parsed = oidc::parse_access_token_map(*stored);
-    if (parsed) access_tokens_ = std::move(*parsed);
-  }
-  void save_access_tokens_locked() {
-    storage_.set(oidc::storage_keys::access_token, oidc::serialize_access_token_map(access_tokens_));
-  }
-  void clear_access_token_locked() {
-    access_tokens_.clear();
-    access_tokens_loaded_ = true;
-    storage_.remove(oidc::storage_keys::access_token);
-    // Shared refresh outcomes hold tokens too; forget them (keeping the generations).
-    for (auto& f : flights_) {
-      if (f.second.outcome && f.second.outcome->has_value()) crypto::wipe(f.second.outcome->value());
-      f.second.outcome.reset();
+  template <class Op, class Wait>
+  result<typename Op::value_type> pump(Op& op, Wait& wait) {
+    for (;;) {
+      const step s = op.next(core_.clock().now());
+      switch (s.what) {
+        case step::kind::send: {
+          mutex_.unlock();
+          auto response = transport_.send(*s.request);
+          mutex_.lock();
+          op.feed(std::move(response));
+          wakeup_.notify();
+          break;
+        }
+        case step::kind::blocked:
+          if (!wakeup_.wait(mutex_)) {
+            return make_error(errc::invalid_argument,
+                              "an operation waits for another one, but this client has no threads (null_mutex)");
+          }
+          break;
+        case step::kind::wait_until: {
+          mutex_.unlock();
+          const bool go_on = wait(s.wake_at);
+          mutex_.lock();
+          if (!go_on) return make_error(errc::user_cancelled, "the device sign-in was cancelled");
+          break;
+        }
+        case step::kind::done: wakeup_.notify(); return op.take_result();
+      }
     }
   }
-  void clear_all_tokens_locked() {
-    storage_.remove(oidc::storage_keys::refresh_token);
-    storage_.remove(oidc::storage_keys::id_token);
-    clear_access_token_locked();
+
+  // The session-expired hook, called with the lock released (it may call the client).
+  void deliver(const error& e) {
+    std::function<void(const error&)> handler;
+    {
+      detail::scoped_lock<Mutex> lock(mutex_);
+      handler = core_.state().on_session_expired;
+    }
+    if (handler) handler(e);
   }
 
   Transport& transport_;
-  Storage& storage_;
-  client_options options_;
-  Clock clock_;
-  Random random_;
-  config config_;
-  std::optional<error> config_error_;
-
-  mutable Mutex state_mutex_;  // short sections: storage, the token map, discovery, flights
-  Mutex refresh_mutex_;        // held across network calls that use or replace the refresh token
-  Mutex fetch_mutex_;          // discovery and JWKS fetches (one at a time, shared by all callers)
-  Mutex m2m_mutex_;            // client-credentials fetches
-
-  std::optional<oidc::discovery> discovery_;
-  jose::jwks_cache jwks_;
-  oidc::access_token_map access_tokens_;
-  bool access_tokens_loaded_ = false;
-  oidc::access_token_map m2m_tokens_;
-  std::map<std::string, flight, std::less<>> flights_;
-  std::optional<std::string> post_redirect_uri_;
+  mutable Mutex mutex_;
+  detail::wakeup<Mutex> wakeup_;
+  core_type core_;
 };
 
 }  // namespace logto
+// ----- end logto/client/blocking.hpp
+// ----- begin logto/client/async.hpp
+/// @file
+/// @brief `logto::async_client`: the completion-based driver over `client_core`, for hosts whose HTTP
+/// is asynchronous (a game engine's HTTP module, libcurl multi, a browser's fetch).
+///
+/// The host's transport starts a request and reports its outcome later, from any thread or from the
+/// host's own loop:
+///
+///     struct my_transport {
+///       template <class Done>   // Done: callable with logto::result<logto::http_response>, copyable
+///       void start(const logto::http_request& request, Done done);   // copy `request`; call done(...) once
+///     };
+///
+/// Each operation takes a completion (`get_access_token(resource, [](result<std::string> r) {...})`),
+/// called exactly once, on the thread that delivered the last response (or the calling thread when no
+/// request was needed), never with the client's lock held. The library creates no threads and never
+/// blocks. Operations that need the same discovery, JWKS or refresh share one request.
+///
+/// Destroying the client abandons its outstanding operations (their completions are not called);
+/// responses that arrive afterwards are dropped. The transport and the storage must outlive every
+/// request the client started.
+
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::int64_t, std::uint64_t
+#include <functional>   // std::function
+#include <memory>       // std::shared_ptr, std::weak_ptr, std::unique_ptr
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::decay
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+
+/// The async client. `AsyncTransport` has `start(const http_request&, Done)` (see the file comment);
+/// the other parameters are those of `client`.
+template <class AsyncTransport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
+          class Mutex = default_mutex>
+class async_client {
+  struct impl;
+
+ public:
+  using core_type = client_core<Storage, Clock, Random>;
+
+  /// What the transport calls with a request's outcome (copyable; call it once).
+  class response_handler {
+   public:
+    void operator()(result<http_response> response) const {
+      if (auto self = impl_.lock()) self->on_response(id_, std::move(response));
+    }
+
+   private:
+    friend struct impl;
+    response_handler(std::weak_ptr<impl> i, std::uint64_t id) : impl_(std::move(i)), id_(id) {}
+    std::weak_ptr<impl> impl_;
+    std::uint64_t id_;
+  };
+
+  async_client(const config& cfg, AsyncTransport& transport, Storage& storage, client_options options = {},
+               Clock clock = Clock(), Random random = Random())
+      : impl_(
+            std::make_shared<impl>(cfg, transport, storage, std::move(options), std::move(clock), std::move(random))) {}
+  async_client(const async_client&) = delete;
+  async_client& operator=(const async_client&) = delete;
+  ~async_client() {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    impl_->ops.clear();  // abandoned: what they owned in the core is released
+  }
+
+  result<void> valid() const { return impl_->core.valid(); }
+  const config& get_config() const noexcept { return impl_->core.get_config(); }
+
+  // ---- operations (what each does: see `client`); `done` receives the result
+
+  template <class Done>
+  void sign_in(const sign_in_options& o, Done done) {
+    run([&](core_type& c) { return c.sign_in(o); }, std::move(done));
+  }
+  /// `done` receives `result<void>`.
+  template <class Done>
+  void handle_sign_in_callback(std::string_view callback_uri, Done done) {
+    run([&](core_type& c) { return c.handle_sign_in_callback(callback_uri); },
+        [done = std::move(done)](result<bool> r) mutable {
+          if (r) {
+            done(result<void>(ok()));
+          } else {
+            done(result<void>(r.error()));
+          }
+        });
+  }
+  template <class Done>
+  void get_access_token(std::string_view resource, Done done) {
+    get_access_token(resource, {}, std::move(done));
+  }
+  template <class Done>
+  void get_access_token(std::string_view resource, std::string_view organization_id, Done done) {
+    run([&](core_type& c) { return c.get_access_token(resource, organization_id); }, std::move(done));
+  }
+  template <class Done>
+  void get_organization_token(std::string_view organization_id, Done done) {
+    run([&](core_type& c) { return c.get_organization_token(organization_id); }, std::move(done));
+  }
+  template <class Done>
+  void fetch_user_info(Done done) {
+    run([&](core_type& c) { return c.fetch_user_info(); }, std::move(done));
+  }
+  template <class Done>
+  void sign_out(std::string_view post_logout_redirect_uri, Done done) {
+    run([&](core_type& c) { return c.sign_out(post_logout_redirect_uri); }, std::move(done));
+  }
+  template <class Done>
+  void start_device_sign_in(Done done) {
+    run([&](core_type& c) { return c.start_device_sign_in(); }, std::move(done));
+  }
+  /// One poll when due; `done` receives `result<device_poll_status>`: schedule the next call at
+  /// `next_poll_at` (the library keeps no timers). `flow` must outlive the operation.
+  template <class Done>
+  void poll_device_sign_in(device_sign_in& flow, Done done) {
+    run([&](core_type& c) { return c.poll_device_sign_in(flow); }, std::move(done));
+  }
+  template <class Done>
+  void get_client_credentials_token(std::string_view resource, const std::vector<std::string>& scopes, Done done) {
+    run([&](core_type& c) { return c.get_client_credentials_token(resource, scopes); }, std::move(done));
+  }
+  template <class Done>
+  void exchange_token(const oidc::token_exchange_grant& grant, Done done) {
+    run([&](core_type& c) { return c.exchange_token(grant); }, std::move(done));
+  }
+  template <class Done>
+  void get_discovery(Done done) {
+    run([&](core_type& c) { return c.get_discovery(); }, std::move(done));
+  }
+  template <class Done>
+  void verify_id_token(std::string_view id_token, Done done) {
+    run([&](core_type& c) { return c.verify_id_token(id_token); }, std::move(done));
+  }
+
+  // ---- immediate
+
+  bool is_authenticated() const {
+    return locked([](const core_type& c) { return c.is_authenticated(); });
+  }
+  std::optional<std::string> get_id_token() const {
+    return locked([](const core_type& c) { return c.get_id_token(); });
+  }
+  std::optional<std::string> get_refresh_token() const {
+    return locked([](const core_type& c) { return c.get_refresh_token(); });
+  }
+  result<id_token_claims> get_id_token_claims() const {
+    return locked([](const core_type& c) { return c.get_id_token_claims(); });
+  }
+  std::optional<std::string> post_redirect_uri() const {
+    return locked([](const core_type& c) { return c.post_redirect_uri(); });
+  }
+  result<void> clear_access_token() {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    return impl_->core.clear_access_token();
+  }
+  result<void> clear_all_tokens() {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    return impl_->core.clear_all_tokens();
+  }
+  /// See `client_core::cancel_sign_in`: forgets the sign-in session and returns `errc::user_cancelled`.
+  error cancel_sign_in() {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    return impl_->core.cancel_sign_in();
+  }
+  /// Called once per session, with no lock held, when the grant is gone (`invalid_grant`).
+  void set_session_expired_handler(std::function<void(const error&)> handler) {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    impl_->core.set_session_expired_handler(std::move(handler));
+  }
+  std::string export_discovery() const {
+    return locked([](const core_type& c) { return c.export_discovery(); });
+  }
+  result<void> import_discovery(std::string_view text) {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    return impl_->core.import_discovery(text);
+  }
+  std::string export_jwks() const {
+    return locked([](const core_type& c) { return c.export_jwks(); });
+  }
+  result<void> import_jwks(std::string_view text) {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    return impl_->core.import_jwks(text);
+  }
+
+  /// Operations started and not yet completed.
+  std::size_t outstanding() const {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    return impl_->ops.size();
+  }
+
+ private:
+  // One outstanding operation with its completion. The operation is destroyed under the lock; the
+  // completion runs after it is released.
+  struct pending_base {
+    virtual ~pending_base() = default;
+    virtual step next(std::int64_t now) = 0;
+    virtual void feed(result<http_response> response) = 0;
+    virtual void drop_operation() = 0;
+    virtual void complete() = 0;
+    std::uint64_t id = 0;
+    bool in_flight = false;
+  };
+
+  template <class Op, class Done>
+  struct pending final : pending_base {
+    pending(Op&& o, Done&& d) : op(std::move(o)), done(std::move(d)) {}
+    step next(std::int64_t now) override {
+      step s = op->next(now);
+      if (s.what == step::kind::done) outcome.emplace(op->take_result());
+      if (s.what == step::kind::wait_until) {
+        outcome.emplace(make_error(errc::invalid_argument, "async operations do not wait; schedule the next call"));
+        s = step::finished();
+      }
+      return s;
+    }
+    void feed(result<http_response> response) override { op->feed(std::move(response)); }
+    void drop_operation() override { op.reset(); }
+    void complete() override { done(std::move(*outcome)); }
+    std::optional<Op> op;
+    Done done;
+    std::optional<result<typename Op::value_type>> outcome;
+  };
+
+  struct actions {
+    std::vector<std::pair<std::uint64_t, http_request>> starts;
+    std::vector<std::unique_ptr<pending_base>> finished;
+    std::optional<error> session_expired;
+    std::function<void(const error&)> handler;
+  };
+
+  struct impl : std::enable_shared_from_this<impl> {
+    impl(const config& cfg, AsyncTransport& t, Storage& s, client_options o, Clock k, Random r)
+        : transport(t), core(cfg, s, std::move(o), std::move(k), std::move(r)) {
+      core.state().defer_events = true;
+    }
+
+    Mutex mutex;
+    AsyncTransport& transport;
+    core_type core;
+    std::vector<std::unique_ptr<pending_base>> ops;
+    std::uint64_t next_id = 1;
+
+    // Pumps every operation that is not waiting for a response, until none makes progress. Locked.
+    void pump(actions& a) {
+      const std::int64_t now = core.clock().now();
+      for (bool progress = true; progress;) {
+        progress = false;
+        for (std::size_t i = 0; i < ops.size();) {
+          pending_base& p = *ops[i];
+          if (p.in_flight) {
+            ++i;
+            continue;
+          }
+          const step s = p.next(now);
+          if (s.what == step::kind::send) {
+            p.in_flight = true;
+            a.starts.emplace_back(p.id, *s.request);
+            ++i;
+          } else if (s.what == step::kind::done) {
+            p.drop_operation();  // releases what it owned: waiting operations may go on
+            a.finished.push_back(std::move(ops[i]));
+            ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(i));
+            progress = true;
+          } else {
+            ++i;  // blocked: asked again after another operation made progress
+          }
+        }
+      }
+      auto& st = core.state();
+      if (st.pending_session_expired) {
+        a.session_expired = std::move(st.pending_session_expired);
+        st.pending_session_expired.reset();
+        a.handler = st.on_session_expired;
+      }
+    }
+
+    // Runs what `pump` decided, without the lock.
+    void execute(actions& a) {
+      for (auto& s : a.starts) {
+        transport.start(s.second, response_handler(this->weak_from_this(), s.first));
+        crypto::wipe(s.second.body);
+      }
+      for (auto& p : a.finished) p->complete();
+      if (a.session_expired && a.handler) a.handler(*a.session_expired);
+    }
+
+    void on_response(std::uint64_t id, result<http_response> response) {
+      actions a;
+      {
+        detail::scoped_lock<Mutex> lock(mutex);
+        for (auto& p : ops) {
+          if (p->id != id || !p->in_flight) continue;
+          p->in_flight = false;
+          p->feed(std::move(response));
+          break;
+        }
+        pump(a);
+      }
+      execute(a);
+    }
+  };
+
+  template <class Make, class Done>
+  void run(Make&& make, Done&& done) {
+    actions a;
+    {
+      detail::scoped_lock<Mutex> lock(impl_->mutex);
+      auto op = make(impl_->core);
+      using op_type = decltype(op);
+      using done_type = typename std::decay<Done>::type;
+      auto p = std::make_unique<pending<op_type, done_type>>(std::move(op), done_type(std::forward<Done>(done)));
+      p->id = impl_->next_id++;
+      impl_->ops.push_back(std::move(p));
+      impl_->pump(a);
+    }
+    impl_->execute(a);
+  }
+
+  template <class F>
+  auto locked(F&& f) const {
+    detail::scoped_lock<Mutex> lock(impl_->mutex);
+    return f(static_cast<const core_type&>(impl_->core));
+  }
+
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace logto
+// ----- end logto/client/async.hpp
+// IWYU pragma: end_exports
 // ----- end logto/client.hpp
 // ----- begin logto/smtp/mime.hpp
 /// @file

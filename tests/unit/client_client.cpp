@@ -4,121 +4,24 @@
 // ID tokens that must carry the run's nonce or the at_hash of an access token are signed here by a P-256 key
 // added to the provider's JWKS (jose_signer.hpp); the others are the jose fixtures (signed by npm jose; issuer
 // https://tenant.logto.app/oidc, client client-123, T = 1700000000). The real-provider versions of these flows
-// are tests/interop/client_interop.cpp.
-#include <logto/client.hpp>
+// are tests/interop/client_interop.cpp. Fixtures shared with the core's tests: client_fixtures.hpp.
+#include "client_fixtures.hpp"
+#include "counting_mutex.hpp"
+#include "test_threads.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <functional>
-#include <thread>  // std::this_thread::sleep_for (std::thread itself: test_threads.hpp)
+#include <thread>  // std::this_thread (std::thread itself: test_threads.hpp)
 #include <vector>
 
-#include "catch2_compat.hpp"
-#include "counting_mutex.hpp"
-#include "jose_fixtures.hpp"
-#include "jose_signer.hpp"
-#include "test_threads.hpp"
-
 using namespace logto;
-
-// REQUIRE that a result holds a value, showing the error otherwise.
-#define REQUIRE_OK(expr)                                                                                \
-  do {                                                                                                  \
-    const auto& r_ = (expr);                                                                            \
-    INFO((r_ ? std::string() : std::string(to_string(r_.error().code)) + ": " + r_.error().message));  \
-    REQUIRE(static_cast<bool>(r_));                                                                     \
-  } while (0)
+using namespace client_test;
 
 namespace {
 
-const std::string endpoint = "https://tenant.logto.app";
-
-std::string discovery_json() {
-  return R"({"issuer":"https://tenant.logto.app/oidc",
-    "authorization_endpoint":"https://tenant.logto.app/oidc/auth",
-    "token_endpoint":"https://tenant.logto.app/oidc/token",
-    "userinfo_endpoint":"https://tenant.logto.app/oidc/me",
-    "end_session_endpoint":"https://tenant.logto.app/oidc/session/end",
-    "revocation_endpoint":"https://tenant.logto.app/oidc/token/revocation",
-    "jwks_uri":"https://tenant.logto.app/oidc/jwks",
-    "device_authorization_endpoint":"https://tenant.logto.app/oidc/device/auth"})";
-}
-
-http_response json_response(int status, std::string body) {
-  return http_response{status, {{"Content-Type", "application/json"}}, std::move(body)};
-}
-
-/// A provider in memory. Thread-safe; counts and records every request.
-struct fake_provider {
-  default_mutex mutex;  // the library's own choice: std::mutex, or LOGTO_MUTEX where there is none
-  std::vector<http_request> requests;
-  std::function<http_response(const http_request&)> on_token;
-  std::function<http_response(const http_request&)> on_userinfo;
-  std::function<http_response(const http_request&)> on_device;
-  std::string jwks = jose_test::read_data("jwks.json");
-  std::string discovery = discovery_json();
-  int discovery_failures_left = 0;
-  std::chrono::milliseconds token_delay{0};
-
-  result<http_response> send(const http_request& req) {
-    {
-      detail::scoped_lock<default_mutex> lock(mutex);
-      requests.push_back(req);
-    }
-    if (req.url == endpoint + "/oidc/.well-known/openid-configuration") {
-      detail::scoped_lock<default_mutex> lock(mutex);
-      if (discovery_failures_left > 0) {
-        --discovery_failures_left;
-        return make_error(errc::transport_error, "connection refused");
-      }
-      return json_response(200, discovery);
-    }
-    if (req.url == endpoint + "/oidc/jwks") return json_response(200, jwks);
-    if (req.url == endpoint + "/oidc/token") {
-      if (token_delay.count() > 0) std::this_thread::sleep_for(token_delay);
-      return on_token(req);
-    }
-    if (req.url == endpoint + "/oidc/token/revocation") return http_response{200, {}, ""};
-    if (req.url == endpoint + "/oidc/me") return on_userinfo(req);
-    if (req.url == endpoint + "/oidc/device/auth") return on_device(req);
-    return json_response(404, R"({"error":"not_found"})");
-  }
-
-  std::size_t count(const std::string& url_suffix) {
-    detail::scoped_lock<default_mutex> lock(mutex);
-    std::size_t n = 0;
-    for (const auto& r : requests) {
-      if (r.url == endpoint + url_suffix) ++n;
-    }
-    return n;
-  }
-  std::vector<http_request> to(const std::string& url_suffix) {
-    detail::scoped_lock<default_mutex> lock(mutex);
-    std::vector<http_request> out;
-    for (const auto& r : requests) {
-      if (r.url == endpoint + url_suffix) out.push_back(r);
-    }
-    return out;
-  }
-};
-
-/// The fixtures' time, adjustable by the test.
-struct test_clock {
-  std::shared_ptr<std::atomic<std::int64_t>> t = std::make_shared<std::atomic<std::int64_t>>(0);
-  std::int64_t now() const { return t->load(); }
-};
-
 template <class Mutex>
 using test_client_with = client<fake_provider, memory_storage, test_clock, crypto::default_random, Mutex>;
-
-config test_config(std::vector<std::string> scopes = {}) {
-  config c;
-  c.endpoint = endpoint;
-  c.app_id = jose_test::fixtures().client_id;
-  c.scopes = std::move(scopes);
-  c.resources = {"https://api.example.com"};
-  return c;
-}
+using test_client = test_client_with<default_mutex>;
 
 template <class Mutex>
 struct basic_harness {
@@ -142,14 +45,7 @@ struct basic_harness {
   std::string issue_id_token(const std::string& nonce_value, const std::string& access_token,
                              const std::string& extra = {}, const std::string& aud = "\"client-123\"",
                              const std::string& sub = "user-1") {
-    const auto& f = jose_test::fixtures();
-    std::string claims = R"({"iss":")" + f.issuer + R"(","sub":")" + sub + R"(","aud":)" + aud + R"(,"iat":)" +
-                         std::to_string(f.T) + R"(,"exp":)" + std::to_string(f.T + 3600);
-    if (!nonce_value.empty()) claims += R"(,"nonce":")" + nonce_value + "\"";
-    if (!access_token.empty()) {
-      claims += R"(,"at_hash":")" + *oidc::compute_at_hash(jose::algorithm::es256, access_token) + "\"";
-    }
-    id_token = signer.sign(claims + extra + "}");
+    id_token = client_test::issue_id_token(signer, nonce_value, access_token, extra, aud, sub);
     return id_token;
   }
 
@@ -189,8 +85,6 @@ struct basic_harness {
 };
 
 using harness = basic_harness<default_mutex>;
-
-std::string stored(memory_storage& s, std::string_view key) { return s.get(key).value_or("<absent>"); }
 
 }  // namespace
 
@@ -624,8 +518,8 @@ TEST_CASE("a session stored by another client instance (or by @logto/client) is 
   harness h;
   h.storage.set("idToken", h.valid_id_token());
   h.storage.set("refreshToken", "RT1");
-  const std::int64_t later = jose_test::fixtures().T + 7200;
-  h.storage.set("accessToken", R"({"@":{"token":"FROM-JS","scope":"openid","expiresAt":)" + std::to_string(later) + "}}");
+  const std::int64_t far = jose_test::fixtures().T + 7200;
+  h.storage.set("accessToken", R"({"@":{"token":"FROM-JS","scope":"openid","expiresAt":)" + std::to_string(far) + "}}");
   auto at = h.cl.get_access_token();
   REQUIRE(at);
   CHECK(*at == "FROM-JS");
@@ -750,7 +644,7 @@ TEST_CASE("client credentials: Basic auth, cached per resource", "[client][m2m]"
   memory_storage storage;
   test_clock clock;
   clock.t->store(1700000000);
-  test_client_with<default_mutex> cl(c, provider, storage, {}, clock);
+  test_client cl(c, provider, storage, {}, clock);
   provider.on_token = [](const http_request& req) {
     CHECK(*http_find_header(req.headers, "Authorization") == "Basic " + base64_encode("m2m-app:s3cr3t"));
     CHECK(req.body.find("grant_type=client_credentials") != std::string::npos);
@@ -770,7 +664,7 @@ TEST_CASE("an invalid config is reported by every operation, never thrown", "[cl
   c.app_id = "x";
   fake_provider provider;
   memory_storage storage;
-  test_client_with<default_mutex> cl(c, provider, storage);
+  test_client cl(c, provider, storage);
   REQUIRE_FALSE(cl.valid());
   CHECK(cl.valid().error().code == errc::invalid_url);
   CHECK_FALSE(cl.sign_in("com.example.app://callback"));
@@ -785,77 +679,6 @@ TEST_CASE("null_mutex builds a single-threaded client", "[client]") {
   client<fake_provider, memory_storage, test_clock, crypto::default_random, null_mutex> cl(test_config(), provider,
                                                                                           storage);
   REQUIRE(cl.sign_in("com.example.app://callback"));
-}
-
-TEST_CASE("cancel_sign_in: user_cancelled, and a late redirect cannot complete that sign-in", "[client]") {
-  harness h;
-  h.provider.on_token = [&h](const http_request&) { return json_response(200, h.token_body()); };
-  auto url = h.cl.sign_in("com.example.app://callback");
-  REQUIRE(url);
-  const std::string state = *find_param(*parse_query(parse_url(*url)->query), "state");
-  const error cancelled = h.cl.cancel_sign_in();
-  CHECK(cancelled.code == errc::user_cancelled);
-  CHECK(to_string(cancelled.code) == "user_cancelled");  // @logto/client's LogtoClientError code
-  CHECK(stored(h.storage, "signInSession") == "<absent>");
-  auto late = h.cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=" + form_encode(state));
-  REQUIRE_FALSE(late);
-  CHECK(late.error().code == errc::sign_in_session_not_found);
-  CHECK(h.provider.count("/oidc/token") == 0);
-  CHECK_FALSE(h.cl.is_authenticated());
-}
-
-TEST_CASE("every lock the client takes is released, on success and on error paths", "[client][sync]") {
-  auto& c = logto_test::counts();
-  const auto balanced = [&c](const char* step) {
-    INFO(step << ": " << c.locks << " locks, " << c.unlocks << " unlocks, " << c.misuses << " misuses");
-    CHECK(c.locks > 0);  // the step did lock
-    CHECK(c.locks == c.unlocks);
-    CHECK(c.misuses == 0);
-    c = logto_test::mutex_counts{};
-  };
-  c = logto_test::mutex_counts{};
-  {
-    basic_harness<logto_test::counting_mutex> h;
-    REQUIRE_OK(h.sign_in_with(h.token_body()));
-    balanced("sign-in and callback");
-    CHECK(h.cl.is_authenticated());
-    CHECK(h.cl.get_id_token_claims());
-    balanced("reading the stored session");
-    CHECK(*h.cl.get_access_token() == "AT1");
-    balanced("a cached access token");
-    h.provider.on_token = [](const http_request&) {
-      return json_response(200, R"({"access_token":"AT2","refresh_token":"RT2","scope":"","expires_in":3600})");
-    };
-    CHECK(*h.cl.get_access_token("https://api.example.com") == "AT2");
-    balanced("a refresh");
-    CHECK_FALSE(h.cl.get_access_token("https://not-configured.example.com"));  // refused before any lock
-    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"invalid_grant"})"); };
-    h.cl.clear_access_token();
-    CHECK(h.cl.get_access_token().error().code == errc::session_expired);
-    balanced("a refresh that fails");
-    h.provider.on_userinfo = [](const http_request&) { return json_response(401, R"({"error":"invalid_token"})"); };
-    CHECK_FALSE(h.cl.fetch_user_info());
-    balanced("userinfo without a token");
-    CHECK(h.cl.handle_sign_in_callback("com.example.app://callback?code=x&state=y").error().code ==
-          errc::sign_in_session_not_found);
-    balanced("a callback without a session");
-    h.provider.on_device = [](const http_request&) {
-      return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
-        "expires_in":600,"interval":5})");
-    };
-    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"access_denied"})"); };
-    auto flow = h.cl.start_device_sign_in();
-    REQUIRE(flow);
-    CHECK(h.cl.wait_for_device_sign_in(*flow, [&h](std::int64_t s) { h.clock.t->fetch_add(s); }).error().code ==
-          errc::access_denied);
-    balanced("a denied device sign-in");
-    CHECK(h.cl.sign_in("com.example.app://callback"));
-    CHECK(h.cl.cancel_sign_in().code == errc::user_cancelled);
-    balanced("a cancelled sign-in");
-    CHECK(h.cl.sign_out("com.example.app://signed-out"));
-    balanced("sign-out");
-  }
-  CHECK(c.misuses == 0);  // and none was destroyed while locked
 }
 
 TEST_CASE("token exchange (RFC 8693) posts Logto's parameters and returns the response unstored", "[client]") {
@@ -877,6 +700,216 @@ TEST_CASE("token exchange (RFC 8693) posts Logto's parameters and returns the re
   CHECK(*tokens->expires_in == 600);
   CHECK(h.storage.size() == 0);
 }
+
+// ------------------------------------------------------------------------------------------------
+// Defects of the client before the sans-I/O core (each of these failed on it)
+
+TEST_CASE("clear_all_tokens() or sign_in() while a refresh is in flight: the session stays ended", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  bool signed_in_again = false;
+  SECTION("clear_all_tokens") {
+    CHECK(h.cl.is_authenticated());
+    h.provider.on_token = [&h](const http_request&) {
+      h.cl.clear_all_tokens();  // the user signs out while the refresh is on the wire
+      return json_response(200, R"({"access_token":"AT-ended","refresh_token":"RT2","scope":"","expires_in":3600})");
+    };
+  }
+  SECTION("sign_in") {
+    CHECK(h.cl.is_authenticated());
+    h.provider.on_token = [&h, &signed_in_again](const http_request&) {
+      signed_in_again = static_cast<bool>(h.cl.sign_in("com.example.app://callback"));
+      return json_response(200, R"({"access_token":"AT-ended","refresh_token":"RT2","scope":"","expires_in":3600})");
+    };
+  }
+  auto at = h.cl.get_access_token();
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::not_authenticated);
+  CHECK_FALSE(h.storage.get("refreshToken"));
+  CHECK_FALSE(h.storage.get("idToken"));
+  CHECK_FALSE(h.storage.get("accessToken"));
+  CHECK_FALSE(h.cl.is_authenticated());
+  if (signed_in_again) CHECK(h.storage.get("signInSession"));
+}
+
+TEST_CASE("invalid_grant clears the dead tokens and calls the session-expired hook once", "[client]") {
+  harness h;
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT-dead");
+  int told = 0;
+  h.cl.set_session_expired_handler([&h, &told](const error& e) {
+    ++told;
+    CHECK(e.code == errc::session_expired);
+    CHECK_FALSE(h.cl.is_authenticated());  // called without the client's lock: the client is usable
+  });
+  h.provider.on_token = [](const http_request&) {
+    return json_response(400, R"({"error":"invalid_grant","error_description":"grant request is invalid"})");
+  };
+  auto at = h.cl.get_access_token();
+  REQUIRE_FALSE(at);
+  CHECK(at.error().code == errc::session_expired);
+  CHECK_FALSE(h.storage.get("refreshToken"));
+  CHECK_FALSE(h.storage.get("idToken"));
+  auto again = h.cl.get_access_token();
+  REQUIRE_FALSE(again);
+  CHECK(again.error().code == errc::not_authenticated);
+  CHECK(told == 1);
+  CHECK(h.provider.count("/oidc/token") == 1);
+}
+
+TEST_CASE("get_access_token(resource, organization_id): getAccessToken(resource?, organizationId?)", "[client]") {
+  config c = test_config({"urn:logto:scope:organizations"});
+  harness h(c);
+  h.storage.set("idToken", h.valid_id_token());
+  h.storage.set("refreshToken", "RT1");
+  h.provider.on_token = [](const http_request&) {
+    return json_response(200, R"({"access_token":"ORG-API","refresh_token":"RT2","scope":"","expires_in":3600})");
+  };
+  auto t = h.cl.get_access_token("https://api.example.com", "org_1");
+  REQUIRE_OK(t);
+  CHECK(*t == "ORG-API");
+  CHECK(h.provider.to("/oidc/token")[0].body.find("&resource=https%3A%2F%2Fapi.example.com&organization_id=org_1") !=
+        std::string::npos);
+  CHECK(stored(h.storage, "accessToken").find(R"("@https://api.example.com#org_1":)") != std::string::npos);
+}
+
+TEST_CASE("device sign-in: the last wait ends at the code's expiry (expires_in 12, interval 5)", "[client][device]") {
+  harness h;
+  h.provider.on_device = device_answer(R"("expires_in":12,"interval":5)");
+  h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"authorization_pending"})"); };
+  auto flow = h.cl.start_device_sign_in();
+  REQUIRE(flow);
+  std::vector<std::int64_t> sleeps;
+  auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) {
+    sleeps.push_back(s);
+    h.clock.t->fetch_add(s);
+  });
+  REQUIRE_FALSE(done);
+  CHECK(done.error().code == errc::expired_token);
+  CHECK(sleeps == std::vector<std::int64_t>{5, 5, 2});  // not 5, 5, 5: never past the deadline
+  CHECK(h.provider.count("/oidc/token") == 2);
+}
+
+TEST_CASE("device sign-in: slow_down is capped, and a bool sleep cancels the wait", "[client][device]") {
+  harness h;
+  h.provider.on_device = device_answer(R"("expires_in":100000,"interval":5)");
+  h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"slow_down"})"); };
+  auto flow = h.cl.start_device_sign_in();
+  REQUIRE(flow);
+  std::vector<std::int64_t> sleeps;
+  auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) {
+    sleeps.push_back(s);
+    h.clock.t->fetch_add(s);
+    return sleeps.size() < 20;  // the user gives up
+  });
+  REQUIRE_FALSE(done);
+  CHECK(done.error().code == errc::user_cancelled);
+  REQUIRE(sleeps.size() == 20);
+  CHECK(sleeps.back() == 60);  // 5 + 5 per slow_down, capped at client_options::device_max_interval
+  CHECK(h.provider.count("/oidc/token") == 19);
+}
+
+TEST_CASE("a refused write of the rotated refresh token is an error naming the key, and is retried", "[client]") {
+  fake_provider provider;
+  refusing_storage storage;
+  test_clock clock;
+  clock.t->store(jose_test::fixtures().T + 10);
+  client<fake_provider, refusing_storage, test_clock> cl(test_config(), provider, storage, {}, clock);
+  storage.inner.set("idToken", jose_test::token("valid.ES384"));
+  storage.inner.set("refreshToken", "RT1");
+  int n = 0;
+  provider.on_token = [&n](const http_request&) {
+    ++n;
+    return json_response(200, R"({"access_token":"AT-)" + std::to_string(n) + R"(","refresh_token":"RT)" +
+                                  std::to_string(n + 1) + R"(","scope":"","expires_in":3600})");
+  };
+  storage.failing = {"refreshToken"};
+  auto at = cl.get_access_token();
+  REQUIRE_FALSE(at);  // no access token while its refresh token is lost
+  CHECK(at.error().code == errc::storage_write_failed);
+  CHECK(at.error().detail == "refreshToken");
+  CHECK(cl.get_refresh_token() == std::optional<std::string>("RT2"));
+  storage.failing.clear();
+  auto later = cl.get_access_token();
+  REQUIRE_OK(later);
+  CHECK(*later == "AT-2");
+  CHECK(provider.to("/oidc/token").back().body.find("refresh_token=RT2&") != std::string::npos);
+  CHECK(stored(storage.inner, "refreshToken") == "RT3");
+}
+
+TEST_CASE("two clients on one storage: the token map is merged, not overwritten", "[client]") {
+  config c = test_config();
+  c.resources.push_back("https://api2.example.com");
+  memory_storage shared;
+  shared.set("idToken", jose_test::token("valid.ES384"));
+  shared.set("refreshToken", "RT1");
+  const std::int64_t far = jose_test::fixtures().T + 7200;
+  shared.set("accessToken", R"({"@":{"token":"DEFAULT","scope":"","expiresAt":)" + std::to_string(far) + "}}");
+  fake_provider provider;
+  int n = 0;
+  provider.on_token = [&n](const http_request&) {
+    ++n;
+    return json_response(200, R"({"access_token":"AT-)" + std::to_string(n) + R"(","refresh_token":"RT)" +
+                                  std::to_string(n + 1) + R"(","scope":"","expires_in":3600})");
+  };
+  test_clock clock;
+  clock.t->store(jose_test::fixtures().T + 10);
+  test_client a(c, provider, shared, {}, clock);
+  test_client b(c, provider, shared, {}, clock);
+  REQUIRE(*b.get_access_token() == "DEFAULT");  // b has read the map
+  REQUIRE(*a.get_access_token("https://api.example.com") == "AT-1");
+  REQUIRE(*b.get_access_token("https://api2.example.com") == "AT-2");
+  auto map = oidc::parse_access_token_map(*shared.get("accessToken"));
+  REQUIRE_OK(map);
+  CHECK(map->find("@") != nullptr);
+  CHECK(map->find("@https://api.example.com") != nullptr);  // a's entry survived b's write
+  CHECK(map->find("@https://api2.example.com") != nullptr);
+  CHECK(*b.get_access_token("https://api.example.com") == "AT-1");  // and b uses it
+  CHECK(n == 2);
+}
+
+#if LOGTO_TEST_THREADS
+TEST_CASE("two clients on one storage, in two threads, never refresh with the same token", "[client][threads]") {
+  memory_storage shared;
+  shared.set("idToken", jose_test::token("valid.ES384"));
+  shared.set("refreshToken", "RT1");
+  fake_provider provider;
+  provider.token_delay = std::chrono::milliseconds(100);
+  std::mutex m;
+  int current = 1;
+  int reused = 0;
+  provider.on_token = [&](const http_request& req) {
+    std::lock_guard<std::mutex> lock(m);
+    if (req.body.find("refresh_token=RT" + std::to_string(current) + "&") == std::string::npos) {
+      ++reused;
+      return json_response(400, R"({"error":"invalid_grant","error_description":"refresh token reused"})");
+    }
+    ++current;
+    return json_response(200, R"({"access_token":"AT","refresh_token":"RT)" + std::to_string(current) +
+                                  R"(","scope":"","expires_in":3600})");
+  };
+  test_clock clock;
+  clock.t->store(jose_test::fixtures().T + 10);
+  test_client a(test_config(), provider, shared, {}, clock);
+  test_client b(test_config(), provider, shared, {}, clock);
+  std::string got_a, got_b;
+  std::thread ta([&] {
+    auto r = a.get_access_token("https://api.example.com");
+    got_a = r ? *r : r.error().message;
+  });
+  std::thread tb([&] {
+    auto r = b.get_access_token("https://api.example.com");
+    got_b = r ? *r : r.error().message;
+  });
+  ta.join();
+  tb.join();
+  CHECK(reused == 0);
+  CHECK(got_a == "AT");
+  CHECK(got_b == "AT");
+  CHECK(current == 2);  // one refresh: the second client found the token the first one stored
+}
+#endif  // LOGTO_TEST_THREADS
 
 TEST_CASE("every sign-in sends a fresh nonce, kept in signInSession, required in the ID token (OIDC Core 3.1.2.1)",
           "[client][nonce]") {
@@ -987,4 +1020,74 @@ TEST_CASE("device sign-in: no nonce is asked for; an at_hash for another access 
   CHECK(done.error().detail == "at_hash");
   CHECK_FALSE(h.storage.get("idToken"));
   CHECK_FALSE(h.storage.get("refreshToken"));
+}
+
+TEST_CASE("cancel_sign_in: user_cancelled, and a late redirect cannot complete that sign-in", "[client]") {
+  harness h;
+  auto url = h.cl.sign_in("com.example.app://callback");
+  REQUIRE(url);
+  const std::string state = *find_param(*parse_query(parse_url(*url)->query), "state");
+  const error cancelled = h.cl.cancel_sign_in();
+  CHECK(cancelled.code == errc::user_cancelled);
+  CHECK(to_string(cancelled.code) == "user_cancelled");  // @logto/client's LogtoClientError code
+  CHECK(stored(h.storage, "signInSession") == "<absent>");
+  auto late = h.cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=" + form_encode(state));
+  REQUIRE_FALSE(late);
+  CHECK(late.error().code == errc::sign_in_session_not_found);
+  CHECK(h.provider.count("/oidc/token") == 0);
+  CHECK_FALSE(h.cl.is_authenticated());
+}
+
+TEST_CASE("every lock the client takes is released, on success and on error paths", "[client][sync]") {
+  auto& c = logto_test::counts();
+  const auto balanced = [&c](const char* step) {
+    INFO(step << ": " << c.locks << " locks, " << c.unlocks << " unlocks, " << c.misuses << " misuses");
+    CHECK(c.locks > 0);  // the step did lock
+    CHECK(c.locks == c.unlocks);
+    CHECK(c.misuses == 0);
+    c = logto_test::mutex_counts{};
+  };
+  c = logto_test::mutex_counts{};
+  {
+    basic_harness<logto_test::counting_mutex> h;
+    REQUIRE_OK(h.sign_in());
+    balanced("sign-in and callback");
+    CHECK(h.cl.is_authenticated());
+    CHECK(h.cl.get_id_token_claims());
+    balanced("reading the stored session");
+    CHECK(*h.cl.get_access_token() == "AT1");
+    balanced("a cached access token");
+    h.provider.on_token = [](const http_request&) {
+      return json_response(200, R"({"access_token":"AT2","refresh_token":"RT2","scope":"","expires_in":3600})");
+    };
+    CHECK(*h.cl.get_access_token("https://api.example.com") == "AT2");
+    balanced("a refresh");
+    CHECK_FALSE(h.cl.get_access_token("https://not-configured.example.com"));  // refused before any lock
+    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"invalid_grant"})"); };
+    h.cl.clear_access_token();
+    CHECK(h.cl.get_access_token().error().code == errc::session_expired);
+    balanced("a refresh that fails");
+    h.provider.on_userinfo = [](const http_request&) { return json_response(401, R"({"error":"invalid_token"})"); };
+    CHECK_FALSE(h.cl.fetch_user_info());
+    balanced("userinfo without a token");
+    CHECK(h.cl.handle_sign_in_callback("com.example.app://callback?code=x&state=y").error().code ==
+          errc::sign_in_session_not_found);
+    balanced("a callback without a session");
+    h.provider.on_device = [](const http_request&) {
+      return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
+        "expires_in":600,"interval":5})");
+    };
+    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"access_denied"})"); };
+    auto flow = h.cl.start_device_sign_in();
+    REQUIRE(flow);
+    CHECK(h.cl.wait_for_device_sign_in(*flow, [&h](std::int64_t s) { h.clock.t->fetch_add(s); }).error().code ==
+          errc::access_denied);
+    balanced("a denied device sign-in");
+    CHECK(h.cl.sign_in("com.example.app://callback"));
+    CHECK(h.cl.cancel_sign_in().code == errc::user_cancelled);
+    balanced("a cancelled sign-in");
+    CHECK(h.cl.sign_out("com.example.app://signed-out"));
+    balanced("sign-out");
+  }
+  CHECK(c.misuses == 0);  // and none was destroyed while locked
 }

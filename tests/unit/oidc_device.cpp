@@ -2,6 +2,8 @@
 // the polling state machine (interval, slow_down accumulation, expiry).
 #include <logto/oidc/device.hpp>
 
+#include <vector>
+
 #include "catch2_compat.hpp"
 
 using namespace logto;
@@ -257,4 +259,43 @@ TEST_CASE("device poller: an interval of 0 is treated as 1 s (never a busy loop)
   oidc::device_poller p(auth(60, 0), 0);
   CHECK(p.interval() == 1);
   CHECK(*p.seconds_until_poll(0) == 1);
+}
+
+TEST_CASE("device poller: the last wait ends at the deadline, never past it (expires_in 12, interval 5)",
+          "[oidc][device]") {
+  oidc::device_poller p(auth(12, 5), 0);  // deadline 12
+  std::vector<std::int64_t> waits;
+  std::int64_t now = 0;
+  for (;;) {
+    auto wait = p.seconds_until_poll(now);
+    if (!wait) {
+      CHECK(wait.error().code == errc::expired_token);
+      break;
+    }
+    waits.push_back(*wait);
+    now += *wait;
+    if (now >= p.deadline()) continue;  // no poll at the deadline: the code is dead
+    REQUIRE(p.on_poll_result(poll_error(errc::authorization_pending, "authorization_pending"), now));
+  }
+  CHECK(waits == std::vector<std::int64_t>{5, 5, 2});  // was 5, 5, 5: a poll at 15 s with a dead code
+  CHECK(now == 12);
+}
+
+TEST_CASE("device poller: slow_down and a server's interval are capped (max_interval, 60 s by default)",
+          "[oidc][device]") {
+  oidc::device_poller p(auth(100000, 5), 0);
+  std::int64_t now = 0;
+  for (int i = 0; i < 30; ++i) {
+    now += *p.seconds_until_poll(now);
+    REQUIRE(p.on_poll_result(poll_error(errc::slow_down, "slow_down"), now));
+  }
+  CHECK(p.interval() == oidc::device_max_interval);  // 30 slow_downs would otherwise make it 155 s
+  CHECK(*p.seconds_until_poll(now) == 60);
+
+  oidc::device_poller huge(auth(100000, 3600), 0);
+  CHECK(huge.interval() == 60);
+  oidc::device_poller tight(auth(100000, 3600), 0, 10);
+  CHECK(tight.interval() == 10);
+  REQUIRE(tight.on_poll_result(poll_error(errc::slow_down, "slow_down"), 10));
+  CHECK(tight.interval() == 10);
 }

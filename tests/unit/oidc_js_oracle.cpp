@@ -69,7 +69,7 @@ TEST_CASE("@logto/js generateSignInUri oracle: byte-identical URIs", "[oidc][sig
   const auto& cases = arr(obj(oracle), "signIn");
   REQUIRE(cases.size() >= 40);
   for (const auto& c : cases) {
-    const oidc::sign_in_uri_params p = js_oracle::sign_in_params(obj(*json::find(obj(c), "input")));
+    oidc::sign_in_uri_params p = js_oracle::sign_in_params(obj(*json::find(obj(c), "input")));
     auto uri = oidc::build_sign_in_uri(p);
     REQUIRE(uri);
     CHECK(*uri == str(obj(c), "uri"));

@@ -29,6 +29,8 @@ namespace oidc {
 /// RFC 8628 3.2 default polling interval, and the slow_down increment of 3.5 (seconds).
 inline constexpr std::int64_t device_default_interval = 5;
 inline constexpr std::int64_t device_slow_down_increment = 5;
+/// The longest wait between two polls `device_poller` accepts from a server (seconds).
+inline constexpr std::int64_t device_max_interval = 60;
 
 /// The device authorization response (RFC 8628 3.2). Show `user_code` and `verification_uri` (or
 /// `verification_uri_complete`, e.g. as a QR code) to the user.
@@ -165,18 +167,24 @@ inline result<token_response> parse_device_token_response(const http_response& r
 /// Rules (RFC 8628 3.5): the first poll waits one interval; `authorization_pending` keeps the
 /// interval; `slow_down` adds 5 s for this and every later poll; `access_denied` and `expired_token`
 /// stop; the device code's `expires_in` sets the deadline. Beyond the RFC's letter: a transport failure
-/// (`errc::transport_error` / `errc::timeout`) doubles the interval up to 60 s (3.5 asks clients to
-/// "reduce their polling frequency" after a connection timeout) and keeps polling; a non-JSON 429
-/// (`errc::rate_limited`) counts as `slow_down`; any other error stops.
+/// (`errc::transport_error` / `errc::timeout`) doubles the interval (3.5 asks clients to "reduce their
+/// polling frequency" after a connection timeout) and keeps polling; a non-JSON 429
+/// (`errc::rate_limited`) counts as `slow_down`; any other error stops. The interval never exceeds
+/// `max_interval` (60 s by default: a server's huge `interval` or endless `slow_down`s must not stall
+/// the flow), and no poll is scheduled past the deadline: the last wait ends at it, and the flow ends
+/// there with `errc::expired_token` even when the server never says `expired_token`.
 class device_poller {
  public:
-  /// Starts polling for `auth`, received at `now` (unix seconds).
-  device_poller(const device_authorization& auth, std::int64_t now) noexcept
-      : interval_((std::max<std::int64_t>)(auth.interval, 1)),
+  /// Starts polling for `auth`, received at `now` (unix seconds); waits between polls are kept within
+  /// [1, `max_interval`] seconds.
+  device_poller(const device_authorization& auth, std::int64_t now,
+                std::int64_t max_interval = device_max_interval) noexcept
+      : max_interval_((std::max<std::int64_t>)(max_interval, 1)),
+        interval_(clamp_interval(auth.interval)),
         deadline_(now + auth.expires_in),
-        next_poll_at_(now + (std::max<std::int64_t>)(auth.interval, 1)) {}
+        next_poll_at_((std::min)(now + interval_, deadline_)) {}
 
-  /// Current seconds between polls (grows with slow_down).
+  /// Current seconds between polls (grows with slow_down, up to the maximum).
   std::int64_t interval() const noexcept { return interval_; }
   /// Unix time at which the device code expires.
   std::int64_t deadline() const noexcept { return deadline_; }
@@ -207,11 +215,11 @@ class device_poller {
         break;
       case errc::slow_down:
       case errc::rate_limited:
-        interval_ += device_slow_down_increment;
+        interval_ = clamp_interval(interval_ + device_slow_down_increment);
         break;
       case errc::transport_error:
       case errc::timeout:
-        interval_ = (std::min)(interval_ * 2, (std::max<std::int64_t>)(interval_, 60));
+        interval_ = clamp_interval(interval_ * 2);
         break;
       default:
         finished_ = true;
@@ -221,7 +229,7 @@ class device_poller {
       finished_ = true;
       return expired();
     }
-    next_poll_at_ = now + interval_;
+    next_poll_at_ = (std::min)(now + interval_, deadline_);
     return std::optional<token_response>();
   }
 
@@ -232,6 +240,11 @@ class device_poller {
                       "expired_token");
   }
 
+  std::int64_t clamp_interval(std::int64_t seconds) const noexcept {
+    return (std::min)((std::max<std::int64_t>)(seconds, 1), max_interval_);
+  }
+
+  std::int64_t max_interval_;
   std::int64_t interval_;
   std::int64_t deadline_;
   std::int64_t next_poll_at_;

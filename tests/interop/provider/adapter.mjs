@@ -62,6 +62,12 @@ function removeKey(key) {
   }
 }
 
+/** Seconds a consumed (rotated) refresh token stays usable, as Logto's refreshTokenReuseInterval. */
+let refreshTokenReuseWindow = 0;
+export function setRefreshTokenReuseWindow(seconds) {
+  refreshTokenReuseWindow = seconds;
+}
+
 export class SharedMemoryAdapter {
   constructor(model, clockTolerance = 0) {
     this.model = model;
@@ -100,7 +106,15 @@ export class SharedMemoryAdapter {
 
   async find(id) {
     const entry = live(this.key(id));
-    return entry ? structuredClone(entry.payload) : undefined;
+    if (!entry) return undefined;
+    const payload = structuredClone(entry.payload);
+    // Logto: within the reuse window a rotated refresh token is accepted again (and rotated again);
+    // after it, oidc-provider's reuse detection revokes the whole grant.
+    if (this.model === 'RefreshToken' && payload.consumed && entry.consumedMs !== undefined
+        && Date.now() - entry.consumedMs < refreshTokenReuseWindow * 1000) {
+      delete payload.consumed;
+    }
+    return payload;
   }
 
   async findByUid(uid) {
@@ -119,7 +133,9 @@ export class SharedMemoryAdapter {
 
   async consume(id) {
     const entry = live(this.key(id));
-    if (entry) entry.payload.consumed = epoch();
+    if (!entry) return;
+    if (!entry.payload.consumed) entry.consumedMs = Date.now();
+    entry.payload.consumed = epoch();
   }
 
   async destroy(id) {

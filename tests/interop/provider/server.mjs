@@ -5,7 +5,7 @@
 //
 //   node tests/interop/provider/server.mjs [--port N] [--alg ES384|RS256]
 //        [--ready-file PATH] [--rsa-bits 4096|2048] [--device-interval S]
-//        [--verbose]
+//        [--refresh-reuse-window S] [--verbose]
 
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -23,6 +23,7 @@ import {
 } from './config.mjs';
 import { generateSigningJwk, publicJwk, SUPPORTED_ALGS } from './keys.mjs';
 import { createAdversary } from './adversary.mjs';
+import { setRefreshTokenReuseWindow } from './adapter.mjs';
 
 // stdout carries exactly one line (the ready line). oidc-provider prints
 // notices with console.info, so every console method goes to stderr.
@@ -42,7 +43,8 @@ console.warn = (...args) => {
 // ---------------------------------------------------------------------------
 
 const USAGE = `usage: node server.mjs [--port N] [--alg ES384|RS256] [--ready-file PATH]
-                      [--rsa-bits 4096|2048] [--device-interval SECONDS] [--verbose]`;
+                      [--rsa-bits 4096|2048] [--device-interval SECONDS]
+                      [--refresh-reuse-window SECONDS] [--verbose]`;
 
 function parseCli() {
   let values;
@@ -53,7 +55,10 @@ function parseCli() {
         alg: { type: 'string', default: 'ES384' },
         'ready-file': { type: 'string' },
         'rsa-bits': { type: 'string', default: '4096' },
-        'device-interval': { type: 'string', default: '5' },
+        // Absent: the device response has no `interval`, as Logto's (RFC 8628's 5 s applies).
+        'device-interval': { type: 'string' },
+        // Logto accepts a rotated refresh token again for 3 s (refreshTokenReuseInterval); 0: never.
+        'refresh-reuse-window': { type: 'string', default: '0' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -69,14 +74,18 @@ function parseCli() {
   }
   const port = Number(values.port);
   const rsaBits = Number(values['rsa-bits']);
-  const deviceInterval = Number(values['device-interval']);
+  const deviceInterval = values['device-interval'] === undefined ? undefined : Number(values['device-interval']);
+  const refreshReuseWindow = Number(values['refresh-reuse-window']);
   const alg = values.alg.toUpperCase();
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`);
   if (!SUPPORTED_ALGS.includes(alg)) fail(`invalid --alg ${values.alg} (ES384 or RS256)`);
   if (![2048, 3072, 4096].includes(rsaBits)) fail(`invalid --rsa-bits ${values['rsa-bits']}`);
-  if (!Number.isInteger(deviceInterval) || deviceInterval < 1) fail(`invalid --device-interval ${values['device-interval']}`);
+  if (deviceInterval !== undefined && (!Number.isInteger(deviceInterval) || deviceInterval < 1)) {
+    fail(`invalid --device-interval ${values['device-interval']}`);
+  }
+  if (!(refreshReuseWindow >= 0)) fail(`invalid --refresh-reuse-window ${values['refresh-reuse-window']}`);
   return {
-    port, alg, rsaBits, deviceInterval, readyFile: values['ready-file'], verbose: values.verbose,
+    port, alg, rsaBits, deviceInterval, refreshReuseWindow, readyFile: values['ready-file'], verbose: values.verbose,
   };
 
   function fail(msg) {
@@ -86,6 +95,8 @@ function parseCli() {
 }
 
 const opts = parseCli();
+setRefreshTokenReuseWindow(opts.refreshReuseWindow);
+const deviceInterval = () => opts.deviceInterval ?? 5;  // RFC 8628 3.2's default
 const log = (...args) => { if (opts.verbose) console.error('[oidc-peer]', ...args); };
 
 // ---------------------------------------------------------------------------
@@ -251,9 +262,10 @@ function buildProvider(keys) {
     }
 
     if (route === 'device_authorization' && ctx.status === 200 && ctx.body?.device_code) {
-      // RFC 8628 3.2 `interval` (oidc-provider omits it; Logto returns it).
-      ctx.body = { ...ctx.body, interval: opts.deviceInterval };
-      devicePolls.set(ctx.body.device_code, { interval: opts.deviceInterval, last: undefined });
+      // Logto (like oidc-provider) sends no `interval`: clients use RFC 8628's 5 s. With
+      // --device-interval the response carries one (other servers do), so both paths stay tested.
+      if (opts.deviceInterval !== undefined) ctx.body = { ...ctx.body, interval: opts.deviceInterval };
+      devicePolls.set(ctx.body.device_code, { interval: deviceInterval(), last: undefined });
       return;
     }
 
@@ -261,7 +273,7 @@ function buildProvider(keys) {
       const params = ctx.oidc.params;
       if (params?.grant_type !== DEVICE_CODE_GRANT || typeof params.device_code !== 'string') return;
       const deviceCode = params.device_code;
-      const state = devicePolls.get(deviceCode) ?? { interval: opts.deviceInterval, last: undefined };
+      const state = devicePolls.get(deviceCode) ?? { interval: deviceInterval(), last: undefined };
       const now = Date.now();
       const tooFast = state.last !== undefined
         && now - state.last < state.interval * 1000 - POLL_TOLERANCE_MS;
@@ -500,7 +512,12 @@ async function dispatch(req, res) {
     case 'GET /test/health':
     case 'HEAD /test/health':
       sendJson(res, 200, {
-        status: 'ok', issuer, alg: opts.alg, kids: signingKeys.map((k) => k.kid),
+        status: 'ok',
+        issuer,
+        alg: opts.alg,
+        kids: signingKeys.map((k) => k.kid),
+        deviceInterval: opts.deviceInterval ?? null,
+        refreshReuseWindow: opts.refreshReuseWindow,
       });
       return;
     case 'POST /test/rotate-keys':
