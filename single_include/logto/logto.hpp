@@ -7419,11 +7419,24 @@ class operation {
 
 }  // namespace logto
 // ----- end logto/client/operation.hpp
+// ----- begin logto/client/device_tasks.hpp
+/// @file
+/// @brief The client core's device-flow operations (RFC 8628; see `client/tasks.hpp` for how a task
+/// runs): the device authorization request, and polling that never sleeps and never polls a code twice
+/// after it succeeded.
+
+#include <cstdint>   // std::int64_t, std::uint64_t
+#include <optional>  // std::optional
+#include <string>    // std::string
+#include <utility>   // std::move
+#include <vector>    // std::vector
+
 // ----- begin logto/client/tasks.hpp
 /// @file
-/// @brief What each operation of the client core does (`operation<State, Task>` runs one of these):
-/// sign-in URI, sign-in callback, access token (refresh), userinfo, sign-out, device flow, client
-/// credentials, token exchange, discovery and ID-token verification.
+/// @brief What each operation of the client core does (`operation<State, Task>` runs one of these),
+/// part 1: the helpers every task uses, discovery, ID-token verification, the sign-in URI, the sign-in
+/// callback and sign-out. Access tokens, userinfo, client credentials and token exchange are in
+/// `client/token_tasks.hpp`; the device flow is in `client/device_tasks.hpp`.
 ///
 /// A task's `run(s, now, out)` resumes where it stopped (`stage`), returns the step its host must take,
 /// and sets `out` when it is done. It sends nothing itself: `s.send(request)` hands the request out and
@@ -7675,6 +7688,225 @@ struct callback_task : task_base {
   }
 };
 
+/// Revokes the refresh token (best effort, after any refresh in progress), ends the session, and
+/// returns the end-session URI. Tokens are cleared even when the provider cannot be reached.
+struct sign_out_task : task_base {
+  using value_type = std::string;
+  std::string post_logout_redirect_uri;
+  enum class stage : unsigned char { start, discover, revoked } at = stage::start;
+  std::optional<std::string> refresh_token;
+  std::optional<error> discovery_error;
+
+  ~sign_out_task() {
+    if (refresh_token) crypto::wipe(*refresh_token);
+  }
+  sign_out_task() = default;
+  sign_out_task(sign_out_task&&) = default;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    switch (at) {
+      case stage::start:
+        if (!state.acquire_refresh(s.id.value)) return step::block();  // wait for a refresh in progress
+        refresh_token = state.refresh_token();
+        at = stage::discover;
+        [[fallthrough]];
+      case stage::discover: {
+        const need n = s.need_discovery(now);
+        if (n == need::pending) return s.out;
+        if (n == need::failed) discovery_error = *s.failure;
+        if (s.disc && refresh_token && !refresh_token->empty() && !s.disc->revocation_endpoint.empty()) {
+          auto request = oidc::build_revocation_request(state.auth(), s.disc->revocation_endpoint, *refresh_token);
+          if (request) {
+            at = stage::revoked;
+            return s.send(std::move(*request));
+          }
+        }
+        break;
+      }
+      case stage::revoked:
+        if (!s.take_own_response()) return s.out;  // best effort, as @logto/client: the answer is ignored
+        break;
+    }
+    (void)state.end_session();
+    if (discovery_error) {
+      error e = *discovery_error;
+      e.message = "signed out locally (tokens cleared), but the provider is unreachable: " + e.message;
+      return finish<value_type>(out, std::move(e));
+    }
+    if (s.disc->end_session_endpoint.empty()) {
+      return finish<value_type>(out, make_error(errc::discovery_invalid,
+                                                "signed out locally (tokens cleared); the provider has no "
+                                                "end_session_endpoint"));
+    }
+    return finish<value_type>(
+        out, oidc::build_end_session_uri(s.disc->end_session_endpoint, state.cfg.app_id, post_logout_redirect_uri));
+  }
+};
+
+}  // namespace detail
+}  // namespace logto
+// ----- end logto/client/tasks.hpp
+
+namespace logto {
+namespace detail {
+
+// ---------------------------------------------------------------------------------------------
+// Device flow (RFC 8628)
+
+struct device_start_task : task_base {
+  using value_type = device_sign_in;
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    if (auto response = s.take_own_response()) {
+      if (!*response) return finish<value_type>(out, response->error());
+      auto authorization = oidc::parse_device_authorization_response(**response);
+      if (!authorization) return finish<value_type>(out, authorization.error());
+      oidc::device_poller poller(*authorization, now, state.options.device_max_interval);
+      return finish<value_type>(out, device_sign_in{std::move(*authorization), poller});
+    }
+    step st;
+    if (!discovered(s, now, out, st)) return st;
+    if (s.disc->device_authorization_endpoint.empty()) {
+      return finish<value_type>(
+          out, make_error(errc::discovery_invalid,
+                          "the provider does not offer the device flow (no device_authorization_endpoint); enable "
+                          "it for this app in Logto (a Native app with the device flow)"));
+    }
+    auto request = oidc::build_device_authorization_request(state.auth(), s.disc->device_authorization_endpoint,
+                                                            state.cfg.scopes, state.cfg.resources);
+    if (!request) return finish<value_type>(out, request.error());
+    return s.send(std::move(*request));
+  }
+};
+
+/// One poll when it is due (`repeat == false`: not due yet is `{false, next_poll_at}` at once), or
+/// polls until the flow ends, asking the host to wait between polls (`repeat == true`). The poller lives
+/// in the host's `device_sign_in`, which must outlive the operation.
+struct device_poll_task : task_base {
+  using value_type = device_poll_status;
+  device_sign_in* flow = nullptr;
+  bool repeat = false;
+  enum class stage : unsigned char { start, sent, store } at = stage::start;
+  std::int64_t requested_at = 0;
+  std::uint64_t session_at = 0;
+  store_session_step store;
+
+  /// Abandoned with a successful poll answer unread: the code must not be polled again, so its tokens
+  /// are kept for a retried poll to store.
+  template <class State>
+  void salvage(op_state<State>& s) {
+    auto response = s.take_own_response();
+    if (at != stage::sent || !response || !*response) return;
+    auto parsed = oidc::parse_device_token_response(**response);
+    crypto::wipe((*response)->body);
+    if (!parsed) return;
+    auto& record = s.st->devices[flow->authorization.device_code];
+    record.succeeded = true;
+    record.tokens = std::move(*parsed);
+    record.requested_at = requested_at;
+  }
+
+  template <class State>
+  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
+    auto& state = *s.st;
+    const std::string& code = flow->authorization.device_code;
+    step st;
+    for (;;) {
+      switch (at) {
+        case stage::start: {
+          auto known = state.devices.find(code);
+          if (known != state.devices.end() && known->second.succeeded) {
+            if (known->second.stored) {
+              return finish<value_type>(
+                  out, make_error(errc::invalid_argument,
+                                  "this device sign-in already succeeded; it is not polled again (Logto revokes the "
+                                  "grant when a used device code is polled)"));
+            }
+            at = stage::store;  // tokens arrived, but an earlier operation did not store them: resume
+            s.reset_verification();
+            session_at = state.session;
+            continue;
+          }
+          auto wait = flow->poller.seconds_until_poll(now);
+          if (!wait) return finish<value_type>(out, wait.error());
+          if (*wait > 0) {
+            if (repeat) return step::wait(flow->poller.next_poll_at());
+            return finish<value_type>(out, device_poll_status{false, flow->poller.next_poll_at()});
+          }
+          if (!state.acquire_refresh(s.id.value)) return step::block();
+          if (!discovered(s, now, out, st)) return st;
+          auto request = oidc::build_device_token_request(state.auth(), s.disc->token_endpoint, code);
+          if (!request) return finish<value_type>(out, request.error());
+          requested_at = now;
+          at = stage::sent;
+          return s.send(std::move(*request));
+        }
+        case stage::sent: {
+          auto response = s.take_own_response();
+          if (!response) return s.out;
+          result<oidc::token_response> parsed = *response ? oidc::parse_device_token_response(**response)
+                                                          : result<oidc::token_response>(response->error());
+          if (*response) crypto::wipe((*response)->body);
+          auto polled = flow->poller.on_poll_result(std::move(parsed), now);
+          if (!polled) return finish<value_type>(out, polled.error());
+          if (!*polled) {
+            state.release_refresh(s.id.value);
+            at = stage::start;
+            if (repeat) continue;
+            return finish<value_type>(out, device_poll_status{false, flow->poller.next_poll_at()});
+          }
+          // Recorded in the core before anything else: this code is never polled again.
+          auto& record = state.devices[code];
+          record.succeeded = true;
+          record.tokens = std::move(**polled);
+          record.requested_at = requested_at;
+          session_at = state.session;
+          at = stage::store;
+          s.reset_verification();
+          continue;
+        }
+        case stage::store: {
+          if (!state.acquire_refresh(s.id.value)) return step::block();
+          if (!discovered(s, now, out, st)) return st;
+          auto& record = state.devices[code];
+          if (!record.tokens) {
+            return finish<value_type>(out, make_error(errc::invalid_argument, "this device sign-in already ended"));
+          }
+          const need n =
+              store.run(s, now, *record.tokens, record.requested_at, session_at, "the device sign-in", std::nullopt);
+          if (n == need::pending) return s.out;
+          if (n == need::failed) return finish<value_type>(out, *s.failure);  // tokens kept: a retry stores them
+          record.stored = true;
+          state.wipe_device(record);
+          return finish<value_type>(out, device_poll_status{true, 0});
+        }
+      }
+    }
+  }
+};
+
+}  // namespace detail
+}  // namespace logto
+// ----- end logto/client/device_tasks.hpp
+// ----- begin logto/client/token_tasks.hpp
+/// @file
+/// @brief The client core's token operations (see `client/tasks.hpp` for how a task runs): an access
+/// token from the cache or by one refresh at a time, userinfo, client credentials and token exchange.
+
+#include <cstdint>   // std::int64_t, std::uint64_t
+#include <optional>  // std::optional
+#include <string>    // std::string
+#include <utility>   // std::move
+#include <vector>    // std::vector
+
+
+namespace logto {
+namespace detail {
+
 // ---------------------------------------------------------------------------------------------
 // Access tokens: the cache, and one refresh at a time
 
@@ -7867,200 +8099,6 @@ struct user_info_task : task_base {
   }
 };
 
-/// Revokes the refresh token (best effort, after any refresh in progress), ends the session, and
-/// returns the end-session URI. Tokens are cleared even when the provider cannot be reached.
-struct sign_out_task : task_base {
-  using value_type = std::string;
-  std::string post_logout_redirect_uri;
-  enum class stage : unsigned char { start, discover, revoked } at = stage::start;
-  std::optional<std::string> refresh_token;
-  std::optional<error> discovery_error;
-
-  ~sign_out_task() {
-    if (refresh_token) crypto::wipe(*refresh_token);
-  }
-  sign_out_task() = default;
-  sign_out_task(sign_out_task&&) = default;
-
-  template <class State>
-  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
-    auto& state = *s.st;
-    switch (at) {
-      case stage::start:
-        if (!state.acquire_refresh(s.id.value)) return step::block();  // wait for a refresh in progress
-        refresh_token = state.refresh_token();
-        at = stage::discover;
-        [[fallthrough]];
-      case stage::discover: {
-        const need n = s.need_discovery(now);
-        if (n == need::pending) return s.out;
-        if (n == need::failed) discovery_error = *s.failure;
-        if (s.disc && refresh_token && !refresh_token->empty() && !s.disc->revocation_endpoint.empty()) {
-          auto request = oidc::build_revocation_request(state.auth(), s.disc->revocation_endpoint, *refresh_token);
-          if (request) {
-            at = stage::revoked;
-            return s.send(std::move(*request));
-          }
-        }
-        break;
-      }
-      case stage::revoked:
-        if (!s.take_own_response()) return s.out;  // best effort, as @logto/client: the answer is ignored
-        break;
-    }
-    (void)state.end_session();
-    if (discovery_error) {
-      error e = *discovery_error;
-      e.message = "signed out locally (tokens cleared), but the provider is unreachable: " + e.message;
-      return finish<value_type>(out, std::move(e));
-    }
-    if (s.disc->end_session_endpoint.empty()) {
-      return finish<value_type>(out, make_error(errc::discovery_invalid,
-                                                "signed out locally (tokens cleared); the provider has no "
-                                                "end_session_endpoint"));
-    }
-    return finish<value_type>(
-        out, oidc::build_end_session_uri(s.disc->end_session_endpoint, state.cfg.app_id, post_logout_redirect_uri));
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
-// Device flow (RFC 8628)
-
-struct device_start_task : task_base {
-  using value_type = device_sign_in;
-
-  template <class State>
-  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
-    auto& state = *s.st;
-    if (auto response = s.take_own_response()) {
-      if (!*response) return finish<value_type>(out, response->error());
-      auto authorization = oidc::parse_device_authorization_response(**response);
-      if (!authorization) return finish<value_type>(out, authorization.error());
-      oidc::device_poller poller(*authorization, now, state.options.device_max_interval);
-      return finish<value_type>(out, device_sign_in{std::move(*authorization), poller});
-    }
-    step st;
-    if (!discovered(s, now, out, st)) return st;
-    if (s.disc->device_authorization_endpoint.empty()) {
-      return finish<value_type>(
-          out, make_error(errc::discovery_invalid,
-                          "the provider does not offer the device flow (no device_authorization_endpoint); enable "
-                          "it for this app in Logto (a Native app with the device flow)"));
-    }
-    auto request = oidc::build_device_authorization_request(state.auth(), s.disc->device_authorization_endpoint,
-                                                            state.cfg.scopes, state.cfg.resources);
-    if (!request) return finish<value_type>(out, request.error());
-    return s.send(std::move(*request));
-  }
-};
-
-/// One poll when it is due (`repeat == false`: not due yet is `{false, next_poll_at}` at once), or
-/// polls until the flow ends, asking the host to wait between polls (`repeat == true`). The poller lives
-/// in the host's `device_sign_in`, which must outlive the operation.
-struct device_poll_task : task_base {
-  using value_type = device_poll_status;
-  device_sign_in* flow = nullptr;
-  bool repeat = false;
-  enum class stage : unsigned char { start, sent, store } at = stage::start;
-  std::int64_t requested_at = 0;
-  std::uint64_t session_at = 0;
-  store_session_step store;
-
-  /// Abandoned with a successful poll answer unread: the code must not be polled again, so its tokens
-  /// are kept for a retried poll to store.
-  template <class State>
-  void salvage(op_state<State>& s) {
-    auto response = s.take_own_response();
-    if (at != stage::sent || !response || !*response) return;
-    auto parsed = oidc::parse_device_token_response(**response);
-    crypto::wipe((*response)->body);
-    if (!parsed) return;
-    auto& record = s.st->devices[flow->authorization.device_code];
-    record.succeeded = true;
-    record.tokens = std::move(*parsed);
-    record.requested_at = requested_at;
-  }
-
-  template <class State>
-  step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
-    auto& state = *s.st;
-    const std::string& code = flow->authorization.device_code;
-    step st;
-    for (;;) {
-      switch (at) {
-        case stage::start: {
-          auto known = state.devices.find(code);
-          if (known != state.devices.end() && known->second.succeeded) {
-            if (known->second.stored) {
-              return finish<value_type>(
-                  out, make_error(errc::invalid_argument,
-                                  "this device sign-in already succeeded; it is not polled again (Logto revokes the "
-                                  "grant when a used device code is polled)"));
-            }
-            at = stage::store;  // tokens arrived, but an earlier operation did not store them: resume
-            s.reset_verification();
-            session_at = state.session;
-            continue;
-          }
-          auto wait = flow->poller.seconds_until_poll(now);
-          if (!wait) return finish<value_type>(out, wait.error());
-          if (*wait > 0) {
-            if (repeat) return step::wait(flow->poller.next_poll_at());
-            return finish<value_type>(out, device_poll_status{false, flow->poller.next_poll_at()});
-          }
-          if (!state.acquire_refresh(s.id.value)) return step::block();
-          if (!discovered(s, now, out, st)) return st;
-          auto request = oidc::build_device_token_request(state.auth(), s.disc->token_endpoint, code);
-          if (!request) return finish<value_type>(out, request.error());
-          requested_at = now;
-          at = stage::sent;
-          return s.send(std::move(*request));
-        }
-        case stage::sent: {
-          auto response = s.take_own_response();
-          if (!response) return s.out;
-          result<oidc::token_response> parsed = *response ? oidc::parse_device_token_response(**response)
-                                                          : result<oidc::token_response>(response->error());
-          if (*response) crypto::wipe((*response)->body);
-          auto polled = flow->poller.on_poll_result(std::move(parsed), now);
-          if (!polled) return finish<value_type>(out, polled.error());
-          if (!*polled) {
-            state.release_refresh(s.id.value);
-            at = stage::start;
-            if (repeat) continue;
-            return finish<value_type>(out, device_poll_status{false, flow->poller.next_poll_at()});
-          }
-          // Recorded in the core before anything else: this code is never polled again.
-          auto& record = state.devices[code];
-          record.succeeded = true;
-          record.tokens = std::move(**polled);
-          record.requested_at = requested_at;
-          session_at = state.session;
-          at = stage::store;
-          s.reset_verification();
-          continue;
-        }
-        case stage::store: {
-          if (!state.acquire_refresh(s.id.value)) return step::block();
-          if (!discovered(s, now, out, st)) return st;
-          auto& record = state.devices[code];
-          if (!record.tokens) {
-            return finish<value_type>(out, make_error(errc::invalid_argument, "this device sign-in already ended"));
-          }
-          const need n =
-              store.run(s, now, *record.tokens, record.requested_at, session_at, "the device sign-in", std::nullopt);
-          if (n == need::pending) return s.out;
-          if (n == need::failed) return finish<value_type>(out, *s.failure);  // tokens kept: a retry stores them
-          record.stored = true;
-          state.wipe_device(record);
-          return finish<value_type>(out, device_poll_status{true, 0});
-        }
-      }
-    }
-  }
-};
-
 // ---------------------------------------------------------------------------------------------
 // Machine-to-machine and token exchange
 
@@ -8126,7 +8164,7 @@ struct token_exchange_task : task_base {
 
 }  // namespace detail
 }  // namespace logto
-// ----- end logto/client/tasks.hpp
+// ----- end logto/client/token_tasks.hpp
 
 namespace logto {
 

@@ -25,7 +25,9 @@
 
 #include "logto/client/operation.hpp"
 #include "logto/client/state.hpp"
+#include "logto/client/device_tasks.hpp"
 #include "logto/client/tasks.hpp"
+#include "logto/client/token_tasks.hpp"
 #include "logto/client/types.hpp"
 #include "logto/core/crypto.hpp"
 #include "logto/core/result.hpp"
