@@ -17,8 +17,8 @@ class LogtoCppConan(ConanFile):
     name = "logto-cpp"
     description = "Logto sign-in (OpenID Connect) and Logto's passwordless connectors for C++17, on mbedTLS and picojson"
     license = "MIT"
-    url = "https://github.com/logto-io/logto"
-    homepage = "https://github.com/logto-io/logto"
+    url = "https://github.com/logto-io/logto-cpp"
+    homepage = "https://github.com/logto-io/logto-cpp"
     topics = ("logto", "openid-connect", "oauth2", "pkce", "passwordless", "header-only")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
@@ -44,8 +44,9 @@ class LogtoCppConan(ConanFile):
 
     def requirements(self):
         # Direct dependencies of a header-only library are used by its public headers, hence
-        # transitive. The headers support mbedTLS 2.28 and 3.x; Conan Center's 3.6 LTS is the one pinned.
-        self.requires("mbedtls/3.6.5")
+        # transitive. The headers support mbedTLS 2.28 and 3.x; the range follows Conan Center's current
+        # 3.6 LTS patch release (Conan Center replaces old patch releases, so an exact pin goes stale).
+        self.requires("mbedtls/[>=3.6 <3.7]")
         self.requires("picojson/1.3.0")
 
     def package_id(self):

@@ -243,17 +243,20 @@ if [ -z "$MBEDTLS_SRC" ] || ! command -v arm-none-eabi-g++ >/dev/null; then
 else
   cp "$F/embedded_fixture.h" "$A/inc/"
   cp /usr/include/picojson.h "$A/inc/"  # picojson is header-only; the Debian copy, without the host's /usr/include
+  # The bare-metal pieces (mbedTLS configuration, QEMU board support, linker script) are shared with the
+  # test command's Cortex-M4 smoke (tools/ci/baremetal.sh) and live in tests/embedded/.
+  EMB="$ROOT/tests/embedded"
   ARMC=(-Os -mcpu=cortex-m4 -mthumb -ffunction-sections -fdata-sections -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
-        -I"$HERE/embedded" -I"$MBEDTLS_SRC/include" -I"$A/inc")
+        -I"$EMB" -I"$MBEDTLS_SRC/include" -I"$A/inc")
   ARMCXX=("${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti)
   ARMLD=(-mcpu=cortex-m4 -mthumb --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections)
-  # Two mbedTLS libraries from the same sources: $A/libmbedcrypto.a with embedded/mbedtls_config.h as is
+  # Two mbedTLS libraries from the same sources: $A/libmbedcrypto.a with tests/embedded/mbedtls_config.h as is
   # (ES256 only: no RSA, PK, X.509 or TLS), and $A/rsa/libmbedcrypto.a with -DBENCH_MBEDTLS_RSA (adds RSA,
   # PK and OID) for the comparison program (2r).
   build_mbedtls() {  # object dir, library, extra flags...
     local objdir="$1" lib="$2"
     shift 2
-    if [ ! -f "$lib" ] || [ "$HERE/embedded/mbedtls_config.h" -nt "$lib" ]; then
+    if [ ! -f "$lib" ] || [ "$EMB/mbedtls_config.h" -nt "$lib" ]; then
       mkdir -p "$objdir" "$(dirname "$lib")"
       rm -f "$objdir"/*.o "$lib"
       ls "$MBEDTLS_SRC"/library/*.c | xargs -P 2 -I{} sh -c \
@@ -288,16 +291,16 @@ else
   link_prog p2_iostream "$HERE/embedded/with_logto.cpp" "$A" "${P2_FLAGS[@]}" -DLOGTO_KEEP_PICOJSON_IOSTREAM || true
 
   # Run time on an emulated Cortex-M4 (QEMU mps2-an386): both programs again, with the measurement hooks
-  # (qemu/support.c: stack painting, heap high-water mark via _sbrk, semihosting output).
+  # (tests/embedded/support.c: stack painting, heap high-water mark via _sbrk, semihosting output).
   : >"$A/qemu.txt"
   if command -v qemu-system-arm >/dev/null; then
-    arm-none-eabi-gcc "${ARMC[@]}" -c "$HERE/embedded/qemu/support.c" -o "$A/qemu_support.o"
+    arm-none-eabi-gcc "${ARMC[@]}" -c "$EMB/support.c" -o "$A/qemu_support.o"
     for prog in p1:mbedtls_only p2:with_logto; do
       n="${prog%%:*}" s="${prog##*:}"
       qflags=(-DBENCH_QEMU -Wno-psabi)
       [ "$n" = p2 ] && qflags+=("${P2_FLAGS[@]}")
       if arm-none-eabi-g++ "${ARMCXX[@]}" "${qflags[@]}" -c "$HERE/embedded/$s.cpp" -o "$A/q$n.o" 2>"$A/q$n.log" &&
-        arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb --specs=nano.specs -nostartfiles -T "$HERE/embedded/qemu/mps2_an386.ld" \
+        arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb --specs=nano.specs -nostartfiles -T "$EMB/mps2_an386.ld" \
           -Wl,--gc-sections "$A/q$n.o" "$A/qemu_support.o" -L"$A" -lmbedcrypto -o "$A/q$n.elf" 2>>"$A/q$n.log"; then
         out=$(timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
           -semihosting-config enable=on,target=native -kernel "$A/q$n.elf" 2>&1 | tr '\n' ' ' || true)
@@ -414,7 +417,7 @@ R="$B/results.md"
       sort -t$'\t' -k2,2nr | awk -F'\t' '{printf "| %s | %s |\n", $1, $2}'
   fi
   echo
-  echo "#### Cortex-M4 footprint (arm-none-eabi-g++ $(arm-none-eabi-gcc -dumpversion 2>/dev/null), -Os -mcpu=cortex-m4 -mthumb -fno-exceptions -fno-rtti, --gc-sections, newlib-nano; mbedTLS 2.28.3 from the Debian source package with benchmarks/embedded/mbedtls_config.h: ES256 only, no RSA, PK, X.509 or TLS; program (2) with -DLOGTO_NO_THREADS=1)"
+  echo "#### Cortex-M4 footprint (arm-none-eabi-g++ $(arm-none-eabi-gcc -dumpversion 2>/dev/null), -Os -mcpu=cortex-m4 -mthumb -fno-exceptions -fno-rtti, --gc-sections, newlib-nano; mbedTLS 2.28.3 from the Debian source package with tests/embedded/mbedtls_config.h: ES256 only, no RSA, PK, X.509 or TLS; program (2) with -DLOGTO_NO_THREADS=1)"
   echo
   if [ "$EMB_STATUS" != ok ]; then
     echo "$EMB_STATUS"
@@ -481,7 +484,7 @@ R="$B/results.md"
     fi
     if [ -s "$A/qemu.txt" ]; then
       echo
-      echo "Run time on an emulated Cortex-M4 (QEMU $(qemu-system-arm --version | head -1 | awk '{print $4}'), board mps2-an386; the same two programs with measurement hooks, benchmarks/embedded/qemu/): result 0 = token verified (and, for (2), URI built)."
+      echo "Run time on an emulated Cortex-M4 (QEMU $(qemu-system-arm --version | head -1 | awk '{print $4}'), board mps2-an386; the same two programs with measurement hooks, tests/embedded/support.c): result 0 = token verified (and, for (2), URI built)."
       echo
       echo "| program | result | stack depth during the work, B | heap high-water, B (sbrk; whole run) | heap grown during the work, B |"
       echo "|---|---:|---:|---:|---:|"

@@ -10,7 +10,7 @@
 
 #include "embedded_fixture.h"
 
-// Run-time measurement hooks: no-ops, except in run.sh's QEMU build (qemu/support.c).
+// Run-time measurement hooks: no-ops, except in run.sh's QEMU build (tests/embedded/support.c).
 #ifdef BENCH_QEMU
 extern "C" void bench_measure_begin(void);
 extern "C" void bench_measure_end(int result);

@@ -22,7 +22,12 @@
 ///   ID token's (OIDC Core 5.3.2);
 /// - the callback check compares scheme, authority and path exactly and honours RFC 9207 `iss`
 ///   (see `oidc/callback.hpp`);
-/// - `sign_out` clears local tokens even when discovery fails (and then returns that error).
+/// - `sign_out` clears local tokens even when discovery fails (and then returns that error);
+/// - every sign-in sends a fresh `nonce`, kept in `signInSession` and required in the ID token of that
+///   code exchange (a session written by the JS SDK has none and completes without); an `at_hash` in an
+///   ID token from the token endpoint must match the access token of the same response; an ID token
+///   naming audiences besides the app id is refused unless `client_options::trusted_audiences` lists
+///   them; discovery's `id_token_signing_alg_values_supported` narrows `id_token_algorithms`.
 #pragma once
 
 #include <cstdint>      // std::int64_t
@@ -38,7 +43,6 @@
 #include "logto/core/sync.hpp"
 #include "logto/core/time.hpp"
 #include "logto/http.hpp"
-#include "logto/jose/id_token.hpp"
 #include "logto/jose/jwks_cache.hpp"
 #include "logto/oidc/callback.hpp"
 #include "logto/oidc/claims.hpp"
@@ -46,6 +50,7 @@
 #include "logto/oidc/constants.hpp"
 #include "logto/oidc/device.hpp"
 #include "logto/oidc/discovery.hpp"
+#include "logto/oidc/id_token.hpp"
 #include "logto/oidc/pkce.hpp"
 #include "logto/oidc/response.hpp"
 #include "logto/oidc/session.hpp"
@@ -81,8 +86,11 @@ struct client_options {
   /// Clock tolerance for ID tokens (`DefaultJwtVerifier`'s 300 s); clamped to at most 600 s.
   std::int64_t id_token_leeway = jose::default_id_token_leeway;
   /// Signature algorithms accepted for ID tokens (all asymmetric JWS algorithms by default; never
-  /// `none` or HS*).
+  /// `none` or HS*), further narrowed to discovery's `id_token_signing_alg_values_supported`.
   jose::algorithm_set id_token_algorithms = jose::algorithm_set::all();
+  /// Audiences besides the app id that an ID token may also name (OIDC Core 3.1.3.7 step 3); empty:
+  /// such ID tokens are refused.
+  std::vector<std::string> trusted_audiences;
   /// See `oidc::discovery_options::require_issuer_match`.
   bool require_issuer_match = true;
   /// JWKS cache timing (jose's 10 min max age, 30 s refetch cooldown).
@@ -155,6 +163,8 @@ class client {
     if (!verifier) return verifier.error();
     auto state = oidc::generate_state(random_);
     if (!state) return state.error();
+    auto nonce = oidc::generate_nonce(random_);
+    if (!nonce) return nonce.error();
     auto challenge = oidc::generate_code_challenge(*verifier);
     if (!challenge) return challenge.error();
 
@@ -173,7 +183,10 @@ class client {
     p.first_screen = o.first_screen;
     p.identifiers = o.identifiers;
     p.extra_params = o.extra_params;
+    p.nonce = *nonce;
     auto uri = oidc::build_sign_in_uri(p);
+    crypto::wipe(p.state);
+    crypto::wipe(p.nonce);
     if (!uri) return uri.error();
 
     oidc::sign_in_session session;
@@ -181,9 +194,11 @@ class client {
     if (!o.post_redirect_uri.empty()) session.post_redirect_uri = o.post_redirect_uri;
     session.code_verifier = std::move(*verifier);
     session.state = std::move(*state);
+    session.nonce = std::move(*nonce);
     std::string serialized = oidc::serialize_sign_in_session(session);
     crypto::wipe(session.code_verifier);
     crypto::wipe(session.state);
+    crypto::wipe(*session.nonce);
     {
       detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::sign_in_session, std::move(serialized));
@@ -234,8 +249,13 @@ class client {
     crypto::wipe(session->state);
     if (!request) return request.error();
     auto tokens = exchange(*request);
-    if (!tokens) return tokens.error();
-    auto stored_ok = store_new_session(*disc, *tokens, requested_at);
+    if (!tokens) {
+      if (session->nonce) crypto::wipe(*session->nonce);
+      return tokens.error();
+    }
+    // A session written by @logto/client has no nonce: nothing was sent, so nothing is required.
+    auto stored_ok = store_new_session(*disc, *tokens, requested_at, session->nonce);
+    if (session->nonce) crypto::wipe(*session->nonce);
     if (!stored_ok) return stored_ok.error();
     {
       detail::scoped_lock<Mutex> lock(state_mutex_);
@@ -566,14 +586,24 @@ class client {
     return tokens;
   }
 
-  result<jose::verified_jwt> verify_id_token(const oidc::discovery& disc, std::string_view token) {
+  // `nonce`: the one sent with the authorization request (code exchange only; OIDC Core 12.2 and the
+  // device flow have none). `access_token`: the one of the same token response, for `at_hash`.
+  result<jose::verified_jwt> verify_id_token(const oidc::discovery& disc, std::string_view token,
+                                             const std::optional<std::string>& nonce = std::nullopt,
+                                             std::optional<std::string_view> access_token = std::nullopt) {
+    auto algorithms =
+        oidc::narrow_id_token_algorithms(options_.id_token_algorithms, disc.id_token_signing_alg_values_supported);
+    if (!algorithms) return algorithms.error();
     const std::int64_t now = clock_.now();
-    jose::id_token_options o;
+    oidc::id_token_options o;
     o.issuer = disc.issuer;
     o.client_id = config_.app_id;
+    o.trusted_audiences = options_.trusted_audiences;
+    o.nonce = nonce;
+    o.access_token = access_token;
     o.now = now;
     o.leeway = options_.id_token_leeway;
-    o.algorithms = options_.id_token_algorithms;
+    o.algorithms = *algorithms;
     const std::string jwks_uri = disc.jwks_uri;
     detail::scoped_lock<Mutex> serial(fetch_mutex_);
     return jose::verify_with_jwks_cache(
@@ -585,7 +615,7 @@ class client {
           if (!detail::http_ok(response->status)) return oidc::map_error_response(*response);
           return std::move(response->body);
         },
-        [&](const jose::key_set& keys) { return jose::verify_id_token(token, keys, o); });
+        [&](const jose::key_set& keys) { return oidc::verify_id_token(token, keys, o); });
   }
 
   oidc::access_token_entry entry_for(const oidc::token_response& tokens, std::int64_t requested_at) const {
@@ -599,12 +629,12 @@ class client {
 
   // After a code exchange or a device sign-in: verify the ID token, then store the new session.
   result<void> store_new_session(const oidc::discovery& disc, const oidc::token_response& tokens,
-                                 std::int64_t requested_at) {
+                                 std::int64_t requested_at, const std::optional<std::string>& nonce = std::nullopt) {
     if (!tokens.id_token || tokens.id_token->empty()) {
       return make_error(errc::token_response_invalid,
                         "the token response has no id_token (is the `openid` scope requested?)", "id_token");
     }
-    auto verified = verify_id_token(disc, *tokens.id_token);
+    auto verified = verify_id_token(disc, *tokens.id_token, nonce, tokens.access_token);
     if (!verified) return verified.error();
     detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_all_tokens_locked();
@@ -694,10 +724,10 @@ class client {
       storage_.set(oidc::storage_keys::refresh_token, *tokens->refresh_token);
     }
     if (tokens->id_token && !tokens->id_token->empty()) {
-      auto verified = verify_id_token(*disc, *tokens->id_token);
+      auto verified = verify_id_token(*disc, *tokens->id_token, std::nullopt, tokens->access_token);
       if (!verified) return verified.error();
       if (previous_id_token && !previous_id_token->empty()) {
-        auto same = jose::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
+        auto same = oidc::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
         if (!same) return same.error();
       }
       detail::scoped_lock<Mutex> lock(state_mutex_);

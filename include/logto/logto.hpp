@@ -16,10 +16,14 @@
 #include "logto/core/sync.hpp"
 #include "logto/http.hpp"
 #include "logto/storage.hpp"
+#if LOGTO_HAS_GCM  // sealed_storage needs AES-GCM in the mbedTLS build
+#include "logto/core/aead.hpp"
+#include "logto/sealed_storage.hpp"
+#endif
 #include "logto/jose/jwk.hpp"
 #include "logto/jose/jws.hpp"
 #include "logto/jose/jwt.hpp"
-#include "logto/jose/id_token.hpp"
+#include "logto/jose/id_token.hpp"  // deprecated aliases of the oidc:: ID-token names
 #include "logto/jose/jwks_cache.hpp"
 #include "logto/jose/token_cache.hpp"
 #include "logto/oidc/common.hpp"
@@ -27,6 +31,7 @@
 #include "logto/oidc/config.hpp"
 #include "logto/oidc/response.hpp"
 #include "logto/oidc/discovery.hpp"
+#include "logto/oidc/id_token.hpp"
 #include "logto/oidc/pkce.hpp"
 #include "logto/oidc/sign_in.hpp"
 #include "logto/oidc/sign_out.hpp"

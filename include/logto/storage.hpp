@@ -10,13 +10,18 @@
 #include <utility>      // std::declval
 
 #include "logto/core/crypto.hpp"
+#include "logto/core/result.hpp"
 #include "logto/core/sync.hpp"
 
 namespace logto {
 
 /// A storage is any type with
 ///   `std::optional<std::string> get(std::string_view key)`,
-///   `void set(std::string_view key, std::string value)` and `void remove(std::string_view key)`.
+///   `set(std::string_view key, std::string value)` and `remove(std::string_view key)`.
+/// `set` and `remove` may return `void` (they cannot fail), `bool` (false: the write failed) or
+/// `result<void>` (an error saying why: full flash, keychain locked, ...); the client reports a failed
+/// write as `errc::storage_write_failed` naming the key, and never hands out a token whose refresh token
+/// it could not keep.
 /// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
 /// `signInSession`), so a session written by a JS app is readable here and the other way round.
 /// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
@@ -32,6 +37,52 @@ struct is_storage<S, std::void_t<decltype(std::optional<std::string>(std::declva
 template <class S>
 concept storage = is_storage<S>::value;
 #endif
+
+namespace detail {
+inline result<void> storage_outcome(bool written, std::string_view op, std::string_view key) {
+  if (written) return ok();
+  return make_error(errc::storage_write_failed,
+                    "the storage could not " + std::string(op) + " \"" + std::string(key) +
+                        "\" (full, locked or read-only?); the value in memory is kept and written again later",
+                    std::string(key));
+}
+inline result<void> storage_outcome(result<void> r, std::string_view op, std::string_view key) {
+  if (r) return r;
+  error e = r.error();
+  e.message = "the storage could not " + std::string(op) + " \"" + std::string(key) + "\": " + e.message;
+  if (e.detail.empty()) e.detail = std::string(key);
+  e.code = errc::storage_write_failed;
+  return e;
+}
+
+/// `storage.set(key, value)` as a `result<void>`, whatever `set` returns (void, bool or result<void>).
+template <class Storage>
+result<void> storage_write(Storage& storage, std::string_view key, std::string value) {
+  using R = decltype(storage.set(key, std::declval<std::string>()));
+  if constexpr (std::is_void<R>::value) {
+    storage.set(key, std::move(value));
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.set(key, std::move(value))), "write", key);
+  } else {
+    return storage_outcome(result<void>(storage.set(key, std::move(value))), "write", key);
+  }
+}
+
+/// `storage.remove(key)` as a `result<void>`, whatever `remove` returns.
+template <class Storage>
+result<void> storage_erase(Storage& storage, std::string_view key) {
+  using R = decltype(storage.remove(key));
+  if constexpr (std::is_void<R>::value) {
+    storage.remove(key);
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.remove(key)), "remove", key);
+  } else {
+    return storage_outcome(result<void>(storage.remove(key)), "remove", key);
+  }
+}
+}  // namespace detail
 
 /// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed.
 class memory_storage {

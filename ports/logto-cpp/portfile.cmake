@@ -2,15 +2,22 @@
 # configured and installed.
 set(VCPKG_BUILD_TYPE release)
 
-vcpkg_from_github(
-    OUT_SOURCE_PATH SOURCE_PATH
-    # PLACEHOLDER: the GitHub repository logto-cpp is published in.
-    REPO logto-io/logto-cpp
-    REF "v${VERSION}"
-    # PLACEHOLDER: replace with the SHA512 that vcpkg prints on the first install of the v${VERSION} tag.
-    SHA512 0
-    HEAD_REF main
-)
+# Until a release is tagged, install from a local clone (README "Install"):
+#   VCPKG_KEEP_ENV_VARS=LOGTO_CPP_SOURCE_DIR LOGTO_CPP_SOURCE_DIR=/path/to/logto-cpp \
+#     vcpkg install logto-cpp --overlay-ports=/path/to/logto-cpp/ports
+if(DEFINED ENV{LOGTO_CPP_SOURCE_DIR})
+    set(SOURCE_PATH "$ENV{LOGTO_CPP_SOURCE_DIR}")
+else()
+    vcpkg_from_github(
+        OUT_SOURCE_PATH SOURCE_PATH
+        # PLACEHOLDER until the first release: REF and SHA512 (vcpkg prints the SHA512 on the first install
+        # of the v${VERSION} tag). Without a tag this branch fails: use LOGTO_CPP_SOURCE_DIR above.
+        REPO logto-io/logto-cpp
+        REF "v${VERSION}"
+        SHA512 0
+        HEAD_REF main
+    )
+endif()
 
 # mbedTLS and picojson come from their own ports (the project vendors neither). Our CMake package
 # finds them through mbedTLS's MbedTLSConfig.cmake and the shipped Findpicojson.cmake, which accepts
@@ -21,7 +28,6 @@ vcpkg_cmake_configure(
     OPTIONS
         -DLOGTO_BUILD_TESTS=OFF
         -DLOGTO_BUILD_EXAMPLES=OFF
-        -DLOGTO_BUILD_BENCHMARKS=OFF
         -DLOGTO_INTEROP_TESTS=OFF
         -DLOGTO_INSTALL=ON
         -DLOGTO_SINGLE_HEADER=OFF

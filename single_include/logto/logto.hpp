@@ -61,6 +61,11 @@
 #else
 #define LOGTO_HAS_RSA 0
 #endif
+#if defined(MBEDTLS_GCM_C) && defined(MBEDTLS_AES_C)
+#define LOGTO_HAS_GCM 1  ///< AES-256-GCM (sealed_storage)
+#else
+#define LOGTO_HAS_GCM 0
+#endif
 #if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_X509_CRT_PARSE_C)
 #define LOGTO_HAS_TLS 1  ///< SMTP over TLS (smtp/tls.hpp and what uses it)
 #else
@@ -97,6 +102,7 @@ inline constexpr const char* version_string = LOGTO_VERSION_STRING;
 /// `invalid_config`, ...). `message` is for people; `detail` carries what a server or provider said
 /// (an OAuth error name, Logto's `oidc.invalid_grant`, an SMTP reply, a provider error code).
 
+#include <cstdio>       // std::fputs (the bad-access message)
 #include <cstdlib>      // std::abort
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -110,11 +116,11 @@ namespace logto {
 /// Every failure kind the library reports. The comment after each is its code string (`to_string`).
 enum class errc {
   // ---- core
-  invalid_argument,   ///< invalid_argument
-  invalid_encoding,   ///< invalid_encoding (base64, base64url, hex, percent-encoding, UTF-8)
-  invalid_url,        ///< invalid_url
-  invalid_json,       ///< invalid_json
-  crypto_error,       ///< crypto_error (an mbedTLS call failed, or no randomness)
+  invalid_argument,  ///< invalid_argument
+  invalid_encoding,  ///< invalid_encoding (base64, base64url, hex, percent-encoding, UTF-8)
+  invalid_url,       ///< invalid_url
+  invalid_json,      ///< invalid_json
+  crypto_error,      ///< crypto_error (an mbedTLS call failed, or no randomness)
   // ---- host transport and HTTP responses (mirrors @logto/client's requester)
   transport_error,            ///< transport_error (the host's transport could not deliver the request)
   http_error,                 ///< http_error (non-2xx with a non-JSON body; detail is `http_error_<status>`)
@@ -123,30 +129,30 @@ enum class errc {
   oauth_error,                ///< oauth_error (RFC 6749 5.2 body `{error, error_description}`; detail is `error`)
   unexpected_response_error,  ///< unexpected_response_error (other JSON error body, or a malformed success)
   // ---- JOSE / ID token
-  jwt_malformed,            ///< jwt.malformed
-  jwt_unsupported_algorithm,///< jwt.unsupported_algorithm (alg not on the allow-list, none, HS*, crit, jku...)
-  jwt_no_matching_key,      ///< jwt.no_matching_key
-  jwt_signature_invalid,    ///< jwt.signature_invalid
-  jwt_claim_invalid,        ///< jwt.claim_invalid (iss, aud, azp, sub, nonce; detail names the claim)
-  jwt_expired,              ///< jwt.expired
-  jwt_not_yet_valid,        ///< jwt.not_yet_valid (nbf in the future)
-  id_token_invalid_iat,     ///< id_token.invalid_iat
-  id_token_invalid_token,   ///< id_token.invalid_token
-  jwk_invalid,              ///< jwk.invalid
-  jwks_invalid,             ///< jwks.invalid
+  jwt_malformed,              ///< jwt.malformed
+  jwt_unsupported_algorithm,  ///< jwt.unsupported_algorithm (alg not on the allow-list, none, HS*, crit, jku...)
+  jwt_no_matching_key,        ///< jwt.no_matching_key
+  jwt_signature_invalid,      ///< jwt.signature_invalid
+  jwt_claim_invalid,          ///< jwt.claim_invalid (iss, aud, azp, sub, nonce; detail names the claim)
+  jwt_expired,                ///< jwt.expired
+  jwt_not_yet_valid,          ///< jwt.not_yet_valid (nbf in the future)
+  id_token_invalid_iat,       ///< id_token.invalid_iat
+  id_token_invalid_token,     ///< id_token.invalid_token
+  jwk_invalid,                ///< jwk.invalid
+  jwks_invalid,               ///< jwks.invalid
   // ---- OpenID Connect steps
-  discovery_invalid,                    ///< discovery.invalid
-  token_response_invalid,               ///< token_response.invalid
-  callback_redirect_uri_mismatched,     ///< callback_uri_verification.redirect_uri_mismatched
-  callback_error_found,                 ///< callback_uri_verification.error_found
-  callback_missing_state,               ///< callback_uri_verification.missing_state
-  callback_state_mismatched,            ///< callback_uri_verification.state_mismatched
-  callback_missing_code,                ///< callback_uri_verification.missing_code
-  callback_issuer_mismatched,           ///< callback_uri_verification.issuer_mismatched (RFC 9207)
-  authorization_pending,                ///< authorization_pending (RFC 8628 3.5)
-  slow_down,                            ///< slow_down (RFC 8628 3.5)
-  access_denied,                        ///< access_denied
-  expired_token,                        ///< expired_token (RFC 8628: the device code expired)
+  discovery_invalid,                 ///< discovery.invalid
+  token_response_invalid,            ///< token_response.invalid
+  callback_redirect_uri_mismatched,  ///< callback_uri_verification.redirect_uri_mismatched
+  callback_error_found,              ///< callback_uri_verification.error_found
+  callback_missing_state,            ///< callback_uri_verification.missing_state
+  callback_state_mismatched,         ///< callback_uri_verification.state_mismatched
+  callback_missing_code,             ///< callback_uri_verification.missing_code
+  callback_issuer_mismatched,        ///< callback_uri_verification.issuer_mismatched (RFC 9207)
+  authorization_pending,             ///< authorization_pending (RFC 8628 3.5)
+  slow_down,                         ///< slow_down (RFC 8628 3.5)
+  access_denied,                     ///< access_denied
+  expired_token,                     ///< expired_token (RFC 8628: the device code expired)
   // ---- client (@logto/client's LogtoClientError codes)
   sign_in_session_invalid,      ///< sign_in_session.invalid
   sign_in_session_not_found,    ///< sign_in_session.not_found
@@ -156,6 +162,7 @@ enum class errc {
   user_cancelled,               ///< user_cancelled
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
+  storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
   general,                          ///< general
   invalid_config,                   ///< invalid_config
@@ -218,6 +225,7 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::user_cancelled: return "user_cancelled";
     case errc::missing_scope_organizations: return "missing_scope_organizations";
     case errc::session_expired: return "session_expired";
+    case errc::storage_write_failed: return "storage.write_failed";
     case errc::general: return "general";
     case errc::invalid_config: return "invalid_config";
     case errc::invalid_response: return "invalid_response";
@@ -250,12 +258,51 @@ inline error make_error(errc code, std::string message, std::string detail = {})
   return error{code, std::move(message), std::move(detail)};
 }
 
+/// Called when a program reads the value of a failed `result` (`e`: its error) or the error of a successful
+/// one (`e` is null), just before `std::abort()`: the library never throws, so this is where such a bug
+/// ends. The default writes the error's code and message to `stderr` (unless `LOGTO_NO_STDIO` is defined),
+/// so a crash on a device says why; a host without `stderr` installs a handler that logs its own way.
+using bad_result_access_handler = void (*)(const error* e) noexcept;
+
 namespace detail {
-[[noreturn]] inline void bad_result_access() noexcept {
-  // Reading the value of a failed result (or the error of a successful one) is a programming error.
+inline void default_bad_result_access(const error* e) noexcept {
+#if !defined(LOGTO_NO_STDIO)
+  if (e == nullptr) {
+    std::fputs("logto: error() read on a successful result; aborting\n", stderr);
+    return;
+  }
+  std::fputs("logto: value() read on a failed result (check it first); aborting. Error ", stderr);
+  std::fwrite(to_string(e->code).data(), 1, to_string(e->code).size(), stderr);
+  std::fputs(": ", stderr);
+  std::fputs(e->message.c_str(), stderr);
+  if (!e->detail.empty()) {
+    std::fputs(" [", stderr);
+    std::fputs(e->detail.c_str(), stderr);
+    std::fputs("]", stderr);
+  }
+  std::fputs("\n", stderr);
+#else
+  (void)e;
+#endif
+}
+inline bad_result_access_handler& bad_result_access_hook() noexcept {
+  static bad_result_access_handler handler = &default_bad_result_access;
+  return handler;
+}
+[[noreturn]] inline void bad_result_access(const error* e) noexcept {
+  // Reading the wrong side of a result is a programming error: say which error it was, then stop.
+  if (bad_result_access_handler h = bad_result_access_hook()) h(e);
   std::abort();
 }
 }  // namespace detail
+
+/// Installs `handler` (null: none) for reads of the wrong side of a `result`; returns the previous one.
+/// Set it once at start-up, before other threads use the library.
+inline bad_result_access_handler set_bad_result_access_handler(bad_result_access_handler handler) noexcept {
+  bad_result_access_handler previous = detail::bad_result_access_hook();
+  detail::bad_result_access_hook() = handler;
+  return previous;
+}
 
 /// Either a `T` or an `error`. Check it (`if (r)`, `has_value()`) before `value()` / `*` / `->`;
 /// reading the wrong side aborts, because the library never throws.
@@ -271,12 +318,14 @@ class [[nodiscard]] result {
  public:
   using value_type = T;
 
-  result(const T& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(v); }                      // NOLINT
-  result(T&& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(std::move(v)); }                // NOLINT
-  result(const ::logto::error& e) : ok_(false) { ::new (static_cast<void*>(&error_)) ::logto::error(e); }  // NOLINT
-  result(::logto::error&& e) : ok_(false) {                                                           // NOLINT
-    ::new (static_cast<void*>(&error_))::logto::error(std::move(e));
-  }
+  // Every constructor builds the member first and sets the tag after it: a compiler that cannot see
+  // into the member's constructor (an out-of-line std::string constructor that is handed the member's
+  // address) would otherwise have to reload the tag, and GCC 12 at -O3 (armhf) then reports the inactive
+  // member as "maybe uninitialized" on the path it cannot rule out.
+  result(const T& v) { construct_value(v); }                                          // NOLINT
+  result(T&& v) { construct_value(std::move(v)); }                                    // NOLINT
+  result(const ::logto::error& e) { construct_error(e); }                             // NOLINT
+  result(::logto::error&& e) { construct_error(std::move(e)); }                       // NOLINT
   // std::conjunction stops at the first false: `return make_error(...)` (U = error) does not
   // instantiate is_constructible<T, error&&> for every T.
   template <class U, class = typename std::enable_if<
@@ -284,21 +333,21 @@ class [[nodiscard]] result {
                                           std::negation<std::is_same<typename std::decay<U>::type, T>>,
                                           std::negation<std::is_same<typename std::decay<U>::type, result>>,
                                           std::is_constructible<T, U&&>>::value>::type>
-  result(U&& v) : ok_(true) {  // NOLINT(google-explicit-constructor)
-    ::new (static_cast<void*>(&value_)) T(std::forward<U>(v));
+  result(U&& v) {  // NOLINT(google-explicit-constructor)
+    construct_value(std::forward<U>(v));
   }
-  result(const result& o) : ok_(o.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(o.value_);
+  result(const result& o) {
+    if (o.ok_) {
+      construct_value(o.value_);
     } else {
-      ::new (static_cast<void*>(&error_))::logto::error(o.error_);
+      construct_error(o.error_);
     }
   }
-  result(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value) : ok_(o.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+  result(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value) {
+    if (o.ok_) {
+      construct_value(std::move(o.value_));
     } else {
-      ::new (static_cast<void*>(&error_))::logto::error(std::move(o.error_));
+      construct_error(std::move(o.error_));
     }
   }
   // Assignment between a value and an error first makes the copy (which may throw when exceptions
@@ -354,15 +403,25 @@ class [[nodiscard]] result {
   }
 
   const ::logto::error& error() const& {
-    if (ok_) detail::bad_result_access();
+    if (ok_) detail::bad_result_access(nullptr);
     return error_;
   }
   ::logto::error&& error() && {
-    if (ok_) detail::bad_result_access();
+    if (ok_) detail::bad_result_access(nullptr);
     return std::move(error_);
   }
 
  private:
+  template <class... A>
+  void construct_value(A&&... a) {
+    ::new (static_cast<void*>(&value_)) T(std::forward<A>(a)...);
+    ok_ = true;
+  }
+  template <class E>
+  void construct_error(E&& e) {
+    ::new (static_cast<void*>(&error_))::logto::error(std::forward<E>(e));
+    ok_ = false;
+  }
   void become_value(T&& v) noexcept {
     static_assert(std::is_nothrow_move_constructible<T>::value,
                   "assigning a result<T> between value and error needs a T that moves without throwing");
@@ -383,18 +442,18 @@ class [[nodiscard]] result {
     }
   }
   T* checked() {
-    if (!ok_) detail::bad_result_access();
+    if (!ok_) detail::bad_result_access(&error_);
     return &value_;
   }
   const T* checked() const {
-    if (!ok_) detail::bad_result_access();
+    if (!ok_) detail::bad_result_access(&error_);
     return &value_;
   }
   union {
     T value_;
     ::logto::error error_;
   };
-  bool ok_;
+  bool ok_ = false;  // true once value_ is alive (see the constructors)
 };
 
 /// Success without a value, or an `error`.
@@ -408,14 +467,14 @@ class [[nodiscard]] result<void> {
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return !failed_; }
   void value() const {
-    if (failed_) detail::bad_result_access();
+    if (failed_) detail::bad_result_access(&error_);
   }
   const ::logto::error& error() const& {
-    if (!failed_) detail::bad_result_access();
+    if (!failed_) detail::bad_result_access(nullptr);
     return error_;
   }
   ::logto::error&& error() && {
-    if (!failed_) detail::bad_result_access();
+    if (!failed_) detail::bad_result_access(nullptr);
     return std::move(error_);
   }
 
@@ -2148,7 +2207,11 @@ namespace logto {
 
 /// A storage is any type with
 ///   `std::optional<std::string> get(std::string_view key)`,
-///   `void set(std::string_view key, std::string value)` and `void remove(std::string_view key)`.
+///   `set(std::string_view key, std::string value)` and `remove(std::string_view key)`.
+/// `set` and `remove` may return `void` (they cannot fail), `bool` (false: the write failed) or
+/// `result<void>` (an error saying why: full flash, keychain locked, ...); the client reports a failed
+/// write as `errc::storage_write_failed` naming the key, and never hands out a token whose refresh token
+/// it could not keep.
 /// Keys and value formats are `@logto/client`'s (`idToken`, `refreshToken`, `accessToken`,
 /// `signInSession`), so a session written by a JS app is readable here and the other way round.
 /// `set` must replace the value atomically (a reader sees the old or the new value, never a mix).
@@ -2164,6 +2227,52 @@ struct is_storage<S, std::void_t<decltype(std::optional<std::string>(std::declva
 template <class S>
 concept storage = is_storage<S>::value;
 #endif
+
+namespace detail {
+inline result<void> storage_outcome(bool written, std::string_view op, std::string_view key) {
+  if (written) return ok();
+  return make_error(errc::storage_write_failed,
+                    "the storage could not " + std::string(op) + " \"" + std::string(key) +
+                        "\" (full, locked or read-only?); the value in memory is kept and written again later",
+                    std::string(key));
+}
+inline result<void> storage_outcome(result<void> r, std::string_view op, std::string_view key) {
+  if (r) return r;
+  error e = r.error();
+  e.message = "the storage could not " + std::string(op) + " \"" + std::string(key) + "\": " + e.message;
+  if (e.detail.empty()) e.detail = std::string(key);
+  e.code = errc::storage_write_failed;
+  return e;
+}
+
+/// `storage.set(key, value)` as a `result<void>`, whatever `set` returns (void, bool or result<void>).
+template <class Storage>
+result<void> storage_write(Storage& storage, std::string_view key, std::string value) {
+  using R = decltype(storage.set(key, std::declval<std::string>()));
+  if constexpr (std::is_void<R>::value) {
+    storage.set(key, std::move(value));
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.set(key, std::move(value))), "write", key);
+  } else {
+    return storage_outcome(result<void>(storage.set(key, std::move(value))), "write", key);
+  }
+}
+
+/// `storage.remove(key)` as a `result<void>`, whatever `remove` returns.
+template <class Storage>
+result<void> storage_erase(Storage& storage, std::string_view key) {
+  using R = decltype(storage.remove(key));
+  if constexpr (std::is_void<R>::value) {
+    storage.remove(key);
+    return ok();
+  } else if constexpr (std::is_same<R, bool>::value) {
+    return storage_outcome(static_cast<bool>(storage.remove(key)), "remove", key);
+  } else {
+    return storage_outcome(result<void>(storage.remove(key)), "remove", key);
+  }
+}
+}  // namespace detail
 
 /// Keeps everything in memory (lost at exit); wipes values when they are replaced or removed.
 class memory_storage {
@@ -2207,6 +2316,247 @@ class memory_storage {
 
 }  // namespace logto
 // ----- end logto/storage.hpp
+#if LOGTO_HAS_GCM  // sealed_storage needs AES-GCM in the mbedTLS build
+// ----- begin logto/core/aead.hpp
+/// @file
+/// @brief AES-256-GCM (NIST SP 800-38D) over mbedTLS 2.28 / 3.x: seal and open with associated data.
+/// Used by `sealed_storage`; available when the mbedTLS build has `MBEDTLS_GCM_C` and `MBEDTLS_AES_C`.
+
+#include <array>        // std::array
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <mbedtls/gcm.h>  // mbedtls_gcm_*
+
+
+namespace logto {
+namespace crypto {
+
+constexpr std::size_t aes256_gcm_key_size = 32;  ///< bytes
+constexpr std::size_t aes256_gcm_iv_size = 12;   ///< bytes (96-bit IV, SP 800-38D 8.2)
+constexpr std::size_t aes256_gcm_tag_size = 16;  ///< bytes (full 128-bit tag)
+
+namespace detail {
+/// An mbedTLS GCM context keyed with AES-256, freed (and so wiped) on every path.
+class gcm_context {
+ public:
+  gcm_context() { mbedtls_gcm_init(&ctx); }
+  gcm_context(const gcm_context&) = delete;
+  gcm_context& operator=(const gcm_context&) = delete;
+  ~gcm_context() { mbedtls_gcm_free(&ctx); }
+  result<void> set_key(std::string_view key) {
+    if (key.size() != aes256_gcm_key_size) return make_error(errc::invalid_argument, "AES-256-GCM needs a 32-byte key");
+    const int rc = mbedtls_gcm_setkey(&ctx, MBEDTLS_CIPHER_ID_AES, reinterpret_cast<const unsigned char*>(key.data()),
+                                      static_cast<unsigned int>(key.size() * 8));
+    if (rc != 0) return make_error(errc::crypto_error, "mbedtls_gcm_setkey failed", std::to_string(rc));
+    return ok();
+  }
+  mbedtls_gcm_context ctx;
+};
+
+inline const unsigned char* bytes(std::string_view s) noexcept {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+}  // namespace detail
+
+/// Encrypts `plaintext` under `key` with `iv` and `aad`; returns ciphertext || tag (16 bytes).
+inline result<std::string> aes256_gcm_seal(std::string_view key,
+                                           const std::array<unsigned char, aes256_gcm_iv_size>& iv,
+                                           std::string_view aad, std::string_view plaintext) {
+  detail::gcm_context gcm;
+  if (auto r = gcm.set_key(key); !r) return r.error();
+  std::string out(plaintext.size() + aes256_gcm_tag_size, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(&out[0]);
+  const int rc = mbedtls_gcm_crypt_and_tag(&gcm.ctx, MBEDTLS_GCM_ENCRYPT, plaintext.size(), iv.data(), iv.size(),
+                                           detail::bytes(aad), aad.size(), detail::bytes(plaintext), o,
+                                           aes256_gcm_tag_size, o + plaintext.size());
+  if (rc != 0) {
+    wipe(out);
+    return make_error(errc::crypto_error, "mbedtls_gcm_crypt_and_tag failed", std::to_string(rc));
+  }
+  return out;
+}
+
+/// Checks the tag of `sealed` (ciphertext || tag) under `key`, `iv` and `aad` and returns the plaintext.
+/// `errc::crypto_error` when the value was altered, cut, or sealed under another key, IV or `aad`.
+inline result<std::string> aes256_gcm_open(std::string_view key, std::string_view iv, std::string_view aad,
+                                           std::string_view sealed) {
+  if (iv.size() != aes256_gcm_iv_size) return make_error(errc::invalid_argument, "AES-256-GCM needs a 12-byte IV");
+  if (sealed.size() < aes256_gcm_tag_size) return make_error(errc::crypto_error, "sealed value shorter than its tag");
+  detail::gcm_context gcm;
+  if (auto r = gcm.set_key(key); !r) return r.error();
+  const std::size_t n = sealed.size() - aes256_gcm_tag_size;
+  std::string out(n, '\0');
+  const int rc = mbedtls_gcm_auth_decrypt(&gcm.ctx, n, detail::bytes(iv), iv.size(), detail::bytes(aad), aad.size(),
+                                          detail::bytes(sealed) + n, aes256_gcm_tag_size, detail::bytes(sealed),
+                                          n == 0 ? nullptr : reinterpret_cast<unsigned char*>(&out[0]));
+  if (rc != 0) {
+    wipe(out);
+    return make_error(errc::crypto_error, "AES-256-GCM: the value does not authenticate (altered, or another key)");
+  }
+  return out;
+}
+
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/aead.hpp
+// ----- begin logto/sealed_storage.hpp
+/// @file
+/// @brief `logto::sealed_storage`: a storage adapter that seals every value with AES-256-GCM, for devices
+/// that keep tokens in plain flash or a file and have no keychain.
+///
+/// Each value is encrypted and authenticated under a host-supplied 256-bit key, with the storage key and
+/// the key version as associated data, so a value copied to another key (say `idToken` pasted over
+/// `refreshToken`), written under another sealing key, cut short, flipped or produced by anything else
+/// reads as *absent*, never as a token. The client then behaves as after a sign-out: nothing forged or
+/// swapped is ever handed out.
+///
+/// Stored form (text, so any storage that keeps strings keeps it):
+/// `lgs1.` + base64url(version:4 bytes big-endian || iv:12 || ciphertext || tag:16)
+/// with associated data `"logto-sealed-storage/1" 0x00 <storage key> 0x00 <version:4 bytes>`.
+/// The IV is 96 random bits per write; with at most a few thousand writes per key over a device's life
+/// the NIST SP 800-38D bound of 2^32 random IVs per key is never approached. Rotate keys by adding the new
+/// one with a higher version: values sealed under an older version that is still in the ring stay
+/// readable, and are sealed again under the current key the next time they are written.
+///
+/// The key comes from the host (a secure element, a key derived from a device secret, ...): the adapter
+/// cannot protect against a host that stores the key beside the sealed values; it protects values at rest
+/// from being read or swapped without the key.
+
+#include <array>        // std::array
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint32_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+namespace logto {
+
+/// One sealing key and its version (any number the host chooses; a higher one for each rotation).
+struct sealing_key {
+  std::uint32_t version = 0;
+  crypto::secret key;  ///< exactly 32 raw bytes (AES-256)
+};
+
+/// Wraps `Inner` (any storage) so that every value is sealed with AES-256-GCM. `Inner` is held by reference
+/// and must outlive the adapter. `Random` supplies IVs (the default CSPRNG unless the host has its own).
+template <class Inner, class Random = crypto::default_random>
+class sealed_storage {
+  static_assert(is_storage<Inner>::value, "Inner must be a storage (see logto/storage.hpp)");
+  static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, size_t)");
+
+ public:
+  /// Values are sealed with the key of the highest version in `keys`; every key in `keys` opens values.
+  sealed_storage(Inner& inner, std::vector<sealing_key> keys, Random random = Random())
+      : inner_(inner), keys_(std::move(keys)), random_(std::move(random)) {
+    for (const auto& k : keys_) {
+      if (k.key.reveal().size() != crypto::aes256_gcm_key_size) {
+        config_error_ = make_error(errc::invalid_argument, "sealed_storage: key version " + std::to_string(k.version) +
+                                                               " is not 32 bytes (AES-256 needs a 256-bit key)");
+      }
+      if (current_ == nullptr || k.version > current_->version) current_ = &k;
+    }
+    if (current_ == nullptr) config_error_ = make_error(errc::invalid_argument, "sealed_storage: no sealing key given");
+  }
+  sealed_storage(const sealed_storage&) = delete;
+  sealed_storage& operator=(const sealed_storage&) = delete;
+
+  /// OK, or why the keys given to the constructor are unusable (then nothing is read or written).
+  result<void> valid() const {
+    if (config_error_) return *config_error_;
+    return ok();
+  }
+
+  /// The opened value, or nothing when it is absent or does not open under `key` with a known sealing key.
+  std::optional<std::string> get(std::string_view key) const {
+    if (config_error_) return std::nullopt;
+    auto stored = inner_.get(key);
+    if (!stored) return std::nullopt;
+    auto opened = open(key, *stored);
+    crypto::wipe(*stored);
+    return opened;
+  }
+
+  /// Seals `value` under the current key and writes it; the plaintext is wiped.
+  result<void> set(std::string_view key, std::string value) {
+    auto sealed = seal(key, value);
+    crypto::wipe(value);
+    if (!sealed) return sealed.error();
+    return detail::storage_write(inner_, key, std::move(*sealed));
+  }
+
+  /// Removes `key` from the inner storage.
+  result<void> remove(std::string_view key) { return detail::storage_erase(inner_, key); }
+
+  /// The sealed text for `value` under `key` (what `set` writes), for tests and build-time seeding.
+  result<std::string> seal(std::string_view key, std::string_view value) {
+    if (config_error_) return *config_error_;
+    std::array<unsigned char, crypto::aes256_gcm_iv_size> iv{};
+    if (!random_.fill(iv.data(), iv.size())) {
+      return make_error(errc::crypto_error, "sealed_storage: the random source failed; nothing was written");
+    }
+    const std::string header = version_bytes(current_->version);
+    auto box = crypto::aes256_gcm_seal(current_->key.reveal(), iv, associated_data(key, current_->version), value);
+    if (!box) return box.error();
+    std::string raw = header;
+    raw.append(reinterpret_cast<const char*>(iv.data()), iv.size());
+    raw += *box;
+    crypto::wipe(*box);
+    return std::string(prefix) + base64url_encode(raw);
+  }
+
+ private:
+  static constexpr std::string_view prefix = "lgs1.";
+
+  static std::string version_bytes(std::uint32_t v) {
+    std::string out(4, '\0');
+    for (int i = 0; i < 4; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>((v >> (24 - 8 * i)) & 0xFFu);
+    return out;
+  }
+  static std::string associated_data(std::string_view key, std::uint32_t version) {
+    std::string ad("logto-sealed-storage/1");
+    ad += '\0';
+    ad += key;
+    ad += '\0';
+    ad += version_bytes(version);
+    return ad;
+  }
+
+  std::optional<std::string> open(std::string_view key, std::string_view stored) const {
+    if (stored.substr(0, prefix.size()) != prefix) return std::nullopt;
+    auto raw = base64url_decode(stored.substr(prefix.size()));
+    if (!raw) return std::nullopt;
+    constexpr std::size_t overhead = 4 + crypto::aes256_gcm_iv_size + crypto::aes256_gcm_tag_size;
+    if (raw->size() < overhead) return std::nullopt;
+    std::uint32_t version = 0;
+    for (std::size_t i = 0; i < 4; ++i) version = (version << 8) | static_cast<unsigned char>((*raw)[i]);
+    const sealing_key* k = nullptr;
+    for (const auto& candidate : keys_) {
+      if (candidate.version == version) k = &candidate;
+    }
+    if (k == nullptr) return std::nullopt;
+    const std::string_view bytes(*raw);
+    auto opened = crypto::aes256_gcm_open(k->key.reveal(), bytes.substr(4, crypto::aes256_gcm_iv_size),
+                                          associated_data(key, version), bytes.substr(4 + crypto::aes256_gcm_iv_size));
+    crypto::wipe(*raw);
+    if (!opened) return std::nullopt;
+    return std::move(*opened);
+  }
+
+  Inner& inner_;
+  std::vector<sealing_key> keys_;
+  const sealing_key* current_ = nullptr;
+  Random random_;
+  std::optional<error> config_error_;
+};
+
+}  // namespace logto
+// ----- end logto/sealed_storage.hpp
+#endif
 // ----- begin logto/jose/jwk.hpp
 /// @file
 /// @brief JWS algorithms (RFC 7518 3), JSON Web Keys (RFC 7517) as ready-to-use mbedTLS public keys, and
@@ -3180,6 +3530,7 @@ inline result<verified_jws> verify_compact(std::string_view token, const key_set
 /// anything else is `errc::jwt_claim_invalid` with `detail` naming the claim. The payload must be a UTF-8 JSON
 /// object without duplicate members (RFC 7519 7.2).
 
+#include <algorithm>    // std::find
 #include <cmath>        // std::floor, std::ceil
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
@@ -3326,6 +3677,10 @@ struct unverified_jwt {
 struct verify_options {
   std::string issuer;    ///< `iss` must equal this exactly (OIDC Core 3.1.3.7 step 2)
   std::string audience;  ///< `aud` must equal or contain this (client id for ID tokens, resource for access tokens)
+  /// When set (ID tokens), every other `aud` value must be one of these: OIDC Core 3.1.3.7 step 3 rejects an ID
+  /// token that "contains additional audiences not trusted by the Client". Unset (access tokens), other
+  /// audiences are fine: RFC 9068 4 only needs the expected one to be present.
+  std::optional<std::vector<std::string>> trusted_audiences;
   /// When set (ID tokens: the client id), `azp` must equal it when present, and is required when `aud` has
   /// several values (OIDC Core 3.1.3.7 steps 4-5).
   std::optional<std::string> authorized_party;
@@ -3384,7 +3739,8 @@ inline result<void> check_options(const verify_options& o) {
 
 }  // namespace detail
 
-/// Validates type-checked claims against `options` (no signature involved). Order: iss, aud, azp, sub, exp,
+/// Validates type-checked claims against `options` (no signature involved). Order: iss, aud (and trusted
+/// audiences), azp, sub, exp,
 /// nbf, iat, nonce, scope. Errors: `errc::jwt_claim_invalid` (detail = claim), `errc::jwt_expired`,
 /// `errc::jwt_not_yet_valid`, `errc::id_token_invalid_iat`, `errc::invalid_argument` for incomplete options.
 inline result<void> validate_claims(const jwt_claims& c, const verify_options& o) {
@@ -3399,6 +3755,18 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
   if (c.aud.empty()) return detail::claim_error(o, "aud", "has no \"aud\" claim");
   if (!c.has_audience(o.audience)) {
     return detail::claim_error(o, "aud", "\"aud\" does not contain " + detail::quote(o.audience));
+  }
+  if (o.trusted_audiences) {
+    for (const auto& a : c.aud) {
+      if (a == o.audience || std::find(o.trusted_audiences->begin(), o.trusted_audiences->end(), a) !=
+                                 o.trusted_audiences->end()) {
+        continue;
+      }
+      return detail::claim_error(o, "aud",
+                                 "\"aud\" also names " + detail::quote(a) +
+                                     ", an audience this client does not trust (OIDC Core 3.1.3.7 step 3); if the "
+                                     "provider is meant to issue such tokens, list it in trusted_audiences");
+    }
   }
   if (o.authorized_party) {
     if (c.azp && *c.azp != *o.authorized_party) {
@@ -3531,37 +3899,195 @@ inline result<unverified_jwt> decode_unverified(std::string_view token) {
 // ----- end logto/jose/jwt.hpp
 // ----- begin logto/jose/id_token.hpp
 /// @file
-/// @brief ID-token validation (OpenID Connect Core 1.0 3.1.3.7) and the refresh-response rule of 12.2.
+/// @brief Deprecated, removed in the next release: ID-token verification is OpenID Connect and lives in
+/// `logto/oidc/id_token.hpp` (namespace `logto::oidc`). This header keeps code written against
+/// `logto::jose::verify_id_token` and friends compiling; switch to the `oidc::` names.
+
+// ----- begin logto/oidc/id_token.hpp
+/// @file
+/// @brief ID-token validation (OpenID Connect Core 1.0 3.1.3.7), `at_hash` (3.2.2.9 / 3.3.2.11), the refresh
+/// rule of 12.2, and the allow-list narrowed by discovery's `id_token_signing_alg_values_supported`. The generic
+/// JWT machinery stays in `jose/`.
 ///
 /// Compared with @logto/client (`DefaultJwtVerifier`: jose `jwtVerify` with `clockTolerance: 300`, then
 /// `|iat - now| > 300` -> `id_token.invalid_iat`), this also checks what jose leaves out: `exp` and `sub` are
-/// required, `azp` is checked, and `nonce` is compared when one was sent.
+/// required, `azp` is checked, audiences besides the client id must be trusted, `nonce` is compared when one
+/// was sent, and `at_hash` when the access token of the same response is given.
 
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+// ----- begin logto/oidc/common.hpp
+/// @file
+/// @brief Pieces shared by the OIDC request builders and response parsers: client authentication
+/// (`client_auth`, HTTP Basic), endpoint URL checks, and making peer text safe for error messages.
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
 
 
 namespace logto {
-namespace jose {
+namespace oidc {
+
+/// Who the app is at the token, revocation and device-authorization endpoints. The views must outlive
+/// the call they are passed to (build it inline: `{cfg.app_id, cfg.app_secret}`).
+struct client_auth {
+  std::string_view client_id;      ///< the Logto app ID; sent as `client_id` in every form body
+  std::string_view client_secret;  ///< empty for a public client (no `Authorization` header is sent)
+
+  /// True when a secret is set: requests then carry `Authorization: Basic base64(id:secret)`.
+  bool is_confidential() const noexcept { return !client_secret.empty(); }
+};
+
+namespace detail {
+
+/// Joins `items` with `sep` (JS `array.join(sep)`).
+inline std::string join(const std::vector<std::string>& items, char sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+/// Text that came from a peer (a response body, a callback parameter), made safe to put into an error
+/// message: control characters become spaces, invalid UTF-8 bytes become '?', and the text is cut at
+/// `max_bytes` on a character boundary with "..." appended. Messages get logged; a peer must not be
+/// able to forge log lines or flood them.
+inline std::string printable(std::string_view text, std::size_t max_bytes = 512) {
+  const bool utf8 = is_valid_utf8(text);
+  std::size_t cut = text.size();
+  bool truncated = false;
+  if (cut > max_bytes) {
+    cut = max_bytes;
+    truncated = true;
+    if (utf8) {
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
+    }
+  }
+  std::string out;
+  out.reserve(cut + 3);
+  for (std::size_t i = 0; i < cut; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += ' ';
+    } else if (c >= 0x80 && !utf8) {
+      out += '?';
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (truncated) out += "...";
+  return out;
+}
+
+/// Checks that `text` is an absolute `http`/`https` URL with a host and (unless `allow_fragment`) no
+/// fragment: what every endpoint the library sends requests to must be. `what` names it in the error
+/// ("token_endpoint").
+inline result<url> check_http_url(std::string_view text, std::string_view what, bool allow_fragment = false) {
+  auto u = parse_url(text);
+  if (!u) {
+    return make_error(errc::invalid_url, std::string(what) + " is not a valid URL (" + u.error().message + ")",
+                      std::string(what));
+  }
+  if (u->scheme != "https" && u->scheme != "http") {
+    return make_error(errc::invalid_url, std::string(what) + " must be an http or https URL", std::string(what));
+  }
+  if (!u->has_authority || u->host.empty()) {
+    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host",
+                      std::string(what));
+  }
+  if (u->has_fragment && !allow_fragment) {
+    return make_error(errc::invalid_url, std::string(what) + " must not contain a #fragment", std::string(what));
+  }
+  return u;
+}
+
+/// `Basic base64(client_id ":" client_secret)`, as @logto/node builds it: the two values are joined
+/// as they are (not form-encoded first, unlike RFC 6749 2.3.1 suggests) and encoded as UTF-8 bytes.
+/// A client ID containing ':' cannot be carried by Basic (RFC 7617 2) and is rejected.
+inline result<std::string> basic_authorization(const client_auth& client) {
+  if (client.client_id.find(':') != std::string_view::npos) {
+    return make_error(errc::invalid_argument,
+                      "the app ID contains ':', which HTTP Basic authentication cannot carry (RFC 7617 2)");
+  }
+  std::string joined;
+  joined.reserve(client.client_id.size() + 1 + client.client_secret.size());
+  joined.append(client.client_id.data(), client.client_id.size());
+  joined += ':';
+  joined.append(client.client_secret.data(), client.client_secret.size());
+  std::string value = "Basic " + base64_encode(joined);
+  crypto::wipe(joined);
+  return value;
+}
+
+/// Checks the app ID every request carries: non-empty, no control characters.
+inline result<void> check_client_id(std::string_view client_id) {
+  if (client_id.empty()) return make_error(errc::invalid_argument, "the app ID (client_id) is empty");
+  for (const char c : client_id) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      return make_error(errc::invalid_argument, "the app ID (client_id) contains a control character");
+    }
+  }
+  return ok();
+}
+
+/// A form POST to `endpoint` (checked with `check_http_url`) carrying `fields`, with the Basic header
+/// for a confidential client. `what` names the endpoint in errors.
+inline result<http_request> client_form_post(const client_auth& client, std::string_view endpoint,
+                                             std::string_view what, const query_params& fields) {
+  auto checked_id = check_client_id(client.client_id);
+  if (!checked_id) return checked_id.error();
+  auto u = check_http_url(endpoint, what);
+  if (!u) return u.error();
+  http_request req = ::logto::detail::form_post(std::string(endpoint), fields);
+  if (client.is_confidential()) {
+    auto basic = basic_authorization(client);
+    if (!basic) return basic.error();
+    req.headers.push_back({"Authorization", std::move(*basic)});
+  }
+  return req;
+}
+
+}  // namespace detail
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/common.hpp
+
+namespace logto {
+namespace oidc {
 
 /// What an ID token must satisfy.
 struct id_token_options {
-  std::string issuer;                ///< the discovery document's `issuer`, compared exactly
-  std::string client_id;             ///< the app id: must be in `aud`; `azp`, when present, must equal it
+  std::string issuer;     ///< the discovery document's `issuer`, compared exactly
+  std::string client_id;  ///< the app id: must be in `aud`; `azp`, when present, must equal it
+  /// Audiences besides the client id that an ID token may also name (OIDC Core 3.1.3.7 step 3). Empty by
+  /// default: an `aud` array with any other value is refused.
+  std::vector<std::string> trusted_audiences;
   std::optional<std::string> nonce;  ///< the nonce sent in the authorization request, if any
-  std::optional<std::int64_t> now;   ///< current unix time in seconds
+  /// The access token of the same token response, when the ID token came from the token endpoint: an `at_hash`
+  /// claim must then match it (OIDC Core 3.2.2.9, 3.3.2.11). Not copied: it must outlive the call.
+  std::optional<std::string_view> access_token;
+  std::optional<std::int64_t> now;  ///< current unix time in seconds
   /// Clock tolerance for `exp`/`nbf` and the |iat - now| window, seconds; clamped to [0, max_leeway] (600).
-  std::int64_t leeway = default_id_token_leeway;
-  /// Allowed signing algorithms, e.g. `algorithm_set::from_names(discovery.id_token_signing_alg_values_supported)`.
-  algorithm_set algorithms = algorithm_set::all();
+  std::int64_t leeway = jose::default_id_token_leeway;
+  /// Allowed signing algorithms; see `narrow_id_token_algorithms` for discovery's list.
+  jose::algorithm_set algorithms = jose::algorithm_set::all();
 
-  /// The equivalent generic options.
-  verify_options to_verify_options() const {
-    verify_options o;
+  /// The equivalent generic options (everything but `at_hash`).
+  jose::verify_options to_verify_options() const {
+    jose::verify_options o;
     o.issuer = issuer;
     o.audience = client_id;
+    o.trusted_audiences = trusted_audiences;
     o.authorized_party = client_id;
     o.nonce = nonce;
     o.now = now;
@@ -3575,22 +4101,104 @@ struct id_token_options {
   }
 };
 
+/// The names in `set`, comma-separated (for messages).
+inline std::string algorithm_names(jose::algorithm_set set) {
+  std::string out;
+  for (std::size_t i = 0; i < jose::algorithm_count; ++i) {
+    const auto alg = static_cast<jose::algorithm>(i);
+    if (!set.contains(alg)) continue;
+    if (!out.empty()) out += ", ";
+    out += jose::to_string(alg);
+  }
+  return out.empty() ? std::string("none") : out;
+}
+
+/// The allow-list for ID tokens: `ours` narrowed to the provider's `id_token_signing_alg_values_supported`
+/// (OIDC Discovery 3). Names this library does not verify ("none", HS*, EdDSA, ...) never enter it. An empty
+/// `advertised` (the document has no such member) keeps `ours`. `errc::jwt_unsupported_algorithm` naming both
+/// lists when nothing is left: no ID token of this provider could be verified.
+inline result<jose::algorithm_set> narrow_id_token_algorithms(jose::algorithm_set ours,
+                                                              const std::vector<std::string>& advertised) {
+  if (advertised.empty()) return ours;
+  jose::algorithm_set both;
+  for (const auto& name : advertised) {
+    if (const auto alg = jose::algorithm_from_name(name); alg && ours.contains(*alg)) both.insert(*alg);
+  }
+  if (!both.empty()) return both;
+  std::string listed;
+  for (const auto& name : advertised) {
+    if (!listed.empty()) listed += ", ";
+    listed += detail::printable(name, 32);
+  }
+  return make_error(errc::jwt_unsupported_algorithm,
+                    "no ID-token signing algorithm is both offered by the provider (discovery "
+                    "id_token_signing_alg_values_supported: " +
+                        listed + ") and allowed here (client_options::id_token_algorithms: " + algorithm_names(ours) +
+                        "); allow one of the provider's, or change the provider's signing key",
+                    "id_token_signing_alg_values_supported");
+}
+
+/// `at_hash` for `access_token` under the ID token's `alg` (OIDC Core 3.3.2.11): base64url of the left half of
+/// the hash of the ASCII access token, the hash being the one of the JWS algorithm (SHA-256 for ES256, RS256
+/// and PS256, SHA-384 for *384, SHA-512 for *512).
+inline result<std::string> compute_at_hash(jose::algorithm alg, std::string_view access_token) {
+  const std::string_view name = jose::to_string(alg);
+  const std::string_view bits = name.substr(name.size() - 3);
+  const crypto::hash_alg hash = bits == "256"   ? crypto::hash_alg::sha256
+                                : bits == "384" ? crypto::hash_alg::sha384
+                                                : crypto::hash_alg::sha512;
+  auto digest = crypto::digest(hash, access_token);
+  if (!digest) return digest.error();
+  return base64url_encode(std::string_view(*digest).substr(0, digest->size() / 2));
+}
+
+/// When the verified ID token carries `at_hash`, it must equal `compute_at_hash(alg, access_token)`, which
+/// binds the ID token to the access token of the same response (OIDC Core 3.2.2.9 / 3.3.2.11). An ID token
+/// without `at_hash` passes (the claim is optional in the code flow). `errc::jwt_claim_invalid`, detail
+/// "at_hash", otherwise.
+inline result<void> check_at_hash(const jose::verified_jwt& id_token, std::string_view access_token) {
+  const json::value* claim = json::find(id_token.payload, "at_hash");
+  if (claim == nullptr) return ok();
+  const std::string* got = json::as_string(*claim);
+  const auto fail = [](std::string why) {
+    return make_error(errc::jwt_claim_invalid,
+                      "ID token \"at_hash\" " + std::move(why) +
+                          " (OIDC Core 3.3.2.11): the ID token and the access token of this response do not belong "
+                          "together; refusing both (sign in again)",
+                      "at_hash");
+  };
+  if (got == nullptr) return fail("is not a string");
+  auto expected = compute_at_hash(id_token.alg, access_token);
+  if (!expected) return expected.error();
+  if (got->size() != expected->size()) {
+    return fail("has " + std::to_string(got->size()) + " characters, " + std::to_string(expected->size()) +
+                " expected for " + std::string(jose::to_string(id_token.alg)));
+  }
+  if (!crypto::constant_time_equal(*got, *expected)) return fail("does not match the access token");
+  return ok();
+}
+
 /// Verifies an ID token (OIDC Core 3.1.3.7): signature with a key of `keys` chosen by `kid` (allow-list
-/// `options.algorithms`); `iss` exact; `aud` contains the client id; `azp` equals the client id when present
-/// and is required with several audiences; `exp` in the future and `nbf` (if present) reached, within the
-/// leeway; `iat` within the leeway of now (`errc::id_token_invalid_iat`, as @logto/client); `sub` a non-empty
-/// string; `nonce` equal when one was sent.
-inline result<verified_jwt> verify_id_token(std::string_view token, const key_set& keys,
-                                            const id_token_options& options) {
+/// `options.algorithms`); `iss` exact; `aud` contains the client id and nothing untrusted; `azp` equals the
+/// client id when present and is required with several audiences; `exp` in the future and `nbf` (if present)
+/// reached, within the leeway; `iat` within the leeway of now (`errc::id_token_invalid_iat`, as @logto/client);
+/// `sub` a non-empty string; `nonce` equal when one was sent; `at_hash` when `options.access_token` is given.
+inline result<jose::verified_jwt> verify_id_token(std::string_view token, const jose::key_set& keys,
+                                                  const id_token_options& options) {
   if (options.client_id.empty()) return make_error(errc::invalid_argument, "id_token_options.client_id must be set");
-  return verify_jwt(token, keys, options.to_verify_options());
+  auto verified = jose::verify_jwt(token, keys, options.to_verify_options());
+  if (!verified) return verified;
+  if (options.access_token) {
+    if (auto r = check_at_hash(*verified, *options.access_token); !r) return r.error();
+  }
+  return verified;
 }
 
 /// OIDC Core 12.2: an ID token returned by a refresh must keep the original's `iss` and `sub` (and `azp`, when
 /// both have one), and its `aud` must still contain the client id. Call it after `verify_id_token` accepted the
 /// new token (verify it without a nonce: 12.2 says a refreshed token SHOULD NOT carry one).
 /// `errc::jwt_claim_invalid` with detail naming the claim otherwise.
-inline result<void> check_refreshed_id_token(const jwt_claims& original, const jwt_claims& refreshed,
+inline result<void> check_refreshed_id_token(const jose::jwt_claims& original, const jose::jwt_claims& refreshed,
                                              std::string_view client_id) {
   const auto fail = [](std::string_view claim, std::string message) {
     return make_error(errc::jwt_claim_invalid, "refreshed ID token " + std::move(message) + " (OIDC Core 12.2)",
@@ -3611,12 +4219,26 @@ inline result<void> check_refreshed_id_token(const jwt_claims& original, const j
 
 /// As above, with the original ID token given as the compact token this client stored when it verified it
 /// (decoded without re-verification).
-inline result<void> check_refreshed_id_token(std::string_view original_id_token, const jwt_claims& refreshed,
+inline result<void> check_refreshed_id_token(std::string_view original_id_token, const jose::jwt_claims& refreshed,
                                              std::string_view client_id) {
-  auto original = decode_unverified(original_id_token);
+  auto original = jose::decode_unverified(original_id_token);
   if (!original) return original.error();
   return check_refreshed_id_token(original->claims, refreshed, client_id);
 }
+
+}  // namespace oidc
+}  // namespace logto
+// ----- end logto/oidc/id_token.hpp
+
+namespace logto {
+namespace jose {
+
+// deprecated, removed in the next release: use logto::oidc::id_token_options.
+using id_token_options = oidc::id_token_options;
+// deprecated, removed in the next release: use logto::oidc::verify_id_token.
+using oidc::verify_id_token;
+// deprecated, removed in the next release: use logto::oidc::check_refreshed_id_token.
+using oidc::check_refreshed_id_token;
 
 }  // namespace jose
 }  // namespace logto
@@ -3879,147 +4501,6 @@ class verified_token_cache {
 }  // namespace jose
 }  // namespace logto
 // ----- end logto/jose/token_cache.hpp
-// ----- begin logto/oidc/common.hpp
-/// @file
-/// @brief Pieces shared by the OIDC request builders and response parsers: client authentication
-/// (`client_auth`, HTTP Basic), endpoint URL checks, and making peer text safe for error messages.
-
-#include <cstddef>      // std::size_t
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <utility>      // std::move
-#include <vector>       // std::vector
-
-
-namespace logto {
-namespace oidc {
-
-/// Who the app is at the token, revocation and device-authorization endpoints. The views must outlive
-/// the call they are passed to (build it inline: `{cfg.app_id, cfg.app_secret}`).
-struct client_auth {
-  std::string_view client_id;      ///< the Logto app ID; sent as `client_id` in every form body
-  std::string_view client_secret;  ///< empty for a public client (no `Authorization` header is sent)
-
-  /// True when a secret is set: requests then carry `Authorization: Basic base64(id:secret)`.
-  bool is_confidential() const noexcept { return !client_secret.empty(); }
-};
-
-namespace detail {
-
-/// Joins `items` with `sep` (JS `array.join(sep)`).
-inline std::string join(const std::vector<std::string>& items, char sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0) out += sep;
-    out += items[i];
-  }
-  return out;
-}
-
-/// Text that came from a peer (a response body, a callback parameter), made safe to put into an error
-/// message: control characters become spaces, invalid UTF-8 bytes become '?', and the text is cut at
-/// `max_bytes` on a character boundary with "..." appended. Messages get logged; a peer must not be
-/// able to forge log lines or flood them.
-inline std::string printable(std::string_view text, std::size_t max_bytes = 512) {
-  const bool utf8 = is_valid_utf8(text);
-  std::size_t cut = text.size();
-  bool truncated = false;
-  if (cut > max_bytes) {
-    cut = max_bytes;
-    truncated = true;
-    if (utf8) {
-      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
-    }
-  }
-  std::string out;
-  out.reserve(cut + 3);
-  for (std::size_t i = 0; i < cut; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) {
-      out += ' ';
-    } else if (c >= 0x80 && !utf8) {
-      out += '?';
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (truncated) out += "...";
-  return out;
-}
-
-/// Checks that `text` is an absolute `http`/`https` URL with a host and (unless `allow_fragment`) no
-/// fragment: what every endpoint the library sends requests to must be. `what` names it in the error
-/// ("token_endpoint").
-inline result<url> check_http_url(std::string_view text, std::string_view what, bool allow_fragment = false) {
-  auto u = parse_url(text);
-  if (!u) {
-    return make_error(errc::invalid_url, std::string(what) + " is not a valid URL (" + u.error().message + ")",
-                      std::string(what));
-  }
-  if (u->scheme != "https" && u->scheme != "http") {
-    return make_error(errc::invalid_url, std::string(what) + " must be an http or https URL", std::string(what));
-  }
-  if (!u->has_authority || u->host.empty()) {
-    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host",
-                      std::string(what));
-  }
-  if (u->has_fragment && !allow_fragment) {
-    return make_error(errc::invalid_url, std::string(what) + " must not contain a #fragment", std::string(what));
-  }
-  return u;
-}
-
-/// `Basic base64(client_id ":" client_secret)`, as @logto/node builds it: the two values are joined
-/// as they are (not form-encoded first, unlike RFC 6749 2.3.1 suggests) and encoded as UTF-8 bytes.
-/// A client ID containing ':' cannot be carried by Basic (RFC 7617 2) and is rejected.
-inline result<std::string> basic_authorization(const client_auth& client) {
-  if (client.client_id.find(':') != std::string_view::npos) {
-    return make_error(errc::invalid_argument,
-                      "the app ID contains ':', which HTTP Basic authentication cannot carry (RFC 7617 2)");
-  }
-  std::string joined;
-  joined.reserve(client.client_id.size() + 1 + client.client_secret.size());
-  joined.append(client.client_id.data(), client.client_id.size());
-  joined += ':';
-  joined.append(client.client_secret.data(), client.client_secret.size());
-  std::string value = "Basic " + base64_encode(joined);
-  crypto::wipe(joined);
-  return value;
-}
-
-/// Checks the app ID every request carries: non-empty, no control characters.
-inline result<void> check_client_id(std::string_view client_id) {
-  if (client_id.empty()) return make_error(errc::invalid_argument, "the app ID (client_id) is empty");
-  for (const char c : client_id) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) {
-      return make_error(errc::invalid_argument, "the app ID (client_id) contains a control character");
-    }
-  }
-  return ok();
-}
-
-/// A form POST to `endpoint` (checked with `check_http_url`) carrying `fields`, with the Basic header
-/// for a confidential client. `what` names the endpoint in errors.
-inline result<http_request> client_form_post(const client_auth& client, std::string_view endpoint,
-                                             std::string_view what, const query_params& fields) {
-  auto checked_id = check_client_id(client.client_id);
-  if (!checked_id) return checked_id.error();
-  auto u = check_http_url(endpoint, what);
-  if (!u) return u.error();
-  http_request req = ::logto::detail::form_post(std::string(endpoint), fields);
-  if (client.is_confidential()) {
-    auto basic = basic_authorization(client);
-    if (!basic) return basic.error();
-    req.headers.push_back({"Authorization", std::move(*basic)});
-  }
-  return req;
-}
-
-}  // namespace detail
-}  // namespace oidc
-}  // namespace logto
-// ----- end logto/oidc/common.hpp
 // ----- begin logto/oidc/constants.hpp
 /// @file
 /// @brief Logto's OpenID Connect constants, copied from @logto/js 6.1.2 (`consts/index.js`,
@@ -4352,6 +4833,7 @@ inline std::string oauth_error_name(const error& e) {
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 
 namespace logto {
@@ -4370,6 +4852,9 @@ struct discovery {
   /// RFC 9207 3: the provider puts `iss` into authorization responses (then a callback without it
   /// must be rejected; see `callback_options::require_issuer`).
   bool authorization_response_iss_parameter_supported = false;
+  /// The JWS algorithms the provider signs ID tokens with (OIDC Discovery 3); empty when the document has
+  /// none. Narrows the client's allow-list (`narrow_id_token_algorithms` in oidc/id_token.hpp).
+  std::vector<std::string> id_token_signing_alg_values_supported;
 };
 
 /// How strictly `parse_discovery` checks the issuer.
@@ -4430,7 +4915,8 @@ inline result<std::string> discovery_url_field(const json::object& doc, std::str
 
 /// Reads the metadata from a parsed discovery document. Required: `issuer`, `authorization_endpoint`,
 /// `token_endpoint`, `jwks_uri`; optional: `userinfo_endpoint`, `end_session_endpoint`,
-/// `revocation_endpoint`, `device_authorization_endpoint` (null counts as absent). Every endpoint must
+/// `revocation_endpoint`, `device_authorization_endpoint`, `id_token_signing_alg_values_supported` (an array of
+/// strings; null counts as absent). Every endpoint must
 /// be an absolute http(s) URL; the issuer must also have no query (OIDC Discovery 3) and, unless
 /// relaxed, equal `expected_issuer(endpoint)`. Errors: `errc::discovery_invalid`, detail = the field.
 inline result<discovery> parse_discovery(const json::object& doc, std::string_view endpoint,
@@ -4478,6 +4964,18 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
     }
     d.authorization_response_iss_parameter_supported = iss_supported->get<bool>();
   }
+  const json::value* algs = json::find(doc, "id_token_signing_alg_values_supported");
+  if (algs != nullptr && !algs->is<picojson::null>()) {
+    const json::array* arr = json::as_array(*algs);
+    if (arr == nullptr) return detail::discovery_error("id_token_signing_alg_values_supported", "must be an array");
+    for (const auto& item : *arr) {
+      const std::string* name = json::as_string(item);
+      if (name == nullptr) {
+        return detail::discovery_error("id_token_signing_alg_values_supported", "must hold only strings");
+      }
+      d.id_token_signing_alg_values_supported.push_back(*name);
+    }
+  }
   return d;
 }
 
@@ -4495,8 +4993,9 @@ inline result<discovery> parse_discovery_response(const http_response& response,
 // ----- end logto/oidc/discovery.hpp
 // ----- begin logto/oidc/pkce.hpp
 /// @file
-/// @brief PKCE (RFC 7636) and `state`, generated as @logto/browser and @logto/node do: 64 random bytes
-/// as base64url without padding (86 characters); challenge = base64url(SHA-256(verifier)), S256.
+/// @brief PKCE (RFC 7636), `state` and `nonce`, generated as @logto/browser and @logto/node make the first
+/// two: 64 random bytes as base64url without padding (86 characters); challenge = base64url(SHA-256(verifier)),
+/// S256. (The JS SDKs send no nonce.)
 
 #include <cstddef>      // std::size_t
 #include <string>       // std::string
@@ -4530,6 +5029,13 @@ result<std::string> generate_code_verifier(Random& rng) {
 /// `generateState`: an independent 86-character base64url value.
 template <class Random>
 result<std::string> generate_state(Random& rng) {
+  return generate_random_string(rng);
+}
+
+/// An OIDC `nonce` (Core 3.1.2.1, 15.5.2): an independent 86-character base64url value, sent with the
+/// authorization request and required in the ID token of its code exchange. @logto/js has no counterpart.
+template <class Random>
+result<std::string> generate_nonce(Random& rng) {
   return generate_random_string(rng);
 }
 
@@ -4592,12 +5098,16 @@ struct sign_in_uri_params {
   std::string interaction_mode;  ///< deprecated; sent only without `first_screen`
   std::vector<std::string> identifiers;  ///< `identifier_types::...`, space-joined
   std::string one_time_token;
-  query_params extra_params;  ///< appended last, in order, never deduplicated (as JS does)
+  query_params extra_params;  ///< appended in order, never deduplicated (as JS does)
+  /// Not in @logto/js: the OIDC `nonce` (Core 3.1.2.1), appended after everything else so that the URI
+  /// without it stays byte for byte @logto/js's. `logto::client` always sends one.
+  std::string nonce;
 };
 
 /// `generateSignInUri`: the authorization endpoint, `?`, then `client_id, redirect_uri, code_challenge,`
 /// `code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,`
 /// `resource..., first_screen | interaction_mode, identifier, one_time_token,` then the extra parameters,
+/// then `nonce` when set (@logto/js sends none: without a nonce the URI is exactly its),
 /// WHATWG form-encoded (space `+`, `~` `%7E`), exactly as JS `URLSearchParams` writes it.
 ///
 /// Checks (JS has none): the endpoint is an absolute http(s) URL without a fragment (RFC 6749 3.1; if
@@ -4605,7 +5115,8 @@ struct sign_in_uri_params {
 /// absolute URL (custom schemes are fine) without a fragment (RFC 6749 3.1.2); client_id,
 /// code_challenge and state are non-empty. Other values are not restricted: CR, LF and NUL are
 /// percent-encoded like every other byte outside `A-Z a-z 0-9 * - . _`, so no value can end the URL
-/// or reach a header; the server decides what it accepts.
+/// or reach a header; the server decides what it accepts. With `nonce` set, `extra_params` must not hold
+/// another `nonce` (two values would leave it to the server which one the ID token carries).
 inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   auto endpoint = detail::check_http_url(p.authorization_endpoint, "authorization_endpoint");
   if (!endpoint) return endpoint.error();
@@ -4641,7 +5152,16 @@ inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   }
   if (!p.identifiers.empty()) add_param(q, "identifier", detail::join(p.identifiers, ' '));
   if (!p.one_time_token.empty()) add_param(q, "one_time_token", p.one_time_token);
-  for (const auto& kv : p.extra_params) q.push_back(kv);
+  for (const auto& kv : p.extra_params) {
+    if (!p.nonce.empty() && kv.first == "nonce") {
+      return make_error(errc::invalid_argument,
+                        "extra_params has a \"nonce\", but the client sends its own (and checks the ID token "
+                        "against it); remove it from extra_params",
+                        "nonce");
+    }
+    q.push_back(kv);
+  }
+  if (!p.nonce.empty()) add_param(q, "nonce", p.nonce);
 
   std::string uri = p.authorization_endpoint;
   uri += endpoint->has_query ? (endpoint->query.empty() ? "" : "&") : "?";
@@ -5849,17 +6369,22 @@ inline result<access_token_map> parse_access_token_map(std::string_view text) {
   return map;
 }
 
-/// `LogtoSignInSessionItem`: what `signIn` stores until the callback. `code_verifier` and `state`
-/// are secrets.
+/// `LogtoSignInSessionItem`: what `signIn` stores until the callback. `code_verifier`, `state` and
+/// `nonce` are secrets.
 struct sign_in_session {
   std::string redirect_uri;
   std::optional<std::string> post_redirect_uri;
   std::string code_verifier;
   std::string state;
+  /// Not in @logto/client: the nonce sent with the authorization request (OIDC Core 3.1.2.1), which the ID
+  /// token of the code exchange must carry. A session written by the JS SDK has none; its callback then
+  /// requires no nonce (the JS SDK never sends one).
+  std::optional<std::string> nonce;
 };
 
 /// `JSON.stringify({redirectUri, postRedirectUri, codeVerifier, state})`: that key order,
-/// `postRedirectUri` left out when absent (as JSON.stringify drops `undefined`).
+/// `postRedirectUri` left out when absent (as JSON.stringify drops `undefined`), then `"nonce"` when
+/// set (the JS SDK ignores members it does not know, so it can still read the session).
 inline std::string serialize_sign_in_session(const sign_in_session& s) {
   std::string out = "{\"redirectUri\":";
   json::append_quoted(out, s.redirect_uri);
@@ -5871,6 +6396,10 @@ inline std::string serialize_sign_in_session(const sign_in_session& s) {
   json::append_quoted(out, s.code_verifier);
   out += ",\"state\":";
   json::append_quoted(out, s.state);
+  if (s.nonce) {
+    out += ",\"nonce\":";
+    json::append_quoted(out, *s.nonce);
+  }
   out += '}';
   return out;
 }
@@ -5878,7 +6407,8 @@ inline std::string serialize_sign_in_session(const sign_in_session& s) {
 /// `getSignInSession`'s checks: `errc::sign_in_session_invalid` when the text is not a JSON object or
 /// `redirectUri`, `codeVerifier` or `state` is not a string (JS lets JSON syntax errors through as
 /// they are; here they get the same code). `postRedirectUri` must be a string when present (null
-/// counts as absent; JS does not check it). Never quotes values.
+/// counts as absent; JS does not check it), and so must `nonce` (absent in sessions written by the JS
+/// SDK). Never quotes values.
 inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
   auto parsed = json::parse(text);
   if (!parsed) return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: " + parsed.error().message);
@@ -5905,6 +6435,13 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
                         "postRedirectUri");
     }
     s.post_redirect_uri = post->get<std::string>();
+  }
+  const json::value* nonce = json::find(*obj, "nonce");
+  if (nonce != nullptr && !nonce->is<picojson::null>()) {
+    if (!nonce->is<std::string>()) {
+      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"nonce\" is not a string", "nonce");
+    }
+    s.nonce = nonce->get<std::string>();
   }
   return s;
 }
@@ -5937,7 +6474,12 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
 ///   ID token's (OIDC Core 5.3.2);
 /// - the callback check compares scheme, authority and path exactly and honours RFC 9207 `iss`
 ///   (see `oidc/callback.hpp`);
-/// - `sign_out` clears local tokens even when discovery fails (and then returns that error).
+/// - `sign_out` clears local tokens even when discovery fails (and then returns that error);
+/// - every sign-in sends a fresh `nonce`, kept in `signInSession` and required in the ID token of that
+///   code exchange (a session written by the JS SDK has none and completes without); an `at_hash` in an
+///   ID token from the token endpoint must match the access token of the same response; an ID token
+///   naming audiences besides the app id is refused unless `client_options::trusted_audiences` lists
+///   them; discovery's `id_token_signing_alg_values_supported` narrows `id_token_algorithms`.
 
 #include <cstdint>      // std::int64_t
 #include <map>          // std::map
@@ -5974,8 +6516,11 @@ struct client_options {
   /// Clock tolerance for ID tokens (`DefaultJwtVerifier`'s 300 s); clamped to at most 600 s.
   std::int64_t id_token_leeway = jose::default_id_token_leeway;
   /// Signature algorithms accepted for ID tokens (all asymmetric JWS algorithms by default; never
-  /// `none` or HS*).
+  /// `none` or HS*), further narrowed to discovery's `id_token_signing_alg_values_supported`.
   jose::algorithm_set id_token_algorithms = jose::algorithm_set::all();
+  /// Audiences besides the app id that an ID token may also name (OIDC Core 3.1.3.7 step 3); empty:
+  /// such ID tokens are refused.
+  std::vector<std::string> trusted_audiences;
   /// See `oidc::discovery_options::require_issuer_match`.
   bool require_issuer_match = true;
   /// JWKS cache timing (jose's 10 min max age, 30 s refetch cooldown).
@@ -6048,6 +6593,8 @@ class client {
     if (!verifier) return verifier.error();
     auto state = oidc::generate_state(random_);
     if (!state) return state.error();
+    auto nonce = oidc::generate_nonce(random_);
+    if (!nonce) return nonce.error();
     auto challenge = oidc::generate_code_challenge(*verifier);
     if (!challenge) return challenge.error();
 
@@ -6066,7 +6613,10 @@ class client {
     p.first_screen = o.first_screen;
     p.identifiers = o.identifiers;
     p.extra_params = o.extra_params;
+    p.nonce = *nonce;
     auto uri = oidc::build_sign_in_uri(p);
+    crypto::wipe(p.state);
+    crypto::wipe(p.nonce);
     if (!uri) return uri.error();
 
     oidc::sign_in_session session;
@@ -6074,9 +6624,11 @@ class client {
     if (!o.post_redirect_uri.empty()) session.post_redirect_uri = o.post_redirect_uri;
     session.code_verifier = std::move(*verifier);
     session.state = std::move(*state);
+    session.nonce = std::move(*nonce);
     std::string serialized = oidc::serialize_sign_in_session(session);
     crypto::wipe(session.code_verifier);
     crypto::wipe(session.state);
+    crypto::wipe(*session.nonce);
     {
       detail::scoped_lock<Mutex> lock(state_mutex_);
       storage_.set(oidc::storage_keys::sign_in_session, std::move(serialized));
@@ -6127,8 +6679,13 @@ class client {
     crypto::wipe(session->state);
     if (!request) return request.error();
     auto tokens = exchange(*request);
-    if (!tokens) return tokens.error();
-    auto stored_ok = store_new_session(*disc, *tokens, requested_at);
+    if (!tokens) {
+      if (session->nonce) crypto::wipe(*session->nonce);
+      return tokens.error();
+    }
+    // A session written by @logto/client has no nonce: nothing was sent, so nothing is required.
+    auto stored_ok = store_new_session(*disc, *tokens, requested_at, session->nonce);
+    if (session->nonce) crypto::wipe(*session->nonce);
     if (!stored_ok) return stored_ok.error();
     {
       detail::scoped_lock<Mutex> lock(state_mutex_);
@@ -6459,14 +7016,24 @@ class client {
     return tokens;
   }
 
-  result<jose::verified_jwt> verify_id_token(const oidc::discovery& disc, std::string_view token) {
+  // `nonce`: the one sent with the authorization request (code exchange only; OIDC Core 12.2 and the
+  // device flow have none). `access_token`: the one of the same token response, for `at_hash`.
+  result<jose::verified_jwt> verify_id_token(const oidc::discovery& disc, std::string_view token,
+                                             const std::optional<std::string>& nonce = std::nullopt,
+                                             std::optional<std::string_view> access_token = std::nullopt) {
+    auto algorithms =
+        oidc::narrow_id_token_algorithms(options_.id_token_algorithms, disc.id_token_signing_alg_values_supported);
+    if (!algorithms) return algorithms.error();
     const std::int64_t now = clock_.now();
-    jose::id_token_options o;
+    oidc::id_token_options o;
     o.issuer = disc.issuer;
     o.client_id = config_.app_id;
+    o.trusted_audiences = options_.trusted_audiences;
+    o.nonce = nonce;
+    o.access_token = access_token;
     o.now = now;
     o.leeway = options_.id_token_leeway;
-    o.algorithms = options_.id_token_algorithms;
+    o.algorithms = *algorithms;
     const std::string jwks_uri = disc.jwks_uri;
     detail::scoped_lock<Mutex> serial(fetch_mutex_);
     return jose::verify_with_jwks_cache(
@@ -6478,7 +7045,7 @@ class client {
           if (!detail::http_ok(response->status)) return oidc::map_error_response(*response);
           return std::move(response->body);
         },
-        [&](const jose::key_set& keys) { return jose::verify_id_token(token, keys, o); });
+        [&](const jose::key_set& keys) { return oidc::verify_id_token(token, keys, o); });
   }
 
   oidc::access_token_entry entry_for(const oidc::token_response& tokens, std::int64_t requested_at) const {
@@ -6492,12 +7059,12 @@ class client {
 
   // After a code exchange or a device sign-in: verify the ID token, then store the new session.
   result<void> store_new_session(const oidc::discovery& disc, const oidc::token_response& tokens,
-                                 std::int64_t requested_at) {
+                                 std::int64_t requested_at, const std::optional<std::string>& nonce = std::nullopt) {
     if (!tokens.id_token || tokens.id_token->empty()) {
       return make_error(errc::token_response_invalid,
                         "the token response has no id_token (is the `openid` scope requested?)", "id_token");
     }
-    auto verified = verify_id_token(disc, *tokens.id_token);
+    auto verified = verify_id_token(disc, *tokens.id_token, nonce, tokens.access_token);
     if (!verified) return verified.error();
     detail::scoped_lock<Mutex> lock(state_mutex_);
     clear_all_tokens_locked();
@@ -6587,10 +7154,10 @@ class client {
       storage_.set(oidc::storage_keys::refresh_token, *tokens->refresh_token);
     }
     if (tokens->id_token && !tokens->id_token->empty()) {
-      auto verified = verify_id_token(*disc, *tokens->id_token);
+      auto verified = verify_id_token(*disc, *tokens->id_token, std::nullopt, tokens->access_token);
       if (!verified) return verified.error();
       if (previous_id_token && !previous_id_token->empty()) {
-        auto same = jose::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
+        auto same = oidc::check_refreshed_id_token(*previous_id_token, verified->claims, config_.app_id);
         if (!same) return same.error();
       }
       detail::scoped_lock<Mutex> lock(state_mutex_);
@@ -6775,6 +7342,13 @@ constexpr bool is_js_space(char32_t c) noexcept {
          (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
          c == 0xFEFF;
 }
+
+/// The only characters a header line may be folded at (RFC 5322 2.2.3 / 3.2.2: FWS is SP or HTAB).
+constexpr bool is_fold_space(char32_t c) noexcept { return c == 0x20 || c == 0x09; }
+
+/// A control character a header value must not carry raw: C0 except HTAB, and DEL (RFC 5322 3.2.5
+/// `VCHAR` / `WSP`). nodemailer sends them as they are and folds at VT and FF.
+constexpr bool is_header_control(char32_t c) noexcept { return (c < 0x20 && c != 0x09) || c == 0x7F; }
 
 /// JavaScript's `\w`.
 constexpr bool is_js_word(char32_t c) noexcept {
@@ -7098,12 +7672,24 @@ inline std::string encode_word(std::string_view utf8, word_encoding enc, std::si
   return "=?UTF-8?B?" + result + "?=";
 }
 
-/// True when nodemailer turns a header value into encoded-words: it holds `"` or a non-ASCII character.
+/// True when a header value is written as encoded-words: it holds `"` or a non-ASCII character
+/// (nodemailer's rule), or a control character (`detail::is_header_control`; our addition, so that
+/// VT, FF, ESC or DEL reach the reader intact instead of breaking the header section).
 inline bool needs_encoded_words(std::string_view utf8) noexcept {
   for (const char c : utf8) {
-    if (c == '"' || static_cast<unsigned char>(c) >= 0x80) return true;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || u >= 0x80 || detail::is_header_control(u)) return true;
   }
   return false;
+}
+
+/// True when `value` can stand raw in a header line: no control character but HTAB (no CR or LF
+/// either), so folding (at SP/HTAB only) keeps every line a valid RFC 5322 header line.
+inline bool is_header_safe(std::string_view value) noexcept {
+  for (const char c : value) {
+    if (detail::is_header_control(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
 }
 
 /// A header value as nodemailer's `_encodeWords` writes it: unchanged when plain, otherwise the whole
@@ -7115,7 +7701,9 @@ inline std::string encode_words(std::string_view utf8) {
 
 /// Folds one header line (`Name: value`) at `line_length` UTF-16 units the way nodemailer's
 /// `foldLines` does: break before the last white space that fits (it starts the continuation
-/// line); a longer unbreakable token stays whole.
+/// line); a longer unbreakable token stays whole. Unlike nodemailer (any JavaScript `\s`), only SP
+/// and HTAB count as white space here: a break before VT, FF or U+2028 would start a continuation
+/// line that is not one (RFC 5322 2.2.3), corrupting the header section.
 inline std::string fold_lines(std::string_view text, std::size_t line_length = 76) {
   const std::u16string str = detail::to_utf16(text);
   const std::size_t len = str.size();
@@ -7136,17 +7724,17 @@ inline std::string fold_lines(std::string_view text, std::size_t line_length = 7
       pos += end;
       continue;
     }
-    // /(\s+)[^\s]*$/ with the white-space run not at the start
+    // /([ \t]+)[^ \t]*$/ with the white-space run not at the start
     std::size_t k = line.size();
-    while (k > 0 && !detail::is_js_space(line[k - 1])) --k;
+    while (k > 0 && !detail::is_fold_space(line[k - 1])) --k;
     std::size_t run_start = k;
-    while (run_start > 0 && detail::is_js_space(line[run_start - 1])) --run_start;
+    while (run_start > 0 && detail::is_fold_space(line[run_start - 1])) --run_start;
     if (k > 0 && run_start > 0) {
       line.resize(run_start);
     } else {
-      // /^[^\s]+(\s*)/ on the rest: extend the line over the rest of an unbreakable token
+      // /^[^ \t]+/ on the rest: extend the line over the rest of an unbreakable token
       std::size_t r = pos + line.size();
-      while (r < len && !detail::is_js_space(str[r])) ++r;
+      while (r < len && !detail::is_fold_space(str[r]) && str[r] != u'\r' && str[r] != u'\n') ++r;
       line = str.substr(pos, r - pos);
     }
     out += line;
@@ -7841,7 +8429,10 @@ inline std::string format_addresses(std::vector<address>& addresses, std::vector
 /// subject is an error (nodemailer turns line breaks into spaces); header names must be printable
 /// ASCII without `:`; `Content-Type` and `Content-Disposition` cannot be given as custom headers
 /// (nodemailer would write two Content-Type fields); a From without an address and a To that is not
-/// exactly one mailbox are errors (nodemailer sends `MAIL FROM:<>` or several RCPTs). At the SMTP
+/// exactly one mailbox are errors (nodemailer sends `MAIL FROM:<>` or several RCPTs). Other control
+/// characters (C0 but HTAB, and DEL) never stand raw in a header: text is RFC 2047-encoded, a
+/// structured field (address, message id) holding one is an error; header lines are folded at SP
+/// and HTAB only (nodemailer folds at any JavaScript white space, VT and FF included). At the SMTP
 /// layer (`encode_data`) a bare CR becomes CRLF like a bare LF (nodemailer passes a bare CR through;
 /// RFC 5322 2.3 forbids it and it is an SMTP-smuggling vector).
 
@@ -7896,6 +8487,16 @@ inline bool is_header_name(std::string_view name) {
     if (u < 0x21 || u > 0x7E || c == ':') return false;
   }
   return true;
+}
+
+// A header name for an error message: control characters shown as '?'.
+inline std::string printable_name(std::string_view name) {
+  std::string out;
+  for (const char c : name.substr(0, 64)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7F ? '?' : c;
+  }
+  return out;
 }
 
 inline error bad_field(std::string_view field, std::string_view why) {
@@ -7998,7 +8599,40 @@ inline void collect_envelope(const std::vector<built_header>& headers, std::stri
   for (const auto& r : recipients) to.push_back(r.addr);
 }
 
+// The value as it goes on the wire, or an error when a control character would have to stand raw
+// (structured fields: addresses, message ids; unstructured text is encoded by encode_words).
+inline result<std::string> wire_header_value(const std::string& key, const std::string& value) {
+  std::string encoded = key == "Content-Type" ? value : encode_header_value(key, value);
+  if (!mime::is_header_safe(encoded)) {
+    return bad_field("header " + key,
+                     "contains a control character (C0 or DEL) that this structured field cannot carry; remove it");
+  }
+  return encoded;
+}
+
 }  // namespace detail
+
+/// One header field exactly as `build_message` writes it (without the final CRLF; empty when the
+/// field would be left out because its value is blank): the name normalised, the value checked
+/// (valid UTF-8, no CR, LF or NUL: errc::invalid_argument naming the field), encoded (addresses
+/// and message ids as nodemailer writes them; other values as RFC 2047 encoded-words when they
+/// hold `"`, non-ASCII or a control character) and folded at 76 columns at SP/HTAB only. The
+/// result never holds a control character but HTAB and the CRLF of a fold, and unfolding it
+/// (RFC 5322 2.2.3) then decoding the encoded-words gives the value back. Usable on its own (a
+/// fuzz target).
+inline result<std::string> encode_header(std::string_view name, std::string_view value) {
+  if (!detail::is_header_name(name)) {
+    return detail::bad_field("header name \"" + detail::printable_name(name) + "\"",
+                             "must be printable ASCII without ':' or spaces");
+  }
+  const std::string key = mime::normalize_header_key(name);
+  auto checked = detail::check_text("header " + key, value);
+  if (!checked) return checked.error();
+  auto encoded = detail::wire_header_value(key, std::string(value));
+  if (!encoded) return encoded.error();
+  if (mime::js_trim(*encoded).empty()) return std::string();
+  return mime::fold_lines(key + ": " + *encoded, 76);
+}
 
 /// Builds the message the way nodemailer does. `unix_time` gives the `Date`; `random16` (16 random
 /// bytes) gives the `Message-ID` (`<8hex-4hex-4hex-4hex-12hex@domain-of-sender>`).
@@ -8103,11 +8737,12 @@ inline result<message> build_message(const mail& m, std::int64_t unix_time, std:
   bool first = true;
   for (const auto& h : headers) {
     if (h.key == "Bcc") continue;
-    const std::string value = h.key == "Content-Type" ? h.value : detail::encode_header_value(h.key, h.value);
-    if (mime::js_trim(value).empty()) continue;
+    auto value = detail::wire_header_value(h.key, h.value);
+    if (!value) return value.error();
+    if (mime::js_trim(*value).empty()) continue;
     if (!first) data += "\r\n";
     first = false;
-    data += mime::fold_lines(h.key + ": " + value, 76);
+    data += mime::fold_lines(h.key + ": " + *value, 76);
   }
   data += "\r\n\r\n";
   data += body;
@@ -8234,7 +8869,8 @@ concept stream = is_stream<S>::value;
 /// dot-stuffed message, and `QUIT`.
 ///
 /// Safety: credentials are never sent before TLS is up unless `ignore_tls` says cleartext is
-/// acceptable; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
+/// acceptable; neither is the message (it carries a one-time code) unless `ignore_tls` or
+/// `allow_cleartext` (a loopback host) says so; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
 /// response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
 /// more than `LOGTO_SMTP_MAX_REPLY_LINES` lines, a malformed line, or data the server sends when no
 /// reply is due is a protocol error, so memory stays bounded whatever the server sends.
@@ -8281,8 +8917,13 @@ struct client_options {
   bool implicit_tls = false;
   /// STARTTLS is mandatory: fail when the server does not offer it (`requireTLS`).
   bool require_tls = false;
-  /// Never STARTTLS, and allow AUTH over cleartext (`ignoreTLS`).
+  /// Never STARTTLS, and allow AUTH and the message over cleartext (`ignoreTLS`).
   bool ignore_tls = false;
+  /// Allow the message (not the credentials) over a connection without TLS when the server offers
+  /// no STARTTLS. Off by default: the message carries a one-time code, a credential, and a missing
+  /// STARTTLS may be an attacker stripping it. The connector sets it for loopback hosts
+  /// (`is_loopback_host`); nodemailer sends in cleartext unless `requireTLS` is set.
+  bool allow_cleartext = false;
   /// Log in with these when the server advertises AUTH.
   std::optional<credentials> auth;
   /// Send QUIT after the message was accepted (nodemailer just closes the socket).
@@ -8309,6 +8950,76 @@ struct reply {
 };
 
 namespace detail {
+
+// RFC 791 dotted quad of four decimal octets 0..255 (no shorthand, no leading zero, no hex).
+inline bool parse_ipv4(std::string_view s, unsigned char out[4]) {
+  std::size_t part = 0, i = 0;
+  while (part < 4) {
+    const std::size_t start = i;
+    unsigned v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return false;
+    out[part++] = static_cast<unsigned char>(v);
+    if (part < 4) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+  }
+  return i == s.size();
+}
+
+// RFC 4291 2.2 text form (with `::` and an embedded IPv4 tail) into 16 bytes.
+inline bool parse_ipv6(std::string_view s, unsigned char out[16]) {
+  unsigned char head[16] = {0}, tail[16] = {0};
+  std::size_t nh = 0, nt = 0;
+  bool gap = false;
+  std::size_t i = 0;
+  if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+    gap = true;
+    i = 2;
+  } else if (!s.empty() && s[0] == ':') {
+    return false;
+  }
+  while (i < s.size()) {
+    unsigned char* dst = gap ? tail : head;
+    std::size_t& n = gap ? nt : nh;
+    const std::size_t dot = s.find('.', i);
+    const std::size_t colon = s.find(':', i);
+    if (dot != std::string_view::npos && (colon == std::string_view::npos || dot < colon)) {  // IPv4 tail
+      if (n + (gap ? nh : nt) + 4 > 16 || !parse_ipv4(s.substr(i), dst + n)) return false;
+      n += 4;
+      i = s.size();
+      break;
+    }
+    const std::size_t end = colon == std::string_view::npos ? s.size() : colon;
+    if (end == i || end - i > 4 || nh + nt + 2 > 16) return false;
+    unsigned v = 0;
+    for (std::size_t k = i; k < end; ++k) {
+      const int h = logto::detail::hex_value(s[k]);
+      if (h < 0) return false;
+      v = v * 16 + static_cast<unsigned>(h);
+    }
+    dst[n++] = static_cast<unsigned char>(v >> 8);
+    dst[n++] = static_cast<unsigned char>(v & 0xFF);
+    i = end;
+    if (i < s.size()) {
+      ++i;  // the ':'
+      if (i < s.size() && s[i] == ':') {
+        if (gap) return false;
+        gap = true;
+        ++i;
+      } else if (i == s.size()) {
+        return false;  // trailing single ':'
+      }
+    }
+  }
+  if (!gap && nh != 16) return false;
+  if (gap && nh + nt > 14) return false;
+  for (std::size_t k = 0; k < 16; ++k) out[k] = 0;
+  for (std::size_t k = 0; k < nh; ++k) out[k] = head[k];
+  for (std::size_t k = 0; k < nt; ++k) out[16 - nt + k] = tail[k];
+  return true;
+}
 
 inline std::string printable(std::string_view s, std::size_t max = LOGTO_SMTP_MAX_DETAIL) {
   std::string out;
@@ -8338,6 +9049,26 @@ inline bool valid_envelope_address(std::string_view a) {
 }
 
 }  // namespace detail
+
+/// True when `host` names this machine: `localhost` (any case, an optional final dot; RFC 6761
+/// 6.3), an IPv4 address in 127.0.0.0/8 written as a dotted quad, or the IPv6 loopback `::1` (any
+/// spelling, brackets allowed, also `::ffff:127.x.y.z`). Traffic to it never leaves the machine, so
+/// the connector lets the message go without TLS there. Anything else (other names, shorthand
+/// such as `127.1`) is not loopback: the stricter answer.
+inline bool is_loopback_host(std::string_view host) {
+  const std::string upper = detail::upper_ascii(host);
+  if (upper == "LOCALHOST" || upper == "LOCALHOST.") return true;
+  unsigned char v4[4];
+  if (detail::parse_ipv4(host, v4)) return v4[0] == 127;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned char v6[16];
+  if (!detail::parse_ipv6(host, v6)) return false;
+  bool zero_prefix = true;
+  for (std::size_t k = 0; k < 10; ++k) zero_prefix = zero_prefix && v6[k] == 0;
+  if (zero_prefix && v6[10] == 0xFF && v6[11] == 0xFF) return v6[12] == 127;  // IPv4-mapped (RFC 4291 2.5.5.2)
+  bool loop = zero_prefix && v6[10] == 0 && v6[11] == 0 && v6[12] == 0 && v6[13] == 0 && v6[14] == 0;
+  return loop && v6[15] == 1;
+}
 
 /// The SMTP client state machine for one message on one connection.
 class client {
@@ -8800,6 +9531,15 @@ class client {
   void authenticated() { start_mail(); }
 
   void start_mail() {
+    if (!tls_ && !options_.ignore_tls && !options_.allow_cleartext) {
+      fail_now(make_error(errc::tls_error,
+                          "SMTP: refusing to send the message over an unencrypted connection: the server offers no "
+                          "STARTTLS (or something on the way removed it), and the message carries a one-time code. "
+                          "Use implicit TLS (secure: true, usually port 465) or a server with STARTTLS, or set "
+                          "ignoreTLS: true to send in cleartext on purpose"));
+      output_ = "QUIT\r\n";
+      return;
+    }
     bool needs_utf8 = !detail::is_ascii(from_);
     for (const auto& r : rcpt_) needs_utf8 = needs_utf8 || !detail::is_ascii(r);
     if (needs_utf8 && !smtputf8_) {
@@ -11520,6 +12260,11 @@ class twilio_sms {
 ///   (nodemailer sends it blindly and fails on the server's 5xx).
 /// * Credentials are never sent over a connection without TLS unless `ignoreTLS: true` (nodemailer
 ///   logs in over cleartext when the server offers no STARTTLS).
+/// * Nor is the message: it carries a one-time code, a credential. When the server offers no
+///   STARTTLS (or an attacker on the path strips it from the EHLO reply) the send fails with
+///   tls_error before MAIL FROM, unless `ignoreTLS: true` or the host is loopback
+///   (`smtp::is_loopback_host`: `localhost`, 127.0.0.0/8, `::1`). nodemailer sends it in
+///   cleartext unless `requireTLS` is set.
 /// * After STARTTLS the client discards bytes the server sent with its 220 (RFC 3207 4.2); any data
 ///   the server sends when no reply is due is a protocol error.
 /// * `QUIT` is sent after the message was accepted (nodemailer just closes); its reply is awaited
@@ -11794,6 +12539,7 @@ class smtp {
     o.client.implicit_tls = config_.secure;
     o.client.require_tls = config_.require_tls;
     o.client.ignore_tls = config_.ignore_tls;
+    o.client.allow_cleartext = ::logto::smtp::is_loopback_host(config_.host);
     if (config_.auth) {
       ::logto::smtp::credentials cred;
       cred.type = config_.auth->type == auth_config::kind::oauth2 ? ::logto::smtp::credentials::kind::oauth2

@@ -41,10 +41,18 @@
 
 #include "examples/common/curl_transport.hpp"
 #include "tests/interop/client/browser.hpp"
+#include "tests/interop/client/support.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
+using logto_test::contains;
+using logto_test::describe;
+using logto_test::get_string;
+using logto_test::offset_clock;
+using logto_test::parse_object;
+using logto_test::path_of;
+using logto_test::query_param;
 
 const char* const native_app = "test-native-app";
 const char* const app_redirect = "com.example.app://callback";
@@ -55,28 +63,8 @@ std::string g_endpoint;  // http://127.0.0.1:PORT (no trailing slash)
 
 std::string issuer() { return g_endpoint + "/oidc"; }
 
-template <class T>
-std::string describe(const logto::result<T>& r) {
-  if (r) return "ok";
-  const auto code = logto::to_string(r.error().code);
-  return std::string(code) + ": " + r.error().message + (r.error().detail.empty() ? "" : " [" + r.error().detail + "]");
-}
-
-// REQUIRE that a result holds a value, printing the error otherwise.
-#define REQUIRE_OK(expr)                 \
-  do {                                   \
-    const auto& require_ok_r_ = (expr);  \
-    INFO(#expr " -> " << describe(require_ok_r_)); \
-    REQUIRE(require_ok_r_.has_value());  \
-  } while (false)
-
 // ------------------------------------------------------------------------------------------------
 // Test plumbing: a recording transport over libcurl, a clock that can be moved forward, raw HTTP
-
-std::string path_of(const std::string& url) {
-  auto u = logto::parse_url(url);
-  return u ? u->path : std::string();
-}
 
 struct sent_request {
   std::string method;
@@ -124,13 +112,6 @@ class recording_transport {
   std::vector<sent_request> log_;
 };
 
-// The system clock plus an offset the test can move (to step past the JWKS refetch cooldown, or to
-// poll the device endpoint "too early" without waiting).
-struct offset_clock {
-  const std::atomic<std::int64_t>* offset = nullptr;
-  std::int64_t now() const { return logto::system_clock{}.now() + (offset != nullptr ? offset->load() : 0); }
-};
-
 using test_client = logto::client<recording_transport, logto::memory_storage, offset_clock>;
 
 // A raw request to the provider (test endpoints, JWKS), outside any client.
@@ -147,21 +128,6 @@ logto::http_response raw(const std::string& method, const std::string& path, con
   INFO(method << " " << path << " -> " << describe(response));
   REQUIRE(response.has_value());
   return *response;
-}
-
-logto::json::object parse_object(const std::string& text) {
-  auto v = logto::json::parse(text);
-  INFO("JSON: " << text.substr(0, 300));
-  REQUIRE(v.has_value());
-  REQUIRE(v->is<logto::json::object>());
-  return v->get<logto::json::object>();
-}
-
-std::string get_string(const logto::json::object& obj, const char* key) {
-  auto s = logto::json::get_string(obj, key);
-  INFO("member " << key);
-  REQUIRE(s.has_value());
-  return *s;
 }
 
 // The provider's signing algorithm ("ES384" or "RS256"), from its health endpoint.
@@ -182,17 +148,6 @@ logto::jose::jws_header header_of(const std::string& jwt) {
 }
 
 std::string alg_name(logto::jose::algorithm a) { return std::string(logto::jose::to_string(a)); }
-
-std::string query_param(const std::string& url, const std::string& name) {
-  auto u = logto::parse_url(url);
-  REQUIRE(u.has_value());
-  auto params = logto::parse_query(u->query);
-  REQUIRE(params.has_value());
-  const std::string* v = logto::find_param(*params, name);
-  return v != nullptr ? *v : std::string();
-}
-
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 // ------------------------------------------------------------------------------------------------
 // A client with its own transport, storage and clock

@@ -5,7 +5,7 @@
 //
 // It needs three servers, started by the runner (the program opens connections to 127.0.0.1 only):
 //   certs:  tests/interop/smtp/make-certs.sh $CERTS
-//   plain:    node tests/interop/smtp/server.mjs --maildir $M/plain --mode plain --no-starttls (continued)
+//   plain:    node tests/interop/smtp/server.mjs --maildir $M/plain --mode plain --no-starttls --auth-optional (continued)
 //               --auth PLAIN,LOGIN,XOAUTH2 --user smtp-user@example.com --pass 'smtp-p@ss w0rd' (continued)
 //               --token ya29.interop-token --smtputf8 --ready-file $M/plain.ready
 //   starttls: node tests/interop/smtp/server.mjs --maildir $M/starttls --mode starttls (continued)
@@ -126,6 +126,7 @@ struct case_spec {
   std::string subject = "Your code {{code}}";
   std::string content = "Your Logto verification code is {{code}}.";
   std::string to = "user@example.com";
+  std::string host = "127.0.0.1";  // the config's host; the connection always goes to 127.0.0.1
   std::string code = "123456";
   bool expect_ok = true;
   std::string expect_detail;            // when failing: exact detail (after connector mapping)
@@ -156,7 +157,7 @@ std::string unstuffed(const std::string& wire) {
 void run(const case_spec& c) {
   const int failures_before = failures;
   std::printf("case %s\n", c.name.c_str());
-  std::string config = "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(c.srv->port) + ",\"auth\":" + c.auth +
+  std::string config = "{\"host\":" + json::quote(c.host) + ",\"port\":" + std::to_string(c.srv->port) + ",\"auth\":" + c.auth +
                        ",\"fromEmail\":\"Logto Interop <noreply@example.com>\",\"name\":\"logto-interop.test\"" +
                        ",\"templates\":" + templates_json(c.content_type, c.subject, c.content) +
                        ",\"greetingTimeout\":5000,\"socketTimeout\":10000,\"connectionTimeout\":5000" + c.extra + "}";
@@ -166,7 +167,11 @@ void run(const case_spec& c) {
     return;
   }
   const connectors::message m(c.to, connectors::usage_type::sign_in, connectors::payload().code(c.code));
-  auto sent = connector->send(m, logto_examples::posix_connect{}, manual_clock{kTime}, fixed_random{});
+  // Tests only contact 127.0.0.1: whatever the config's host, connect there.
+  auto loopback = [](std::string_view, std::uint16_t port, int timeout_ms) {
+    return logto_examples::posix_connect{}("127.0.0.1", port, timeout_ms);
+  };
+  auto sent = connector->send(m, loopback, manual_clock{kTime}, fixed_random{});
   if (!c.expect_ok) {
     check(!sent, c.name, "expected a failure, the message was sent");
     if (!sent) {
@@ -257,6 +262,27 @@ int main(int argc, char** argv) {
   const std::string token_auth = std::string("{\"type\":\"oauth2\",\"user\":") + json::quote(kUser) +
                                  ",\"accessToken\":" + json::quote(kToken) + "}";
 
+  {  // plain server, no credentials, no ignoreTLS: the host is loopback, so cleartext is allowed
+    case_spec c;
+    c.name = "plain: loopback host, no STARTTLS, no credentials: sent without ignoreTLS";
+    c.srv = &plain_server;
+    c.auth = "{}";
+    c.expect_auth = "";
+    c.expect_subject = "Your code 123456";
+    c.expect_text = "Your Logto verification code is 123456.\n";
+    run(c);
+  }
+  {  // the same server under a non-loopback name (it resolves to 127.0.0.1 only through this factory)
+    case_spec c;
+    c.name = "plain: non-loopback host name, no STARTTLS: refused before MAIL FROM";
+    c.srv = &plain_server;
+    c.auth = "{}";
+    c.host = "smtp.interop.test";
+    c.expect_ok = false;
+    c.expect_detail = "tls_error";
+    c.expect_message_part = "ignoreTLS: true";
+    run(c);
+  }
   {  // plain server, ignoreTLS: AUTH PLAIN in cleartext, by explicit choice
     case_spec c;
     c.name = "plain: AUTH PLAIN with ignoreTLS";

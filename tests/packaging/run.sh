@@ -86,7 +86,7 @@ install_layout() {
   local layout=$1 single=$2
   need cmake
   cmake -S "$src" -B "$work/build-install-$layout" "${cmake_generator[@]}" -DCMAKE_CXX_COMPILER="$CXX" \
-    -DLOGTO_BUILD_TESTS=OFF -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_BUILD_BENCHMARKS=OFF \
+    -DLOGTO_BUILD_TESTS=OFF -DLOGTO_BUILD_EXAMPLES=OFF \
     -DLOGTO_SINGLE_HEADER="$single" -DCMAKE_INSTALL_PREFIX=/configured/prefix/not/used
   cmake --install "$work/build-install-$layout" --prefix "$work/prefix-$layout"
   local prefix=$work/prefix-$layout

@@ -1,8 +1,10 @@
 // logto::client against a scripted in-memory provider: @logto/client's behaviour (storage keys and
 // formats, callback, refresh, organization tokens, sign-out) and what we add (serialised refresh shared
 // by concurrent callers, rotation stored first, invalid_grant -> session_expired, userinfo sub check).
-// ID tokens are the jose fixtures (signed by npm jose; issuer https://tenant.logto.app/oidc, client
-// client-123, T = 1700000000). The real-provider versions of these flows are tests/interop/client_interop.cpp.
+// ID tokens that must carry the run's nonce or the at_hash of an access token are signed here by a P-256 key
+// added to the provider's JWKS (jose_signer.hpp); the others are the jose fixtures (signed by npm jose; issuer
+// https://tenant.logto.app/oidc, client client-123, T = 1700000000). The real-provider versions of these flows
+// are tests/interop/client_interop.cpp.
 #include <logto/client.hpp>
 
 #include <atomic>
@@ -14,6 +16,7 @@
 
 #include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
+#include "jose_signer.hpp"
 
 using namespace logto;
 
@@ -52,6 +55,7 @@ struct fake_provider {
   std::function<http_response(const http_request&)> on_userinfo;
   std::function<http_response(const http_request&)> on_device;
   std::string jwks = jose_test::read_data("jwks.json");
+  std::string discovery = discovery_json();
   int discovery_failures_left = 0;
   std::chrono::milliseconds token_delay{0};
 
@@ -66,7 +70,7 @@ struct fake_provider {
         --discovery_failures_left;
         return make_error(errc::transport_error, "connection refused");
       }
-      return json_response(200, discovery_json());
+      return json_response(200, discovery);
     }
     if (req.url == endpoint + "/oidc/jwks") return json_response(200, jwks);
     if (req.url == endpoint + "/oidc/token") {
@@ -118,23 +122,65 @@ struct harness {
   fake_provider provider;
   memory_storage storage;
   test_clock clock;
+  jose_test::es256_signer signer;
   test_client cl;
-  explicit harness(config c = test_config()) : cl(c, provider, storage, client_options{}, clock) {
+  std::string nonce;     // the nonce of the last sign-in URI
+  std::string state;     // its state
+  std::string id_token;  // the last ID token made by issue_id_token
+  explicit harness(config c = test_config(), client_options o = {}) : cl(c, provider, storage, o, clock) {
     clock.t->store(jose_test::fixtures().T + 10);
+    provider.jwks = signer.add_to(provider.jwks);
   }
+  // A fixture ID token (for sessions that are already stored; its at_hash "x" binds to no access token).
   std::string valid_id_token() const { return jose_test::token("valid.ES384"); }
 
-  // Completes a sign-in whose code exchange returns `token_body`.
-  result<void> sign_in_with(const std::string& token_body) {
-    provider.on_token = [token_body](const http_request&) { return json_response(200, token_body); };
+  // An ID token as the provider issues it at the token endpoint: the fixtures' claims, "nonce" when
+  // `nonce_value` is not empty, the at_hash of `access_token` when it is not empty, then `extra` members.
+  std::string issue_id_token(const std::string& nonce_value, const std::string& access_token,
+                             const std::string& extra = {}, const std::string& aud = "\"client-123\"",
+                             const std::string& sub = "user-1") {
+    const auto& f = jose_test::fixtures();
+    std::string claims = R"({"iss":")" + f.issuer + R"(","sub":")" + sub + R"(","aud":)" + aud + R"(,"iat":)" +
+                         std::to_string(f.T) + R"(,"exp":)" + std::to_string(f.T + 3600);
+    if (!nonce_value.empty()) claims += R"(,"nonce":")" + nonce_value + "\"";
+    if (!access_token.empty()) {
+      claims += R"(,"at_hash":")" + *oidc::compute_at_hash(jose::algorithm::es256, access_token) + "\"";
+    }
+    id_token = signer.sign(claims + extra + "}");
+    return id_token;
+  }
+
+  // Starts a sign-in and remembers its state and nonce.
+  result<std::string> start_sign_in() {
     auto url = cl.sign_in("com.example.app://callback");
-    if (!url) return url.error();
+    if (!url) return url;
     const auto query = parse_query(parse_url(*url)->query);
-    const std::string state = *find_param(*query, "state");
+    const std::string* s = find_param(*query, "state");
+    const std::string* n = find_param(*query, "nonce");
+    state = s ? *s : std::string();
+    nonce = n ? *n : std::string();
+    return url;
+  }
+  result<void> callback() {
     return cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=" + form_encode(state));
   }
-  std::string token_body(const std::string& at = "AT1", const std::string& rt = "RT1") const {
-    return R"({"access_token":")" + at + R"(","refresh_token":")" + rt + R"(","id_token":")" + valid_id_token() +
+  // Completes a sign-in whose code exchange answers `body()` (built after the sign-in URI).
+  result<void> sign_in_with(std::function<std::string()> body) {
+    provider.on_token = [body](const http_request&) { return json_response(200, body()); };
+    auto url = start_sign_in();
+    if (!url) return url.error();
+    return callback();
+  }
+  // Completes a sign-in with a well-behaved provider.
+  result<void> sign_in(const std::string& at = "AT1", const std::string& rt = "RT1") {
+    return sign_in_with([this, at, rt] { return token_body(at, rt); });
+  }
+  // A token response whose ID token carries the last sign-in's nonce (if any) and the at_hash of `at`.
+  std::string token_body(const std::string& at = "AT1", const std::string& rt = "RT1") {
+    return token_body_with(at, rt, issue_id_token(nonce, at));
+  }
+  static std::string token_body_with(const std::string& at, const std::string& rt, const std::string& id) {
+    return R"({"access_token":")" + at + R"(","refresh_token":")" + rt + R"(","id_token":")" + id +
            R"(","scope":"openid offline_access profile","expires_in":3600,"token_type":"Bearer"})";
   }
 };
@@ -196,9 +242,9 @@ TEST_CASE("sign_in with clear_tokens=false keeps the tokens; options reach the U
 
 TEST_CASE("handle_sign_in_callback stores tokens exactly like @logto/client and removes the session", "[client]") {
   harness h;
-  REQUIRE_OK(h.sign_in_with(h.token_body()));
+  REQUIRE_OK(h.sign_in());
   CHECK(stored(h.storage, "refreshToken") == "RT1");
-  CHECK(stored(h.storage, "idToken") == h.valid_id_token());
+  CHECK(stored(h.storage, "idToken") == h.id_token);
   const std::int64_t expires = jose_test::fixtures().T + 10 + 3600;
   CHECK(stored(h.storage, "accessToken") ==
         R"({"@":{"token":"AT1","scope":"openid offline_access profile","expiresAt":)" + std::to_string(expires) + "}}");
@@ -227,10 +273,9 @@ TEST_CASE("handle_sign_in_callback stores tokens exactly like @logto/client and 
 TEST_CASE("a failed callback stores nothing and keeps the session for a retry", "[client]") {
   harness h;
   h.provider.on_token = [&h](const http_request&) { return json_response(200, h.token_body()); };
-  auto url = h.cl.sign_in("com.example.app://callback");
-  REQUIRE(url);
+  REQUIRE(h.start_sign_in());
   const std::string session = stored(h.storage, "signInSession");
-  const std::string state = *find_param(*parse_query(parse_url(*url)->query), "state");
+  const std::string state = h.state;
 
   SECTION("tampered state") {
     auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=forged");
@@ -275,6 +320,44 @@ TEST_CASE("a failed callback stores nothing and keeps the session for a retry", 
     auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::jwt_signature_invalid);
+  }
+  SECTION("the ID token lacks the nonce sent with the request (OIDC Core 3.1.3.7 step 11)") {
+    h.provider.on_token = [&h](const http_request&) {
+      return json_response(200, harness::token_body_with("AT", "RT", h.issue_id_token("", "AT")));
+    };
+    auto r = h.callback();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_claim_invalid);
+    CHECK(r.error().detail == "nonce");
+  }
+  SECTION("the ID token carries another nonce (a replayed or injected token)") {
+    h.provider.on_token = [&h](const http_request&) {
+      return json_response(200, harness::token_body_with("AT", "RT", h.issue_id_token(h.nonce + "x", "AT")));
+    };
+    auto r = h.callback();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_claim_invalid);
+    CHECK(r.error().detail == "nonce");
+  }
+  SECTION("the ID token's at_hash belongs to another access token (OIDC Core 3.3.2.11)") {
+    h.provider.on_token = [&h](const http_request&) {
+      return json_response(200, harness::token_body_with("AT-swapped", "RT", h.issue_id_token(h.nonce, "AT")));
+    };
+    auto r = h.callback();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_claim_invalid);
+    CHECK(r.error().detail == "at_hash");
+  }
+  SECTION("the ID token also names an untrusted audience (OIDC Core 3.1.3.7 step 3)") {
+    h.provider.on_token = [&h](const http_request&) {
+      const std::string id =
+          h.issue_id_token(h.nonce, "AT", R"(,"azp":"client-123")", R"(["client-123","https://evil.example"])");
+      return json_response(200, harness::token_body_with("AT", "RT", id));
+    };
+    auto r = h.callback();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_claim_invalid);
+    CHECK(r.error().detail == "aud");
   }
   SECTION("no ID token at all") {
     h.provider.on_token = [](const http_request&) { return json_response(200, R"({"access_token":"AT"})"); };
@@ -439,15 +522,30 @@ TEST_CASE("a refresh that returns an ID token verifies it and keeps iss/sub (OID
                                   R"(","scope":"","expires_in":3600})");
   };
   SECTION("same subject: stored") {
-    id_token = jose_test::token("claims.refresh-same");
+    id_token = h.issue_id_token("", "AT", R"(,"auth_time":1699999900)");
     REQUIRE(h.cl.get_access_token());
     CHECK(stored(h.storage, "idToken") == id_token);
   }
-  SECTION("another subject: rejected, the old ID token stays, the rotated refresh token is kept") {
-    id_token = jose_test::token("claims.refresh-other-sub");
+  SECTION("no nonce is required of a refreshed ID token (OIDC Core 12.2), one carried along is not compared") {
+    id_token = h.issue_id_token("n-from-the-original-sign-in", "AT");
+    REQUIRE(h.cl.get_access_token());
+    CHECK(stored(h.storage, "idToken") == id_token);
+  }
+  SECTION("its at_hash belongs to another access token: rejected, the old ID token stays") {
+    id_token = h.issue_id_token("", "AT-other");
     auto at = h.cl.get_access_token();
     REQUIRE_FALSE(at);
     CHECK(at.error().code == errc::jwt_claim_invalid);
+    CHECK(at.error().detail == "at_hash");
+    CHECK(stored(h.storage, "idToken") == h.valid_id_token());
+    CHECK_FALSE(h.storage.get("accessToken"));
+  }
+  SECTION("another subject: rejected, the old ID token stays, the rotated refresh token is kept") {
+    id_token = h.issue_id_token("", "AT", {}, "\"client-123\"", "user-2");
+    auto at = h.cl.get_access_token();
+    REQUIRE_FALSE(at);
+    CHECK(at.error().code == errc::jwt_claim_invalid);
+    CHECK(at.error().detail == "sub");
     CHECK(stored(h.storage, "idToken") == h.valid_id_token());
     CHECK(stored(h.storage, "refreshToken") == "RT2");
     CHECK_FALSE(h.storage.get("accessToken"));
@@ -529,7 +627,7 @@ TEST_CASE("a session stored by another client instance (or by @logto/client) is 
 
 TEST_CASE("fetch_user_info uses the default token and checks sub", "[client]") {
   harness h;
-  REQUIRE_OK(h.sign_in_with(h.token_body()));
+  REQUIRE_OK(h.sign_in());
   std::string sub = "user-1";
   h.provider.on_userinfo = [&sub](const http_request& req) {
     const auto* auth = http_find_header(req.headers, "Authorization");
@@ -548,7 +646,7 @@ TEST_CASE("fetch_user_info uses the default token and checks sub", "[client]") {
 
 TEST_CASE("sign_out revokes the refresh token, clears tokens and returns the end-session URL", "[client]") {
   harness h;
-  REQUIRE_OK(h.sign_in_with(h.token_body()));
+  REQUIRE_OK(h.sign_in());
   auto url = h.cl.sign_out("com.example.app://callback/sign-out");
   REQUIRE(url);
   CHECK(*url ==
@@ -577,8 +675,8 @@ TEST_CASE("discovery is fetched once and a failed fetch is not cached", "[client
 
 TEST_CASE("the JWKS is fetched once and cached across sign-ins", "[client]") {
   harness h;
-  REQUIRE_OK(h.sign_in_with(h.token_body()));
-  REQUIRE_OK(h.sign_in_with(h.token_body("AT2", "RT2")));
+  REQUIRE_OK(h.sign_in());
+  REQUIRE_OK(h.sign_in("AT2", "RT2"));
   CHECK(h.provider.count("/oidc/jwks") == 1);
 }
 
@@ -700,4 +798,115 @@ TEST_CASE("token exchange (RFC 8693) posts Logto's parameters and returns the re
   CHECK(tokens->access_token == "EXCHANGED");
   CHECK(*tokens->expires_in == 600);
   CHECK(h.storage.size() == 0);
+}
+
+TEST_CASE("every sign-in sends a fresh nonce, kept in signInSession, required in the ID token (OIDC Core 3.1.2.1)",
+          "[client][nonce]") {
+  harness h;
+  auto url = h.start_sign_in();
+  REQUIRE(url);
+  CHECK(h.nonce.size() == 86);  // 64 random bytes, base64url, like state
+  CHECK(h.nonce != h.state);
+  // Appended last, so the rest of the URI is @logto/js's.
+  CHECK(url->size() > h.nonce.size());
+  CHECK(url->substr(url->size() - h.nonce.size() - 7) == "&nonce=" + h.nonce);
+  auto session = json::parse(stored(h.storage, "signInSession"));
+  REQUIRE(session);
+  CHECK(*json::get_string(*json::as_object(*session), "nonce") == h.nonce);
+  const std::string first = h.nonce;
+  REQUIRE(h.start_sign_in());
+  CHECK(h.nonce != first);
+  // The provider echoes it: signed in, and the session (with its nonce) is gone.
+  h.provider.on_token = [&h](const http_request&) { return json_response(200, h.token_body()); };
+  REQUIRE_OK(h.callback());
+  CHECK_FALSE(h.storage.get("signInSession"));
+  // The previous sign-in's nonce is not accepted for a new one either.
+  REQUIRE(h.start_sign_in());
+  h.provider.on_token = [&h, first](const http_request&) {
+    return json_response(200, harness::token_body_with("AT", "RT", h.issue_id_token(first, "AT")));
+  };
+  auto r = h.callback();
+  REQUIRE_FALSE(r);
+  CHECK(r.error().detail == "nonce");
+}
+
+TEST_CASE("a signInSession written by @logto/client (no nonce) still completes, with no nonce required",
+          "[client][nonce]") {
+  harness h;
+  h.storage.set("signInSession",
+                R"({"redirectUri":"com.example.app://callback","codeVerifier":"v-from-js","state":"s-from-js"})");
+  h.provider.on_token = [&h](const http_request&) {
+    return json_response(200, harness::token_body_with("AT", "RT", h.issue_id_token("", "AT")));
+  };
+  REQUIRE_OK(h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=s-from-js"));
+  CHECK(stored(h.storage, "idToken") == h.id_token);
+}
+
+TEST_CASE("client_options::trusted_audiences admits extra ID-token audiences; azp rules stay", "[client][aud]") {
+  client_options o;
+  o.trusted_audiences = {"https://api.example.com"};
+  harness h(test_config(), o);
+  REQUIRE_OK(h.sign_in_with([&h] {
+    return harness::token_body_with(
+        "AT", "RT",
+        h.issue_id_token(h.nonce, "AT", R"(,"azp":"client-123")", R"(["client-123","https://api.example.com"])"));
+  }));
+  // Trusted, but without azp: OIDC Core 3.1.3.7 step 4 still applies.
+  auto r = h.sign_in_with([&h] {
+    return harness::token_body_with("AT", "RT",
+                                    h.issue_id_token(h.nonce, "AT", {}, R"(["client-123","https://api.example.com"])"));
+  });
+  REQUIRE_FALSE(r);
+  CHECK(r.error().detail == "azp");
+}
+
+TEST_CASE("discovery's id_token_signing_alg_values_supported narrows the ID-token algorithms", "[client][alg]") {
+  const std::string doc = discovery_json();
+  const auto with_algs = [&doc](const std::string& list) {
+    return doc.substr(0, doc.size() - 1) + R"(,"id_token_signing_alg_values_supported":)" + list + "}";
+  };
+  SECTION("the provider signs with ES256 and says so: accepted") {
+    harness h;
+    h.provider.discovery = with_algs(R"(["ES256"])");
+    REQUIRE_OK(h.sign_in());
+  }
+  SECTION("an ES256 token from a provider that announces only RS256: refused") {
+    harness h;
+    h.provider.discovery = with_algs(R"(["RS256"])");
+    auto r = h.sign_in();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_unsupported_algorithm);
+    CHECK_FALSE(h.storage.get("idToken"));
+  }
+  SECTION("nothing in common with the app's list: an error naming both") {
+    client_options o;
+    o.id_token_algorithms = jose::algorithm_set{jose::algorithm::es384};
+    harness h(test_config(), o);
+    h.provider.discovery = with_algs(R"(["none","HS256","ES256"])");
+    auto r = h.sign_in();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::jwt_unsupported_algorithm);
+    CHECK(r.error().message.find("none, HS256, ES256") != std::string::npos);
+    CHECK(r.error().message.find("ES384") != std::string::npos);
+  }
+}
+
+TEST_CASE("device sign-in: no nonce is asked for; an at_hash for another access token is refused",
+          "[client][device][at_hash]") {
+  harness h;
+  h.provider.on_device = [](const http_request& req) {
+    CHECK(req.body.find("nonce") == std::string::npos);
+    return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
+      "expires_in":600,"interval":5})");
+  };
+  h.provider.on_token = [&h](const http_request&) {
+    return json_response(200, harness::token_body_with("DEV-AT", "DEV-RT", h.issue_id_token("", "DEV-AT-other")));
+  };
+  auto flow = h.cl.start_device_sign_in();
+  REQUIRE(flow);
+  auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) { h.clock.t->fetch_add(s); });
+  REQUIRE_FALSE(done);
+  CHECK(done.error().detail == "at_hash");
+  CHECK_FALSE(h.storage.get("idToken"));
+  CHECK_FALSE(h.storage.get("refreshToken"));
 }

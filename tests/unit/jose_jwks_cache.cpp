@@ -1,6 +1,6 @@
 // The sans-I/O JWKS cache: jose's createRemoteJWKSet policy (cacheMaxAge 10 min, cooldown 30 s, one refetch on
 // an unknown kid), OIDC Core 10.1.1 key rotation (OIDF rp-key-rotation-op-sign-key).
-#include <logto/jose/id_token.hpp>
+#include <logto/oidc/id_token.hpp>
 #include <logto/jose/jwks_cache.hpp>
 
 #include <string>
@@ -10,6 +10,8 @@
 
 using namespace logto;
 using namespace logto::jose;
+using logto::oidc::id_token_options;
+using logto::oidc::verify_id_token;
 using jose_test::fixtures;
 using jose_test::read_data;
 using jose_test::token;

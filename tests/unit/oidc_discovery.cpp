@@ -74,6 +74,7 @@ TEST_CASE("discovery: the fields the client uses are read from a Logto document"
   CHECK(d->jwks_uri == "https://foo.logto.app/oidc/jwks");
   CHECK(d->device_authorization_endpoint == "https://foo.logto.app/oidc/device/auth");
   CHECK(d->authorization_response_iss_parameter_supported);
+  CHECK(d->id_token_signing_alg_values_supported == std::vector<std::string>{"ES384"});
 
   // Optional fields absent or null.
   auto minimal = oidc::parse_discovery_response(
@@ -86,6 +87,7 @@ TEST_CASE("discovery: the fields the client uses are read from a Logto document"
   CHECK(minimal->end_session_endpoint.empty());
   CHECK(minimal->device_authorization_endpoint.empty());
   CHECK_FALSE(minimal->authorization_response_iss_parameter_supported);
+  CHECK(minimal->id_token_signing_alg_values_supported.empty());
 }
 
 TEST_CASE("discovery: missing or mistyped fields -> discovery_invalid naming the field", "[oidc][discovery]") {
@@ -110,6 +112,8 @@ TEST_CASE("discovery: missing or mistyped fields -> discovery_invalid naming the
       {"authorization_endpoint", "\"https://foo.logto.app/oidc/auth#x\""},
       {"device_authorization_endpoint", "\"not a url\""},
       {"authorization_response_iss_parameter_supported", "\"yes\""},
+      {"id_token_signing_alg_values_supported", "\"ES384\""},
+      {"id_token_signing_alg_values_supported", "[\"ES384\", 1]"},
       {"issuer", "\"https://foo.logto.app/oidc?x=1\""},
       {"issuer", "\"io.logto://oidc\""},
   };

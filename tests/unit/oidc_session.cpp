@@ -157,3 +157,29 @@ TEST_CASE("signInSession: invalid items -> sign_in_session.invalid", "[oidc][ses
   CHECK_FALSE(null_post->post_redirect_uri);
   CHECK(to_string(errc::sign_in_session_invalid) == "sign_in_session.invalid");
 }
+
+TEST_CASE("signInSession: the nonce (not in @logto/client) is an extra last member; JS sessions have none",
+          "[oidc][session][nonce]") {
+  oidc::sign_in_session s;
+  s.redirect_uri = "io.logto.example://callback";
+  s.code_verifier = "VERIFIER_abc";
+  s.state = "STATE_xyz";
+  s.nonce = "NONCE_123";
+  const std::string text = oidc::serialize_sign_in_session(s);
+  CHECK(text == R"({"redirectUri":"io.logto.example://callback","codeVerifier":"VERIFIER_abc","state":"STATE_xyz",)"
+                R"("nonce":"NONCE_123"})");
+  auto back = oidc::parse_sign_in_session(text);
+  REQUIRE(back);
+  CHECK(*back->nonce == "NONCE_123");
+  // Written by @logto/client: no nonce member (or null): parsed, with no nonce to require.
+  auto js = oidc::parse_sign_in_session(R"({"redirectUri":"r","codeVerifier":"v","state":"s"})");
+  REQUIRE(js);
+  CHECK_FALSE(js->nonce);
+  auto null_nonce = oidc::parse_sign_in_session(R"({"redirectUri":"r","codeVerifier":"v","state":"s","nonce":null})");
+  REQUIRE(null_nonce);
+  CHECK_FALSE(null_nonce->nonce);
+  auto bad = oidc::parse_sign_in_session(R"({"redirectUri":"r","codeVerifier":"v","state":"s","nonce":7})");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == errc::sign_in_session_invalid);
+  CHECK(bad.error().detail == "nonce");
+}

@@ -34,6 +34,23 @@ TEST_CASE("@logto/js generateSignInUri: defaults (no prompt, scopes, resources)"
   CHECK(build(js_test_params()) == prefix + "prompt=consent&scope=openid+offline_access+profile");
 }
 
+TEST_CASE("nonce (not in @logto/js): appended last, form-encoded; a second one in extra_params is refused",
+          "[oidc][sign_in]") {
+  auto p = js_test_params();
+  p.extra_params = {{"ui_locales", "en"}};
+  const std::string js = build(p);
+  p.nonce = "n-0S6_WzA2Mj";
+  CHECK(build(p) == js + "&nonce=n-0S6_WzA2Mj");
+  p.extra_params.emplace_back("nonce", "attacker-chosen");
+  auto twice = oidc::build_sign_in_uri(p);
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().code == errc::invalid_argument);
+  CHECK(twice.error().detail == "nonce");
+  // Without a nonce of ours, an extra "nonce" is passed through as @logto/js does.
+  p.nonce.clear();
+  CHECK(build(p) == js + "&nonce=attacker-chosen");
+}
+
 TEST_CASE("@logto/js generateSignInUri: scopes, resources and prompt login", "[oidc][sign_in]") {
   auto p = js_test_params();
   p.scopes = {"email", "phone"};

@@ -283,9 +283,119 @@ TEST_CASE("STARTTLS policy: required, opportunistic, ignored; no credentials in 
   }
 }
 
+TEST_CASE("cleartext policy: the message (a one-time code) needs TLS unless ignoreTLS or a loopback host", "[smtp][client]") {
+  SECTION("is_loopback_host") {
+    for (const char* host : {"localhost", "LocalHost", "localhost.", "127.0.0.1", "127.255.0.9", "::1", "[::1]",
+                             "0:0:0:0:0:0:0:1", "0000:0000::0001", "::ffff:127.0.0.1", "::FFFF:127.1.2.3"}) {
+      INFO(host);
+      CHECK(smtp::is_loopback_host(host));
+    }
+    for (const char* host : {"smtp.example.com", "localhost.example.com", "mylocalhost", "128.0.0.1", "10.0.0.1",
+                             "127.1", "0x7f.0.0.1", "127.000.0.1", "127.0.0.1.", "127.0.0.256", "127.0.0.1x", "::2",
+                             "::", "1::1", "::ffff:10.0.0.1", ":::1", "::1:", "[::1", "0:0:0:0:0:0:0:0:1", "",
+                             "127.0.0.1:25"}) {
+      INFO(host);
+      CHECK_FALSE(smtp::is_loopback_host(host));
+    }
+  }
+  smtp::client_options o;
+  o.ehlo_name = "client.test";
+  SECTION("no STARTTLS offered (or stripped), no credentials: refused before MAIL FROM") {
+    auto h = start(o);
+    h.reply("220 x\r\n");
+    h.reply("250-x\r\n250 8BITMIME\r\n");
+    auto r = h.c.outcome();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::tls_error);
+    CHECK(r.error().message.find("ignoreTLS: true") != std::string::npos);
+    CHECK(h.written == "EHLO client.test\r\nQUIT\r\n");
+  }
+  SECTION("HELO fallback: refused the same way") {
+    auto h = start(o);
+    h.reply("220 x\r\n");
+    h.reply("502 no EHLO\r\n");
+    h.reply("250 hello\r\n");
+    CHECK_FALSE(h.c.outcome());
+    CHECK(h.written.find("MAIL FROM") == std::string::npos);
+  }
+  SECTION("allow_cleartext (loopback) or ignore_tls: sent") {
+    for (const bool ignore : {false, true}) {
+      smtp::client_options p = o;
+      (ignore ? p.ignore_tls : p.allow_cleartext) = true;
+      auto h = start(p);
+      h.reply("220 x\r\n");
+      h.reply("250-x\r\n250 8BITMIME\r\n");
+      CHECK(h.written == "EHLO client.test\r\nMAIL FROM:<noreply@example.com>\r\n");
+    }
+  }
+  SECTION("allow_cleartext does not let credentials go in cleartext") {
+    o.allow_cleartext = true;
+    o.auth = password();
+    auto h = start(o);
+    h.reply("220 x\r\n");
+    h.reply(ehlo_plain);
+    CHECK_FALSE(h.c.outcome());
+    CHECK(h.written.find("AUTH") == std::string::npos);
+  }
+}
+
+TEST_CASE("connector: cleartext to a remote host is refused, to a loopback host allowed", "[smtp][connector]") {
+  const auto config = [](const std::string& host, const std::string& extra) {
+    return R"({"host":")" + host + R"(","port":2525,"name":"client.test","auth":{},"fromEmail":"noreply@example.com",
+    "templates":[
+      {"usageType":"SignIn","contentType":"text/plain","subject":"Code {{code}}","content":"Your code is {{code}}."},
+      {"usageType":"Register","contentType":"text/plain","subject":"s","content":"c"},
+      {"usageType":"ForgotPassword","contentType":"text/plain","subject":"s","content":"c"},
+      {"usageType":"Generic","contentType":"text/plain","subject":"s","content":"c"}])" + extra + "}";
+  };
+  const auto no_tls_server = [](bool expect_message) {
+    scripted_server s("220 x\r\n");
+    s.eof_when_idle = true;
+    s.then("EHLO client.test", "250-x\r\n250 8BITMIME\r\n");
+    if (expect_message) {
+      s.then("MAIL FROM:<noreply@example.com>", "250 ok\r\n")
+          .then("RCPT TO:<user@example.com>", "250 ok\r\n")
+          .then("DATA", "354 go\r\n")
+          .then("<message>", "250 queued\r\n")
+          .then("QUIT", "221 bye\r\n");
+    } else {
+      s.then("QUIT", "221 bye\r\n");
+    }
+    return s;
+  };
+  const connectors::message m("user@example.com", connectors::usage_type::sign_in, connectors::payload().code("123456"));
+  for (const std::string host : {"smtp.example.com", "192.0.2.10", "127.1"}) {
+    INFO(host);
+    auto connector = connectors::smtp::from_json(config(host, ""));
+    REQUIRE(connector);
+    auto s = no_tls_server(false);
+    auto r = connector->send(m, s);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == errc::general);
+    CHECK(r.error().detail == "tls_error");
+    CHECK(s.written.find("123456") == std::string::npos);
+    CHECK(s.mismatches.empty());
+  }
+  for (const std::string host : {"127.0.0.1", "localhost", "::1"}) {
+    INFO(host);
+    auto connector = connectors::smtp::from_json(config(host, ""));
+    REQUIRE(connector);
+    auto s = no_tls_server(true);
+    CHECK(connector->send(m, s));
+    CHECK(s.mismatches.empty());
+  }
+  {  // ignoreTLS: true says so explicitly
+    auto connector = connectors::smtp::from_json(config("smtp.example.com", R"(,"ignoreTLS":true)"));
+    REQUIRE(connector);
+    auto s = no_tls_server(true);
+    CHECK(connector->send(m, s));
+  }
+}
+
 TEST_CASE("RFC 5321 4.1.4 HELO fallback and 4.2 reply parsing", "[smtp][client]") {
   smtp::client_options o;
   o.ehlo_name = "client.test";
+  o.allow_cleartext = true;  // these servers offer no STARTTLS
   SECTION("EHLO refused: HELO") {
     auto h = start(o);
     h.reply("220 x\r\n");
@@ -344,6 +454,7 @@ TEST_CASE("RFC 5321 4.1.4 HELO fallback and 4.2 reply parsing", "[smtp][client]"
 TEST_CASE("RFC 6531 SMTPUTF8 for non-ASCII envelope addresses", "[smtp][client]") {
   smtp::client_options o;
   o.ehlo_name = "client.test";
+  o.allow_cleartext = true;
   const auto m = simple_message("noreply@example.com", {"\xE7\x94\xA8\xE6\x88\xB7@example.com"});
   SECTION("offered") {
     auto h = start(o, m);

@@ -32,6 +32,11 @@
 ///   (nodemailer sends it blindly and fails on the server's 5xx).
 /// * Credentials are never sent over a connection without TLS unless `ignoreTLS: true` (nodemailer
 ///   logs in over cleartext when the server offers no STARTTLS).
+/// * Nor is the message: it carries a one-time code, a credential. When the server offers no
+///   STARTTLS (or an attacker on the path strips it from the EHLO reply) the send fails with
+///   tls_error before MAIL FROM, unless `ignoreTLS: true` or the host is loopback
+///   (`smtp::is_loopback_host`: `localhost`, 127.0.0.0/8, `::1`). nodemailer sends it in
+///   cleartext unless `requireTLS` is set.
 /// * After STARTTLS the client discards bytes the server sent with its 220 (RFC 3207 4.2); any data
 ///   the server sends when no reply is due is a protocol error.
 /// * `QUIT` is sent after the message was accepted (nodemailer just closes); its reply is awaited
@@ -318,6 +323,7 @@ class smtp {
     o.client.implicit_tls = config_.secure;
     o.client.require_tls = config_.require_tls;
     o.client.ignore_tls = config_.ignore_tls;
+    o.client.allow_cleartext = ::logto::smtp::is_loopback_host(config_.host);
     if (config_.auth) {
       ::logto::smtp::credentials cred;
       cred.type = config_.auth->type == auth_config::kind::oauth2 ? ::logto::smtp::credentials::kind::oauth2

@@ -46,6 +46,11 @@
 #else
 #define LOGTO_HAS_RSA 0
 #endif
+#if defined(MBEDTLS_GCM_C) && defined(MBEDTLS_AES_C)
+#define LOGTO_HAS_GCM 1  ///< AES-256-GCM (sealed_storage)
+#else
+#define LOGTO_HAS_GCM 0
+#endif
 #if defined(MBEDTLS_SSL_CLI_C) && defined(MBEDTLS_X509_CRT_PARSE_C)
 #define LOGTO_HAS_TLS 1  ///< SMTP over TLS (smtp/tls.hpp and what uses it)
 #else

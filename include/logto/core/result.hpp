@@ -8,6 +8,7 @@
 /// (an OAuth error name, Logto's `oidc.invalid_grant`, an SMTP reply, a provider error code).
 #pragma once
 
+#include <cstdio>       // std::fputs (the bad-access message)
 #include <cstdlib>      // std::abort
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -22,11 +23,11 @@ namespace logto {
 /// Every failure kind the library reports. The comment after each is its code string (`to_string`).
 enum class errc {
   // ---- core
-  invalid_argument,   ///< invalid_argument
-  invalid_encoding,   ///< invalid_encoding (base64, base64url, hex, percent-encoding, UTF-8)
-  invalid_url,        ///< invalid_url
-  invalid_json,       ///< invalid_json
-  crypto_error,       ///< crypto_error (an mbedTLS call failed, or no randomness)
+  invalid_argument,  ///< invalid_argument
+  invalid_encoding,  ///< invalid_encoding (base64, base64url, hex, percent-encoding, UTF-8)
+  invalid_url,       ///< invalid_url
+  invalid_json,      ///< invalid_json
+  crypto_error,      ///< crypto_error (an mbedTLS call failed, or no randomness)
   // ---- host transport and HTTP responses (mirrors @logto/client's requester)
   transport_error,            ///< transport_error (the host's transport could not deliver the request)
   http_error,                 ///< http_error (non-2xx with a non-JSON body; detail is `http_error_<status>`)
@@ -35,30 +36,30 @@ enum class errc {
   oauth_error,                ///< oauth_error (RFC 6749 5.2 body `{error, error_description}`; detail is `error`)
   unexpected_response_error,  ///< unexpected_response_error (other JSON error body, or a malformed success)
   // ---- JOSE / ID token
-  jwt_malformed,            ///< jwt.malformed
-  jwt_unsupported_algorithm,///< jwt.unsupported_algorithm (alg not on the allow-list, none, HS*, crit, jku...)
-  jwt_no_matching_key,      ///< jwt.no_matching_key
-  jwt_signature_invalid,    ///< jwt.signature_invalid
-  jwt_claim_invalid,        ///< jwt.claim_invalid (iss, aud, azp, sub, nonce; detail names the claim)
-  jwt_expired,              ///< jwt.expired
-  jwt_not_yet_valid,        ///< jwt.not_yet_valid (nbf in the future)
-  id_token_invalid_iat,     ///< id_token.invalid_iat
-  id_token_invalid_token,   ///< id_token.invalid_token
-  jwk_invalid,              ///< jwk.invalid
-  jwks_invalid,             ///< jwks.invalid
+  jwt_malformed,              ///< jwt.malformed
+  jwt_unsupported_algorithm,  ///< jwt.unsupported_algorithm (alg not on the allow-list, none, HS*, crit, jku...)
+  jwt_no_matching_key,        ///< jwt.no_matching_key
+  jwt_signature_invalid,      ///< jwt.signature_invalid
+  jwt_claim_invalid,          ///< jwt.claim_invalid (iss, aud, azp, sub, nonce; detail names the claim)
+  jwt_expired,                ///< jwt.expired
+  jwt_not_yet_valid,          ///< jwt.not_yet_valid (nbf in the future)
+  id_token_invalid_iat,       ///< id_token.invalid_iat
+  id_token_invalid_token,     ///< id_token.invalid_token
+  jwk_invalid,                ///< jwk.invalid
+  jwks_invalid,               ///< jwks.invalid
   // ---- OpenID Connect steps
-  discovery_invalid,                    ///< discovery.invalid
-  token_response_invalid,               ///< token_response.invalid
-  callback_redirect_uri_mismatched,     ///< callback_uri_verification.redirect_uri_mismatched
-  callback_error_found,                 ///< callback_uri_verification.error_found
-  callback_missing_state,               ///< callback_uri_verification.missing_state
-  callback_state_mismatched,            ///< callback_uri_verification.state_mismatched
-  callback_missing_code,                ///< callback_uri_verification.missing_code
-  callback_issuer_mismatched,           ///< callback_uri_verification.issuer_mismatched (RFC 9207)
-  authorization_pending,                ///< authorization_pending (RFC 8628 3.5)
-  slow_down,                            ///< slow_down (RFC 8628 3.5)
-  access_denied,                        ///< access_denied
-  expired_token,                        ///< expired_token (RFC 8628: the device code expired)
+  discovery_invalid,                 ///< discovery.invalid
+  token_response_invalid,            ///< token_response.invalid
+  callback_redirect_uri_mismatched,  ///< callback_uri_verification.redirect_uri_mismatched
+  callback_error_found,              ///< callback_uri_verification.error_found
+  callback_missing_state,            ///< callback_uri_verification.missing_state
+  callback_state_mismatched,         ///< callback_uri_verification.state_mismatched
+  callback_missing_code,             ///< callback_uri_verification.missing_code
+  callback_issuer_mismatched,        ///< callback_uri_verification.issuer_mismatched (RFC 9207)
+  authorization_pending,             ///< authorization_pending (RFC 8628 3.5)
+  slow_down,                         ///< slow_down (RFC 8628 3.5)
+  access_denied,                     ///< access_denied
+  expired_token,                     ///< expired_token (RFC 8628: the device code expired)
   // ---- client (@logto/client's LogtoClientError codes)
   sign_in_session_invalid,      ///< sign_in_session.invalid
   sign_in_session_not_found,    ///< sign_in_session.not_found
@@ -68,6 +69,7 @@ enum class errc {
   user_cancelled,               ///< user_cancelled
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
+  storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
   general,                          ///< general
   invalid_config,                   ///< invalid_config
@@ -130,6 +132,7 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::user_cancelled: return "user_cancelled";
     case errc::missing_scope_organizations: return "missing_scope_organizations";
     case errc::session_expired: return "session_expired";
+    case errc::storage_write_failed: return "storage.write_failed";
     case errc::general: return "general";
     case errc::invalid_config: return "invalid_config";
     case errc::invalid_response: return "invalid_response";
@@ -162,12 +165,51 @@ inline error make_error(errc code, std::string message, std::string detail = {})
   return error{code, std::move(message), std::move(detail)};
 }
 
+/// Called when a program reads the value of a failed `result` (`e`: its error) or the error of a successful
+/// one (`e` is null), just before `std::abort()`: the library never throws, so this is where such a bug
+/// ends. The default writes the error's code and message to `stderr` (unless `LOGTO_NO_STDIO` is defined),
+/// so a crash on a device says why; a host without `stderr` installs a handler that logs its own way.
+using bad_result_access_handler = void (*)(const error* e) noexcept;
+
 namespace detail {
-[[noreturn]] inline void bad_result_access() noexcept {
-  // Reading the value of a failed result (or the error of a successful one) is a programming error.
+inline void default_bad_result_access(const error* e) noexcept {
+#if !defined(LOGTO_NO_STDIO)
+  if (e == nullptr) {
+    std::fputs("logto: error() read on a successful result; aborting\n", stderr);
+    return;
+  }
+  std::fputs("logto: value() read on a failed result (check it first); aborting. Error ", stderr);
+  std::fwrite(to_string(e->code).data(), 1, to_string(e->code).size(), stderr);
+  std::fputs(": ", stderr);
+  std::fputs(e->message.c_str(), stderr);
+  if (!e->detail.empty()) {
+    std::fputs(" [", stderr);
+    std::fputs(e->detail.c_str(), stderr);
+    std::fputs("]", stderr);
+  }
+  std::fputs("\n", stderr);
+#else
+  (void)e;
+#endif
+}
+inline bad_result_access_handler& bad_result_access_hook() noexcept {
+  static bad_result_access_handler handler = &default_bad_result_access;
+  return handler;
+}
+[[noreturn]] inline void bad_result_access(const error* e) noexcept {
+  // Reading the wrong side of a result is a programming error: say which error it was, then stop.
+  if (bad_result_access_handler h = bad_result_access_hook()) h(e);
   std::abort();
 }
 }  // namespace detail
+
+/// Installs `handler` (null: none) for reads of the wrong side of a `result`; returns the previous one.
+/// Set it once at start-up, before other threads use the library.
+inline bad_result_access_handler set_bad_result_access_handler(bad_result_access_handler handler) noexcept {
+  bad_result_access_handler previous = detail::bad_result_access_hook();
+  detail::bad_result_access_hook() = handler;
+  return previous;
+}
 
 /// Either a `T` or an `error`. Check it (`if (r)`, `has_value()`) before `value()` / `*` / `->`;
 /// reading the wrong side aborts, because the library never throws.
@@ -183,12 +225,14 @@ class [[nodiscard]] result {
  public:
   using value_type = T;
 
-  result(const T& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(v); }                      // NOLINT
-  result(T&& v) : ok_(true) { ::new (static_cast<void*>(&value_)) T(std::move(v)); }                // NOLINT
-  result(const ::logto::error& e) : ok_(false) { ::new (static_cast<void*>(&error_)) ::logto::error(e); }  // NOLINT
-  result(::logto::error&& e) : ok_(false) {                                                           // NOLINT
-    ::new (static_cast<void*>(&error_))::logto::error(std::move(e));
-  }
+  // Every constructor builds the member first and sets the tag after it: a compiler that cannot see
+  // into the member's constructor (an out-of-line std::string constructor that is handed the member's
+  // address) would otherwise have to reload the tag, and GCC 12 at -O3 (armhf) then reports the inactive
+  // member as "maybe uninitialized" on the path it cannot rule out.
+  result(const T& v) { construct_value(v); }                                          // NOLINT
+  result(T&& v) { construct_value(std::move(v)); }                                    // NOLINT
+  result(const ::logto::error& e) { construct_error(e); }                             // NOLINT
+  result(::logto::error&& e) { construct_error(std::move(e)); }                       // NOLINT
   // std::conjunction stops at the first false: `return make_error(...)` (U = error) does not
   // instantiate is_constructible<T, error&&> for every T.
   template <class U, class = typename std::enable_if<
@@ -196,21 +240,21 @@ class [[nodiscard]] result {
                                           std::negation<std::is_same<typename std::decay<U>::type, T>>,
                                           std::negation<std::is_same<typename std::decay<U>::type, result>>,
                                           std::is_constructible<T, U&&>>::value>::type>
-  result(U&& v) : ok_(true) {  // NOLINT(google-explicit-constructor)
-    ::new (static_cast<void*>(&value_)) T(std::forward<U>(v));
+  result(U&& v) {  // NOLINT(google-explicit-constructor)
+    construct_value(std::forward<U>(v));
   }
-  result(const result& o) : ok_(o.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(o.value_);
+  result(const result& o) {
+    if (o.ok_) {
+      construct_value(o.value_);
     } else {
-      ::new (static_cast<void*>(&error_))::logto::error(o.error_);
+      construct_error(o.error_);
     }
   }
-  result(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value) : ok_(o.ok_) {
-    if (ok_) {
-      ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+  result(result&& o) noexcept(std::is_nothrow_move_constructible<T>::value) {
+    if (o.ok_) {
+      construct_value(std::move(o.value_));
     } else {
-      ::new (static_cast<void*>(&error_))::logto::error(std::move(o.error_));
+      construct_error(std::move(o.error_));
     }
   }
   // Assignment between a value and an error first makes the copy (which may throw when exceptions
@@ -266,15 +310,25 @@ class [[nodiscard]] result {
   }
 
   const ::logto::error& error() const& {
-    if (ok_) detail::bad_result_access();
+    if (ok_) detail::bad_result_access(nullptr);
     return error_;
   }
   ::logto::error&& error() && {
-    if (ok_) detail::bad_result_access();
+    if (ok_) detail::bad_result_access(nullptr);
     return std::move(error_);
   }
 
  private:
+  template <class... A>
+  void construct_value(A&&... a) {
+    ::new (static_cast<void*>(&value_)) T(std::forward<A>(a)...);
+    ok_ = true;
+  }
+  template <class E>
+  void construct_error(E&& e) {
+    ::new (static_cast<void*>(&error_))::logto::error(std::forward<E>(e));
+    ok_ = false;
+  }
   void become_value(T&& v) noexcept {
     static_assert(std::is_nothrow_move_constructible<T>::value,
                   "assigning a result<T> between value and error needs a T that moves without throwing");
@@ -295,18 +349,18 @@ class [[nodiscard]] result {
     }
   }
   T* checked() {
-    if (!ok_) detail::bad_result_access();
+    if (!ok_) detail::bad_result_access(&error_);
     return &value_;
   }
   const T* checked() const {
-    if (!ok_) detail::bad_result_access();
+    if (!ok_) detail::bad_result_access(&error_);
     return &value_;
   }
   union {
     T value_;
     ::logto::error error_;
   };
-  bool ok_;
+  bool ok_ = false;  // true once value_ is alive (see the constructors)
 };
 
 /// Success without a value, or an `error`.
@@ -320,14 +374,14 @@ class [[nodiscard]] result<void> {
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return !failed_; }
   void value() const {
-    if (failed_) detail::bad_result_access();
+    if (failed_) detail::bad_result_access(&error_);
   }
   const ::logto::error& error() const& {
-    if (!failed_) detail::bad_result_access();
+    if (!failed_) detail::bad_result_access(nullptr);
     return error_;
   }
   ::logto::error&& error() && {
-    if (!failed_) detail::bad_result_access();
+    if (!failed_) detail::bad_result_access(nullptr);
     return std::move(error_);
   }
 

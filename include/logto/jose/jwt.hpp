@@ -8,6 +8,7 @@
 /// object without duplicate members (RFC 7519 7.2).
 #pragma once
 
+#include <algorithm>    // std::find
 #include <cmath>        // std::floor, std::ceil
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
@@ -160,6 +161,10 @@ struct unverified_jwt {
 struct verify_options {
   std::string issuer;    ///< `iss` must equal this exactly (OIDC Core 3.1.3.7 step 2)
   std::string audience;  ///< `aud` must equal or contain this (client id for ID tokens, resource for access tokens)
+  /// When set (ID tokens), every other `aud` value must be one of these: OIDC Core 3.1.3.7 step 3 rejects an ID
+  /// token that "contains additional audiences not trusted by the Client". Unset (access tokens), other
+  /// audiences are fine: RFC 9068 4 only needs the expected one to be present.
+  std::optional<std::vector<std::string>> trusted_audiences;
   /// When set (ID tokens: the client id), `azp` must equal it when present, and is required when `aud` has
   /// several values (OIDC Core 3.1.3.7 steps 4-5).
   std::optional<std::string> authorized_party;
@@ -218,7 +223,8 @@ inline result<void> check_options(const verify_options& o) {
 
 }  // namespace detail
 
-/// Validates type-checked claims against `options` (no signature involved). Order: iss, aud, azp, sub, exp,
+/// Validates type-checked claims against `options` (no signature involved). Order: iss, aud (and trusted
+/// audiences), azp, sub, exp,
 /// nbf, iat, nonce, scope. Errors: `errc::jwt_claim_invalid` (detail = claim), `errc::jwt_expired`,
 /// `errc::jwt_not_yet_valid`, `errc::id_token_invalid_iat`, `errc::invalid_argument` for incomplete options.
 inline result<void> validate_claims(const jwt_claims& c, const verify_options& o) {
@@ -233,6 +239,18 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
   if (c.aud.empty()) return detail::claim_error(o, "aud", "has no \"aud\" claim");
   if (!c.has_audience(o.audience)) {
     return detail::claim_error(o, "aud", "\"aud\" does not contain " + detail::quote(o.audience));
+  }
+  if (o.trusted_audiences) {
+    for (const auto& a : c.aud) {
+      if (a == o.audience || std::find(o.trusted_audiences->begin(), o.trusted_audiences->end(), a) !=
+                                 o.trusted_audiences->end()) {
+        continue;
+      }
+      return detail::claim_error(o, "aud",
+                                 "\"aud\" also names " + detail::quote(a) +
+                                     ", an audience this client does not trust (OIDC Core 3.1.3.7 step 3); if the "
+                                     "provider is meant to issue such tokens, list it in trusted_audiences");
+    }
   }
   if (o.authorized_party) {
     if (c.azp && *c.azp != *o.authorized_party) {

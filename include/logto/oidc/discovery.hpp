@@ -6,6 +6,7 @@
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 #include "logto/core/strict_json.hpp"
 #include "logto/core/result.hpp"
@@ -31,6 +32,9 @@ struct discovery {
   /// RFC 9207 3: the provider puts `iss` into authorization responses (then a callback without it
   /// must be rejected; see `callback_options::require_issuer`).
   bool authorization_response_iss_parameter_supported = false;
+  /// The JWS algorithms the provider signs ID tokens with (OIDC Discovery 3); empty when the document has
+  /// none. Narrows the client's allow-list (`narrow_id_token_algorithms` in oidc/id_token.hpp).
+  std::vector<std::string> id_token_signing_alg_values_supported;
 };
 
 /// How strictly `parse_discovery` checks the issuer.
@@ -91,7 +95,8 @@ inline result<std::string> discovery_url_field(const json::object& doc, std::str
 
 /// Reads the metadata from a parsed discovery document. Required: `issuer`, `authorization_endpoint`,
 /// `token_endpoint`, `jwks_uri`; optional: `userinfo_endpoint`, `end_session_endpoint`,
-/// `revocation_endpoint`, `device_authorization_endpoint` (null counts as absent). Every endpoint must
+/// `revocation_endpoint`, `device_authorization_endpoint`, `id_token_signing_alg_values_supported` (an array of
+/// strings; null counts as absent). Every endpoint must
 /// be an absolute http(s) URL; the issuer must also have no query (OIDC Discovery 3) and, unless
 /// relaxed, equal `expected_issuer(endpoint)`. Errors: `errc::discovery_invalid`, detail = the field.
 inline result<discovery> parse_discovery(const json::object& doc, std::string_view endpoint,
@@ -138,6 +143,18 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
       return detail::discovery_error("authorization_response_iss_parameter_supported", "must be a boolean");
     }
     d.authorization_response_iss_parameter_supported = iss_supported->get<bool>();
+  }
+  const json::value* algs = json::find(doc, "id_token_signing_alg_values_supported");
+  if (algs != nullptr && !algs->is<picojson::null>()) {
+    const json::array* arr = json::as_array(*algs);
+    if (arr == nullptr) return detail::discovery_error("id_token_signing_alg_values_supported", "must be an array");
+    for (const auto& item : *arr) {
+      const std::string* name = json::as_string(item);
+      if (name == nullptr) {
+        return detail::discovery_error("id_token_signing_alg_values_supported", "must hold only strings");
+      }
+      d.id_token_signing_alg_values_supported.push_back(*name);
+    }
   }
   return d;
 }

@@ -1,6 +1,7 @@
 /// @file
-/// @brief PKCE (RFC 7636) and `state`, generated as @logto/browser and @logto/node do: 64 random bytes
-/// as base64url without padding (86 characters); challenge = base64url(SHA-256(verifier)), S256.
+/// @brief PKCE (RFC 7636), `state` and `nonce`, generated as @logto/browser and @logto/node make the first
+/// two: 64 random bytes as base64url without padding (86 characters); challenge = base64url(SHA-256(verifier)),
+/// S256. (The JS SDKs send no nonce.)
 #pragma once
 
 #include <cstddef>      // std::size_t
@@ -39,6 +40,13 @@ result<std::string> generate_code_verifier(Random& rng) {
 /// `generateState`: an independent 86-character base64url value.
 template <class Random>
 result<std::string> generate_state(Random& rng) {
+  return generate_random_string(rng);
+}
+
+/// An OIDC `nonce` (Core 3.1.2.1, 15.5.2): an independent 86-character base64url value, sent with the
+/// authorization request and required in the ID token of its code exchange. @logto/js has no counterpart.
+template <class Random>
+result<std::string> generate_nonce(Random& rng) {
   return generate_random_string(rng);
 }
 

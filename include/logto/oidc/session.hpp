@@ -151,17 +151,22 @@ inline result<access_token_map> parse_access_token_map(std::string_view text) {
   return map;
 }
 
-/// `LogtoSignInSessionItem`: what `signIn` stores until the callback. `code_verifier` and `state`
-/// are secrets.
+/// `LogtoSignInSessionItem`: what `signIn` stores until the callback. `code_verifier`, `state` and
+/// `nonce` are secrets.
 struct sign_in_session {
   std::string redirect_uri;
   std::optional<std::string> post_redirect_uri;
   std::string code_verifier;
   std::string state;
+  /// Not in @logto/client: the nonce sent with the authorization request (OIDC Core 3.1.2.1), which the ID
+  /// token of the code exchange must carry. A session written by the JS SDK has none; its callback then
+  /// requires no nonce (the JS SDK never sends one).
+  std::optional<std::string> nonce;
 };
 
 /// `JSON.stringify({redirectUri, postRedirectUri, codeVerifier, state})`: that key order,
-/// `postRedirectUri` left out when absent (as JSON.stringify drops `undefined`).
+/// `postRedirectUri` left out when absent (as JSON.stringify drops `undefined`), then `"nonce"` when
+/// set (the JS SDK ignores members it does not know, so it can still read the session).
 inline std::string serialize_sign_in_session(const sign_in_session& s) {
   std::string out = "{\"redirectUri\":";
   json::append_quoted(out, s.redirect_uri);
@@ -173,6 +178,10 @@ inline std::string serialize_sign_in_session(const sign_in_session& s) {
   json::append_quoted(out, s.code_verifier);
   out += ",\"state\":";
   json::append_quoted(out, s.state);
+  if (s.nonce) {
+    out += ",\"nonce\":";
+    json::append_quoted(out, *s.nonce);
+  }
   out += '}';
   return out;
 }
@@ -180,7 +189,8 @@ inline std::string serialize_sign_in_session(const sign_in_session& s) {
 /// `getSignInSession`'s checks: `errc::sign_in_session_invalid` when the text is not a JSON object or
 /// `redirectUri`, `codeVerifier` or `state` is not a string (JS lets JSON syntax errors through as
 /// they are; here they get the same code). `postRedirectUri` must be a string when present (null
-/// counts as absent; JS does not check it). Never quotes values.
+/// counts as absent; JS does not check it), and so must `nonce` (absent in sessions written by the JS
+/// SDK). Never quotes values.
 inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
   auto parsed = json::parse(text);
   if (!parsed) return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: " + parsed.error().message);
@@ -207,6 +217,13 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
                         "postRedirectUri");
     }
     s.post_redirect_uri = post->get<std::string>();
+  }
+  const json::value* nonce = json::find(*obj, "nonce");
+  if (nonce != nullptr && !nonce->is<picojson::null>()) {
+    if (!nonce->is<std::string>()) {
+      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"nonce\" is not a string", "nonce");
+    }
+    s.nonce = nonce->get<std::string>();
   }
   return s;
 }

@@ -40,12 +40,16 @@ struct sign_in_uri_params {
   std::string interaction_mode;  ///< deprecated; sent only without `first_screen`
   std::vector<std::string> identifiers;  ///< `identifier_types::...`, space-joined
   std::string one_time_token;
-  query_params extra_params;  ///< appended last, in order, never deduplicated (as JS does)
+  query_params extra_params;  ///< appended in order, never deduplicated (as JS does)
+  /// Not in @logto/js: the OIDC `nonce` (Core 3.1.2.1), appended after everything else so that the URI
+  /// without it stays byte for byte @logto/js's. `logto::client` always sends one.
+  std::string nonce;
 };
 
 /// `generateSignInUri`: the authorization endpoint, `?`, then `client_id, redirect_uri, code_challenge,`
 /// `code_challenge_method=S256, state, response_type=code, prompt, scope, login_hint, direct_sign_in,`
 /// `resource..., first_screen | interaction_mode, identifier, one_time_token,` then the extra parameters,
+/// then `nonce` when set (@logto/js sends none: without a nonce the URI is exactly its),
 /// WHATWG form-encoded (space `+`, `~` `%7E`), exactly as JS `URLSearchParams` writes it.
 ///
 /// Checks (JS has none): the endpoint is an absolute http(s) URL without a fragment (RFC 6749 3.1; if
@@ -53,7 +57,8 @@ struct sign_in_uri_params {
 /// absolute URL (custom schemes are fine) without a fragment (RFC 6749 3.1.2); client_id,
 /// code_challenge and state are non-empty. Other values are not restricted: CR, LF and NUL are
 /// percent-encoded like every other byte outside `A-Z a-z 0-9 * - . _`, so no value can end the URL
-/// or reach a header; the server decides what it accepts.
+/// or reach a header; the server decides what it accepts. With `nonce` set, `extra_params` must not hold
+/// another `nonce` (two values would leave it to the server which one the ID token carries).
 inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   auto endpoint = detail::check_http_url(p.authorization_endpoint, "authorization_endpoint");
   if (!endpoint) return endpoint.error();
@@ -89,7 +94,16 @@ inline result<std::string> build_sign_in_uri(const sign_in_uri_params& p) {
   }
   if (!p.identifiers.empty()) add_param(q, "identifier", detail::join(p.identifiers, ' '));
   if (!p.one_time_token.empty()) add_param(q, "one_time_token", p.one_time_token);
-  for (const auto& kv : p.extra_params) q.push_back(kv);
+  for (const auto& kv : p.extra_params) {
+    if (!p.nonce.empty() && kv.first == "nonce") {
+      return make_error(errc::invalid_argument,
+                        "extra_params has a \"nonce\", but the client sends its own (and checks the ID token "
+                        "against it); remove it from extra_params",
+                        "nonce");
+    }
+    q.push_back(kv);
+  }
+  if (!p.nonce.empty()) add_param(q, "nonce", p.nonce);
 
   std::string uri = p.authorization_endpoint;
   uri += endpoint->has_query ? (endpoint->query.empty() ? "" : "&") : "?";

@@ -22,7 +22,8 @@
 /// dot-stuffed message, and `QUIT`.
 ///
 /// Safety: credentials are never sent before TLS is up unless `ignore_tls` says cleartext is
-/// acceptable; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
+/// acceptable; neither is the message (it carries a one-time code) unless `ignore_tls` or
+/// `allow_cleartext` (a loopback host) says so; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
 /// response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
 /// more than `LOGTO_SMTP_MAX_REPLY_LINES` lines, a malformed line, or data the server sends when no
 /// reply is due is a protocol error, so memory stays bounded whatever the server sends.
@@ -74,8 +75,13 @@ struct client_options {
   bool implicit_tls = false;
   /// STARTTLS is mandatory: fail when the server does not offer it (`requireTLS`).
   bool require_tls = false;
-  /// Never STARTTLS, and allow AUTH over cleartext (`ignoreTLS`).
+  /// Never STARTTLS, and allow AUTH and the message over cleartext (`ignoreTLS`).
   bool ignore_tls = false;
+  /// Allow the message (not the credentials) over a connection without TLS when the server offers
+  /// no STARTTLS. Off by default: the message carries a one-time code, a credential, and a missing
+  /// STARTTLS may be an attacker stripping it. The connector sets it for loopback hosts
+  /// (`is_loopback_host`); nodemailer sends in cleartext unless `requireTLS` is set.
+  bool allow_cleartext = false;
   /// Log in with these when the server advertises AUTH.
   std::optional<credentials> auth;
   /// Send QUIT after the message was accepted (nodemailer just closes the socket).
@@ -102,6 +108,76 @@ struct reply {
 };
 
 namespace detail {
+
+// RFC 791 dotted quad of four decimal octets 0..255 (no shorthand, no leading zero, no hex).
+inline bool parse_ipv4(std::string_view s, unsigned char out[4]) {
+  std::size_t part = 0, i = 0;
+  while (part < 4) {
+    const std::size_t start = i;
+    unsigned v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return false;
+    out[part++] = static_cast<unsigned char>(v);
+    if (part < 4) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+  }
+  return i == s.size();
+}
+
+// RFC 4291 2.2 text form (with `::` and an embedded IPv4 tail) into 16 bytes.
+inline bool parse_ipv6(std::string_view s, unsigned char out[16]) {
+  unsigned char head[16] = {0}, tail[16] = {0};
+  std::size_t nh = 0, nt = 0;
+  bool gap = false;
+  std::size_t i = 0;
+  if (s.size() >= 2 && s[0] == ':' && s[1] == ':') {
+    gap = true;
+    i = 2;
+  } else if (!s.empty() && s[0] == ':') {
+    return false;
+  }
+  while (i < s.size()) {
+    unsigned char* dst = gap ? tail : head;
+    std::size_t& n = gap ? nt : nh;
+    const std::size_t dot = s.find('.', i);
+    const std::size_t colon = s.find(':', i);
+    if (dot != std::string_view::npos && (colon == std::string_view::npos || dot < colon)) {  // IPv4 tail
+      if (n + (gap ? nh : nt) + 4 > 16 || !parse_ipv4(s.substr(i), dst + n)) return false;
+      n += 4;
+      i = s.size();
+      break;
+    }
+    const std::size_t end = colon == std::string_view::npos ? s.size() : colon;
+    if (end == i || end - i > 4 || nh + nt + 2 > 16) return false;
+    unsigned v = 0;
+    for (std::size_t k = i; k < end; ++k) {
+      const int h = logto::detail::hex_value(s[k]);
+      if (h < 0) return false;
+      v = v * 16 + static_cast<unsigned>(h);
+    }
+    dst[n++] = static_cast<unsigned char>(v >> 8);
+    dst[n++] = static_cast<unsigned char>(v & 0xFF);
+    i = end;
+    if (i < s.size()) {
+      ++i;  // the ':'
+      if (i < s.size() && s[i] == ':') {
+        if (gap) return false;
+        gap = true;
+        ++i;
+      } else if (i == s.size()) {
+        return false;  // trailing single ':'
+      }
+    }
+  }
+  if (!gap && nh != 16) return false;
+  if (gap && nh + nt > 14) return false;
+  for (std::size_t k = 0; k < 16; ++k) out[k] = 0;
+  for (std::size_t k = 0; k < nh; ++k) out[k] = head[k];
+  for (std::size_t k = 0; k < nt; ++k) out[16 - nt + k] = tail[k];
+  return true;
+}
 
 inline std::string printable(std::string_view s, std::size_t max = LOGTO_SMTP_MAX_DETAIL) {
   std::string out;
@@ -131,6 +207,26 @@ inline bool valid_envelope_address(std::string_view a) {
 }
 
 }  // namespace detail
+
+/// True when `host` names this machine: `localhost` (any case, an optional final dot; RFC 6761
+/// 6.3), an IPv4 address in 127.0.0.0/8 written as a dotted quad, or the IPv6 loopback `::1` (any
+/// spelling, brackets allowed, also `::ffff:127.x.y.z`). Traffic to it never leaves the machine, so
+/// the connector lets the message go without TLS there. Anything else (other names, shorthand
+/// such as `127.1`) is not loopback: the stricter answer.
+inline bool is_loopback_host(std::string_view host) {
+  const std::string upper = detail::upper_ascii(host);
+  if (upper == "LOCALHOST" || upper == "LOCALHOST.") return true;
+  unsigned char v4[4];
+  if (detail::parse_ipv4(host, v4)) return v4[0] == 127;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned char v6[16];
+  if (!detail::parse_ipv6(host, v6)) return false;
+  bool zero_prefix = true;
+  for (std::size_t k = 0; k < 10; ++k) zero_prefix = zero_prefix && v6[k] == 0;
+  if (zero_prefix && v6[10] == 0xFF && v6[11] == 0xFF) return v6[12] == 127;  // IPv4-mapped (RFC 4291 2.5.5.2)
+  bool loop = zero_prefix && v6[10] == 0 && v6[11] == 0 && v6[12] == 0 && v6[13] == 0 && v6[14] == 0;
+  return loop && v6[15] == 1;
+}
 
 /// The SMTP client state machine for one message on one connection.
 class client {
@@ -593,6 +689,15 @@ class client {
   void authenticated() { start_mail(); }
 
   void start_mail() {
+    if (!tls_ && !options_.ignore_tls && !options_.allow_cleartext) {
+      fail_now(make_error(errc::tls_error,
+                          "SMTP: refusing to send the message over an unencrypted connection: the server offers no "
+                          "STARTTLS (or something on the way removed it), and the message carries a one-time code. "
+                          "Use implicit TLS (secure: true, usually port 465) or a server with STARTTLS, or set "
+                          "ignoreTLS: true to send in cleartext on purpose"));
+      output_ = "QUIT\r\n";
+      return;
+    }
     bool needs_utf8 = !detail::is_ascii(from_);
     for (const auto& r : rcpt_) needs_utf8 = needs_utf8 || !detail::is_ascii(r);
     if (needs_utf8 && !smtputf8_) {

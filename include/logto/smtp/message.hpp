@@ -12,7 +12,10 @@
 /// subject is an error (nodemailer turns line breaks into spaces); header names must be printable
 /// ASCII without `:`; `Content-Type` and `Content-Disposition` cannot be given as custom headers
 /// (nodemailer would write two Content-Type fields); a From without an address and a To that is not
-/// exactly one mailbox are errors (nodemailer sends `MAIL FROM:<>` or several RCPTs). At the SMTP
+/// exactly one mailbox are errors (nodemailer sends `MAIL FROM:<>` or several RCPTs). Other control
+/// characters (C0 but HTAB, and DEL) never stand raw in a header: text is RFC 2047-encoded, a
+/// structured field (address, message id) holding one is an error; header lines are folded at SP
+/// and HTAB only (nodemailer folds at any JavaScript white space, VT and FF included). At the SMTP
 /// layer (`encode_data`) a bare CR becomes CRLF like a bare LF (nodemailer passes a bare CR through;
 /// RFC 5322 2.3 forbids it and it is an SMTP-smuggling vector).
 #pragma once
@@ -74,6 +77,16 @@ inline bool is_header_name(std::string_view name) {
     if (u < 0x21 || u > 0x7E || c == ':') return false;
   }
   return true;
+}
+
+// A header name for an error message: control characters shown as '?'.
+inline std::string printable_name(std::string_view name) {
+  std::string out;
+  for (const char c : name.substr(0, 64)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7F ? '?' : c;
+  }
+  return out;
 }
 
 inline error bad_field(std::string_view field, std::string_view why) {
@@ -176,7 +189,40 @@ inline void collect_envelope(const std::vector<built_header>& headers, std::stri
   for (const auto& r : recipients) to.push_back(r.addr);
 }
 
+// The value as it goes on the wire, or an error when a control character would have to stand raw
+// (structured fields: addresses, message ids; unstructured text is encoded by encode_words).
+inline result<std::string> wire_header_value(const std::string& key, const std::string& value) {
+  std::string encoded = key == "Content-Type" ? value : encode_header_value(key, value);
+  if (!mime::is_header_safe(encoded)) {
+    return bad_field("header " + key,
+                     "contains a control character (C0 or DEL) that this structured field cannot carry; remove it");
+  }
+  return encoded;
+}
+
 }  // namespace detail
+
+/// One header field exactly as `build_message` writes it (without the final CRLF; empty when the
+/// field would be left out because its value is blank): the name normalised, the value checked
+/// (valid UTF-8, no CR, LF or NUL: errc::invalid_argument naming the field), encoded (addresses
+/// and message ids as nodemailer writes them; other values as RFC 2047 encoded-words when they
+/// hold `"`, non-ASCII or a control character) and folded at 76 columns at SP/HTAB only. The
+/// result never holds a control character but HTAB and the CRLF of a fold, and unfolding it
+/// (RFC 5322 2.2.3) then decoding the encoded-words gives the value back. Usable on its own (a
+/// fuzz target).
+inline result<std::string> encode_header(std::string_view name, std::string_view value) {
+  if (!detail::is_header_name(name)) {
+    return detail::bad_field("header name \"" + detail::printable_name(name) + "\"",
+                             "must be printable ASCII without ':' or spaces");
+  }
+  const std::string key = mime::normalize_header_key(name);
+  auto checked = detail::check_text("header " + key, value);
+  if (!checked) return checked.error();
+  auto encoded = detail::wire_header_value(key, std::string(value));
+  if (!encoded) return encoded.error();
+  if (mime::js_trim(*encoded).empty()) return std::string();
+  return mime::fold_lines(key + ": " + *encoded, 76);
+}
 
 /// Builds the message the way nodemailer does. `unix_time` gives the `Date`; `random16` (16 random
 /// bytes) gives the `Message-ID` (`<8hex-4hex-4hex-4hex-12hex@domain-of-sender>`).
@@ -281,11 +327,12 @@ inline result<message> build_message(const mail& m, std::int64_t unix_time, std:
   bool first = true;
   for (const auto& h : headers) {
     if (h.key == "Bcc") continue;
-    const std::string value = h.key == "Content-Type" ? h.value : detail::encode_header_value(h.key, h.value);
-    if (mime::js_trim(value).empty()) continue;
+    auto value = detail::wire_header_value(h.key, h.value);
+    if (!value) return value.error();
+    if (mime::js_trim(*value).empty()) continue;
     if (!first) data += "\r\n";
     first = false;
-    data += mime::fold_lines(h.key + ": " + value, 76);
+    data += mime::fold_lines(h.key + ": " + *value, 76);
   }
   data += "\r\n\r\n";
   data += body;

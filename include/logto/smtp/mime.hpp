@@ -119,6 +119,13 @@ constexpr bool is_js_space(char32_t c) noexcept {
          c == 0xFEFF;
 }
 
+/// The only characters a header line may be folded at (RFC 5322 2.2.3 / 3.2.2: FWS is SP or HTAB).
+constexpr bool is_fold_space(char32_t c) noexcept { return c == 0x20 || c == 0x09; }
+
+/// A control character a header value must not carry raw: C0 except HTAB, and DEL (RFC 5322 3.2.5
+/// `VCHAR` / `WSP`). nodemailer sends them as they are and folds at VT and FF.
+constexpr bool is_header_control(char32_t c) noexcept { return (c < 0x20 && c != 0x09) || c == 0x7F; }
+
 /// JavaScript's `\w`.
 constexpr bool is_js_word(char32_t c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -441,12 +448,24 @@ inline std::string encode_word(std::string_view utf8, word_encoding enc, std::si
   return "=?UTF-8?B?" + result + "?=";
 }
 
-/// True when nodemailer turns a header value into encoded-words: it holds `"` or a non-ASCII character.
+/// True when a header value is written as encoded-words: it holds `"` or a non-ASCII character
+/// (nodemailer's rule), or a control character (`detail::is_header_control`; our addition, so that
+/// VT, FF, ESC or DEL reach the reader intact instead of breaking the header section).
 inline bool needs_encoded_words(std::string_view utf8) noexcept {
   for (const char c : utf8) {
-    if (c == '"' || static_cast<unsigned char>(c) >= 0x80) return true;
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || u >= 0x80 || detail::is_header_control(u)) return true;
   }
   return false;
+}
+
+/// True when `value` can stand raw in a header line: no control character but HTAB (no CR or LF
+/// either), so folding (at SP/HTAB only) keeps every line a valid RFC 5322 header line.
+inline bool is_header_safe(std::string_view value) noexcept {
+  for (const char c : value) {
+    if (detail::is_header_control(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
 }
 
 /// A header value as nodemailer's `_encodeWords` writes it: unchanged when plain, otherwise the whole
@@ -458,7 +477,9 @@ inline std::string encode_words(std::string_view utf8) {
 
 /// Folds one header line (`Name: value`) at `line_length` UTF-16 units the way nodemailer's
 /// `foldLines` does: break before the last white space that fits (it starts the continuation
-/// line); a longer unbreakable token stays whole.
+/// line); a longer unbreakable token stays whole. Unlike nodemailer (any JavaScript `\s`), only SP
+/// and HTAB count as white space here: a break before VT, FF or U+2028 would start a continuation
+/// line that is not one (RFC 5322 2.2.3), corrupting the header section.
 inline std::string fold_lines(std::string_view text, std::size_t line_length = 76) {
   const std::u16string str = detail::to_utf16(text);
   const std::size_t len = str.size();
@@ -479,17 +500,17 @@ inline std::string fold_lines(std::string_view text, std::size_t line_length = 7
       pos += end;
       continue;
     }
-    // /(\s+)[^\s]*$/ with the white-space run not at the start
+    // /([ \t]+)[^ \t]*$/ with the white-space run not at the start
     std::size_t k = line.size();
-    while (k > 0 && !detail::is_js_space(line[k - 1])) --k;
+    while (k > 0 && !detail::is_fold_space(line[k - 1])) --k;
     std::size_t run_start = k;
-    while (run_start > 0 && detail::is_js_space(line[run_start - 1])) --run_start;
+    while (run_start > 0 && detail::is_fold_space(line[run_start - 1])) --run_start;
     if (k > 0 && run_start > 0) {
       line.resize(run_start);
     } else {
-      // /^[^\s]+(\s*)/ on the rest: extend the line over the rest of an unbreakable token
+      // /^[^ \t]+/ on the rest: extend the line over the rest of an unbreakable token
       std::size_t r = pos + line.size();
-      while (r < len && !detail::is_js_space(str[r])) ++r;
+      while (r < len && !detail::is_fold_space(str[r]) && str[r] != u'\r' && str[r] != u'\n') ++r;
       line = str.substr(pos, r - pos);
     }
     out += line;

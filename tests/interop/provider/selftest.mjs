@@ -225,7 +225,9 @@ async function stopServer(child) {
   if (child.exitCode !== null) return child.exitCode;
   const exited = new Promise((r) => { child.once('exit', (code, signal) => r({ code, signal })); });
   child.kill('SIGTERM');
-  const timeout = sleep(5000).then(() => 'timeout');
+  // Node's exit joins libuv's thread pool, so a pre-generated RSA-4096 key still being made (seconds of
+  // CPU, much longer on a loaded 2-core machine) delays the exit: allow for it, the check is the status.
+  const timeout = sleep(30000).then(() => 'timeout');
   return Promise.race([exited, timeout]);
 }
 

@@ -22,6 +22,7 @@ import {
   TEST_USER,
 } from './config.mjs';
 import { generateSigningJwk, publicJwk, SUPPORTED_ALGS } from './keys.mjs';
+import { createAdversary } from './adversary.mjs';
 
 // stdout carries exactly one line (the ready line). oidc-provider prints
 // notices with console.info, so every console method goes to stderr.
@@ -162,6 +163,8 @@ let issuer;
 let signingKeys = [];
 let current; // { provider, callback }
 let nextKeyPromise;
+// Rewrites answers while an attack is selected (adversary.mjs, POST /test/adversary).
+const adversary = createAdversary({ signingKey: () => signingKeys[0], log });
 
 /** device_code -> { interval (s), last (ms) } for slow_down handling */
 const devicePolls = new Map();
@@ -219,6 +222,7 @@ function buildProvider(keys) {
 
   provider.use(async (ctx, next) => {
     await next();
+    await adversary.tamper(ctx); // POST /test/adversary; a no-op until an attack is selected
 
     // Koa's default 404 is text; answer JSON like the rest.
     if (ctx.status === 404 && ctx.body == null) {
@@ -507,6 +511,9 @@ async function dispatch(req, res) {
       return;
     case 'POST /test/device/deny':
       await handleDeviceDecision(req, res, url, false);
+      return;
+    case 'POST /test/adversary':
+      sendJson(res, 200, adversary.select((await readParams(req, url)).attack));
       return;
     default:
       sendJson(res, 404, { error: 'not_found', error_description: `no route for ${req.method} ${pathname}` });

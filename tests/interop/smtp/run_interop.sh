@@ -18,7 +18,7 @@ start() {  # name args...
   node "$HERE/server.mjs" --maildir "$W/m/$name" --ready-file "$W/$name.ready" "$@" >/dev/null 2>"$W/$name.err" &
   pids+=($!)
 }
-start plain --mode plain --no-starttls --auth PLAIN,LOGIN,XOAUTH2 --user "$U" --pass "$P" --token ya29.interop-token --smtputf8
+start plain --mode plain --no-starttls --auth-optional --auth PLAIN,LOGIN,XOAUTH2 --user "$U" --pass "$P" --token ya29.interop-token --smtputf8
 start starttls --mode starttls --cert "$W/certs/server.pem" --key "$W/certs/server-key.pem" --auth PLAIN,LOGIN --user "$U" --pass "$P"
 start implicit --mode implicit --cert "$W/certs/server.pem" --key "$W/certs/server-key.pem" --auth LOGIN --user "$U" --pass "$P"
 for _ in $(seq 300); do

@@ -1,4 +1,5 @@
-/* Small mbedTLS 2.28 configuration for the Cortex-M4 footprint programs (benchmarks/embedded/).
+/* Small mbedTLS 2.28 configuration for the Cortex-M4 footprint programs (benchmarks/embedded/) and, with
+ * -DLOGTO_EMBEDDED_SMOKE (adds P-384), the test command's bare-metal smoke (tests/embedded/smoke.cpp).
  * What an ES256-only ID-token verifier needs: ECDSA on P-256, SHA-256, bignum and the MD layer. No RSA,
  * no PK, no X.509, no TLS: logto-cpp compiles without them (LOGTO_HAS_RSA = 0: RSA JWKs are ignored with
  * a reason; LOGTO_HAS_TLS = 0: SMTP is left out of <logto/logto.hpp>).
@@ -22,7 +23,13 @@
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECP_WINDOW_SIZE 2
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 1
+#ifdef LOGTO_EMBEDDED_SMOKE
+/* The test command's smoke (tests/embedded/smoke.cpp) verifies ES384 tokens as well */
+#define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_MAX_BITS 384
+#else
 #define MBEDTLS_ECP_MAX_BITS 256
+#endif
 #define MBEDTLS_ASN1_PARSE_C   /* required by ECDSA_C */
 #define MBEDTLS_ASN1_WRITE_C   /* required by ECDSA_C */
 

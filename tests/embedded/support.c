@@ -1,7 +1,9 @@
-/* Bare-metal support for running the footprint programs under QEMU (mps2-an386, Cortex-M4) to measure
- * what they use at run time: heap high-water mark (every malloc/calloc goes through _sbrk; newlib-nano
- * never returns memory to it) and stack depth (the stack below main's frame is painted before the work
- * and scanned after it). Output and exit go through Arm semihosting. Used only by run.sh's QEMU step. */
+/* Bare-metal support for QEMU's mps2-an386 board (Cortex-M4): reset handler, vector table, newlib hooks,
+ * Arm semihosting for output and exit (the guest's exit status becomes QEMU's). Shared by the test
+ * command's smoke (tests/embedded/smoke.cpp, tools/ci/baremetal.sh) and the benchmark's footprint
+ * programs (benchmarks/run.sh), which also use the measurement hooks: heap high-water mark (every
+ * malloc/calloc goes through _sbrk; newlib-nano never returns memory to it) and stack depth (the stack
+ * below main's frame is painted before the work and scanned after it). */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +18,7 @@ static int semihost(int op, const void* arg) {
   return r0;
 }
 static void put(const char* s) { semihost(0x04, s); /* SYS_WRITE0 */ }
+void semihosting_write0(const char* s) { put(s); }
 static void put_u(const char* label, unsigned long v) {
   char buf[24];
   int i = sizeof buf - 1;
