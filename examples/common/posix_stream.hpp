@@ -1,30 +1,23 @@
-// A small blocking TCP stream for POSIX hosts (Linux, macOS, BSD) with poll()-based timeouts,
-// implementing logto-cpp's SMTP stream concept (include/logto/smtp/stream.hpp). The library itself
-// never opens sockets; examples and tests use this one.
+// A small blocking TCP stream with poll()-based timeouts, for POSIX hosts (Linux, macOS, BSD) and
+// Windows (Winsock, WSAPoll; common/socket.hpp), implementing logto-cpp's SMTP stream concept
+// (include/logto/smtp/stream.hpp). The library itself never opens sockets; examples and tests use
+// this one.
 //
 //   auto s = logto_examples::posix_stream::connect("smtp.example.com", 587, 120000);
 //   auto sent = smtp_connector.send(message, *s);            // or:
 //   auto sent = smtp_connector.send(message, logto_examples::posix_connect{});
 #pragma once
 
-#include <cerrno>       // errno
 #include <chrono>       // std::chrono::steady_clock
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint16_t
-#include <cstring>      // std::strerror
 #include <string>       // std::string, std::to_string
 #include <string_view>  // std::string_view
 #include <utility>      // std::exchange
 
-#include <fcntl.h>       // fcntl, O_NONBLOCK
-#include <netdb.h>       // getaddrinfo
-#include <netinet/in.h>  // IPPROTO_TCP
-#include <netinet/tcp.h> // TCP_NODELAY
-#include <poll.h>        // poll
-#include <sys/socket.h>  // socket, connect, send, recv
-#include <unistd.h>      // close
-
 #include <logto/core/result.hpp>
+
+#include "examples/common/socket.hpp"
 
 namespace logto_examples {
 
@@ -33,6 +26,7 @@ class posix_stream {
   /// Resolves `host` and connects to the first address that answers within `timeout_ms` overall.
   static logto::result<posix_stream> connect(std::string_view host, std::uint16_t port, int timeout_ms) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (!net::startup()) return logto::make_error(logto::errc::transport_error, "cannot start Winsock");
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -41,49 +35,43 @@ class posix_stream {
     const std::string port_str = std::to_string(port);
     const int gai = ::getaddrinfo(host_str.c_str(), port_str.c_str(), &hints, &list);
     if (gai != 0) {
-      return logto::make_error(logto::errc::transport_error,
-                               "cannot resolve " + host_str + ": " + ::gai_strerror(gai));
+      return logto::make_error(logto::errc::transport_error, "cannot resolve " + host_str + ": " + ::gai_strerror(gai));
     }
     std::string last = "no address";
     logto::errc last_code = logto::errc::transport_error;
     for (addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
-      const int fd = ::socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-      if (fd < 0) {
-        last = std::strerror(errno);
+      const net::socket_t fd = ::socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+      if (fd == net::invalid_socket) {
+        last = net::error_text(net::last_error());
         continue;
       }
-      const int flags = ::fcntl(fd, F_GETFL, 0);
-      ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+      net::set_nonblocking(fd);
 #ifdef SO_NOSIGPIPE
-      int one_np = 1;
-      ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one_np, sizeof one_np);
+      net::set_option(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
 #endif
-      int one = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
-      if (rc != 0 && errno == EINPROGRESS) {
+      net::set_option(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+      int rc = net::connect(fd, ai->ai_addr, ai->ai_addrlen);
+      if (rc != 0 && net::would_block(net::last_error())) {
         const int left = remaining(deadline);
-        pollfd p{fd, POLLOUT, 0};
-        rc = left > 0 ? ::poll(&p, 1, left) : 0;
+        net::pollfd_t p{fd, POLLOUT, 0};
+        rc = left > 0 ? net::poll(&p, 1, left) : 0;
         if (rc == 0) {
-          ::close(fd);
+          net::close(fd);
           last = "connect timed out";
           last_code = logto::errc::timeout;
           break;
         }
-        int err = 0;
-        socklen_t len = sizeof err;
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        const int err = rc < 0 ? net::last_error() : net::pending_error(fd);
         if (rc < 0 || err != 0) {
-          last = std::strerror(rc < 0 ? errno : err);
-          ::close(fd);
+          last = net::error_text(err);
+          net::close(fd);
           continue;
         }
         rc = 0;
       }
       if (rc != 0) {
-        last = std::strerror(errno);
-        ::close(fd);
+        last = net::error_text(net::last_error());
+        net::close(fd);
         continue;
       }
       ::freeaddrinfo(list);
@@ -93,11 +81,11 @@ class posix_stream {
     return logto::make_error(last_code, "cannot connect to " + host_str + ":" + port_str + ": " + last);
   }
 
-  posix_stream(posix_stream&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  posix_stream(posix_stream&& other) noexcept : fd_(std::exchange(other.fd_, net::invalid_socket)) {}
   posix_stream& operator=(posix_stream&& other) noexcept {
     if (this != &other) {
       close();
-      fd_ = std::exchange(other.fd_, -1);
+      fd_ = std::exchange(other.fd_, net::invalid_socket);
     }
     return *this;
   }
@@ -106,35 +94,33 @@ class posix_stream {
   ~posix_stream() { close(); }
 
   logto::result<std::size_t> read(char* buffer, std::size_t max, int timeout_ms) {
-    if (fd_ < 0) return logto::make_error(logto::errc::connection_closed, "the stream is closed");
+    if (fd_ == net::invalid_socket) return logto::make_error(logto::errc::connection_closed, "the stream is closed");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
-      const ssize_t n = ::recv(fd_, buffer, max, 0);
+      const long n = net::recv_some(fd_, buffer, max);
       if (n >= 0) return static_cast<std::size_t>(n);
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) return failure("recv");
+      const int e = net::last_error();
+      if (net::interrupted(e)) continue;
+      if (!net::would_block(e)) return failure("recv", e);
       auto waited = wait(POLLIN, deadline);
       if (!waited) return waited.error();
     }
   }
 
   logto::result<void> write(std::string_view data, int timeout_ms) {
-    if (fd_ < 0) return logto::make_error(logto::errc::connection_closed, "the stream is closed");
+    if (fd_ == net::invalid_socket) return logto::make_error(logto::errc::connection_closed, "the stream is closed");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     std::size_t done = 0;
     while (done < data.size()) {
-#ifdef MSG_NOSIGNAL
-      const ssize_t n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-#else
-      const ssize_t n = ::send(fd_, data.data() + done, data.size() - done, 0);
-#endif
+      const long n = net::send_some(fd_, data.data() + done, data.size() - done);
       if (n > 0) {
         done += static_cast<std::size_t>(n);
         deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);  // progress
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return failure("send");
+      const int e = n < 0 ? net::last_error() : 0;
+      if (n < 0 && net::interrupted(e)) continue;
+      if (n < 0 && !net::would_block(e)) return failure("send", e);
       auto waited = wait(POLLOUT, deadline);
       if (!waited) return waited.error();
     }
@@ -142,14 +128,14 @@ class posix_stream {
   }
 
   void close() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
+    if (fd_ != net::invalid_socket) {
+      net::close(fd_);
+      fd_ = net::invalid_socket;
     }
   }
 
  private:
-  explicit posix_stream(int fd) : fd_(fd) {}
+  explicit posix_stream(net::socket_t fd) : fd_(fd) {}
 
   static int remaining(std::chrono::steady_clock::time_point deadline) {
     const auto left =
@@ -161,22 +147,21 @@ class posix_stream {
     for (;;) {
       const int left = remaining(deadline);
       if (left == 0) return logto::make_error(logto::errc::timeout, "timed out");
-      pollfd p{fd_, events, 0};
-      const int rc = ::poll(&p, 1, left);
+      net::pollfd_t p{fd_, events, 0};
+      const int rc = net::poll(&p, 1, left);
       if (rc > 0) return logto::ok();
       if (rc == 0) return logto::make_error(logto::errc::timeout, "timed out");
-      if (errno != EINTR) return failure("poll");
+      const int e = net::last_error();
+      if (!net::interrupted(e)) return failure("poll", e);
     }
   }
 
-  static logto::error failure(const char* what) {
-    const int e = errno;
-    const bool reset = e == ECONNRESET || e == EPIPE || e == ENOTCONN;
-    return logto::make_error(reset ? logto::errc::connection_closed : logto::errc::transport_error,
-                             std::string(what) + ": " + std::strerror(e));
+  static logto::error failure(const char* what, int e) {
+    return logto::make_error(net::connection_lost(e) ? logto::errc::connection_closed : logto::errc::transport_error,
+                             std::string(what) + ": " + net::error_text(e));
   }
 
-  int fd_ = -1;
+  net::socket_t fd_ = net::invalid_socket;
 };
 
 /// A stream factory for `connectors::smtp::send`: connects with `posix_stream::connect`.

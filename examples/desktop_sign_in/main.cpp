@@ -10,7 +10,8 @@
 //    http://127.0.0.1/callback of a Native app, RFC 8252 7.3).
 // 2. logto::client::sign_in() builds the authorization URL (PKCE S256, state, prompt=consent,
 //    the scopes and resources) and keeps the sign-in session in storage.
-// 3. The system browser opens that URL (xdg-open on Linux, open on macOS); the URL is printed too.
+// 3. The system browser opens that URL (ShellExecuteW on Windows, open on macOS, xdg-open elsewhere);
+//    the URL is printed too.
 //    The user signs in on the Logto pages; the browser comes back to the listener.
 // 4. handle_sign_in_callback() checks the callback (redirect URI, RFC 9207 iss, state), exchanges the
 //    code, verifies the ID token against the tenant's JWKS and stores the tokens.
@@ -22,12 +23,9 @@
 // --auto-browser is for the bundled TEST provider only (tests/interop/provider, automatic login):
 // instead of opening a browser, the example follows the provider's redirects itself.
 //
-// POSIX (the listener uses POSIX sockets). On Windows, open the URL with ShellExecuteW and listen
-// with Winsock; the logto::client part is the same.
+// The listener and the browser opener work with POSIX sockets and with Winsock (common/socket.hpp,
+// common/open_browser.hpp); HTTP goes through libcurl.
 #include <logto/logto.hpp>  // the only library header; works with include/ and single_include/
-
-#include <spawn.h>     // posix_spawnp
-#include <sys/wait.h>  // waitpid
 
 #include <atomic>       // std::atomic
 #include <chrono>       // std::chrono::steady_clock
@@ -42,8 +40,7 @@
 #include "examples/common/curl_transport.hpp"     // logto_examples::curl_transport
 #include "examples/common/file_storage.hpp"       // logto_examples::file_storage
 #include "examples/common/loopback_listener.hpp"  // logto_examples::loopback_listener
-
-extern char** environ;
+#include "examples/common/open_browser.hpp"       // logto_examples::open_in_browser
 
 namespace {
 
@@ -152,19 +149,6 @@ void print_claims(const char* title, const logto::json::object& claims) {
   }
 }
 
-// Opens `url` in the user's default browser without a shell (the URL is an argument, not a command).
-bool open_in_browser(const std::string& url, pid_t& pid) {
-#if defined(__APPLE__)
-  const char* opener = "open";
-#else
-  const char* opener = "xdg-open";
-#endif
-  std::string program = opener;
-  std::string argument = url;
-  char* argv[] = {program.data(), argument.data(), nullptr};
-  return ::posix_spawnp(&pid, opener, nullptr, nullptr, argv, environ) == 0;
-}
-
 template <class Client>
 int sign_in(Client& client, const options& o) {
   // RFC 8252 7.3: a loopback redirect on a port the OS picks, bound to 127.0.0.1 only.
@@ -184,7 +168,6 @@ int sign_in(Client& client, const options& o) {
   std::thread browser;
   std::atomic<bool> browser_failed{false};
   std::string browser_error;
-  pid_t opener = -1;
   if (o.auto_browser) {
     // TEST PROVIDER ONLY: plays the browser (automatic login), ending with the GET to our listener.
     browser = std::thread([&] {
@@ -194,7 +177,7 @@ int sign_in(Client& client, const options& o) {
         browser_failed = true;
       }
     });
-  } else if (!open_in_browser(*url, opener)) {
+  } else if (!logto_examples::open_in_browser(*url)) {
     std::printf("(could not start a browser; open the URL above)\n");
   }
 
@@ -205,14 +188,14 @@ int sign_in(Client& client, const options& o) {
     callback = listener.wait_for_callback(250, "/callback");
   }
   if (browser.joinable()) browser.join();
-  if (opener > 0) ::waitpid(opener, nullptr, WNOHANG);  // xdg-open usually exits at once
   if (browser_failed) {
     std::fprintf(stderr, "error: the automatic browser failed: %s\n", browser_error.c_str());
     return exit_failed;
   }
   if (callback.empty()) {
+    // Nobody came back: the sign-in is abandoned (a late redirect can no longer complete it).
     std::fprintf(stderr, "error: no sign-in within %ld s (the browser never came back)\n", o.timeout);
-    return exit_failed;
+    return report(client.cancel_sign_in());
   }
 
   // Checks the redirect URI, iss (RFC 9207), error and state, exchanges the code, verifies the ID

@@ -188,7 +188,7 @@ std::string mask_authorization(std::string_view value) {
 std::string mask_form_field(std::string body, std::string_view name) {
   const std::string key = std::string(name) + "=";
   for (std::size_t at = 0; at < body.size();) {
-    const std::size_t end = std::min(body.find('&', at), body.size());
+    const std::size_t end = (std::min)(body.find('&', at), body.size());
     if (body.compare(at, key.size(), key) == 0) {
       body.replace(at + key.size(), end - at - key.size(), "<masked>");
       break;

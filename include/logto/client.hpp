@@ -7,11 +7,11 @@
 /// `refreshToken`, `accessToken`, `signInSession`), so a session written by one is readable by the other.
 ///
 /// Threads: every member function may be called from several threads at once (with the default
-/// `std::mutex`). Logto rotates refresh tokens and revokes the whole grant when one is used twice, so
-/// every use of the refresh token (refresh, sign-in callback, device sign-in, sign-out) is serialised,
-/// and callers that want the same token while a refresh is running get that refresh's result instead of
-/// starting another. Storage is only touched under the client's own lock. Single-threaded hosts
-/// (bare metal) pass `logto::null_mutex`.
+/// mutex: `std::mutex`, or the host's `LOGTO_MUTEX`, see core/sync.hpp). Logto rotates refresh tokens
+/// and revokes the whole grant when one is used twice, so every use of the refresh token (refresh,
+/// sign-in callback, device sign-in, sign-out) is serialised, and callers that want the same token
+/// while a refresh is running get that refresh's result instead of starting another. Storage is only
+/// touched under the client's own lock. Single-threaded hosts (bare metal) pass `logto::null_mutex`.
 ///
 /// Differences from `@logto/client`, on purpose:
 /// - a cached access token counts as expired `access_token_margin` (60 s) before its `expiresAt`, so a
@@ -106,7 +106,8 @@ struct device_sign_in {
 
 /// The Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens (`is_storage`);
 /// both are held by reference and must outlive the client. `Clock` gives unix seconds, `Random` fills
-/// bytes from a CSPRNG, `Mutex` is `std::mutex` (the default) or `null_mutex` (the default with LOGTO_NO_THREADS).
+/// bytes from a CSPRNG, `Mutex` is `default_mutex` (`std::mutex`, `LOGTO_MUTEX` or, with LOGTO_NO_THREADS,
+/// `null_mutex`: core/sync.hpp) or any type with `lock()` and `unlock()`.
 template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
           class Mutex = default_mutex>
 class client {
@@ -117,6 +118,7 @@ class client {
                 "remove(string_view)");
   static_assert(is_clock<Clock>::value, "Clock must provide std::int64_t now()");
   static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, size_t)");
+  static_assert(is_lockable<Mutex>::value, "Mutex must provide lock() and unlock()");
 
  public:
   /// Normalises `cfg` like `@logto/client` (reserved scopes, organization resource, default prompt).
@@ -263,6 +265,20 @@ class client {
       post_redirect_uri_ = session->post_redirect_uri;
     }
     return ok();
+  }
+
+  /// The user closed the browser (or gave up) before it came back: forgets the sign-in session, so a
+  /// late redirect can no longer complete this sign-in (it gets `sign_in_session_not_found`), and
+  /// returns `errc::user_cancelled` for the host to report, as `@logto/capacitor`'s sign-in rejects
+  /// when its in-app browser closes without a redirect. Only the host knows the browser closed.
+  error cancel_sign_in() {
+    {
+      detail::scoped_lock<Mutex> serial(refresh_mutex_);  // not while a callback is being completed
+      detail::scoped_lock<Mutex> lock(state_mutex_);
+      storage_.remove(oidc::storage_keys::sign_in_session);
+    }
+    return make_error(errc::user_cancelled, "The user cancelled the action: the sign-in was abandoned before the "
+                                            "browser came back; call sign_in() to start again");
   }
 
   /// The `post_redirect_uri` of the last sign-in completed by this client, if it had one.

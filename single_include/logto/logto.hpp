@@ -47,7 +47,8 @@
 #endif
 
 /// Define as 1 on hosts without threads (bare metal): the library then never includes `<mutex>` and
-/// its default mutex is `logto::null_mutex` (core/sync.hpp).
+/// its default mutex is `logto::null_mutex`. Hosts with threads but no `std::mutex` define
+/// `LOGTO_MUTEX` instead (core/sync.hpp).
 #ifndef LOGTO_NO_THREADS
 #define LOGTO_NO_THREADS 0
 #endif
@@ -159,7 +160,7 @@ enum class errc {
   not_authenticated,            ///< not_authenticated
   fetch_user_info_failed,       ///< fetch_user_info_failed
   user_info_sub_mismatched,     ///< user_info.sub_mismatched (OIDC Core 5.3.2)
-  user_cancelled,               ///< user_cancelled
+  user_cancelled,               ///< user_cancelled (`client::cancel_sign_in`: the host saw the browser close)
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
   storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
@@ -169,10 +170,8 @@ enum class errc {
   invalid_response,                 ///< invalid_response
   template_not_found,               ///< template_not_found
   rate_limit_exceeded,              ///< rate_limit_exceeded
-  usage_limit_exceeded,             ///< usage_limit_exceeded
+  usage_limit_exceeded,             ///< usage_limit_exceeded (a provider quota or balance is used up)
   invalid_request_parameters,       ///< invalid_request_parameters
-  insufficient_request_parameters,  ///< insufficient_request_parameters
-  not_implemented,                  ///< not_implemented
   // ---- byte streams, TLS, SMTP
   timeout,            ///< timeout
   connection_closed,  ///< connection_closed
@@ -233,8 +232,6 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::rate_limit_exceeded: return "rate_limit_exceeded";
     case errc::usage_limit_exceeded: return "usage_limit_exceeded";
     case errc::invalid_request_parameters: return "invalid_request_parameters";
-    case errc::insufficient_request_parameters: return "insufficient_request_parameters";
-    case errc::not_implemented: return "not_implemented";
     case errc::timeout: return "timeout";
     case errc::connection_closed: return "connection_closed";
     case errc::tls_error: return "tls_error";
@@ -1059,6 +1056,12 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 /// on `1e400`, silently keeps the last of duplicate member names and is lenient about UTF-8. The parser
 /// here follows RFC 8259 strictly (plus: no duplicate names, finite numbers, valid UTF-8, no lone
 /// surrogates, bounded depth and size) and never throws. Accessors check types before `get<T>()`.
+///
+/// Numbers: as JSON.parse reads them (`1e-400` is 0), except that `1e400` is refused. No non-finite
+/// number reaches any JSON the library writes: the parser makes none, the writers here write `null`
+/// for one (as JSON.stringify does), and a `picojson::value` built from one stops the program in every
+/// build (picojson throws; without exceptions it aborts, see below). Write JSON with `json::stringify`,
+/// not picojson's `serialize()`: a number changed in place through `get<double>()` is not checked.
 
 // Everything picojson.h includes, included first, so that the keyword trick below cannot reach the
 // standard library's own headers.
@@ -1100,12 +1103,15 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 #endif
 
 #if !LOGTO_HAS_EXCEPTIONS && defined(__GNUC__) && !defined(__clang__)
-// picojson's value(double) has `throw std::overflow_error("")` for non-finite numbers, which g++
-// refuses to compile under -fno-exceptions (clang accepts it). Our parser never builds a non-finite
-// number, so for the duration of the include the throw becomes a discarded temporary.
+// picojson's value(double) has `throw std::overflow_error("")` for a non-finite number, which g++
+// refuses to compile under -fno-exceptions (clang accepts it in a system header and terminates when it
+// runs). So for the duration of the include the throw becomes `std::abort(), (void)`: a NaN or an
+// infinity still stops right there, as the uncaught exception would, and no picojson value can hold
+// one (picojson's own serialize() would print `nan`; JSON has no such number). The library never gets
+// there: its parser refuses non-finite numbers and it builds no number from anything else.
 #pragma push_macro("throw")
 #undef throw
-#define throw (void)
+#define throw std::abort(), (void)
 #define LOGTO_PUSHED_THROW
 #endif
 
@@ -1438,20 +1444,33 @@ class parser {
     return true;
   }
 
+  // Numbers are read as JSON.parse reads them (ECMA-262 RoundMTOIEEE), so that a connector re-writes
+  // exactly what JavaScript would: the nearest double, subnormals included, and a magnitude too small
+  // for any double (1e-400) is 0, keeping its sign. Stricter than JSON.parse in one way only: a
+  // magnitude too large for a double (1e400, Infinity in JavaScript) is refused, because no
+  // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
 #if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return false;
+    if (r.ptr != s.data() + s.size()) return false;
+    // Out of range: too large, or too small for even a subnormal (libstdc++ also reports some
+    // subnormals so); strtod then gives the rounded value, ±0 or ±HUGE_VAL.
+    if (r.ec == std::errc::result_out_of_range) return strtod_c(s, d) && std::isfinite(d);
+    if (r.ec != std::errc()) return false;
 #else
-    // strtod reads the locale's decimal point; rewrite '.' accordingly.
+    if (!strtod_c(s, d)) return false;
+#endif
+    return std::isfinite(d);
+  }
+
+  // std::strtod on a JSON number whatever the locale (it reads the locale's decimal point).
+  static bool strtod_c(std::string_view s, double& d) {
     std::string copy(s);
     const char* point = std::localeconv()->decimal_point;
     if (point != nullptr && point[0] != '.' && point[0] != '\0') std::replace(copy.begin(), copy.end(), '.', point[0]);
     char* end = nullptr;
     d = std::strtod(copy.c_str(), &end);
-    if (end != copy.c_str() + copy.size()) return false;
-#endif
-    return std::isfinite(d);
+    return end == copy.c_str() + copy.size();
   }
 
   std::string_view text_;
@@ -1776,14 +1795,39 @@ inline std::string stringify(const members& m) {
 
 // ----- begin logto/core/sync.hpp
 /// @file
-/// @brief Locking without assuming threads: `null_mutex`, the default mutex type and a scoped lock.
+/// @brief Locking as a customisation point: `default_mutex`, `null_mutex`, `is_lockable` and a scoped lock.
 ///
-/// Define `LOGTO_NO_THREADS` (bare metal, single-threaded engines) and nothing in the library includes
-/// `<mutex>`: the default mutex becomes `null_mutex`.
+/// The library locks in three places: `client` (its `Mutex` parameter), `memory_storage` and the
+/// default random source. All of them use `default_mutex` unless told otherwise, chosen here:
+/// - `LOGTO_NO_THREADS` (bare metal, single-threaded engines): `null_mutex`, and nothing in the
+///   library includes `<mutex>` (a host without threads needs no lock, whatever else is defined).
+/// - else `LOGTO_MUTEX` defined: that type. For hosts without `std::mutex` (mingw-w64 with the win32
+///   thread model, FreeRTOS, Zephyr) or with a mutex of their own. It must be declared before this
+///   header is read; `LOGTO_MUTEX_HEADER`, when defined, is included first for that (both can come
+///   from the build system: `-DLOGTO_MUTEX_HEADER='"my_mutex.hpp"' -DLOGTO_MUTEX=my::mutex`). Every
+///   translation unit of a program must see the same choice.
+/// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads) is a
+///   compile error that names both macros.
+///
+/// Any type with `void lock()` and `void unlock()` will do (`try_lock` is never called); the library
+/// only ever locks through `detail::scoped_lock`, which unlocks on every path, and never copies or
+/// moves a mutex.
+
+#include <type_traits>  // std::false_type, std::true_type, std::void_t
+#include <utility>      // std::declval
 
 
-#if !LOGTO_NO_THREADS
+#if defined(LOGTO_MUTEX_HEADER) && !LOGTO_NO_THREADS
+#include LOGTO_MUTEX_HEADER
+#endif
+
+#if !defined(LOGTO_MUTEX) && !LOGTO_NO_THREADS
 #include <mutex>  // std::mutex
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#error \
+    "logto-cpp: this standard library has no std::mutex (e.g. mingw-w64 with the win32 thread model): \
+define LOGTO_MUTEX as your mutex type (and LOGTO_MUTEX_HEADER as the header declaring it), or LOGTO_NO_THREADS=1"
+#endif
 #endif
 
 namespace logto {
@@ -1795,18 +1839,32 @@ struct null_mutex {
   bool try_lock() noexcept { return true; }
 };
 
+/// True when `M` can serve as the library's mutex: `lock()` and `unlock()` on an lvalue.
+template <class M, class = void>
+struct is_lockable : std::false_type {};
+template <class M>
+struct is_lockable<M, std::void_t<decltype(std::declval<M&>().lock()), decltype(std::declval<M&>().unlock())>>
+    : std::true_type {};
+
 #if LOGTO_NO_THREADS
 /// The mutex the library uses by default (`null_mutex` because LOGTO_NO_THREADS is defined).
 using default_mutex = null_mutex;
+#elif defined(LOGTO_MUTEX)
+/// The mutex the library uses by default: `LOGTO_MUTEX`, as the host defined it.
+using default_mutex = LOGTO_MUTEX;
 #else
-/// The mutex the library uses by default (`std::mutex`; define LOGTO_NO_THREADS for `null_mutex`).
+/// The mutex the library uses by default (`std::mutex`; define LOGTO_MUTEX or LOGTO_NO_THREADS to change it).
 using default_mutex = std::mutex;
 #endif
+
+static_assert(is_lockable<default_mutex>::value, "LOGTO_MUTEX must name a type with lock() and unlock()");
 
 namespace detail {
 /// `std::lock_guard` without `<mutex>`.
 template <class Mutex>
 class scoped_lock {
+  static_assert(is_lockable<Mutex>::value, "a logto mutex needs lock() and unlock()");
+
  public:
   explicit scoped_lock(Mutex& m) : m_(m) { m_.lock(); }
   scoped_lock(const scoped_lock&) = delete;
@@ -5615,7 +5673,7 @@ inline result<token_response> parse_token_response(const http_response& response
 /// Logto serves it for "Native" apps with the device flow enabled (public clients):
 /// `POST <endpoint>/oidc/device/auth`, then polling `POST <endpoint>/oidc/token`.
 
-#include <algorithm>    // std::max, std::min
+#include <algorithm>    // std::max, std::min (written (std::min)(a, b): immune to <windows.h> macros)
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
 #include <string>       // std::string
@@ -5773,9 +5831,9 @@ class device_poller {
  public:
   /// Starts polling for `auth`, received at `now` (unix seconds).
   device_poller(const device_authorization& auth, std::int64_t now) noexcept
-      : interval_(std::max<std::int64_t>(auth.interval, 1)),
+      : interval_((std::max<std::int64_t>)(auth.interval, 1)),
         deadline_(now + auth.expires_in),
-        next_poll_at_(now + std::max<std::int64_t>(auth.interval, 1)) {}
+        next_poll_at_(now + (std::max<std::int64_t>)(auth.interval, 1)) {}
 
   /// Current seconds between polls (grows with slow_down).
   std::int64_t interval() const noexcept { return interval_; }
@@ -5791,7 +5849,7 @@ class device_poller {
   result<std::int64_t> seconds_until_poll(std::int64_t now) const {
     if (finished_) return make_error(errc::invalid_argument, "device polling has already finished");
     if (now >= deadline_) return expired();
-    return std::max<std::int64_t>(0, next_poll_at_ - now);
+    return (std::max<std::int64_t>)(0, next_poll_at_ - now);
   }
 
   /// Feeds one poll's outcome (from `parse_device_token_response`, or the transport's error) received
@@ -5812,7 +5870,7 @@ class device_poller {
         break;
       case errc::transport_error:
       case errc::timeout:
-        interval_ = std::min(interval_ * 2, std::max<std::int64_t>(interval_, 60));
+        interval_ = (std::min)(interval_ * 2, (std::max<std::int64_t>)(interval_, 60));
         break;
       default:
         finished_ = true;
@@ -6459,11 +6517,11 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
 /// `refreshToken`, `accessToken`, `signInSession`), so a session written by one is readable by the other.
 ///
 /// Threads: every member function may be called from several threads at once (with the default
-/// `std::mutex`). Logto rotates refresh tokens and revokes the whole grant when one is used twice, so
-/// every use of the refresh token (refresh, sign-in callback, device sign-in, sign-out) is serialised,
-/// and callers that want the same token while a refresh is running get that refresh's result instead of
-/// starting another. Storage is only touched under the client's own lock. Single-threaded hosts
-/// (bare metal) pass `logto::null_mutex`.
+/// mutex: `std::mutex`, or the host's `LOGTO_MUTEX`, see core/sync.hpp). Logto rotates refresh tokens
+/// and revokes the whole grant when one is used twice, so every use of the refresh token (refresh,
+/// sign-in callback, device sign-in, sign-out) is serialised, and callers that want the same token
+/// while a refresh is running get that refresh's result instead of starting another. Storage is only
+/// touched under the client's own lock. Single-threaded hosts (bare metal) pass `logto::null_mutex`.
 ///
 /// Differences from `@logto/client`, on purpose:
 /// - a cached access token counts as expired `access_token_margin` (60 s) before its `expiresAt`, so a
@@ -6536,7 +6594,8 @@ struct device_sign_in {
 
 /// The Logto client. `Transport` sends HTTP (`is_transport`), `Storage` keeps tokens (`is_storage`);
 /// both are held by reference and must outlive the client. `Clock` gives unix seconds, `Random` fills
-/// bytes from a CSPRNG, `Mutex` is `std::mutex` (the default) or `null_mutex` (the default with LOGTO_NO_THREADS).
+/// bytes from a CSPRNG, `Mutex` is `default_mutex` (`std::mutex`, `LOGTO_MUTEX` or, with LOGTO_NO_THREADS,
+/// `null_mutex`: core/sync.hpp) or any type with `lock()` and `unlock()`.
 template <class Transport, class Storage, class Clock = system_clock, class Random = crypto::default_random,
           class Mutex = default_mutex>
 class client {
@@ -6547,6 +6606,7 @@ class client {
                 "remove(string_view)");
   static_assert(is_clock<Clock>::value, "Clock must provide std::int64_t now()");
   static_assert(crypto::is_random_source<Random>::value, "Random must provide bool fill(unsigned char*, size_t)");
+  static_assert(is_lockable<Mutex>::value, "Mutex must provide lock() and unlock()");
 
  public:
   /// Normalises `cfg` like `@logto/client` (reserved scopes, organization resource, default prompt).
@@ -6693,6 +6753,20 @@ class client {
       post_redirect_uri_ = session->post_redirect_uri;
     }
     return ok();
+  }
+
+  /// The user closed the browser (or gave up) before it came back: forgets the sign-in session, so a
+  /// late redirect can no longer complete this sign-in (it gets `sign_in_session_not_found`), and
+  /// returns `errc::user_cancelled` for the host to report, as `@logto/capacitor`'s sign-in rejects
+  /// when its in-app browser closes without a redirect. Only the host knows the browser closed.
+  error cancel_sign_in() {
+    {
+      detail::scoped_lock<Mutex> serial(refresh_mutex_);  // not while a callback is being completed
+      detail::scoped_lock<Mutex> lock(state_mutex_);
+      storage_.remove(oidc::storage_keys::sign_in_session);
+    }
+    return make_error(errc::user_cancelled, "The user cancelled the action: the sign-in was abandoned before the "
+                                            "browser came back; call sign_in() to start again");
   }
 
   /// The `post_redirect_uri` of the last sign-in completed by this client, if it had one.
@@ -7646,7 +7720,7 @@ inline std::string encode_word(std::string_view utf8, word_encoding enc, std::si
     return "=?UTF-8?Q?" + encoded + "?=";
   }
   // B: chunks of whole characters of at most max(3, floor(budget / 4) * 3) UTF-8 bytes.
-  const std::size_t chunk = max_length != 0 ? std::max<std::size_t>(3, (max_length - max_length % 4) / 4 * 3) : 0;
+  const std::size_t chunk = max_length != 0 ? (std::max<std::size_t>)(3, (max_length - max_length % 4) / 4 * 3) : 0;
   if (chunk == 0) return "=?UTF-8?B?" + base64_encode(utf8) + "?=";
   std::string result;
   std::string part;
@@ -9597,7 +9671,9 @@ class client {
 /// else the bundle file `ca_file`, by default `LOGTO_SMTP_DEFAULT_CA_FILE`) and the certificate
 /// must match `server_name`, which is also sent as SNI (`mbedtls_ssl_set_hostname` is always
 /// called). `verify = false` (config `tls.rejectUnauthorized: false`) turns both checks off.
-/// TLS 1.2 is the minimum. Note: mbedTLS 2.28 does not match iPAddress subjectAltNames
+/// TLS 1.2 is the minimum (`min_version` can raise it to 1.3 on an mbedTLS with TLS 1.3;
+/// `max_version` can cap it at 1.2); `ciphers` restricts the suites; `cert_pem` + `key_pem` present a
+/// client certificate when the server asks for one. Note: mbedTLS 2.28 does not match iPAddress subjectAltNames
 /// (Mbed-TLS/mbedtls#5082): for a server reached by IP address, set `servername` to a DNS name in
 /// its certificate.
 
@@ -9605,8 +9681,10 @@ class client {
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t
 #include <cstdio>       // std::snprintf
+#include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 
 #if !LOGTO_HAS_TLS
@@ -9622,6 +9700,94 @@ class client {
 #include <psa/crypto.h>
 #endif
 
+// ----- begin logto/core/private_key.hpp
+/// @file
+/// @brief A private key read from PEM (or DER) with mbedTLS 2.28 / 3.x, optionally encrypted with a
+/// passphrase: the SMTP client certificate's key (`tls.key`) and the Google service-account key
+/// that signs an RS256 JWT bearer assertion (RFC 7523 2.1, RFC 7518 3.3).
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+#include <mbedtls/md.h>
+#include <mbedtls/pk.h>
+
+
+namespace logto {
+namespace crypto {
+
+/// An mbedTLS private key. Neither copyable nor movable (mbedTLS may keep pointers to it).
+class private_key {
+ public:
+  private_key() { mbedtls_pk_init(&pk_); }
+  ~private_key() { mbedtls_pk_free(&pk_); }
+  private_key(const private_key&) = delete;
+  private_key& operator=(const private_key&) = delete;
+
+  /// Reads `text` (PEM or DER; PKCS#1, SEC1 or PKCS#8, encrypted with `passphrase` if it is).
+  /// `what` names the config field in the error message; the key itself never appears there.
+  result<void> parse(std::string_view text, std::string_view passphrase, std::string_view what) {
+    mbedtls_pk_free(&pk_);
+    mbedtls_pk_init(&pk_);
+    std::string buf(text);  // PEM must be NUL-terminated, the length including the NUL
+    const bool pem = buf.find("-----BEGIN") != std::string::npos;
+    const std::size_t len = pem ? buf.size() + 1 : buf.size();
+    const auto* pwd = reinterpret_cast<const unsigned char*>(passphrase.data());
+#if LOGTO_MBEDTLS_3
+    default_random rng;
+    const int rc =
+        mbedtls_pk_parse_key(&pk_, reinterpret_cast<const unsigned char*>(buf.c_str()), len,
+                             passphrase.empty() ? nullptr : pwd, passphrase.size(), mbedtls_rng<default_random>, &rng);
+#else
+    const int rc = mbedtls_pk_parse_key(&pk_, reinterpret_cast<const unsigned char*>(buf.c_str()), len,
+                                        passphrase.empty() ? nullptr : pwd, passphrase.size());
+#endif
+    wipe(buf);
+    if (rc != 0) {
+      const char* why = rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED ? "it is encrypted and no passphrase was given"
+                        : rc == MBEDTLS_ERR_PK_PASSWORD_MISMATCH
+                            ? "the passphrase is wrong"
+                            : "it is not a PEM or DER private key mbedTLS can read";
+      return make_error(errc::invalid_config, std::string(what) + ": cannot read the private key: " + why,
+                        std::string(what));
+    }
+    return ok();
+  }
+
+  bool is_rsa() const { return mbedtls_pk_can_do(&pk_, MBEDTLS_PK_RSA) != 0; }
+
+  /// RSASSA-PKCS1-v1_5 with SHA-256 (JWS `RS256`, Node's `createSign('RSA-SHA256')`) over `data`.
+  template <class Random>
+  result<std::string> sign_rs256(std::string_view data, Random& rng) {
+    if (!is_rsa()) return make_error(errc::invalid_config, "RS256 needs an RSA private key");
+    auto hash = sha256(data);
+    if (!hash) return hash.error();
+    std::string sig(MBEDTLS_PK_SIGNATURE_MAX_SIZE, '\0');
+    std::size_t sig_len = 0;
+    const auto* h = reinterpret_cast<const unsigned char*>(hash->data());
+    auto* out = reinterpret_cast<unsigned char*>(&sig[0]);
+#if LOGTO_MBEDTLS_3
+    const int rc =
+        mbedtls_pk_sign(&pk_, MBEDTLS_MD_SHA256, h, hash->size(), out, sig.size(), &sig_len, mbedtls_rng<Random>, &rng);
+#else
+    const int rc = mbedtls_pk_sign(&pk_, MBEDTLS_MD_SHA256, h, hash->size(), out, &sig_len, mbedtls_rng<Random>, &rng);
+#endif
+    if (rc != 0) return make_error(errc::crypto_error, "RS256 signing failed");
+    sig.resize(sig_len);
+    return sig;
+  }
+
+  mbedtls_pk_context* get() noexcept { return &pk_; }
+
+ private:
+  mbedtls_pk_context pk_;
+};
+
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/private_key.hpp
 
 #ifndef LOGTO_SMTP_DEFAULT_CA_FILE
 /// The system CA bundle read when no `ca_pem` is configured (Debian/Ubuntu path).
@@ -9631,13 +9797,147 @@ class client {
 namespace logto {
 namespace smtp {
 
+/// A TLS protocol version bound (Node's `minVersion` / `maxVersion`).
+enum class tls_version { unset, tls1_2, tls1_3 };
+
 /// TLS settings (nodemailer `tls.*` and `servername`).
 struct tls_options {
   bool verify = true;        ///< `tls.rejectUnauthorized` (default true)
   std::string ca_pem;        ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
   std::string ca_file = LOGTO_SMTP_DEFAULT_CA_FILE;  ///< CA bundle file used when `ca_pem` is empty
   std::string server_name;   ///< SNI and the name the certificate must match
+  tls_version min_version = tls_version::unset;  ///< `tls.minVersion` (TLS 1.2 is the floor anyway)
+  tls_version max_version = tls_version::unset;  ///< `tls.maxVersion`
+  std::vector<std::string> ciphers;  ///< `tls.ciphers`: OpenSSL / Node names (`tls_cipher_suite_name`)
+  std::string cert_pem;              ///< `tls.cert`: client certificate (chain), PEM
+  crypto::secret key_pem;            ///< `tls.key`: its private key, PEM or DER
+  crypto::secret passphrase;         ///< `tls.passphrase`: for an encrypted `key`
 };
+
+/// The mbedTLS name of a cipher suite given by its OpenSSL / Node name (`ECDHE-RSA-AES128-GCM-SHA256`,
+/// `TLS_AES_128_GCM_SHA256`), or its mbedTLS name (`TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256`) as is;
+/// nullptr for a name this table does not know. Covers the ECDHE / DHE / RSA AES-GCM, AES-CBC and
+/// ChaCha20-Poly1305 suites of TLS 1.2 and the three TLS 1.3 suites.
+inline const char* tls_cipher_suite_name(std::string_view name) {
+  static constexpr const char* table[][2] = {
+      {"ECDHE-ECDSA-AES128-GCM-SHA256", "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"},
+      {"ECDHE-RSA-AES128-GCM-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"},
+      {"ECDHE-ECDSA-AES256-GCM-SHA384", "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384"},
+      {"ECDHE-RSA-AES256-GCM-SHA384", "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"},
+      {"ECDHE-ECDSA-CHACHA20-POLY1305", "TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"ECDHE-RSA-CHACHA20-POLY1305", "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"ECDHE-ECDSA-AES128-SHA256", "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA256"},
+      {"ECDHE-RSA-AES128-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256"},
+      {"ECDHE-ECDSA-AES256-SHA384", "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA384"},
+      {"ECDHE-RSA-AES256-SHA384", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384"},
+      {"ECDHE-ECDSA-AES128-SHA", "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA"},
+      {"ECDHE-RSA-AES128-SHA", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA"},
+      {"ECDHE-ECDSA-AES256-SHA", "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA"},
+      {"ECDHE-RSA-AES256-SHA", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA"},
+      {"DHE-RSA-AES128-GCM-SHA256", "TLS-DHE-RSA-WITH-AES-128-GCM-SHA256"},
+      {"DHE-RSA-AES256-GCM-SHA384", "TLS-DHE-RSA-WITH-AES-256-GCM-SHA384"},
+      {"DHE-RSA-CHACHA20-POLY1305", "TLS-DHE-RSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"AES128-GCM-SHA256", "TLS-RSA-WITH-AES-128-GCM-SHA256"},
+      {"AES256-GCM-SHA384", "TLS-RSA-WITH-AES-256-GCM-SHA384"},
+      {"AES128-SHA256", "TLS-RSA-WITH-AES-128-CBC-SHA256"},
+      {"AES256-SHA256", "TLS-RSA-WITH-AES-256-CBC-SHA256"},
+      {"AES128-SHA", "TLS-RSA-WITH-AES-128-CBC-SHA"},
+      {"AES256-SHA", "TLS-RSA-WITH-AES-256-CBC-SHA"},
+      {"TLS_AES_128_GCM_SHA256", "TLS1-3-AES-128-GCM-SHA256"},
+      {"TLS_AES_256_GCM_SHA384", "TLS1-3-AES-256-GCM-SHA384"},
+      {"TLS_CHACHA20_POLY1305_SHA256", "TLS1-3-CHACHA20-POLY1305-SHA256"},
+  };
+  for (const auto& row : table) {
+    if (name == row[0] || name == row[1]) return row[1];
+  }
+  return nullptr;
+}
+
+/// Node's version names: `TLSv1.2`, `TLSv1.3`; nullopt for anything else.
+inline std::optional<tls_version> parse_tls_version(std::string_view s) {
+  if (s == "TLSv1.2") return tls_version::tls1_2;
+  if (s == "TLSv1.3") return tls_version::tls1_3;
+  return std::nullopt;
+}
+
+/// True when this mbedTLS speaks TLS 1.3 (3.2+ built with MBEDTLS_SSL_PROTO_TLS1_3).
+constexpr bool tls13_available() noexcept {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && MBEDTLS_VERSION_NUMBER >= 0x03020000
+  return true;
+#else
+  return false;
+#endif
+}
+
+namespace detail {
+
+// `tls.ciphers` as the zero-terminated id list mbedtls_ssl_conf_ciphersuites wants. Node keeps its
+// default TLS 1.3 suites when the list names none, and so does this.
+inline result<std::vector<int>> resolve_ciphersuites(const std::vector<std::string>& names) {
+  std::vector<int> ids;
+  bool has13 = false;
+  for (const auto& n : names) {
+    const char* mbed = tls_cipher_suite_name(n);
+    if (mbed == nullptr) {
+      return make_error(errc::invalid_config,
+                        "tls.ciphers: \"" + n + "\" is not a cipher suite name this library maps to mbedTLS (use "
+                        "OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256; cipher-list keywords like HIGH or !aNULL "
+                        "are not supported)",
+                        "tls.ciphers");
+    }
+    const int id = mbedtls_ssl_get_ciphersuite_id(mbed);
+    if (id == 0) {
+      return make_error(errc::invalid_config,
+                        "tls.ciphers: \"" + n + "\" (" + mbed + ") is not enabled in this mbedTLS build", "tls.ciphers");
+    }
+    has13 = has13 || std::string_view(mbed).compare(0, 5, "TLS1-") == 0;
+    ids.push_back(id);
+  }
+  if (!has13 && !ids.empty()) {
+    for (const char* d : {"TLS1-3-AES-256-GCM-SHA384", "TLS1-3-CHACHA20-POLY1305-SHA256", "TLS1-3-AES-128-GCM-SHA256"}) {
+      const int id = mbedtls_ssl_get_ciphersuite_id(d);
+      if (id != 0) ids.push_back(id);
+    }
+  }
+  if (!ids.empty()) ids.push_back(0);
+  return ids;
+}
+
+}  // namespace detail
+
+/// Checks what can be checked before connecting, naming the config field: the versions (TLS 1.3
+/// needs a TLS 1.3 mbedTLS; nothing below 1.2), the cipher names, and that the client certificate
+/// and its key are both given and readable.
+inline result<void> check_tls_options(const tls_options& o) {
+  if (o.min_version == tls_version::tls1_3 && !tls13_available()) {
+    return make_error(errc::invalid_config, "tls.minVersion: TLSv1.3 is not available in this mbedTLS build",
+                      "tls.minVersion");
+  }
+  if (o.max_version == tls_version::tls1_2 && o.min_version == tls_version::tls1_3) {
+    return make_error(errc::invalid_config, "tls.maxVersion: below tls.minVersion", "tls.maxVersion");
+  }
+  auto suites = detail::resolve_ciphersuites(o.ciphers);
+  if (!suites) return suites.error();
+  if (o.cert_pem.empty() != o.key_pem.empty()) {
+    const char* field = o.cert_pem.empty() ? "tls.cert" : "tls.key";
+    return make_error(errc::invalid_config,
+                      std::string(field) + ": a client certificate needs both tls.cert and tls.key", field);
+  }
+  if (!o.cert_pem.empty()) {
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    const int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(o.cert_pem.c_str()),
+                                          o.cert_pem.size() + 1);
+    mbedtls_x509_crt_free(&crt);
+    if (rc != 0) {
+      return make_error(errc::invalid_config, "tls.cert: not a PEM certificate mbedTLS can read", "tls.cert");
+    }
+    crypto::private_key key;
+    auto parsed = key.parse(o.key_pem.reveal(), o.passphrase.reveal(), "tls.key");
+    if (!parsed) return parsed.error();
+  }
+  return ok();
+}
 
 namespace detail {
 inline std::string mbedtls_message(int code) {
@@ -9662,6 +9962,7 @@ class tls_stream {
     mbedtls_ssl_init(&ssl_);
     mbedtls_ssl_config_init(&conf_);
     mbedtls_x509_crt_init(&ca_);
+    mbedtls_x509_crt_init(&own_cert_);
   }
   tls_stream(const tls_stream&) = delete;
   tls_stream& operator=(const tls_stream&) = delete;
@@ -9669,6 +9970,7 @@ class tls_stream {
     mbedtls_ssl_free(&ssl_);
     mbedtls_ssl_config_free(&conf_);
     mbedtls_x509_crt_free(&ca_);
+    mbedtls_x509_crt_free(&own_cert_);
   }
 
   /// Runs the client handshake within `timeout_ms`.
@@ -9679,11 +9981,35 @@ class tls_stream {
     int rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                          MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) return make_error(errc::tls_error, "TLS: configuration failed: " + detail::mbedtls_message(rc));
+    auto checked = check_tls_options(options);
+    if (!checked) return checked.error();
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    mbedtls_ssl_conf_min_tls_version(&conf_, options.min_version == tls_version::tls1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
+                                                                                        : MBEDTLS_SSL_VERSION_TLS1_2);
+#else
     mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
+#endif
+    if (options.max_version == tls_version::tls1_2) mbedtls_ssl_conf_max_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_max_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
+    if (!options.ciphers.empty()) {
+      auto suites = detail::resolve_ciphersuites(options.ciphers);
+      if (!suites) return suites.error();
+      ciphersuites_ = std::move(*suites);
+      mbedtls_ssl_conf_ciphersuites(&conf_, ciphersuites_.data());
+    }
+    if (!options.cert_pem.empty()) {
+      rc = mbedtls_x509_crt_parse(&own_cert_, reinterpret_cast<const unsigned char*>(options.cert_pem.c_str()),
+                                  options.cert_pem.size() + 1);
+      if (rc != 0) return make_error(errc::tls_error, "TLS: tls.cert: " + detail::mbedtls_message(rc));
+      auto key = own_key_.parse(options.key_pem.reveal(), options.passphrase.reveal(), "tls.key");
+      if (!key) return key.error();
+      rc = mbedtls_ssl_conf_own_cert(&conf_, &own_cert_, own_key_.get());
+      if (rc != 0) return make_error(errc::tls_error, "TLS: tls.cert / tls.key: " + detail::mbedtls_message(rc));
+    }
     mbedtls_ssl_conf_rng(&conf_, crypto::mbedtls_rng<crypto::default_random>, &rng_);
     if (options.verify) {
       int loaded = -1;
@@ -9859,6 +10185,9 @@ class tls_stream {
   mbedtls_ssl_context ssl_;
   mbedtls_ssl_config conf_;
   mbedtls_x509_crt ca_;
+  mbedtls_x509_crt own_cert_;
+  crypto::private_key own_key_;
+  std::vector<int> ciphersuites_;  // zero-terminated; mbedTLS keeps the pointer
   crypto::default_random rng_;
   std::string server_name_;
   clock::time_point deadline_{};
@@ -9981,7 +10310,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
     // receive
     const client::wait kind = c.waiting_for();
     const int budget = kind == client::wait::greeting ? options.timeout.greeting_ms
-                       : kind == client::wait::quit   ? std::min(options.timeout.quit_ms, options.timeout.socket_ms)
+                       : kind == client::wait::quit   ? (std::min)(options.timeout.quit_ms, options.timeout.socket_ms)
                                                       : options.timeout.socket_ms;
     if (!waiting) {
       waiting = true;
@@ -10012,7 +10341,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
   }
   crypto::zeroize(buffer, sizeof buffer);
   const bool was_tls = static_cast<bool>(tls) || c.tls_active();
-  if (tls) tls->close(std::min(1000, options.timeout.socket_ms));
+  if (tls) tls->close((std::min)(1000, options.timeout.socket_ms));
   tls.reset();
   stream.close();
   auto outcome = c.outcome();
@@ -11153,7 +11482,10 @@ inline std::string timestamp(std::int64_t unix_seconds) { return format_iso8601(
 /// * JSON is parsed strictly (duplicate member names, lone surrogates, > LOGTO_MAX_JSON_SIZE are
 ///   invalid_response where `JSON.parse` would accept them);
 /// * a message whose `to` or payload is not valid UTF-8 is refused with invalid_request_parameters
-///   (a JavaScript string cannot hold such bytes).
+///   (a JavaScript string cannot hold such bytes);
+/// * an account quota or balance that is used up (`isv.AMOUNT_NOT_ENOUGH`, `isv.OUT_OF_SERVICE`,
+///   `isv.DAY_LIMIT_CONTROL`, `isv.MONTH_LIMIT_CONTROL`) is usage_limit_exceeded (official: general),
+///   so a host can tell "top up or raise the limit" from "try again later" (rate_limit_exceeded).
 
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
@@ -11309,10 +11641,11 @@ class aliyun_sms {
     return aliyun::signed_form_post(std::string(endpoint), params, config_.access_key_secret.reveal());
   }
 
-  /// Classifies the provider's answer exactly as the official connector does:
-  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded; any
-  /// other Code, or any non-2xx status with a well-formed error body -> general (detail
-  /// `<Code>: <Message>`); a body that is not JSON or lacks Code/Message/RequestId -> invalid_response.
+  /// Classifies the provider's answer as the official connector does, quotas apart:
+  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded;
+  /// 2xx + a quota code (`usage_limit_codes`) -> usage_limit_exceeded; any other Code, or any non-2xx
+  /// status with a well-formed error body -> general (detail `<Code>: <Message>`); a body that is not
+  /// JSON or lacks Code/Message/RequestId -> invalid_response.
   result<send_result> parse_response(const http_response& r) const {
     const bool success_status = logto::detail::http_ok(r.status);
     auto parsed = json::parse(r.body);
@@ -11366,8 +11699,23 @@ class aliyun_sms {
       out.request_id = *request_id;
       return out;
     }
-    const errc ec = success_status && *code == "isv.BUSINESS_LIMIT_CONTROL" ? errc::rate_limit_exceeded : errc::general;
-    return make_error(ec, "Aliyun SMS refused to send the message (" + where + ")", *code + ": " + *msg);
+    errc ec = errc::general;
+    std::string why = "Aliyun SMS refused to send the message (" + where + ")";
+    if (success_status && *code == "isv.BUSINESS_LIMIT_CONTROL") {
+      ec = errc::rate_limit_exceeded;
+    } else if (success_status && is_usage_limit_code(*code)) {
+      ec = errc::usage_limit_exceeded;
+      why += ": the account's balance or sending quota is used up; top it up or raise the limit in the Aliyun "
+             "console";
+    }
+    return make_error(ec, std::move(why), *code + ": " + *msg);
+  }
+
+  /// Aliyun's codes for a used-up balance or quota (dysmsapi error codes): insufficient balance,
+  /// service suspended for arrears, the daily and the monthly sending limit set in the console.
+  static bool is_usage_limit_code(std::string_view code) noexcept {
+    return code == "isv.AMOUNT_NOT_ENOUGH" || code == "isv.OUT_OF_SERVICE" || code == "isv.DAY_LIMIT_CONTROL" ||
+           code == "isv.MONTH_LIMIT_CONTROL";
   }
 
   /// Builds, sends through `transport` (stamped by `clock`, nonce from `random`) and parses.
@@ -11813,7 +12161,12 @@ inline result<std::string> authorization(const tc3_input& in, std::string_view s
 ///   path and crashes with a TypeError on its empty body);
 /// * a SecretId or region with control characters is invalid_config before anything is signed
 ///   (Node throws ERR_INVALID_CHAR when it writes the header); non-UTF-8 message text is
-///   invalid_request_parameters.
+///   invalid_request_parameters;
+/// * limits (official: general, as every other code): a used-up SMS package or a daily limit of the
+///   application (`FailedOperation.InsufficientBalanceInSmsPackage`, `LimitExceeded.*DailyLimit` but
+///   the phone number's) is usage_limit_exceeded; the per-phone-number frequency limits
+///   (`LimitExceeded.PhoneNumber*Limit`) and API throttling (`RequestLimitExceeded`) are
+///   rate_limit_exceeded, as the official Aliyun connector reports Aliyun's own frequency limit.
 
 #include <cstdint>      // std::int64_t
 #include <string>       // std::string
@@ -11953,9 +12306,10 @@ class tencent_sms {
         const json::value* err = error_object(*parsed);
         if (err != nullptr) {
           const json::object& e = err->get<json::object>();
-          return make_error(errc::general,
+          const std::string& code = *json::as_string(*json::find(e, "Code"));
+          return make_error(classify(code),
                             "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
-                            *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+                            code + ": " + *json::as_string(*json::find(e, "Message")));
         }
       }
       return make_error(errc::general, "Tencent Cloud SMS answered " + detail::status_text(r.status),
@@ -11971,8 +12325,9 @@ class tencent_sms {
     if (!parsed) return shape_error("a body that is not JSON");
     if (const json::value* err = error_object(*parsed)) {
       const json::object& e = err->get<json::object>();
-      return make_error(errc::general, "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
-                        *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+      const std::string& code = *json::as_string(*json::find(e, "Code"));
+      return make_error(classify(code), "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
+                        code + ": " + *json::as_string(*json::find(e, "Message")));
     }
     // `const { Response: { SendStatusSet, RequestId } } = body; safeGetArray(SendStatusSet, 0)`
     const json::object* root = json::as_object(*parsed);
@@ -12001,8 +12356,29 @@ class tencent_sms {
     if (is_ok(*code)) return ok();
     const json::value* msg = json::find(*status, "Message");
     const json::value* request_id = json::find(*resp, "RequestId");
-    return make_error(errc::general, "Tencent Cloud SMS did not send the message",
+    return make_error(classify(*code), "Tencent Cloud SMS did not send the message",
                       *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
+  }
+
+  /// The connector-kit code for a Tencent error code (see the file comment): usage_limit_exceeded for
+  /// a used-up package or an application's daily limit, rate_limit_exceeded for frequency limits,
+  /// general otherwise.
+  static errc classify(std::string_view code) noexcept {
+    // Tencent Cloud SMS API 3.0 error codes (SendSms).
+    constexpr std::string_view usage[] = {
+        "FailedOperation.InsufficientBalanceInSmsPackage", "LimitExceeded.AppDailyLimit",
+        "LimitExceeded.DailyLimit",                        "LimitExceeded.AppCountryOrRegionDailyLimit",
+        "LimitExceeded.AppGlobalDailyLimit",               "LimitExceeded.AppMainlandChinaDailyLimit"};
+    constexpr std::string_view rate[] = {
+        "RequestLimitExceeded", "LimitExceeded.PhoneNumberThirtySecondLimit", "LimitExceeded.PhoneNumberOneHourLimit",
+        "LimitExceeded.PhoneNumberDailyLimit", "LimitExceeded.PhoneNumberSameContentDailyLimit"};
+    for (const auto u : usage) {
+      if (code == u) return errc::usage_limit_exceeded;
+    }
+    for (const auto r : rate) {
+      if (code == r) return errc::rate_limit_exceeded;
+    }
+    return errc::general;
   }
 
   /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).
@@ -12249,10 +12625,17 @@ class twilio_sms {
 /// (`{user, pass, type?: "login"}` or `{type: "oauth2", user, accessToken}`), `fromEmail`,
 /// `replyTo?`, `templates` (`usageType`, `contentType` text/plain | text/html, `subject`, `content`;
 /// Register, SignIn, ForgotPassword and Generic required), `secure?`, `requireTLS?`, `ignoreTLS?`,
-/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`), `servername?`, `name?`
-/// (EHLO name), `customHeaders?` (object of string or string[], order kept),
-/// `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent: 120000 / 30000 /
-/// 600000 as nodemailer).
+/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`, `minVersion` /
+/// `maxVersion` ("TLSv1.2" | "TLSv1.3"), `ciphers` (OpenSSL names separated by ':', mapped onto
+/// mbedTLS suites by `smtp::tls_cipher_suite_name`), `cert` + `key` (+ `passphrase`): a client
+/// certificate), `servername?`, `name?` (EHLO name), `customHeaders?` (object of string or string[],
+/// order kept), `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent:
+/// 120000 / 30000 / 600000 as nodemailer), `logger?` / `debug?` (false only: the library prints
+/// nothing and has no log hook, so `true` is an error naming the field), `disableFileAccess?` /
+/// `disableUrlAccess?` (either value: the connector's messages have no attachments, so neither
+/// nodemailer nor this library reads files or URLs). `localAddress` (non-empty), `dnsTimeout` and any
+/// other `tls` option (pfx, ecdhCurve, ...) are errors naming the field: the host's stream factory
+/// binds and resolves. Other unknown top-level keys are ignored, as Logto's zod guard lets them pass.
 ///
 /// Errors: config problems are errc::invalid_config naming the field (never the value); a missing
 /// template is template_not_found; message text that cannot be sent (CR/LF in the rendered subject,
@@ -12280,8 +12663,11 @@ class twilio_sms {
 ///   for at most 10 s and its failure ignored.
 /// * The EHLO name defaults to `[127.0.0.1]` (nodemailer uses the machine's host name when it
 ///   contains a dot; the library does not look it up: set `name`).
-/// * Only a static OAuth 2.0 `accessToken` is supported; the Google refresh flows
-///   (clientId/clientSecret/refreshToken, privateKey/serviceClient) are an invalid_config error.
+/// * OAuth 2.0: a static `accessToken`, or nodemailer's refresh flows (`clientId` / `clientSecret` /
+///   `refreshToken`, or `serviceClient` + `privateKey` with `scope` / `serviceRequestTimeout`, to
+///   `accessUrl`; smtp/xoauth2.hpp) through the host's HTTP transport: `send(m, connection,
+///   transport)`. The token is fetched before connecting; a token the server rejects is not
+///   refreshed and retried (nodemailer retries once). Other `auth` keys are errors naming them.
 /// * SASL: PLAIN, LOGIN, XOAUTH2 (no CRAM-MD5). A 334 after the last PLAIN/LOGIN step is cancelled
 ///   with `*`.
 /// * SMTPUTF8 needed (non-ASCII local part) but not offered is an error before MAIL FROM
@@ -12290,9 +12676,11 @@ class twilio_sms {
 ///   (nodemailer replaces line breaks with spaces); a bare CR in the body becomes CRLF; custom
 ///   `Content-Type` / `Content-Disposition` headers are refused; `to` must be exactly one address.
 /// * Timeouts are deadlines per reply (nodemailer's socketTimeout is an idle timer).
-/// * TLS: mbedTLS, TLS 1.2 minimum, verification against `tls.ca` or the system bundle
-///   (`LOGTO_SMTP_DEFAULT_CA_FILE`); other `tls.*` options of Node (ciphers, minVersion, key/cert)
-///   are ignored. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
+/// * TLS: mbedTLS, TLS 1.2 minimum (`minVersion: "TLSv1"` / `"TLSv1.1"` is an error; TLSv1.3 needs
+///   an mbedTLS with TLS 1.3), verification against `tls.ca` or the system bundle
+///   (`LOGTO_SMTP_DEFAULT_CA_FILE`). `tls.ciphers` takes suite names, not OpenSSL cipher-list
+///   keywords (`HIGH`, `!aNULL`: an error); as in Node, a list without TLS 1.3 suites keeps the
+///   default TLS 1.3 ones. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
 
 #include <cstdint>      // std::int64_t, std::uint16_t
 #include <optional>     // std::optional
@@ -12302,6 +12690,183 @@ class twilio_sms {
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+// ----- begin logto/smtp/xoauth2.hpp
+/// @file
+/// @brief The OAuth 2.0 access token for SMTP XOAUTH2 the way nodemailer 8's `XOAuth2` gets it,
+/// sans-I/O: a static `accessToken` while it has not expired (`expires`, ms since the epoch), else a
+/// token request to `accessUrl` (default Google's): the refresh-token grant (RFC 6749 6) with
+/// `clientId` / `clientSecret` / `refreshToken`, or a service account's JWT bearer grant (RFC 7523
+/// 2.1) signed RS256 with `privateKey`, claims `iss` = serviceClient, `scope`, `sub` = user,
+/// `aud` = accessUrl, `iat`, `exp` = iat + serviceRequestTimeout (default 300 s, at most 3600).
+///
+/// ```
+/// if (xoauth2::needs_request(s, now)) {
+///   auto req = xoauth2::build_token_request(s, now, rng);          // result<http_request>
+///   auto token = xoauth2::parse_token_response(transport.send(*req));  // result<crypto::secret>
+/// }
+/// ```
+/// The form body is nodemailer's byte for byte (fields in its order, values trimmed,
+/// `encodeURIComponent`); the request carries only `Content-Type` (no `accept-encoding: gzip`, as
+/// the transport hands the body over undecoded, and no `user-agent`). Differences: the token is
+/// fetched before connecting and not cached between sends (the official connector makes a new
+/// transporter, hence a new cache, for every message); a rejected token is not refreshed and retried.
+
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+
+namespace logto {
+namespace smtp {
+namespace xoauth2 {
+
+/// nodemailer's default `accessUrl`.
+inline constexpr const char* google_token_url = "https://accounts.google.com/o/oauth2/token";
+
+/// `clientId` / `clientSecret` / `refreshToken`.
+struct refresh_grant {
+  std::string client_id;
+  crypto::secret client_secret;
+  crypto::secret refresh_token;
+};
+
+/// `serviceClient` / `privateKey` (PEM, RSA; `passphrase` when encrypted).
+struct service_account {
+  std::string service_client;
+  crypto::secret private_key;
+  crypto::secret passphrase;
+  std::string scope = "https://mail.google.com/";
+  int request_timeout_s = 300;  ///< `serviceRequestTimeout`, clamped to 1..3600 (0: 300)
+};
+
+/// Everything nodemailer's `XOAuth2` takes from `auth`.
+struct settings {
+  std::string user;
+  crypto::secret access_token;  ///< `accessToken` (may be empty)
+  std::int64_t expires_ms = 0;  ///< `expires`: when `access_token` expires, ms since the epoch; 0: unknown
+  std::string access_url = google_token_url;
+  std::optional<refresh_grant> refresh;
+  std::optional<service_account> service;  ///< wins over `refresh`, as in nodemailer
+};
+
+/// nodemailer's `getToken(false)`: a token request is needed when there is no access token, or it
+/// has expired and a refresh is possible (an expired static token is still used when not).
+inline bool needs_request(const settings& s, std::int64_t now_s) {
+  const bool can_refresh = s.refresh.has_value() || s.service.has_value();
+  if (s.access_token.empty()) return true;
+  const bool valid = s.expires_ms == 0 || s.expires_ms > now_s * 1000;
+  return !valid && can_refresh;
+}
+
+namespace detail {
+
+// JavaScript's encodeURIComponent on UTF-8: A-Z a-z 0-9 - _ . ! ~ * ' ( ) stay, the rest is %XX.
+inline std::string encode_uri_component(std::string_view s) {
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (logto::detail::is_alnum(c) || std::string_view("-_.!~*'()").find(ch) != std::string_view::npos) {
+      out += ch;
+    } else {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// nodemailer fetch's form body: `key=value` pairs, values trimmed, joined by `&`.
+inline void add_field(std::string& body, std::string_view key, std::string_view value) {
+  if (!body.empty()) body += '&';
+  body += encode_uri_component(key);
+  body += '=';
+  body += encode_uri_component(mime::js_trim(value));
+}
+
+}  // namespace detail
+
+/// The service account's JWT bearer assertion (RS256), `iat` = `now_s`.
+template <class Random>
+result<std::string> build_assertion(const settings& s, std::int64_t now_s, Random& rng) {
+  if (!s.service) return make_error(errc::invalid_argument, "XOAUTH2: no service account configured");
+  const service_account& a = *s.service;
+  const int ttl = a.request_timeout_s <= 0 ? 300 : a.request_timeout_s > 3600 ? 3600 : a.request_timeout_s;
+  // JSON.stringify({iss, scope, sub, aud, iat, exp}) in that order
+  const std::string claims = "{\"iss\":" + json::quote(a.service_client) + ",\"scope\":" + json::quote(a.scope) +
+                             ",\"sub\":" + json::quote(s.user) + ",\"aud\":" + json::quote(s.access_url) +
+                             ",\"iat\":" + std::to_string(now_s) + ",\"exp\":" + std::to_string(now_s + ttl) + "}";
+  const std::string signing_input =
+      base64url_encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64url_encode(claims);
+  crypto::private_key key;
+  auto parsed = key.parse(a.private_key.reveal(), a.passphrase.reveal(), "auth.privateKey");
+  if (!parsed) return parsed.error();
+  auto sig = key.sign_rs256(signing_input, rng);
+  if (!sig) return sig.error();
+  return signing_input + "." + base64url_encode(*sig);
+}
+
+/// The token request nodemailer's `generateToken` sends (POST, form-encoded).
+template <class Random>
+result<http_request> build_token_request(const settings& s, std::int64_t now_s, Random& rng) {
+  std::string body;
+  if (s.service) {
+    auto assertion = build_assertion(s, now_s, rng);
+    if (!assertion) return assertion.error();
+    detail::add_field(body, "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    detail::add_field(body, "assertion", *assertion);
+  } else if (s.refresh) {
+    detail::add_field(body, "client_id", s.refresh->client_id);
+    detail::add_field(body, "client_secret", s.refresh->client_secret.reveal());
+    detail::add_field(body, "refresh_token", s.refresh->refresh_token.reveal());
+    detail::add_field(body, "grant_type", "refresh_token");
+  } else {
+    return make_error(errc::invalid_argument, "XOAUTH2: Can't create new access token for user");
+  }
+  http_request r;
+  r.method = "POST";
+  r.url = s.access_url;
+  r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  r.body = std::move(body);
+  crypto::wipe(body);
+  return r;
+}
+
+/// The access token from the token endpoint's answer, whatever its HTTP status (nodemailer reads the
+/// JSON body of error responses too): `error` (+ `error_description`, `error_uri`) is an error with
+/// that text, else `access_token` must be a non-empty string.
+inline result<crypto::secret> parse_token_response(const http_response& response) {
+  auto doc = json::parse(response.body);
+  if (!doc) {
+    return make_error(errc::invalid_response, "XOAUTH2: the token endpoint answered HTTP " +
+                                                  std::to_string(response.status) + " without a JSON body");
+  }
+  const json::object* o = json::as_object(*doc);
+  if (o == nullptr) return make_error(errc::invalid_response, "XOAUTH2: Invalid authentication response");
+  if (const json::value* e = json::find(*o, "error")) {
+    const std::string* code = json::as_string(*e);
+    std::string text = code != nullptr ? *code : std::string("error");
+    if (const json::value* d = json::find(*o, "error_description")) {
+      if (const std::string* ds = json::as_string(*d)) text += ": " + *ds;
+    }
+    if (const json::value* u = json::find(*o, "error_uri")) {
+      if (const std::string* us = json::as_string(*u)) text += " (" + *us + ")";
+    }
+    return make_error(errc::oauth_error, "XOAUTH2: the token endpoint refused: " + text,
+                      code != nullptr ? *code : std::string());
+  }
+  const json::value* t = json::find(*o, "access_token");
+  const std::string* token = t == nullptr ? nullptr : json::as_string(*t);
+  if (token == nullptr || token->empty()) return make_error(errc::invalid_response, "XOAUTH2: No access token");
+  return crypto::secret(*token);
+}
+
+}  // namespace xoauth2
+}  // namespace smtp
+}  // namespace logto
+// ----- end logto/smtp/xoauth2.hpp
 
 namespace logto {
 namespace connectors {
@@ -12322,13 +12887,22 @@ class smtp {
     enum class kind { login, oauth2 };
     kind type = kind::login;
     std::string user;
-    crypto::secret secret;  ///< `pass`, or the OAuth 2.0 `accessToken`
+    crypto::secret secret;  ///< `pass`, or the OAuth 2.0 `accessToken` (may be empty when it can be fetched)
+    /// OAuth 2.0: how to get a fresh token (refresh token or service account); `oauth.user` and
+    /// `oauth.access_token` mirror `user` and `secret`.
+    ::logto::smtp::xoauth2::settings oauth;
   };
 
   struct tls_config {
     bool reject_unauthorized = true;
     std::string ca;          ///< PEM (several certificates may follow each other)
     std::string servername;  ///< `tls.servername`
+    ::logto::smtp::tls_version min_version = ::logto::smtp::tls_version::unset;  ///< `tls.minVersion`
+    ::logto::smtp::tls_version max_version = ::logto::smtp::tls_version::unset;  ///< `tls.maxVersion`
+    std::vector<std::string> ciphers;  ///< `tls.ciphers`, split at ':' (OpenSSL / Node names)
+    std::string cert;                  ///< `tls.cert`: client certificate PEM
+    crypto::secret key;                ///< `tls.key`: its private key
+    crypto::secret passphrase;         ///< `tls.passphrase`
   };
 
   struct config {
@@ -12424,6 +12998,32 @@ class smtp {
           }
         }
         if (const auto* s = check.optional_string(*t, "servername", "tls")) c.tls.servername = *s;
+        read_tls_version(check, *t, "minVersion", c.tls.min_version);
+        read_tls_version(check, *t, "maxVersion", c.tls.max_version);
+        if (const auto* s = check.optional_string(*t, "ciphers", "tls")) {
+          std::size_t i = 0;
+          while (i < s->size()) {  // OpenSSL separates with ':', also accepts ',' and ' '
+            const std::size_t end = s->find_first_of(": ,", i);
+            const std::string name = s->substr(i, end == std::string::npos ? std::string::npos : end - i);
+            if (!name.empty()) c.tls.ciphers.push_back(name);
+            if (end == std::string::npos) break;
+            i = end + 1;
+          }
+        }
+        if (const auto* s = check.optional_string(*t, "cert", "tls")) c.tls.cert = *s;
+        if (const auto* s = check.optional_string(*t, "key", "tls")) c.tls.key = crypto::secret(*s);
+        if (const auto* s = check.optional_string(*t, "passphrase", "tls")) c.tls.passphrase = crypto::secret(*s);
+        for (const auto& key : check.document().keys(*t)) {
+          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca", "servername", "minVersion",
+                                                       "maxVersion", "ciphers", "cert", "key", "passphrase"};
+          bool ok = false;
+          for (const auto k : known) ok = ok || key == k;
+          if (!ok) {
+            check.issue(detail::config_checker::path("tls", key),
+                        "is not supported (supported tls options: rejectUnauthorized, ca, servername, minVersion, "
+                        "maxVersion, ciphers, cert, key, passphrase); remove it");
+          }
+        }
       } else {
         check.expected("tls", "an object", tls);
       }
@@ -12453,6 +13053,30 @@ class smtp {
         }
       } else {
         check.expected("customHeaders", "an object", headers);
+      }
+    }
+    // Console switches: honoured (false: the library logs nothing; the connector's messages have no
+    // attachments, so nodemailer reads no file or URL either) or refused by name.
+    for (const char* key : {"logger", "debug"}) {
+      if (auto b = check.optional_bool(*root, key)) {
+        if (*b) {
+          check.issue(key, "true is not supported: the library prints nothing and has no log hook; log from your "
+                           "stream factory instead, and set it to false or remove it");
+        }
+      }
+    }
+    check.optional_bool(*root, "disableFileAccess");
+    check.optional_bool(*root, "disableUrlAccess");
+    if (const auto* s = check.optional_string(*root, "localAddress")) {
+      if (!s->empty()) {
+        check.issue("localAddress", "is not supported: the library opens no sockets; bind the local address in your "
+                                    "stream factory and remove this field");
+      }
+    }
+    if (const json::value* v = json::find(*root, "dnsTimeout")) {
+      if (!v->is<picojson::null>()) {
+        check.issue("dnsTimeout", "is not supported: the host's stream factory resolves the name, within "
+                                  "connectionTimeout; remove this field");
       }
     }
     read_timeout(check, *root, "connectionTimeout", c.connection_timeout_ms);
@@ -12542,7 +13166,35 @@ class smtp {
   }
 
   /// The SMTP session settings derived from the config (TLS, auth, timeouts, EHLO name).
-  ::logto::smtp::session_options session_options() const {
+  ::logto::smtp::session_options session_options() const { return session_options_with(nullptr); }
+
+  /// Whether `send` must fetch an OAuth 2.0 access token over HTTP first (at `unix_seconds`).
+  bool needs_token_request(std::int64_t unix_seconds) const {
+    return config_.auth && config_.auth->type == auth_config::kind::oauth2 &&
+           ::logto::smtp::xoauth2::needs_request(config_.auth->oauth, unix_seconds);
+  }
+
+  /// `send` for OAuth 2.0 configs that refresh their token: the token request goes through
+  /// `transport` (an HTTP transport, logto/http.hpp) when `needs_token_request`, then the message is
+  /// sent over `connection` as with `send(m, connection)`. A failed token request is `general`, as
+  /// the official connector reports it, with the cause in the message and its code in the detail.
+  template <class Connection, class Transport, class Clock = system_clock, class Random = crypto::default_random,
+            class = typename std::enable_if<is_transport<typename std::decay<Transport>::type>::value>::type>
+  result<send_result> send(const message& m, Connection&& connection, Transport&& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
+    const auto now = static_cast<std::int64_t>(clock.now());
+    if (!needs_token_request(now)) return send(m, connection, clock, random);
+    auto request = ::logto::smtp::xoauth2::build_token_request(config_.auth->oauth, now, random);
+    if (!request) return token_failure(request.error());
+    auto response = transport.send(*request);
+    crypto::wipe(request->body);
+    if (!response) return token_failure(response.error());
+    auto token = ::logto::smtp::xoauth2::parse_token_response(*response);
+    if (!token) return token_failure(token.error());
+    return send_impl(m, connection, clock, random, &*token);
+  }
+
+  ::logto::smtp::session_options session_options_with(const crypto::secret* access_token) const {
     ::logto::smtp::session_options o;
     o.client.ehlo_name = config_.name.empty() ? std::string("[127.0.0.1]") : config_.name;
     o.client.implicit_tls = config_.secure;
@@ -12554,11 +13206,17 @@ class smtp {
       cred.type = config_.auth->type == auth_config::kind::oauth2 ? ::logto::smtp::credentials::kind::oauth2
                                                                   : ::logto::smtp::credentials::kind::password;
       cred.user = config_.auth->user;
-      cred.secret = config_.auth->secret;
+      cred.secret = access_token != nullptr ? *access_token : config_.auth->secret;
       o.client.auth = std::move(cred);
     }
     o.tls.verify = config_.tls.reject_unauthorized;
     o.tls.ca_pem = config_.tls.ca;
+    o.tls.min_version = config_.tls.min_version;
+    o.tls.max_version = config_.tls.max_version;
+    o.tls.ciphers = config_.tls.ciphers;
+    o.tls.cert_pem = config_.tls.cert;
+    o.tls.key_pem = config_.tls.key;
+    o.tls.passphrase = config_.tls.passphrase;
     o.tls.server_name = !config_.tls.servername.empty() ? config_.tls.servername
                         : !config_.servername.empty()   ? config_.servername
                                                         : config_.host;
@@ -12571,16 +13229,34 @@ class smtp {
   /// Builds the message and sends it. `connection` is either a connected stream (smtp/stream.hpp)
   /// or a factory `result<Stream>(std::string_view host, std::uint16_t port, int timeout_ms)`,
   /// called with the config's host, port and connectionTimeout. The stream is closed on return.
-  template <class Connection, class Clock = system_clock, class Random = crypto::default_random>
+  template <class Connection, class Clock = system_clock, class Random = crypto::default_random,
+            class = typename std::enable_if<!is_transport<typename std::decay<Clock>::type>::value>::type>
   result<send_result> send(const message& m, Connection&& connection, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
+    if (needs_token_request(static_cast<std::int64_t>(clock.now()))) {
+      return make_error(errc::general,
+                        "SMTP: the OAuth 2.0 access token is missing or expired and must be fetched over HTTP: call "
+                        "send(message, connection, transport)",
+                        "auth.accessToken");
+    }
+    return send_impl(m, connection, clock, random, nullptr);
+  }
+
+ private:
+  static result<send_result> token_failure(const error& e) {
+    return make_error(errc::general, e.message, e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
+  }
+
+  template <class Connection, class Clock, class Random>
+  result<send_result> send_impl(const message& m, Connection& connection, Clock& clock, Random& random,
+                                const crypto::secret* access_token) const {
     auto nonce = crypto::random_bytes(random, 16);
     if (!nonce) return nonce.error();
     auto msg = build_message(m, static_cast<std::int64_t>(clock.now()), *nonce);
     if (!msg) return msg.error();
     using C = typename std::decay<Connection>::type;
     if constexpr (::logto::smtp::is_stream<C>::value) {
-      return finish(::logto::smtp::deliver(connection, session_options(), *msg));
+      return finish(::logto::smtp::deliver(connection, session_options_with(access_token), *msg));
     } else {
       auto s = connection(std::string_view(config_.host), config_.port, config_.connection_timeout_ms);
       if (!s) {
@@ -12589,11 +13265,10 @@ class smtp {
                                              std::to_string(config_.port) + ": " + e.message,
                           e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
       }
-      return finish(::logto::smtp::deliver(*s, session_options(), *msg));
+      return finish(::logto::smtp::deliver(*s, session_options_with(access_token), *msg));
     }
   }
 
- private:
   explicit smtp(config c) : config_(std::move(c)) {}
 
   static result<send_result> finish(result<::logto::smtp::delivery_info> r) {
@@ -12617,6 +13292,20 @@ class smtp {
     const double ms = v->get<double>();
     if (!(ms >= 0)) return check.issue(std::string(key), "expected a number of milliseconds >= 0");
     if (ms >= 1) out = ms > 2147483647.0 ? 2147483647 : static_cast<int>(ms);  // 0 keeps the default (as `|| default`)
+  }
+
+  static void read_tls_version(detail::config_checker& check, const json::object& t, const char* key,
+                               ::logto::smtp::tls_version& out) {
+    const std::string* s = check.optional_string(t, key, "tls");
+    if (s == nullptr) return;
+    const auto v = ::logto::smtp::parse_tls_version(*s);
+    if (!v) {
+      check.issue(detail::config_checker::path("tls", key),
+                  "expected \"TLSv1.2\" or \"TLSv1.3\" (TLS 1.2 is the library's floor; TLSv1 and TLSv1.1 are "
+                  "not supported)");
+      return;
+    }
+    out = *v;
   }
 
   static void read_auth(detail::config_checker& check, const json::value& v, config& c) {
@@ -12653,19 +13342,74 @@ class smtp {
     }
     const std::string* token = check.optional_string(*a, "accessToken", "auth");
     if (user == nullptr || user->empty()) return check.issue("auth.user", "is required for OAuth 2.0 (XOAUTH2)");
-    if (token == nullptr || token->empty()) {
-      const bool refresh_flow = json::find(*a, "refreshToken") != nullptr || json::find(*a, "clientId") != nullptr ||
-                                json::find(*a, "privateKey") != nullptr || json::find(*a, "serviceClient") != nullptr;
-      return check.issue("auth.accessToken",
-                         refresh_flow ? "is required: the Google OAuth 2.0 refresh flows of nodemailer (clientId / "
-                                        "clientSecret / refreshToken, privateKey / serviceClient) are not supported; "
-                                        "obtain an access token yourself and set auth.accessToken"
-                                      : "is required for OAuth 2.0 (XOAUTH2)");
-    }
     auth_config ac;
     ac.type = auth_config::kind::oauth2;
     ac.user = *user;
-    ac.secret = crypto::secret(*token);
+    ac.secret = crypto::secret(token != nullptr ? *token : std::string());
+    ::logto::smtp::xoauth2::settings& o = ac.oauth;
+    o.user = *user;
+    o.access_token = ac.secret;
+    if (const auto* s = check.optional_string(*a, "accessUrl", "auth")) {
+      if (!s->empty()) o.access_url = *s;
+    }
+    if (const json::value* e = json::find(*a, "expires")) {
+      const auto ms = json::as_integer(*e);
+      if (!e->is<double>() || !ms || *ms < 0) return check.issue("auth.expires", "expected a time in ms since the epoch");
+      o.expires_ms = *ms;
+    }
+    const std::string* client_id = check.optional_string(*a, "clientId", "auth");
+    const std::string* client_secret = check.optional_string(*a, "clientSecret", "auth");
+    const std::string* refresh_token = check.optional_string(*a, "refreshToken", "auth");
+    if (refresh_token != nullptr && !refresh_token->empty()) {
+      ::logto::smtp::xoauth2::refresh_grant g;
+      g.client_id = client_id != nullptr ? *client_id : std::string();
+      g.client_secret = crypto::secret(client_secret != nullptr ? *client_secret : std::string());
+      g.refresh_token = crypto::secret(*refresh_token);
+      o.refresh = std::move(g);
+    }
+    const std::string* service_client = check.optional_string(*a, "serviceClient", "auth");
+    if (service_client != nullptr && !service_client->empty()) {
+      ::logto::smtp::xoauth2::service_account sa;
+      sa.service_client = *service_client;
+      const json::value* pk = json::find(*a, "privateKey");
+      if (pk == nullptr) return check.issue("auth.privateKey", "is required with auth.serviceClient");
+      if (const std::string* pem = json::as_string(*pk)) {
+        sa.private_key = crypto::secret(*pem);
+      } else if (const json::object* po = json::as_object(*pk)) {
+        const std::string* k = check.string(*po, "key", "auth.privateKey");
+        const std::string* pass = check.string(*po, "passphrase", "auth.privateKey");
+        if (k == nullptr || pass == nullptr) return;
+        sa.private_key = crypto::secret(*k);
+        sa.passphrase = crypto::secret(*pass);
+      } else {
+        return check.expected("auth.privateKey", "a PEM string or {key, passphrase}", pk);
+      }
+      if (const auto* sc = check.optional_string(*a, "scope", "auth")) {
+        if (!sc->empty()) sa.scope = *sc;
+      }
+      if (const json::value* t = json::find(*a, "serviceRequestTimeout")) {
+        const auto secs = json::as_integer(*t);
+        if (!secs) return check.issue("auth.serviceRequestTimeout", "expected a number of seconds");
+        sa.request_timeout_s = *secs <= 0 ? 300 : *secs > 3600 ? 3600 : static_cast<int>(*secs);
+      }
+      crypto::private_key key;
+      auto parsed = key.parse(sa.private_key.reveal(), sa.passphrase.reveal(), "auth.privateKey");
+      if (!parsed) return check.issue("auth.privateKey", "cannot be read (PEM, RSA; passphrase when encrypted)");
+      if (!key.is_rsa()) return check.issue("auth.privateKey", "must be an RSA key (the assertion is signed RS256)");
+      o.service = std::move(sa);
+    }
+    for (const auto& key : check.document().keys(*a)) {
+      static constexpr std::string_view known[] = {"type", "user", "accessToken", "accessUrl", "expires",
+                                                   "clientId", "clientSecret", "refreshToken", "serviceClient",
+                                                   "privateKey", "scope", "serviceRequestTimeout"};
+      bool ok = false;
+      for (const auto k : known) ok = ok || key == k;
+      if (!ok) check.issue(detail::config_checker::path("auth", key), "is not supported for OAuth 2.0; remove it");
+    }
+    if (ac.secret.empty() && !o.refresh && !o.service) {
+      return check.issue("auth.accessToken", "is required for OAuth 2.0 (XOAUTH2) unless auth.refreshToken or "
+                                             "auth.serviceClient + auth.privateKey let the connector fetch one");
+    }
     c.auth = std::move(ac);
   }
 
@@ -12685,7 +13429,8 @@ class smtp {
     }
     if (c.auth) {
       if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
-      if (c.auth->secret.empty() || has_line_break(c.auth->secret.reveal())) {
+      const bool fetchable = c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);
+      if ((c.auth->secret.empty() && !fetchable) || has_line_break(c.auth->secret.reveal())) {
         check.issue(c.auth->type == auth_config::kind::oauth2 ? "auth.accessToken" : "auth.pass",
                     "must be non-empty without CR/LF/NUL");
       }
@@ -12713,6 +13458,17 @@ class smtp {
     if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");
+    }
+    {
+      ::logto::smtp::tls_options t;
+      t.min_version = c.tls.min_version;
+      t.max_version = c.tls.max_version;
+      t.ciphers = c.tls.ciphers;
+      t.cert_pem = c.tls.cert;
+      t.key_pem = c.tls.key;
+      t.passphrase = c.tls.passphrase;
+      auto tls_ok = ::logto::smtp::check_tls_options(t);
+      if (!tls_ok) check.issue(tls_ok.error().detail, tls_ok.error().message);
     }
     if (!c.name.empty() && bad_token(c.name)) {
       check.issue("name", "the EHLO name must not contain spaces or control characters");

@@ -17,6 +17,8 @@
 // (each prints {"ready":true,"port":N}; use --port 0 and read the port from the ready file), then
 //   smtp_interop --plain-port N --plain-maildir $M/plain --starttls-port N --starttls-maildir $M/starttls (continued)
 //                --implicit-port N --implicit-maildir $M/implicit --ca $CERTS/ca.pem --other-ca $CERTS/other-ca.pem
+//                [--clientcert-port N --clientcert-maildir $M/clientcert --client-cert $CERTS/client.pem (continued)
+//                 --client-key $CERTS/client-key.pem]   (an implicit-TLS server started with --client-ca $CERTS/ca.pem)
 // Every option can also come from the environment: SMTP_INTEROP_PLAIN_PORT, SMTP_INTEROP_PLAIN_MAILDIR,
 // SMTP_INTEROP_STARTTLS_PORT, ..., SMTP_INTEROP_CA, SMTP_INTEROP_OTHER_CA (options win). The maildirs
 // must be empty at the start (message numbers are counted from 1). Exit status 0 = every case passed.
@@ -54,7 +56,7 @@ struct server {
 };
 
 std::map<std::string, std::string> options;
-server plain_server, starttls_server, implicit_server;
+server plain_server, starttls_server, implicit_server, clientcert_server;
 std::string ca_file, other_ca_file;
 int failures = 0;
 int passes = 0;
@@ -249,6 +251,10 @@ int main(int argc, char** argv) {
   starttls_server.maildir = option("starttls-maildir", "SMTP_INTEROP_STARTTLS_MAILDIR");
   implicit_server.port = std::atoi(option("implicit-port", "SMTP_INTEROP_IMPLICIT_PORT").c_str());
   implicit_server.maildir = option("implicit-maildir", "SMTP_INTEROP_IMPLICIT_MAILDIR");
+  clientcert_server.port = std::atoi(option("clientcert-port", "SMTP_INTEROP_CLIENTCERT_PORT").c_str());
+  clientcert_server.maildir = option("clientcert-maildir", "SMTP_INTEROP_CLIENTCERT_MAILDIR");
+  const std::string client_cert_file = option("client-cert", "SMTP_INTEROP_CLIENT_CERT");
+  const std::string client_key_file = option("client-key", "SMTP_INTEROP_CLIENT_KEY");
   ca_file = option("ca", "SMTP_INTEROP_CA");
   other_ca_file = option("other-ca", "SMTP_INTEROP_OTHER_CA");
   if (plain_server.port == 0 || starttls_server.port == 0 || implicit_server.port == 0 || plain_server.maildir.empty() ||
@@ -460,6 +466,32 @@ int main(int argc, char** argv) {
     c.expect_ok = false;
     c.expect_message_part = "certificate";
     run(c);
+  }
+  if (clientcert_server.port != 0) {  // implicit TLS that requires a client certificate signed by the CA
+    const std::string client_tls = ",\"servername\":\"localhost\",\"secure\":true,\"tls\":{\"ca\":" + json::quote(ca) +
+                                   ",\"cert\":" + json::quote(read_file(client_cert_file)) +
+                                   ",\"key\":" + json::quote(read_file(client_key_file));
+    {
+      case_spec c;
+      c.name = "client certificate: tls.cert + tls.key presented, server verifies it";
+      c.srv = &clientcert_server;
+      c.auth = "{}";
+      c.extra = client_tls + ",\"minVersion\":\"TLSv1.2\",\"ciphers\":\"ECDHE-ECDSA-AES128-GCM-SHA256\"}";
+      c.expect_auth = "";
+      c.expect_secure = true;
+      c.expect_subject = "Your code 123456";
+      c.expect_text = "Your Logto verification code is 123456.\n";
+      run(c);
+    }
+    {
+      case_spec c;
+      c.name = "client certificate: none given, the server refuses the handshake";
+      c.srv = &clientcert_server;
+      c.auth = "{}";
+      c.extra = verified_tls + ",\"secure\":true";
+      c.expect_ok = false;  // a TLS alert or a closed connection, depending on timing
+      run(c);
+    }
   }
   std::printf("%d cases passed, %d checks failed\n", passes, failures);
   return failures == 0 ? 0 : 1;

@@ -10,13 +10,14 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
-#include <thread>
+#include <thread>  // std::this_thread::sleep_for (std::thread itself: test_threads.hpp)
 #include <vector>
 
 #include "catch2_compat.hpp"
+#include "counting_mutex.hpp"
 #include "jose_fixtures.hpp"
 #include "jose_signer.hpp"
+#include "test_threads.hpp"
 
 using namespace logto;
 
@@ -49,7 +50,7 @@ http_response json_response(int status, std::string body) {
 
 /// A provider in memory. Thread-safe; counts and records every request.
 struct fake_provider {
-  std::mutex mutex;
+  default_mutex mutex;  // the library's own choice: std::mutex, or LOGTO_MUTEX where there is none
   std::vector<http_request> requests;
   std::function<http_response(const http_request&)> on_token;
   std::function<http_response(const http_request&)> on_userinfo;
@@ -61,11 +62,11 @@ struct fake_provider {
 
   result<http_response> send(const http_request& req) {
     {
-      std::lock_guard<std::mutex> lock(mutex);
+      detail::scoped_lock<default_mutex> lock(mutex);
       requests.push_back(req);
     }
     if (req.url == endpoint + "/oidc/.well-known/openid-configuration") {
-      std::lock_guard<std::mutex> lock(mutex);
+      detail::scoped_lock<default_mutex> lock(mutex);
       if (discovery_failures_left > 0) {
         --discovery_failures_left;
         return make_error(errc::transport_error, "connection refused");
@@ -84,7 +85,7 @@ struct fake_provider {
   }
 
   std::size_t count(const std::string& url_suffix) {
-    std::lock_guard<std::mutex> lock(mutex);
+    detail::scoped_lock<default_mutex> lock(mutex);
     std::size_t n = 0;
     for (const auto& r : requests) {
       if (r.url == endpoint + url_suffix) ++n;
@@ -92,7 +93,7 @@ struct fake_provider {
     return n;
   }
   std::vector<http_request> to(const std::string& url_suffix) {
-    std::lock_guard<std::mutex> lock(mutex);
+    detail::scoped_lock<default_mutex> lock(mutex);
     std::vector<http_request> out;
     for (const auto& r : requests) {
       if (r.url == endpoint + url_suffix) out.push_back(r);
@@ -107,7 +108,8 @@ struct test_clock {
   std::int64_t now() const { return t->load(); }
 };
 
-using test_client = client<fake_provider, memory_storage, test_clock>;
+template <class Mutex>
+using test_client_with = client<fake_provider, memory_storage, test_clock, crypto::default_random, Mutex>;
 
 config test_config(std::vector<std::string> scopes = {}) {
   config c;
@@ -118,16 +120,17 @@ config test_config(std::vector<std::string> scopes = {}) {
   return c;
 }
 
-struct harness {
+template <class Mutex>
+struct basic_harness {
   fake_provider provider;
   memory_storage storage;
   test_clock clock;
   jose_test::es256_signer signer;
-  test_client cl;
+  test_client_with<Mutex> cl;
   std::string nonce;     // the nonce of the last sign-in URI
   std::string state;     // its state
   std::string id_token;  // the last ID token made by issue_id_token
-  explicit harness(config c = test_config(), client_options o = {}) : cl(c, provider, storage, o, clock) {
+  explicit basic_harness(config c = test_config(), client_options o = {}) : cl(c, provider, storage, o, clock) {
     clock.t->store(jose_test::fixtures().T + 10);
     provider.jwks = signer.add_to(provider.jwks);
   }
@@ -184,6 +187,8 @@ struct harness {
            R"(","scope":"openid offline_access profile","expires_in":3600,"token_type":"Bearer"})";
   }
 };
+
+using harness = basic_harness<default_mutex>;
 
 std::string stored(memory_storage& s, std::string_view key) { return s.get(key).value_or("<absent>"); }
 
@@ -424,6 +429,7 @@ TEST_CASE("refresh: body order, rotation stored, cache key, safety margin", "[cl
   CHECK(stored(h.storage, "refreshToken") == "RT3");
 }
 
+#if LOGTO_TEST_THREADS
 TEST_CASE("concurrent get_access_token calls share one refresh", "[client][threads]") {
   harness h;
   h.storage.set("idToken", h.valid_id_token());
@@ -479,6 +485,7 @@ TEST_CASE("refreshes for different resources are serialised and each uses the ro
   CHECK(current == 6);
   CHECK(stored(h.storage, "refreshToken") == "RT6");
 }
+#endif  // LOGTO_TEST_THREADS
 
 TEST_CASE("invalid_grant on refresh says the session is gone", "[client]") {
   harness h;
@@ -617,8 +624,8 @@ TEST_CASE("a session stored by another client instance (or by @logto/client) is 
   harness h;
   h.storage.set("idToken", h.valid_id_token());
   h.storage.set("refreshToken", "RT1");
-  const std::int64_t far = jose_test::fixtures().T + 7200;
-  h.storage.set("accessToken", R"({"@":{"token":"FROM-JS","scope":"openid","expiresAt":)" + std::to_string(far) + "}}");
+  const std::int64_t later = jose_test::fixtures().T + 7200;
+  h.storage.set("accessToken", R"({"@":{"token":"FROM-JS","scope":"openid","expiresAt":)" + std::to_string(later) + "}}");
   auto at = h.cl.get_access_token();
   REQUIRE(at);
   CHECK(*at == "FROM-JS");
@@ -743,7 +750,7 @@ TEST_CASE("client credentials: Basic auth, cached per resource", "[client][m2m]"
   memory_storage storage;
   test_clock clock;
   clock.t->store(1700000000);
-  test_client cl(c, provider, storage, {}, clock);
+  test_client_with<default_mutex> cl(c, provider, storage, {}, clock);
   provider.on_token = [](const http_request& req) {
     CHECK(*http_find_header(req.headers, "Authorization") == "Basic " + base64_encode("m2m-app:s3cr3t"));
     CHECK(req.body.find("grant_type=client_credentials") != std::string::npos);
@@ -763,7 +770,7 @@ TEST_CASE("an invalid config is reported by every operation, never thrown", "[cl
   c.app_id = "x";
   fake_provider provider;
   memory_storage storage;
-  test_client cl(c, provider, storage);
+  test_client_with<default_mutex> cl(c, provider, storage);
   REQUIRE_FALSE(cl.valid());
   CHECK(cl.valid().error().code == errc::invalid_url);
   CHECK_FALSE(cl.sign_in("com.example.app://callback"));
@@ -778,6 +785,77 @@ TEST_CASE("null_mutex builds a single-threaded client", "[client]") {
   client<fake_provider, memory_storage, test_clock, crypto::default_random, null_mutex> cl(test_config(), provider,
                                                                                           storage);
   REQUIRE(cl.sign_in("com.example.app://callback"));
+}
+
+TEST_CASE("cancel_sign_in: user_cancelled, and a late redirect cannot complete that sign-in", "[client]") {
+  harness h;
+  h.provider.on_token = [&h](const http_request&) { return json_response(200, h.token_body()); };
+  auto url = h.cl.sign_in("com.example.app://callback");
+  REQUIRE(url);
+  const std::string state = *find_param(*parse_query(parse_url(*url)->query), "state");
+  const error cancelled = h.cl.cancel_sign_in();
+  CHECK(cancelled.code == errc::user_cancelled);
+  CHECK(to_string(cancelled.code) == "user_cancelled");  // @logto/client's LogtoClientError code
+  CHECK(stored(h.storage, "signInSession") == "<absent>");
+  auto late = h.cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=" + form_encode(state));
+  REQUIRE_FALSE(late);
+  CHECK(late.error().code == errc::sign_in_session_not_found);
+  CHECK(h.provider.count("/oidc/token") == 0);
+  CHECK_FALSE(h.cl.is_authenticated());
+}
+
+TEST_CASE("every lock the client takes is released, on success and on error paths", "[client][sync]") {
+  auto& c = logto_test::counts();
+  const auto balanced = [&c](const char* step) {
+    INFO(step << ": " << c.locks << " locks, " << c.unlocks << " unlocks, " << c.misuses << " misuses");
+    CHECK(c.locks > 0);  // the step did lock
+    CHECK(c.locks == c.unlocks);
+    CHECK(c.misuses == 0);
+    c = logto_test::mutex_counts{};
+  };
+  c = logto_test::mutex_counts{};
+  {
+    basic_harness<logto_test::counting_mutex> h;
+    REQUIRE_OK(h.sign_in_with(h.token_body()));
+    balanced("sign-in and callback");
+    CHECK(h.cl.is_authenticated());
+    CHECK(h.cl.get_id_token_claims());
+    balanced("reading the stored session");
+    CHECK(*h.cl.get_access_token() == "AT1");
+    balanced("a cached access token");
+    h.provider.on_token = [](const http_request&) {
+      return json_response(200, R"({"access_token":"AT2","refresh_token":"RT2","scope":"","expires_in":3600})");
+    };
+    CHECK(*h.cl.get_access_token("https://api.example.com") == "AT2");
+    balanced("a refresh");
+    CHECK_FALSE(h.cl.get_access_token("https://not-configured.example.com"));  // refused before any lock
+    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"invalid_grant"})"); };
+    h.cl.clear_access_token();
+    CHECK(h.cl.get_access_token().error().code == errc::session_expired);
+    balanced("a refresh that fails");
+    h.provider.on_userinfo = [](const http_request&) { return json_response(401, R"({"error":"invalid_token"})"); };
+    CHECK_FALSE(h.cl.fetch_user_info());
+    balanced("userinfo without a token");
+    CHECK(h.cl.handle_sign_in_callback("com.example.app://callback?code=x&state=y").error().code ==
+          errc::sign_in_session_not_found);
+    balanced("a callback without a session");
+    h.provider.on_device = [](const http_request&) {
+      return json_response(200, R"({"device_code":"DC","user_code":"U","verification_uri":"https://x/device",
+        "expires_in":600,"interval":5})");
+    };
+    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"access_denied"})"); };
+    auto flow = h.cl.start_device_sign_in();
+    REQUIRE(flow);
+    CHECK(h.cl.wait_for_device_sign_in(*flow, [&h](std::int64_t s) { h.clock.t->fetch_add(s); }).error().code ==
+          errc::access_denied);
+    balanced("a denied device sign-in");
+    CHECK(h.cl.sign_in("com.example.app://callback"));
+    CHECK(h.cl.cancel_sign_in().code == errc::user_cancelled);
+    balanced("a cancelled sign-in");
+    CHECK(h.cl.sign_out("com.example.app://signed-out"));
+    balanced("sign-out");
+  }
+  CHECK(c.misuses == 0);  // and none was destroyed while locked
 }
 
 TEST_CASE("token exchange (RFC 8693) posts Logto's parameters and returns the response unstored", "[client]") {

@@ -396,6 +396,46 @@ TEST_CASE("no header or URL injection through config values; non-UTF-8 text is r
         errc::invalid_request_parameters);
 }
 
+TEST_CASE("a provider's used-up quota is usage_limit_exceeded, a frequency limit rate_limit_exceeded",
+          "[connectors][responses]") {
+  auto sms = aliyun_sms::from_json(aliyun_sms_config());
+  auto tc = tencent_sms::from_json(tencent_config());
+  REQUIRE((sms && tc));
+  const auto aliyun = [&sms](const std::string& code, int status = 200) {
+    auto r = sms->parse_response({status, {}, R"({"Code":")" + code + R"(","Message":"m","RequestId":"r"})"});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail == code + ": m");  // the provider's own code, for the host's logs
+    return std::string(to_string(r.error().code));
+  };
+  CHECK(aliyun("isv.AMOUNT_NOT_ENOUGH") == "usage_limit_exceeded");
+  CHECK(aliyun("isv.OUT_OF_SERVICE") == "usage_limit_exceeded");
+  CHECK(aliyun("isv.DAY_LIMIT_CONTROL") == "usage_limit_exceeded");
+  CHECK(aliyun("isv.MONTH_LIMIT_CONTROL") == "usage_limit_exceeded");
+  CHECK(aliyun("isv.BUSINESS_LIMIT_CONTROL") == "rate_limit_exceeded");  // the official mapping
+  CHECK(aliyun("isv.MOBILE_NUMBER_ILLEGAL") == "general");
+  CHECK(aliyun("isv.AMOUNT_NOT_ENOUGH", 400) == "general");  // as BUSINESS_LIMIT_CONTROL: only on a 2xx
+  const auto tencent = [&tc](const std::string& code) {
+    const std::string status =
+        R"({"Response":{"SendStatusSet":[{"Code":")" + code + R"(","Message":"m"}],"RequestId":"r"}})";
+    const std::string error = R"({"Response":{"Error":{"Code":")" + code + R"(","Message":"m"},"RequestId":"r"}})";
+    auto a = tc->parse_response({200, {}, status});
+    auto b = tc->parse_response({200, {}, error});
+    REQUIRE_FALSE(a);
+    REQUIRE_FALSE(b);
+    CHECK(a.error().code == b.error().code);  // in the send status and as the request's error alike
+    return std::string(to_string(a.error().code));
+  };
+  CHECK(tencent("FailedOperation.InsufficientBalanceInSmsPackage") == "usage_limit_exceeded");
+  CHECK(tencent("LimitExceeded.AppDailyLimit") == "usage_limit_exceeded");
+  CHECK(tencent("LimitExceeded.DailyLimit") == "usage_limit_exceeded");
+  CHECK(tencent("LimitExceeded.AppMainlandChinaDailyLimit") == "usage_limit_exceeded");
+  CHECK(tencent("LimitExceeded.PhoneNumberDailyLimit") == "rate_limit_exceeded");
+  CHECK(tencent("LimitExceeded.PhoneNumberThirtySecondLimit") == "rate_limit_exceeded");
+  CHECK(tencent("RequestLimitExceeded") == "rate_limit_exceeded");
+  CHECK(tencent("LimitExceeded.PhoneNumberCountLimit") == "general");  // too many numbers in one request
+  CHECK(tencent("FailedOperation.SignatureIncorrectOrUnapproved") == "general");
+}
+
 TEST_CASE("aliyun-sms picks the {china, overseas} template code like isChinaNumber", "[connectors][aliyun]") {
   CHECK(aliyun_sms::is_china_number("13800138000", false));
   CHECK(aliyun_sms::is_china_number("14155550100", false));  // 1 + 10 digits counts as China when not strict

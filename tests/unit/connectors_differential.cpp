@@ -181,6 +181,9 @@ const std::map<std::string, std::pair<std::string, std::string>>& deliberate_dif
   static const std::map<std::string, std::pair<std::string, std::string>> table = {
       // got counts 304 as success; a POST never legitimately gets a 304 and nothing says the SMS went out.
       {"twilio-sms/response/http-304-empty", {"ok", "general"}},
+      // A per-number frequency limit is a rate limit, as the official Aliyun connector reports Aliyun's
+      // own (isv.BUSINESS_LIMIT_CONTROL); see tencent_sms.hpp.
+      {"tencent-sms/response/send-status-not-ok", {"general", "rate_limit_exceeded"}},
   };
   return table;
 }

@@ -1,5 +1,18 @@
 // Strict JSON (RFC 8259) over picojson, type-checked access, JSON.stringify-exact output.
+#include <logto/connectors/connector.hpp>
 #include <logto/core/strict_json.hpp>
+#include <logto/oidc/session.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#if !defined(_WIN32)
+#include <fcntl.h>     // open
+#include <csignal>     // SIGABRT
+#include <sys/wait.h>  // waitpid
+#include <unistd.h>    // fork, pipe, dup2
+#endif
 
 #include "catch2_compat.hpp"
 
@@ -128,3 +141,112 @@ TEST_CASE("numbers are written as ECMA-262 Number::toString writes them", "[core
   json::append_js_number(js, std::nan(""));
   CHECK(js == "NaN");  // String(NaN)
 }
+
+namespace {
+// The bits of a double, so that 0 and -0 differ.
+std::uint64_t bits(double d) {
+  std::uint64_t u = 0;
+  std::memcpy(&u, &d, sizeof u);
+  return u;
+}
+}  // namespace
+
+TEST_CASE("numbers are read as JSON.parse reads them; too large for a double is refused", "[core][json]") {
+  const double tiny = std::numeric_limits<double>::denorm_min();  // 5e-324
+  const std::pair<const char*, double> cases[] = {
+      {"1e-400", 0.0},                        // too small for any double: 0, as JSON.parse
+      {"-1e-400", -0.0},                      // keeping the sign
+      {"1e-99999999999999999999", 0.0},       // an exponent beyond any integer type
+      {"4.9e-324", tiny},                     // the nearest double is the smallest subnormal
+      {"2.4703282292062328e-324", tiny},      // just above half of it: rounds up
+      {"2.4703282292062327e-324", 0.0},       // just below: rounds to 0
+      {"1e-310", 1e-310},                     // subnormal
+      {"2.2250738585072011e-308", 2.2250738585072011e-308},
+      {"1.7976931348623157e308", std::numeric_limits<double>::max()},
+      {"0.1", 0.1},
+  };
+  for (const auto& c : cases) {
+    INFO(c.first);
+    auto v = json::parse(c.first);
+    REQUIRE(v);
+    REQUIRE(v->is<double>());
+    CHECK(bits(v->get<double>()) == bits(c.second));
+  }
+  // JSON.parse gives Infinity for these; a document never holds a non-finite number.
+  for (const char* big : {"1e400", "-1e400", "1.7976931348623159e308", "1e99999999999999999999"}) {
+    INFO(big);
+    auto v = json::parse(big);
+    REQUIRE_FALSE(v);
+    CHECK(v.error().message.find("number out of range") != std::string::npos);
+  }
+  // Re-written as JSON.stringify(JSON.parse(text)) writes them.
+  auto doc = json::parse("[1e-400,-1e-400,4.9e-324]");
+  REQUIRE(doc);
+  CHECK(json::stringify(*doc) == "[0,0,5e-324]");
+}
+
+TEST_CASE("non-finite numbers in the library's own types are written as null, as JSON.stringify does",
+          "[core][json]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {std::nan(""), inf, -inf}) {
+    CHECK(connectors::value(bad).to_json() == "null");
+    connectors::value::object_type members{{"n", connectors::value(bad)}};
+    CHECK(connectors::value(members).to_json() == R"({"n":null})");
+    oidc::access_token_map map;
+    map.set("@", oidc::access_token_entry{"t", "", bad});
+    CHECK(oidc::serialize_access_token_map(map) == R"({"@":{"token":"t","scope":"","expiresAt":null}})");
+  }
+}
+
+#if !defined(_WIN32)
+namespace {
+// Runs `f(fd)` in a child process (SIGABRT reset to its default action, so that the test framework's
+// handler stays out of it; stderr to /dev/null); returns the child's wait status and what it wrote to `fd`.
+template <class F>
+int run_in_child(F f, std::string& output) {
+  int fds[2];
+  if (::pipe(fds) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::signal(SIGABRT, SIG_DFL);
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) ::dup2(null_fd, 2);  // std::terminate's message
+    f(fds[1]);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  char buf[256];
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n <= 0) break;
+    output.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+}  // namespace
+
+TEST_CASE("a picojson value built from a non-finite number stops the program in every build", "[core][json]") {
+  // With exceptions picojson throws (and `noexcept` turns that into std::terminate); under g++
+  // -fno-exceptions the throw is std::abort() (core/strict_json.hpp). Either way nothing is written:
+  // picojson's serialize() would print `nan`.
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {std::nan(""), inf, -inf}) {
+    std::string output;
+    const int status = run_in_child(
+        [bad](int fd) noexcept {
+          const json::value v(bad);
+          const std::string text = v.serialize();
+          if (::write(fd, text.data(), text.size()) < 0) ::_exit(2);
+        },
+        output);
+    INFO("the child wrote: " << output);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGABRT);
+    CHECK(output.empty());
+  }
+}
+#endif

@@ -3,11 +3,11 @@
 #include <logto/jose/jws.hpp>
 
 #include <atomic>
-#include <thread>
 #include <vector>
 
 #include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
+#include "test_threads.hpp"
 
 using namespace logto;
 using namespace logto::jose;
@@ -323,6 +323,7 @@ TEST_CASE("public_key::verify on its own: ES256 from a single JWK, and the wrong
   CHECK(bad.error().code == errc::invalid_argument);
 }
 
+#if LOGTO_TEST_THREADS
 TEST_CASE("a key_set verifies from several threads at once (immutable after construction)", "[jose][jwk]") {
   const key_set& keys = main_keys();
   const std::string es = jose_test::token("valid.ES384");
@@ -339,3 +340,4 @@ TEST_CASE("a key_set verifies from several threads at once (immutable after cons
   for (auto& th : threads) th.join();
   CHECK(good == 12);
 }
+#endif  // LOGTO_TEST_THREADS

@@ -90,15 +90,15 @@ TEST_CASE("token cache: bounded size; expired entries go first, then the one exp
   REQUIRE(cache.verify(token("at.valid-2"), main_keys(), at_options()));
   CHECK(cache.misses() == misses + 1);
 
-  verified_token_cache small(2);
-  REQUIRE(small.verify(token("at.short"), main_keys(), at_options(60)));  // exp T + 120
-  REQUIRE(small.verify(token("at.valid-3"), main_keys(), at_options(60)));
+  verified_token_cache two_entry(2);
+  REQUIRE(two_entry.verify(token("at.short"), main_keys(), at_options(60)));  // exp T + 120
+  REQUIRE(two_entry.verify(token("at.valid-3"), main_keys(), at_options(60)));
   // Long after at.short expired (beyond any leeway), a new token pushes out at.short, not at.valid-3.
-  REQUIRE(small.verify(token("at.valid"), main_keys(), at_options(120 + max_leeway)));
-  CHECK(small.size() == 2);
-  const auto before = small.misses();
-  REQUIRE(small.verify(token("at.valid-3"), main_keys(), at_options(120 + max_leeway)));
-  CHECK(small.misses() == before);
+  REQUIRE(two_entry.verify(token("at.valid"), main_keys(), at_options(120 + max_leeway)));
+  CHECK(two_entry.size() == 2);
+  const auto before = two_entry.misses();
+  REQUIRE(two_entry.verify(token("at.valid-3"), main_keys(), at_options(120 + max_leeway)));
+  CHECK(two_entry.misses() == before);
 }
 
 TEST_CASE("token cache: a different key set (rotation) empties the cache", "[jose][token_cache]") {

@@ -2,7 +2,10 @@
 // is read and checked, and every error names the field, never its value.
 #include <logto/connectors/smtp.hpp>
 
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "catch2_compat.hpp"
 
@@ -37,7 +40,7 @@ error config_error(const std::string& json, const std::string& field) {
 }  // namespace
 
 TEST_CASE("SMTP config: the console JSON with nodemailer's defaults", "[smtp][config]") {
-  auto c = connectors::smtp::from_json(config_with(base + R"(,"unknownKey":{"x":1},"logger":true)"));
+  auto c = connectors::smtp::from_json(config_with(base + R"(,"unknownKey":{"x":1},"logger":false)"));
   REQUIRE(c);
   const auto& s = c->settings();
   CHECK(s.host == "smtp.example.com");
@@ -102,13 +105,18 @@ TEST_CASE("SMTP config: auth shapes (login, oauth2 with a static token, none)", 
   CHECK_FALSE(none->session_options().client.auth);
   auto upper = connectors::smtp::from_json(config_with(rest + R"(,"auth":{"type":"LOGIN","user":"u","pass":"p"})"));
   CHECK(upper);
-  // Google refresh flows are out of scope, and say so
-  const error e = config_error(
-      config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","clientId":"id","clientSecret":"hunter2-SECRET","refreshToken":"r"})"),
-      "auth.accessToken");
-  CHECK(e.message.find("refresh") != std::string::npos);
+  // nodemailer's refresh flows: a refresh token, or a service account with an RSA key
+  auto refresh = connectors::smtp::from_json(config_with(
+      rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","clientId":"id","clientSecret":"hunter2-SECRET","refreshToken":"r"})"));
+  REQUIRE(refresh);
+  CHECK(refresh->needs_token_request(0));
   config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","privateKey":"k","serviceClient":"1"})"),
-               "auth.accessToken");
+               "auth.privateKey");
+  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","serviceClient":"1"})"),
+               "auth.privateKey");
+  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com"})"), "auth.accessToken");
+  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","accessToken":"t","customParams":{}})"),
+               "auth.customParams");
   config_error(config_with(rest + R"(,"auth":{"type":"oauth2","accessToken":"ya29.SECRET"})"), "auth.user");
   config_error(config_with(rest + R"(,"auth":{"type":"cram-md5","user":"u","pass":"hunter2-SECRET"})"), "auth.type");
   config_error(config_with(rest + R"(,"auth":{"user":"u"})"), "auth.pass");
@@ -190,4 +198,73 @@ TEST_CASE("SMTP templates: usage type lookup with Generic fallback, i18n first",
   CHECK(i18n->html);  // an i18n template without contentType is HTML (official connector)
   CHECK(i18n->from == "Acme <noreply@example.com>");
   CHECK(i18n->reply_to == "support+42@example.com");
+}
+
+namespace {
+std::string test_file(const std::string& name) {
+  std::ifstream in(std::string(LOGTO_TEST_DATA_DIR) + "/smtp/" + name, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  REQUIRE_FALSE(ss.str().empty());
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("SMTP config: every console field is honoured or refused by name", "[smtp][config]") {
+  SECTION("switches the library honours as they are") {
+    auto c = connectors::smtp::from_json(config_with(
+        base + R"(,"logger":false,"debug":false,"disableFileAccess":true,"disableUrlAccess":false,"localAddress":"")"));
+    REQUIRE(c);
+  }
+  SECTION("logging, a local address and a DNS timeout are refused by name") {
+    config_error(config_with(base + R"(,"logger":true)"), "logger");
+    config_error(config_with(base + R"(,"debug":true)"), "debug");
+    config_error(config_with(base + R"(,"debug":"yes")"), "debug");
+    config_error(config_with(base + R"(,"disableFileAccess":1)"), "disableFileAccess");
+    config_error(config_with(base + R"(,"localAddress":"192.0.2.1")"), "localAddress");
+    config_error(config_with(base + R"(,"dnsTimeout":30000)"), "dnsTimeout");
+  }
+  SECTION("tls options: versions, ciphers, client certificate reach the TLS settings") {
+    const std::string tls = R"(,"tls":{"minVersion":"TLSv1.2","maxVersion":"TLSv1.2",)"
+                            R"("ciphers":"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384",)"
+                            R"("cert":)" + json::quote(test_file("client.pem")) +
+                            R"(,"key":)" + json::quote(test_file("client-key.pem")) + "}";
+    auto c = connectors::smtp::from_json(config_with(base + tls));
+    REQUIRE(c);
+    const auto o = c->session_options().tls;
+    CHECK(o.min_version == smtp::tls_version::tls1_2);
+    CHECK(o.max_version == smtp::tls_version::tls1_2);
+    CHECK(o.ciphers == std::vector<std::string>{"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384"});
+    CHECK(o.cert_pem == test_file("client.pem"));
+    CHECK(o.key_pem.reveal() == test_file("client-key.pem"));
+    // an encrypted key with its passphrase
+    const std::string enc = R"(,"tls":{"cert":)" + json::quote(test_file("client.pem")) +
+                            R"(,"key":)" + json::quote(test_file("rsa-key-encrypted.pem"));
+    CHECK(connectors::smtp::from_json(config_with(base + enc + R"(,"passphrase":"correct-horse"})")));
+    config_error(config_with(base + enc + "}"), "tls.key");
+    config_error(config_with(base + enc + R"(,"passphrase":"wrong"})"), "tls.key");
+  }
+  SECTION("tls options that cannot be honoured are refused by name") {
+    config_error(config_with(base + R"(,"tls":{"minVersion":"TLSv1"})"), "tls.minVersion");
+    config_error(config_with(base + R"(,"tls":{"maxVersion":"SSLv3"})"), "tls.maxVersion");
+    config_error(config_with(base + R"(,"tls":{"ciphers":"HIGH:!aNULL"})"), "tls.ciphers");
+    config_error(config_with(base + R"(,"tls":{"ciphers":"ECDHE-RSA-AES128-GCM-SHA256:NOT-A-CIPHER"})"), "NOT-A-CIPHER");
+    config_error(config_with(base + R"(,"tls":{"ciphers":7})"), "tls.ciphers");
+    config_error(config_with(base + R"(,"tls":{"key":)" + json::quote(test_file("client-key.pem")) + "}"), "tls.cert");
+    config_error(config_with(base + R"(,"tls":{"cert":)" + json::quote(test_file("client.pem")) + "}"), "tls.key");
+    config_error(config_with(base + R"(,"tls":{"cert":"not a certificate","key":"not a key"})"), "tls.cert");
+    config_error(config_with(base + R"(,"tls":{"pfx":"MII..."})"), "tls.pfx");
+    config_error(config_with(base + R"(,"tls":{"ecdhCurve":"auto"})"), "tls.ecdhCurve");
+    if (!smtp::tls13_available()) config_error(config_with(base + R"(,"tls":{"minVersion":"TLSv1.3"})"), "TLSv1.3");
+  }
+  SECTION("cipher names map onto mbedTLS suites") {
+    for (const char* n : {"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305", "AES256-SHA",
+                          "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"}) {
+      INFO(n);
+      const char* mbed = smtp::tls_cipher_suite_name(n);
+      REQUIRE(mbed != nullptr);
+      CHECK(mbedtls_ssl_get_ciphersuite_id(mbed) != 0);
+    }
+    CHECK(smtp::tls_cipher_suite_name("HIGH") == nullptr);
+  }
 }

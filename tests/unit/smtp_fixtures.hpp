@@ -193,7 +193,7 @@ struct scripted_server {
       return make_error(errc::timeout, "scripted server: no data (stall)");
     }
     std::string& front = pending.front();
-    const std::size_t n = std::min({max, max_chunk, front.size()});
+    const std::size_t n = (std::min)({max, max_chunk, front.size()});
     front.copy(buffer, n);
     front.erase(0, n);
     if (front.empty()) pending.pop_front();
@@ -231,7 +231,7 @@ struct endless_server {
   std::string written;
   result<std::size_t> read(char* buffer, std::size_t max, int) {
     ++reads;
-    const std::size_t n = std::min(max, chunk.size());
+    const std::size_t n = (std::min)(max, chunk.size());
     chunk.copy(buffer, n);
     return n;
   }

@@ -15,7 +15,10 @@
 /// * JSON is parsed strictly (duplicate member names, lone surrogates, > LOGTO_MAX_JSON_SIZE are
 ///   invalid_response where `JSON.parse` would accept them);
 /// * a message whose `to` or payload is not valid UTF-8 is refused with invalid_request_parameters
-///   (a JavaScript string cannot hold such bytes).
+///   (a JavaScript string cannot hold such bytes);
+/// * an account quota or balance that is used up (`isv.AMOUNT_NOT_ENOUGH`, `isv.OUT_OF_SERVICE`,
+///   `isv.DAY_LIMIT_CONTROL`, `isv.MONTH_LIMIT_CONTROL`) is usage_limit_exceeded (official: general),
+///   so a host can tell "top up or raise the limit" from "try again later" (rate_limit_exceeded).
 #pragma once
 
 #include <cstdint>      // std::int64_t
@@ -179,10 +182,11 @@ class aliyun_sms {
     return aliyun::signed_form_post(std::string(endpoint), params, config_.access_key_secret.reveal());
   }
 
-  /// Classifies the provider's answer exactly as the official connector does:
-  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded; any
-  /// other Code, or any non-2xx status with a well-formed error body -> general (detail
-  /// `<Code>: <Message>`); a body that is not JSON or lacks Code/Message/RequestId -> invalid_response.
+  /// Classifies the provider's answer as the official connector does, quotas apart:
+  /// 2xx + `Code == "OK"` -> success; 2xx + `isv.BUSINESS_LIMIT_CONTROL` -> rate_limit_exceeded;
+  /// 2xx + a quota code (`usage_limit_codes`) -> usage_limit_exceeded; any other Code, or any non-2xx
+  /// status with a well-formed error body -> general (detail `<Code>: <Message>`); a body that is not
+  /// JSON or lacks Code/Message/RequestId -> invalid_response.
   result<send_result> parse_response(const http_response& r) const {
     const bool success_status = logto::detail::http_ok(r.status);
     auto parsed = json::parse(r.body);
@@ -236,8 +240,23 @@ class aliyun_sms {
       out.request_id = *request_id;
       return out;
     }
-    const errc ec = success_status && *code == "isv.BUSINESS_LIMIT_CONTROL" ? errc::rate_limit_exceeded : errc::general;
-    return make_error(ec, "Aliyun SMS refused to send the message (" + where + ")", *code + ": " + *msg);
+    errc ec = errc::general;
+    std::string why = "Aliyun SMS refused to send the message (" + where + ")";
+    if (success_status && *code == "isv.BUSINESS_LIMIT_CONTROL") {
+      ec = errc::rate_limit_exceeded;
+    } else if (success_status && is_usage_limit_code(*code)) {
+      ec = errc::usage_limit_exceeded;
+      why += ": the account's balance or sending quota is used up; top it up or raise the limit in the Aliyun "
+             "console";
+    }
+    return make_error(ec, std::move(why), *code + ": " + *msg);
+  }
+
+  /// Aliyun's codes for a used-up balance or quota (dysmsapi error codes): insufficient balance,
+  /// service suspended for arrears, the daily and the monthly sending limit set in the console.
+  static bool is_usage_limit_code(std::string_view code) noexcept {
+    return code == "isv.AMOUNT_NOT_ENOUGH" || code == "isv.OUT_OF_SERVICE" || code == "isv.DAY_LIMIT_CONTROL" ||
+           code == "isv.MONTH_LIMIT_CONTROL";
   }
 
   /// Builds, sends through `transport` (stamped by `clock`, nonce from `random`) and parses.

@@ -14,10 +14,17 @@
 /// (`{user, pass, type?: "login"}` or `{type: "oauth2", user, accessToken}`), `fromEmail`,
 /// `replyTo?`, `templates` (`usageType`, `contentType` text/plain | text/html, `subject`, `content`;
 /// Register, SignIn, ForgotPassword and Generic required), `secure?`, `requireTLS?`, `ignoreTLS?`,
-/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`), `servername?`, `name?`
-/// (EHLO name), `customHeaders?` (object of string or string[], order kept),
-/// `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent: 120000 / 30000 /
-/// 600000 as nodemailer).
+/// `tls?` (`rejectUnauthorized`, `ca` (PEM string or array), `servername`, `minVersion` /
+/// `maxVersion` ("TLSv1.2" | "TLSv1.3"), `ciphers` (OpenSSL names separated by ':', mapped onto
+/// mbedTLS suites by `smtp::tls_cipher_suite_name`), `cert` + `key` (+ `passphrase`): a client
+/// certificate), `servername?`, `name?` (EHLO name), `customHeaders?` (object of string or string[],
+/// order kept), `connectionTimeout?` / `greetingTimeout?` / `socketTimeout?` (ms; 0 or absent:
+/// 120000 / 30000 / 600000 as nodemailer), `logger?` / `debug?` (false only: the library prints
+/// nothing and has no log hook, so `true` is an error naming the field), `disableFileAccess?` /
+/// `disableUrlAccess?` (either value: the connector's messages have no attachments, so neither
+/// nodemailer nor this library reads files or URLs). `localAddress` (non-empty), `dnsTimeout` and any
+/// other `tls` option (pfx, ecdhCurve, ...) are errors naming the field: the host's stream factory
+/// binds and resolves. Other unknown top-level keys are ignored, as Logto's zod guard lets them pass.
 ///
 /// Errors: config problems are errc::invalid_config naming the field (never the value); a missing
 /// template is template_not_found; message text that cannot be sent (CR/LF in the rendered subject,
@@ -45,8 +52,11 @@
 ///   for at most 10 s and its failure ignored.
 /// * The EHLO name defaults to `[127.0.0.1]` (nodemailer uses the machine's host name when it
 ///   contains a dot; the library does not look it up: set `name`).
-/// * Only a static OAuth 2.0 `accessToken` is supported; the Google refresh flows
-///   (clientId/clientSecret/refreshToken, privateKey/serviceClient) are an invalid_config error.
+/// * OAuth 2.0: a static `accessToken`, or nodemailer's refresh flows (`clientId` / `clientSecret` /
+///   `refreshToken`, or `serviceClient` + `privateKey` with `scope` / `serviceRequestTimeout`, to
+///   `accessUrl`; smtp/xoauth2.hpp) through the host's HTTP transport: `send(m, connection,
+///   transport)`. The token is fetched before connecting; a token the server rejects is not
+///   refreshed and retried (nodemailer retries once). Other `auth` keys are errors naming them.
 /// * SASL: PLAIN, LOGIN, XOAUTH2 (no CRAM-MD5). A 334 after the last PLAIN/LOGIN step is cancelled
 ///   with `*`.
 /// * SMTPUTF8 needed (non-ASCII local part) but not offered is an error before MAIL FROM
@@ -55,9 +65,11 @@
 ///   (nodemailer replaces line breaks with spaces); a bare CR in the body becomes CRLF; custom
 ///   `Content-Type` / `Content-Disposition` headers are refused; `to` must be exactly one address.
 /// * Timeouts are deadlines per reply (nodemailer's socketTimeout is an idle timer).
-/// * TLS: mbedTLS, TLS 1.2 minimum, verification against `tls.ca` or the system bundle
-///   (`LOGTO_SMTP_DEFAULT_CA_FILE`); other `tls.*` options of Node (ciphers, minVersion, key/cert)
-///   are ignored. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
+/// * TLS: mbedTLS, TLS 1.2 minimum (`minVersion: "TLSv1"` / `"TLSv1.1"` is an error; TLSv1.3 needs
+///   an mbedTLS with TLS 1.3), verification against `tls.ca` or the system bundle
+///   (`LOGTO_SMTP_DEFAULT_CA_FILE`). `tls.ciphers` takes suite names, not OpenSSL cipher-list
+///   keywords (`HIGH`, `!aNULL`: an error); as in Node, a list without TLS 1.3 suites keeps the
+///   default TLS 1.3 ones. mbedTLS 2.28 cannot verify IP-address certificates: use `servername`.
 #pragma once
 
 #include <cstdint>      // std::int64_t, std::uint16_t
@@ -79,6 +91,7 @@
 #include "logto/smtp/session.hpp"
 #include "logto/smtp/stream.hpp"
 #include "logto/smtp/tls.hpp"
+#include "logto/smtp/xoauth2.hpp"
 
 namespace logto {
 namespace connectors {
@@ -99,13 +112,22 @@ class smtp {
     enum class kind { login, oauth2 };
     kind type = kind::login;
     std::string user;
-    crypto::secret secret;  ///< `pass`, or the OAuth 2.0 `accessToken`
+    crypto::secret secret;  ///< `pass`, or the OAuth 2.0 `accessToken` (may be empty when it can be fetched)
+    /// OAuth 2.0: how to get a fresh token (refresh token or service account); `oauth.user` and
+    /// `oauth.access_token` mirror `user` and `secret`.
+    ::logto::smtp::xoauth2::settings oauth;
   };
 
   struct tls_config {
     bool reject_unauthorized = true;
     std::string ca;          ///< PEM (several certificates may follow each other)
     std::string servername;  ///< `tls.servername`
+    ::logto::smtp::tls_version min_version = ::logto::smtp::tls_version::unset;  ///< `tls.minVersion`
+    ::logto::smtp::tls_version max_version = ::logto::smtp::tls_version::unset;  ///< `tls.maxVersion`
+    std::vector<std::string> ciphers;  ///< `tls.ciphers`, split at ':' (OpenSSL / Node names)
+    std::string cert;                  ///< `tls.cert`: client certificate PEM
+    crypto::secret key;                ///< `tls.key`: its private key
+    crypto::secret passphrase;         ///< `tls.passphrase`
   };
 
   struct config {
@@ -201,6 +223,32 @@ class smtp {
           }
         }
         if (const auto* s = check.optional_string(*t, "servername", "tls")) c.tls.servername = *s;
+        read_tls_version(check, *t, "minVersion", c.tls.min_version);
+        read_tls_version(check, *t, "maxVersion", c.tls.max_version);
+        if (const auto* s = check.optional_string(*t, "ciphers", "tls")) {
+          std::size_t i = 0;
+          while (i < s->size()) {  // OpenSSL separates with ':', also accepts ',' and ' '
+            const std::size_t end = s->find_first_of(": ,", i);
+            const std::string name = s->substr(i, end == std::string::npos ? std::string::npos : end - i);
+            if (!name.empty()) c.tls.ciphers.push_back(name);
+            if (end == std::string::npos) break;
+            i = end + 1;
+          }
+        }
+        if (const auto* s = check.optional_string(*t, "cert", "tls")) c.tls.cert = *s;
+        if (const auto* s = check.optional_string(*t, "key", "tls")) c.tls.key = crypto::secret(*s);
+        if (const auto* s = check.optional_string(*t, "passphrase", "tls")) c.tls.passphrase = crypto::secret(*s);
+        for (const auto& key : check.document().keys(*t)) {
+          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca", "servername", "minVersion",
+                                                       "maxVersion", "ciphers", "cert", "key", "passphrase"};
+          bool ok = false;
+          for (const auto k : known) ok = ok || key == k;
+          if (!ok) {
+            check.issue(detail::config_checker::path("tls", key),
+                        "is not supported (supported tls options: rejectUnauthorized, ca, servername, minVersion, "
+                        "maxVersion, ciphers, cert, key, passphrase); remove it");
+          }
+        }
       } else {
         check.expected("tls", "an object", tls);
       }
@@ -230,6 +278,30 @@ class smtp {
         }
       } else {
         check.expected("customHeaders", "an object", headers);
+      }
+    }
+    // Console switches: honoured (false: the library logs nothing; the connector's messages have no
+    // attachments, so nodemailer reads no file or URL either) or refused by name.
+    for (const char* key : {"logger", "debug"}) {
+      if (auto b = check.optional_bool(*root, key)) {
+        if (*b) {
+          check.issue(key, "true is not supported: the library prints nothing and has no log hook; log from your "
+                           "stream factory instead, and set it to false or remove it");
+        }
+      }
+    }
+    check.optional_bool(*root, "disableFileAccess");
+    check.optional_bool(*root, "disableUrlAccess");
+    if (const auto* s = check.optional_string(*root, "localAddress")) {
+      if (!s->empty()) {
+        check.issue("localAddress", "is not supported: the library opens no sockets; bind the local address in your "
+                                    "stream factory and remove this field");
+      }
+    }
+    if (const json::value* v = json::find(*root, "dnsTimeout")) {
+      if (!v->is<picojson::null>()) {
+        check.issue("dnsTimeout", "is not supported: the host's stream factory resolves the name, within "
+                                  "connectionTimeout; remove this field");
       }
     }
     read_timeout(check, *root, "connectionTimeout", c.connection_timeout_ms);
@@ -319,7 +391,35 @@ class smtp {
   }
 
   /// The SMTP session settings derived from the config (TLS, auth, timeouts, EHLO name).
-  ::logto::smtp::session_options session_options() const {
+  ::logto::smtp::session_options session_options() const { return session_options_with(nullptr); }
+
+  /// Whether `send` must fetch an OAuth 2.0 access token over HTTP first (at `unix_seconds`).
+  bool needs_token_request(std::int64_t unix_seconds) const {
+    return config_.auth && config_.auth->type == auth_config::kind::oauth2 &&
+           ::logto::smtp::xoauth2::needs_request(config_.auth->oauth, unix_seconds);
+  }
+
+  /// `send` for OAuth 2.0 configs that refresh their token: the token request goes through
+  /// `transport` (an HTTP transport, logto/http.hpp) when `needs_token_request`, then the message is
+  /// sent over `connection` as with `send(m, connection)`. A failed token request is `general`, as
+  /// the official connector reports it, with the cause in the message and its code in the detail.
+  template <class Connection, class Transport, class Clock = system_clock, class Random = crypto::default_random,
+            class = typename std::enable_if<is_transport<typename std::decay<Transport>::type>::value>::type>
+  result<send_result> send(const message& m, Connection&& connection, Transport&& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
+    const auto now = static_cast<std::int64_t>(clock.now());
+    if (!needs_token_request(now)) return send(m, connection, clock, random);
+    auto request = ::logto::smtp::xoauth2::build_token_request(config_.auth->oauth, now, random);
+    if (!request) return token_failure(request.error());
+    auto response = transport.send(*request);
+    crypto::wipe(request->body);
+    if (!response) return token_failure(response.error());
+    auto token = ::logto::smtp::xoauth2::parse_token_response(*response);
+    if (!token) return token_failure(token.error());
+    return send_impl(m, connection, clock, random, &*token);
+  }
+
+  ::logto::smtp::session_options session_options_with(const crypto::secret* access_token) const {
     ::logto::smtp::session_options o;
     o.client.ehlo_name = config_.name.empty() ? std::string("[127.0.0.1]") : config_.name;
     o.client.implicit_tls = config_.secure;
@@ -331,11 +431,17 @@ class smtp {
       cred.type = config_.auth->type == auth_config::kind::oauth2 ? ::logto::smtp::credentials::kind::oauth2
                                                                   : ::logto::smtp::credentials::kind::password;
       cred.user = config_.auth->user;
-      cred.secret = config_.auth->secret;
+      cred.secret = access_token != nullptr ? *access_token : config_.auth->secret;
       o.client.auth = std::move(cred);
     }
     o.tls.verify = config_.tls.reject_unauthorized;
     o.tls.ca_pem = config_.tls.ca;
+    o.tls.min_version = config_.tls.min_version;
+    o.tls.max_version = config_.tls.max_version;
+    o.tls.ciphers = config_.tls.ciphers;
+    o.tls.cert_pem = config_.tls.cert;
+    o.tls.key_pem = config_.tls.key;
+    o.tls.passphrase = config_.tls.passphrase;
     o.tls.server_name = !config_.tls.servername.empty() ? config_.tls.servername
                         : !config_.servername.empty()   ? config_.servername
                                                         : config_.host;
@@ -348,16 +454,34 @@ class smtp {
   /// Builds the message and sends it. `connection` is either a connected stream (smtp/stream.hpp)
   /// or a factory `result<Stream>(std::string_view host, std::uint16_t port, int timeout_ms)`,
   /// called with the config's host, port and connectionTimeout. The stream is closed on return.
-  template <class Connection, class Clock = system_clock, class Random = crypto::default_random>
+  template <class Connection, class Clock = system_clock, class Random = crypto::default_random,
+            class = typename std::enable_if<!is_transport<typename std::decay<Clock>::type>::value>::type>
   result<send_result> send(const message& m, Connection&& connection, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
+    if (needs_token_request(static_cast<std::int64_t>(clock.now()))) {
+      return make_error(errc::general,
+                        "SMTP: the OAuth 2.0 access token is missing or expired and must be fetched over HTTP: call "
+                        "send(message, connection, transport)",
+                        "auth.accessToken");
+    }
+    return send_impl(m, connection, clock, random, nullptr);
+  }
+
+ private:
+  static result<send_result> token_failure(const error& e) {
+    return make_error(errc::general, e.message, e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
+  }
+
+  template <class Connection, class Clock, class Random>
+  result<send_result> send_impl(const message& m, Connection& connection, Clock& clock, Random& random,
+                                const crypto::secret* access_token) const {
     auto nonce = crypto::random_bytes(random, 16);
     if (!nonce) return nonce.error();
     auto msg = build_message(m, static_cast<std::int64_t>(clock.now()), *nonce);
     if (!msg) return msg.error();
     using C = typename std::decay<Connection>::type;
     if constexpr (::logto::smtp::is_stream<C>::value) {
-      return finish(::logto::smtp::deliver(connection, session_options(), *msg));
+      return finish(::logto::smtp::deliver(connection, session_options_with(access_token), *msg));
     } else {
       auto s = connection(std::string_view(config_.host), config_.port, config_.connection_timeout_ms);
       if (!s) {
@@ -366,11 +490,10 @@ class smtp {
                                              std::to_string(config_.port) + ": " + e.message,
                           e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
       }
-      return finish(::logto::smtp::deliver(*s, session_options(), *msg));
+      return finish(::logto::smtp::deliver(*s, session_options_with(access_token), *msg));
     }
   }
 
- private:
   explicit smtp(config c) : config_(std::move(c)) {}
 
   static result<send_result> finish(result<::logto::smtp::delivery_info> r) {
@@ -394,6 +517,20 @@ class smtp {
     const double ms = v->get<double>();
     if (!(ms >= 0)) return check.issue(std::string(key), "expected a number of milliseconds >= 0");
     if (ms >= 1) out = ms > 2147483647.0 ? 2147483647 : static_cast<int>(ms);  // 0 keeps the default (as `|| default`)
+  }
+
+  static void read_tls_version(detail::config_checker& check, const json::object& t, const char* key,
+                               ::logto::smtp::tls_version& out) {
+    const std::string* s = check.optional_string(t, key, "tls");
+    if (s == nullptr) return;
+    const auto v = ::logto::smtp::parse_tls_version(*s);
+    if (!v) {
+      check.issue(detail::config_checker::path("tls", key),
+                  "expected \"TLSv1.2\" or \"TLSv1.3\" (TLS 1.2 is the library's floor; TLSv1 and TLSv1.1 are "
+                  "not supported)");
+      return;
+    }
+    out = *v;
   }
 
   static void read_auth(detail::config_checker& check, const json::value& v, config& c) {
@@ -430,19 +567,74 @@ class smtp {
     }
     const std::string* token = check.optional_string(*a, "accessToken", "auth");
     if (user == nullptr || user->empty()) return check.issue("auth.user", "is required for OAuth 2.0 (XOAUTH2)");
-    if (token == nullptr || token->empty()) {
-      const bool refresh_flow = json::find(*a, "refreshToken") != nullptr || json::find(*a, "clientId") != nullptr ||
-                                json::find(*a, "privateKey") != nullptr || json::find(*a, "serviceClient") != nullptr;
-      return check.issue("auth.accessToken",
-                         refresh_flow ? "is required: the Google OAuth 2.0 refresh flows of nodemailer (clientId / "
-                                        "clientSecret / refreshToken, privateKey / serviceClient) are not supported; "
-                                        "obtain an access token yourself and set auth.accessToken"
-                                      : "is required for OAuth 2.0 (XOAUTH2)");
-    }
     auth_config ac;
     ac.type = auth_config::kind::oauth2;
     ac.user = *user;
-    ac.secret = crypto::secret(*token);
+    ac.secret = crypto::secret(token != nullptr ? *token : std::string());
+    ::logto::smtp::xoauth2::settings& o = ac.oauth;
+    o.user = *user;
+    o.access_token = ac.secret;
+    if (const auto* s = check.optional_string(*a, "accessUrl", "auth")) {
+      if (!s->empty()) o.access_url = *s;
+    }
+    if (const json::value* e = json::find(*a, "expires")) {
+      const auto ms = json::as_integer(*e);
+      if (!e->is<double>() || !ms || *ms < 0) return check.issue("auth.expires", "expected a time in ms since the epoch");
+      o.expires_ms = *ms;
+    }
+    const std::string* client_id = check.optional_string(*a, "clientId", "auth");
+    const std::string* client_secret = check.optional_string(*a, "clientSecret", "auth");
+    const std::string* refresh_token = check.optional_string(*a, "refreshToken", "auth");
+    if (refresh_token != nullptr && !refresh_token->empty()) {
+      ::logto::smtp::xoauth2::refresh_grant g;
+      g.client_id = client_id != nullptr ? *client_id : std::string();
+      g.client_secret = crypto::secret(client_secret != nullptr ? *client_secret : std::string());
+      g.refresh_token = crypto::secret(*refresh_token);
+      o.refresh = std::move(g);
+    }
+    const std::string* service_client = check.optional_string(*a, "serviceClient", "auth");
+    if (service_client != nullptr && !service_client->empty()) {
+      ::logto::smtp::xoauth2::service_account sa;
+      sa.service_client = *service_client;
+      const json::value* pk = json::find(*a, "privateKey");
+      if (pk == nullptr) return check.issue("auth.privateKey", "is required with auth.serviceClient");
+      if (const std::string* pem = json::as_string(*pk)) {
+        sa.private_key = crypto::secret(*pem);
+      } else if (const json::object* po = json::as_object(*pk)) {
+        const std::string* k = check.string(*po, "key", "auth.privateKey");
+        const std::string* pass = check.string(*po, "passphrase", "auth.privateKey");
+        if (k == nullptr || pass == nullptr) return;
+        sa.private_key = crypto::secret(*k);
+        sa.passphrase = crypto::secret(*pass);
+      } else {
+        return check.expected("auth.privateKey", "a PEM string or {key, passphrase}", pk);
+      }
+      if (const auto* sc = check.optional_string(*a, "scope", "auth")) {
+        if (!sc->empty()) sa.scope = *sc;
+      }
+      if (const json::value* t = json::find(*a, "serviceRequestTimeout")) {
+        const auto secs = json::as_integer(*t);
+        if (!secs) return check.issue("auth.serviceRequestTimeout", "expected a number of seconds");
+        sa.request_timeout_s = *secs <= 0 ? 300 : *secs > 3600 ? 3600 : static_cast<int>(*secs);
+      }
+      crypto::private_key key;
+      auto parsed = key.parse(sa.private_key.reveal(), sa.passphrase.reveal(), "auth.privateKey");
+      if (!parsed) return check.issue("auth.privateKey", "cannot be read (PEM, RSA; passphrase when encrypted)");
+      if (!key.is_rsa()) return check.issue("auth.privateKey", "must be an RSA key (the assertion is signed RS256)");
+      o.service = std::move(sa);
+    }
+    for (const auto& key : check.document().keys(*a)) {
+      static constexpr std::string_view known[] = {"type", "user", "accessToken", "accessUrl", "expires",
+                                                   "clientId", "clientSecret", "refreshToken", "serviceClient",
+                                                   "privateKey", "scope", "serviceRequestTimeout"};
+      bool ok = false;
+      for (const auto k : known) ok = ok || key == k;
+      if (!ok) check.issue(detail::config_checker::path("auth", key), "is not supported for OAuth 2.0; remove it");
+    }
+    if (ac.secret.empty() && !o.refresh && !o.service) {
+      return check.issue("auth.accessToken", "is required for OAuth 2.0 (XOAUTH2) unless auth.refreshToken or "
+                                             "auth.serviceClient + auth.privateKey let the connector fetch one");
+    }
     c.auth = std::move(ac);
   }
 
@@ -462,7 +654,8 @@ class smtp {
     }
     if (c.auth) {
       if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
-      if (c.auth->secret.empty() || has_line_break(c.auth->secret.reveal())) {
+      const bool fetchable = c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);
+      if ((c.auth->secret.empty() && !fetchable) || has_line_break(c.auth->secret.reveal())) {
         check.issue(c.auth->type == auth_config::kind::oauth2 ? "auth.accessToken" : "auth.pass",
                     "must be non-empty without CR/LF/NUL");
       }
@@ -490,6 +683,17 @@ class smtp {
     if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");
+    }
+    {
+      ::logto::smtp::tls_options t;
+      t.min_version = c.tls.min_version;
+      t.max_version = c.tls.max_version;
+      t.ciphers = c.tls.ciphers;
+      t.cert_pem = c.tls.cert;
+      t.key_pem = c.tls.key;
+      t.passphrase = c.tls.passphrase;
+      auto tls_ok = ::logto::smtp::check_tls_options(t);
+      if (!tls_ok) check.issue(tls_ok.error().detail, tls_ok.error().message);
     }
     if (!c.name.empty() && bad_token(c.name)) {
       check.issue("name", "the EHLO name must not contain spaces or control characters");

@@ -17,7 +17,12 @@
 ///   path and crashes with a TypeError on its empty body);
 /// * a SecretId or region with control characters is invalid_config before anything is signed
 ///   (Node throws ERR_INVALID_CHAR when it writes the header); non-UTF-8 message text is
-///   invalid_request_parameters.
+///   invalid_request_parameters;
+/// * limits (official: general, as every other code): a used-up SMS package or a daily limit of the
+///   application (`FailedOperation.InsufficientBalanceInSmsPackage`, `LimitExceeded.*DailyLimit` but
+///   the phone number's) is usage_limit_exceeded; the per-phone-number frequency limits
+///   (`LimitExceeded.PhoneNumber*Limit`) and API throttling (`RequestLimitExceeded`) are
+///   rate_limit_exceeded, as the official Aliyun connector reports Aliyun's own frequency limit.
 #pragma once
 
 #include <cstdint>      // std::int64_t
@@ -165,9 +170,10 @@ class tencent_sms {
         const json::value* err = error_object(*parsed);
         if (err != nullptr) {
           const json::object& e = err->get<json::object>();
-          return make_error(errc::general,
+          const std::string& code = *json::as_string(*json::find(e, "Code"));
+          return make_error(classify(code),
                             "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
-                            *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+                            code + ": " + *json::as_string(*json::find(e, "Message")));
         }
       }
       return make_error(errc::general, "Tencent Cloud SMS answered " + detail::status_text(r.status),
@@ -183,8 +189,9 @@ class tencent_sms {
     if (!parsed) return shape_error("a body that is not JSON");
     if (const json::value* err = error_object(*parsed)) {
       const json::object& e = err->get<json::object>();
-      return make_error(errc::general, "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
-                        *json::as_string(*json::find(e, "Code")) + ": " + *json::as_string(*json::find(e, "Message")));
+      const std::string& code = *json::as_string(*json::find(e, "Code"));
+      return make_error(classify(code), "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
+                        code + ": " + *json::as_string(*json::find(e, "Message")));
     }
     // `const { Response: { SendStatusSet, RequestId } } = body; safeGetArray(SendStatusSet, 0)`
     const json::object* root = json::as_object(*parsed);
@@ -213,8 +220,29 @@ class tencent_sms {
     if (is_ok(*code)) return ok();
     const json::value* msg = json::find(*status, "Message");
     const json::value* request_id = json::find(*resp, "RequestId");
-    return make_error(errc::general, "Tencent Cloud SMS did not send the message",
+    return make_error(classify(*code), "Tencent Cloud SMS did not send the message",
                       *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
+  }
+
+  /// The connector-kit code for a Tencent error code (see the file comment): usage_limit_exceeded for
+  /// a used-up package or an application's daily limit, rate_limit_exceeded for frequency limits,
+  /// general otherwise.
+  static errc classify(std::string_view code) noexcept {
+    // Tencent Cloud SMS API 3.0 error codes (SendSms).
+    constexpr std::string_view usage[] = {
+        "FailedOperation.InsufficientBalanceInSmsPackage", "LimitExceeded.AppDailyLimit",
+        "LimitExceeded.DailyLimit",                        "LimitExceeded.AppCountryOrRegionDailyLimit",
+        "LimitExceeded.AppGlobalDailyLimit",               "LimitExceeded.AppMainlandChinaDailyLimit"};
+    constexpr std::string_view rate[] = {
+        "RequestLimitExceeded", "LimitExceeded.PhoneNumberThirtySecondLimit", "LimitExceeded.PhoneNumberOneHourLimit",
+        "LimitExceeded.PhoneNumberDailyLimit", "LimitExceeded.PhoneNumberSameContentDailyLimit"};
+    for (const auto u : usage) {
+      if (code == u) return errc::usage_limit_exceeded;
+    }
+    for (const auto r : rate) {
+      if (code == r) return errc::rate_limit_exceeded;
+    }
+    return errc::general;
   }
 
   /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).

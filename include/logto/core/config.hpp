@@ -32,7 +32,8 @@
 #endif
 
 /// Define as 1 on hosts without threads (bare metal): the library then never includes `<mutex>` and
-/// its default mutex is `logto::null_mutex` (core/sync.hpp).
+/// its default mutex is `logto::null_mutex`. Hosts with threads but no `std::mutex` define
+/// `LOGTO_MUTEX` instead (core/sync.hpp).
 #ifndef LOGTO_NO_THREADS
 #define LOGTO_NO_THREADS 0
 #endif

@@ -66,7 +66,7 @@ enum class errc {
   not_authenticated,            ///< not_authenticated
   fetch_user_info_failed,       ///< fetch_user_info_failed
   user_info_sub_mismatched,     ///< user_info.sub_mismatched (OIDC Core 5.3.2)
-  user_cancelled,               ///< user_cancelled
+  user_cancelled,               ///< user_cancelled (`client::cancel_sign_in`: the host saw the browser close)
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
   storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
@@ -76,10 +76,8 @@ enum class errc {
   invalid_response,                 ///< invalid_response
   template_not_found,               ///< template_not_found
   rate_limit_exceeded,              ///< rate_limit_exceeded
-  usage_limit_exceeded,             ///< usage_limit_exceeded
+  usage_limit_exceeded,             ///< usage_limit_exceeded (a provider quota or balance is used up)
   invalid_request_parameters,       ///< invalid_request_parameters
-  insufficient_request_parameters,  ///< insufficient_request_parameters
-  not_implemented,                  ///< not_implemented
   // ---- byte streams, TLS, SMTP
   timeout,            ///< timeout
   connection_closed,  ///< connection_closed
@@ -140,8 +138,6 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::rate_limit_exceeded: return "rate_limit_exceeded";
     case errc::usage_limit_exceeded: return "usage_limit_exceeded";
     case errc::invalid_request_parameters: return "invalid_request_parameters";
-    case errc::insufficient_request_parameters: return "insufficient_request_parameters";
-    case errc::not_implemented: return "not_implemented";
     case errc::timeout: return "timeout";
     case errc::connection_closed: return "connection_closed";
     case errc::tls_error: return "tls_error";

@@ -5,6 +5,12 @@
 /// on `1e400`, silently keeps the last of duplicate member names and is lenient about UTF-8. The parser
 /// here follows RFC 8259 strictly (plus: no duplicate names, finite numbers, valid UTF-8, no lone
 /// surrogates, bounded depth and size) and never throws. Accessors check types before `get<T>()`.
+///
+/// Numbers: as JSON.parse reads them (`1e-400` is 0), except that `1e400` is refused. No non-finite
+/// number reaches any JSON the library writes: the parser makes none, the writers here write `null`
+/// for one (as JSON.stringify does), and a `picojson::value` built from one stops the program in every
+/// build (picojson throws; without exceptions it aborts, see below). Write JSON with `json::stringify`,
+/// not picojson's `serialize()`: a number changed in place through `get<double>()` is not checked.
 #pragma once
 
 // Everything picojson.h includes, included first, so that the keyword trick below cannot reach the
@@ -50,12 +56,15 @@
 #endif
 
 #if !LOGTO_HAS_EXCEPTIONS && defined(__GNUC__) && !defined(__clang__)
-// picojson's value(double) has `throw std::overflow_error("")` for non-finite numbers, which g++
-// refuses to compile under -fno-exceptions (clang accepts it). Our parser never builds a non-finite
-// number, so for the duration of the include the throw becomes a discarded temporary.
+// picojson's value(double) has `throw std::overflow_error("")` for a non-finite number, which g++
+// refuses to compile under -fno-exceptions (clang accepts it in a system header and terminates when it
+// runs). So for the duration of the include the throw becomes `std::abort(), (void)`: a NaN or an
+// infinity still stops right there, as the uncaught exception would, and no picojson value can hold
+// one (picojson's own serialize() would print `nan`; JSON has no such number). The library never gets
+// there: its parser refuses non-finite numbers and it builds no number from anything else.
 #pragma push_macro("throw")
 #undef throw
-#define throw (void)
+#define throw std::abort(), (void)
 #define LOGTO_PUSHED_THROW
 #endif
 
@@ -388,20 +397,33 @@ class parser {
     return true;
   }
 
+  // Numbers are read as JSON.parse reads them (ECMA-262 RoundMTOIEEE), so that a connector re-writes
+  // exactly what JavaScript would: the nearest double, subnormals included, and a magnitude too small
+  // for any double (1e-400) is 0, keeping its sign. Stricter than JSON.parse in one way only: a
+  // magnitude too large for a double (1e400, Infinity in JavaScript) is refused, because no
+  // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
 #if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
-    if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return false;
+    if (r.ptr != s.data() + s.size()) return false;
+    // Out of range: too large, or too small for even a subnormal (libstdc++ also reports some
+    // subnormals so); strtod then gives the rounded value, ±0 or ±HUGE_VAL.
+    if (r.ec == std::errc::result_out_of_range) return strtod_c(s, d) && std::isfinite(d);
+    if (r.ec != std::errc()) return false;
 #else
-    // strtod reads the locale's decimal point; rewrite '.' accordingly.
+    if (!strtod_c(s, d)) return false;
+#endif
+    return std::isfinite(d);
+  }
+
+  // std::strtod on a JSON number whatever the locale (it reads the locale's decimal point).
+  static bool strtod_c(std::string_view s, double& d) {
     std::string copy(s);
     const char* point = std::localeconv()->decimal_point;
     if (point != nullptr && point[0] != '.' && point[0] != '\0') std::replace(copy.begin(), copy.end(), '.', point[0]);
     char* end = nullptr;
     d = std::strtod(copy.c_str(), &end);
-    if (end != copy.c_str() + copy.size()) return false;
-#endif
-    return std::isfinite(d);
+    return end == copy.c_str() + copy.size();
   }
 
   std::string_view text_;

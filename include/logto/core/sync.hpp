@@ -1,14 +1,39 @@
 /// @file
-/// @brief Locking without assuming threads: `null_mutex`, the default mutex type and a scoped lock.
+/// @brief Locking as a customisation point: `default_mutex`, `null_mutex`, `is_lockable` and a scoped lock.
 ///
-/// Define `LOGTO_NO_THREADS` (bare metal, single-threaded engines) and nothing in the library includes
-/// `<mutex>`: the default mutex becomes `null_mutex`.
+/// The library locks in three places: `client` (its `Mutex` parameter), `memory_storage` and the
+/// default random source. All of them use `default_mutex` unless told otherwise, chosen here:
+/// - `LOGTO_NO_THREADS` (bare metal, single-threaded engines): `null_mutex`, and nothing in the
+///   library includes `<mutex>` (a host without threads needs no lock, whatever else is defined).
+/// - else `LOGTO_MUTEX` defined: that type. For hosts without `std::mutex` (mingw-w64 with the win32
+///   thread model, FreeRTOS, Zephyr) or with a mutex of their own. It must be declared before this
+///   header is read; `LOGTO_MUTEX_HEADER`, when defined, is included first for that (both can come
+///   from the build system: `-DLOGTO_MUTEX_HEADER='"my_mutex.hpp"' -DLOGTO_MUTEX=my::mutex`). Every
+///   translation unit of a program must see the same choice.
+/// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads) is a
+///   compile error that names both macros.
+///
+/// Any type with `void lock()` and `void unlock()` will do (`try_lock` is never called); the library
+/// only ever locks through `detail::scoped_lock`, which unlocks on every path, and never copies or
+/// moves a mutex.
 #pragma once
+
+#include <type_traits>  // std::false_type, std::true_type, std::void_t
+#include <utility>      // std::declval
 
 #include "logto/core/config.hpp"
 
-#if !LOGTO_NO_THREADS
+#if defined(LOGTO_MUTEX_HEADER) && !LOGTO_NO_THREADS
+#include LOGTO_MUTEX_HEADER
+#endif
+
+#if !defined(LOGTO_MUTEX) && !LOGTO_NO_THREADS
 #include <mutex>  // std::mutex
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#error \
+    "logto-cpp: this standard library has no std::mutex (e.g. mingw-w64 with the win32 thread model): \
+define LOGTO_MUTEX as your mutex type (and LOGTO_MUTEX_HEADER as the header declaring it), or LOGTO_NO_THREADS=1"
+#endif
 #endif
 
 namespace logto {
@@ -20,18 +45,32 @@ struct null_mutex {
   bool try_lock() noexcept { return true; }
 };
 
+/// True when `M` can serve as the library's mutex: `lock()` and `unlock()` on an lvalue.
+template <class M, class = void>
+struct is_lockable : std::false_type {};
+template <class M>
+struct is_lockable<M, std::void_t<decltype(std::declval<M&>().lock()), decltype(std::declval<M&>().unlock())>>
+    : std::true_type {};
+
 #if LOGTO_NO_THREADS
 /// The mutex the library uses by default (`null_mutex` because LOGTO_NO_THREADS is defined).
 using default_mutex = null_mutex;
+#elif defined(LOGTO_MUTEX)
+/// The mutex the library uses by default: `LOGTO_MUTEX`, as the host defined it.
+using default_mutex = LOGTO_MUTEX;
 #else
-/// The mutex the library uses by default (`std::mutex`; define LOGTO_NO_THREADS for `null_mutex`).
+/// The mutex the library uses by default (`std::mutex`; define LOGTO_MUTEX or LOGTO_NO_THREADS to change it).
 using default_mutex = std::mutex;
 #endif
+
+static_assert(is_lockable<default_mutex>::value, "LOGTO_MUTEX must name a type with lock() and unlock()");
 
 namespace detail {
 /// `std::lock_guard` without `<mutex>`.
 template <class Mutex>
 class scoped_lock {
+  static_assert(is_lockable<Mutex>::value, "a logto mutex needs lock() and unlock()");
+
  public:
   explicit scoped_lock(Mutex& m) : m_(m) { m_.lock(); }
   scoped_lock(const scoped_lock&) = delete;

@@ -7,7 +7,7 @@
 /// `POST <endpoint>/oidc/device/auth`, then polling `POST <endpoint>/oidc/token`.
 #pragma once
 
-#include <algorithm>    // std::max, std::min
+#include <algorithm>    // std::max, std::min (written (std::min)(a, b): immune to <windows.h> macros)
 #include <cstdint>      // std::int64_t
 #include <optional>     // std::optional
 #include <string>       // std::string
@@ -172,9 +172,9 @@ class device_poller {
  public:
   /// Starts polling for `auth`, received at `now` (unix seconds).
   device_poller(const device_authorization& auth, std::int64_t now) noexcept
-      : interval_(std::max<std::int64_t>(auth.interval, 1)),
+      : interval_((std::max<std::int64_t>)(auth.interval, 1)),
         deadline_(now + auth.expires_in),
-        next_poll_at_(now + std::max<std::int64_t>(auth.interval, 1)) {}
+        next_poll_at_(now + (std::max<std::int64_t>)(auth.interval, 1)) {}
 
   /// Current seconds between polls (grows with slow_down).
   std::int64_t interval() const noexcept { return interval_; }
@@ -190,7 +190,7 @@ class device_poller {
   result<std::int64_t> seconds_until_poll(std::int64_t now) const {
     if (finished_) return make_error(errc::invalid_argument, "device polling has already finished");
     if (now >= deadline_) return expired();
-    return std::max<std::int64_t>(0, next_poll_at_ - now);
+    return (std::max<std::int64_t>)(0, next_poll_at_ - now);
   }
 
   /// Feeds one poll's outcome (from `parse_device_token_response`, or the transport's error) received
@@ -211,7 +211,7 @@ class device_poller {
         break;
       case errc::transport_error:
       case errc::timeout:
-        interval_ = std::min(interval_ * 2, std::max<std::int64_t>(interval_, 60));
+        interval_ = (std::min)(interval_ * 2, (std::max<std::int64_t>)(interval_, 60));
         break;
       default:
         finished_ = true;

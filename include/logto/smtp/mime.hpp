@@ -422,7 +422,7 @@ inline std::string encode_word(std::string_view utf8, word_encoding enc, std::si
     return "=?UTF-8?Q?" + encoded + "?=";
   }
   // B: chunks of whole characters of at most max(3, floor(budget / 4) * 3) UTF-8 bytes.
-  const std::size_t chunk = max_length != 0 ? std::max<std::size_t>(3, (max_length - max_length % 4) / 4 * 3) : 0;
+  const std::size_t chunk = max_length != 0 ? (std::max<std::size_t>)(3, (max_length - max_length % 4) / 4 * 3) : 0;
   if (chunk == 0) return "=?UTF-8?B?" + base64_encode(utf8) + "?=";
   std::string result;
   std::string part;

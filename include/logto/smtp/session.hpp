@@ -115,7 +115,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
     // receive
     const client::wait kind = c.waiting_for();
     const int budget = kind == client::wait::greeting ? options.timeout.greeting_ms
-                       : kind == client::wait::quit   ? std::min(options.timeout.quit_ms, options.timeout.socket_ms)
+                       : kind == client::wait::quit   ? (std::min)(options.timeout.quit_ms, options.timeout.socket_ms)
                                                       : options.timeout.socket_ms;
     if (!waiting) {
       waiting = true;
@@ -146,7 +146,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
   }
   crypto::zeroize(buffer, sizeof buffer);
   const bool was_tls = static_cast<bool>(tls) || c.tls_active();
-  if (tls) tls->close(std::min(1000, options.timeout.socket_ms));
+  if (tls) tls->close((std::min)(1000, options.timeout.socket_ms));
   tls.reset();
   stream.close();
   auto outcome = c.outcome();

@@ -7,7 +7,9 @@
 /// else the bundle file `ca_file`, by default `LOGTO_SMTP_DEFAULT_CA_FILE`) and the certificate
 /// must match `server_name`, which is also sent as SNI (`mbedtls_ssl_set_hostname` is always
 /// called). `verify = false` (config `tls.rejectUnauthorized: false`) turns both checks off.
-/// TLS 1.2 is the minimum. Note: mbedTLS 2.28 does not match iPAddress subjectAltNames
+/// TLS 1.2 is the minimum (`min_version` can raise it to 1.3 on an mbedTLS with TLS 1.3;
+/// `max_version` can cap it at 1.2); `ciphers` restricts the suites; `cert_pem` + `key_pem` present a
+/// client certificate when the server asks for one. Note: mbedTLS 2.28 does not match iPAddress subjectAltNames
 /// (Mbed-TLS/mbedtls#5082): for a server reached by IP address, set `servername` to a DNS name in
 /// its certificate.
 #pragma once
@@ -16,8 +18,10 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t
 #include <cstdio>       // std::snprintf
+#include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 #include "logto/core/config.hpp"  // first: the mbedTLS version and feature switches below
 
@@ -35,6 +39,7 @@
 #endif
 
 #include "logto/core/crypto.hpp"
+#include "logto/core/private_key.hpp"
 #include "logto/core/result.hpp"
 #include "logto/smtp/stream.hpp"
 
@@ -46,13 +51,147 @@
 namespace logto {
 namespace smtp {
 
+/// A TLS protocol version bound (Node's `minVersion` / `maxVersion`).
+enum class tls_version { unset, tls1_2, tls1_3 };
+
 /// TLS settings (nodemailer `tls.*` and `servername`).
 struct tls_options {
   bool verify = true;        ///< `tls.rejectUnauthorized` (default true)
   std::string ca_pem;        ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
   std::string ca_file = LOGTO_SMTP_DEFAULT_CA_FILE;  ///< CA bundle file used when `ca_pem` is empty
   std::string server_name;   ///< SNI and the name the certificate must match
+  tls_version min_version = tls_version::unset;  ///< `tls.minVersion` (TLS 1.2 is the floor anyway)
+  tls_version max_version = tls_version::unset;  ///< `tls.maxVersion`
+  std::vector<std::string> ciphers;  ///< `tls.ciphers`: OpenSSL / Node names (`tls_cipher_suite_name`)
+  std::string cert_pem;              ///< `tls.cert`: client certificate (chain), PEM
+  crypto::secret key_pem;            ///< `tls.key`: its private key, PEM or DER
+  crypto::secret passphrase;         ///< `tls.passphrase`: for an encrypted `key`
 };
+
+/// The mbedTLS name of a cipher suite given by its OpenSSL / Node name (`ECDHE-RSA-AES128-GCM-SHA256`,
+/// `TLS_AES_128_GCM_SHA256`), or its mbedTLS name (`TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256`) as is;
+/// nullptr for a name this table does not know. Covers the ECDHE / DHE / RSA AES-GCM, AES-CBC and
+/// ChaCha20-Poly1305 suites of TLS 1.2 and the three TLS 1.3 suites.
+inline const char* tls_cipher_suite_name(std::string_view name) {
+  static constexpr const char* table[][2] = {
+      {"ECDHE-ECDSA-AES128-GCM-SHA256", "TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256"},
+      {"ECDHE-RSA-AES128-GCM-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256"},
+      {"ECDHE-ECDSA-AES256-GCM-SHA384", "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384"},
+      {"ECDHE-RSA-AES256-GCM-SHA384", "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"},
+      {"ECDHE-ECDSA-CHACHA20-POLY1305", "TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"ECDHE-RSA-CHACHA20-POLY1305", "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"ECDHE-ECDSA-AES128-SHA256", "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA256"},
+      {"ECDHE-RSA-AES128-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA256"},
+      {"ECDHE-ECDSA-AES256-SHA384", "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA384"},
+      {"ECDHE-RSA-AES256-SHA384", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384"},
+      {"ECDHE-ECDSA-AES128-SHA", "TLS-ECDHE-ECDSA-WITH-AES-128-CBC-SHA"},
+      {"ECDHE-RSA-AES128-SHA", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA"},
+      {"ECDHE-ECDSA-AES256-SHA", "TLS-ECDHE-ECDSA-WITH-AES-256-CBC-SHA"},
+      {"ECDHE-RSA-AES256-SHA", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA"},
+      {"DHE-RSA-AES128-GCM-SHA256", "TLS-DHE-RSA-WITH-AES-128-GCM-SHA256"},
+      {"DHE-RSA-AES256-GCM-SHA384", "TLS-DHE-RSA-WITH-AES-256-GCM-SHA384"},
+      {"DHE-RSA-CHACHA20-POLY1305", "TLS-DHE-RSA-WITH-CHACHA20-POLY1305-SHA256"},
+      {"AES128-GCM-SHA256", "TLS-RSA-WITH-AES-128-GCM-SHA256"},
+      {"AES256-GCM-SHA384", "TLS-RSA-WITH-AES-256-GCM-SHA384"},
+      {"AES128-SHA256", "TLS-RSA-WITH-AES-128-CBC-SHA256"},
+      {"AES256-SHA256", "TLS-RSA-WITH-AES-256-CBC-SHA256"},
+      {"AES128-SHA", "TLS-RSA-WITH-AES-128-CBC-SHA"},
+      {"AES256-SHA", "TLS-RSA-WITH-AES-256-CBC-SHA"},
+      {"TLS_AES_128_GCM_SHA256", "TLS1-3-AES-128-GCM-SHA256"},
+      {"TLS_AES_256_GCM_SHA384", "TLS1-3-AES-256-GCM-SHA384"},
+      {"TLS_CHACHA20_POLY1305_SHA256", "TLS1-3-CHACHA20-POLY1305-SHA256"},
+  };
+  for (const auto& row : table) {
+    if (name == row[0] || name == row[1]) return row[1];
+  }
+  return nullptr;
+}
+
+/// Node's version names: `TLSv1.2`, `TLSv1.3`; nullopt for anything else.
+inline std::optional<tls_version> parse_tls_version(std::string_view s) {
+  if (s == "TLSv1.2") return tls_version::tls1_2;
+  if (s == "TLSv1.3") return tls_version::tls1_3;
+  return std::nullopt;
+}
+
+/// True when this mbedTLS speaks TLS 1.3 (3.2+ built with MBEDTLS_SSL_PROTO_TLS1_3).
+constexpr bool tls13_available() noexcept {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && MBEDTLS_VERSION_NUMBER >= 0x03020000
+  return true;
+#else
+  return false;
+#endif
+}
+
+namespace detail {
+
+// `tls.ciphers` as the zero-terminated id list mbedtls_ssl_conf_ciphersuites wants. Node keeps its
+// default TLS 1.3 suites when the list names none, and so does this.
+inline result<std::vector<int>> resolve_ciphersuites(const std::vector<std::string>& names) {
+  std::vector<int> ids;
+  bool has13 = false;
+  for (const auto& n : names) {
+    const char* mbed = tls_cipher_suite_name(n);
+    if (mbed == nullptr) {
+      return make_error(errc::invalid_config,
+                        "tls.ciphers: \"" + n + "\" is not a cipher suite name this library maps to mbedTLS (use "
+                        "OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256; cipher-list keywords like HIGH or !aNULL "
+                        "are not supported)",
+                        "tls.ciphers");
+    }
+    const int id = mbedtls_ssl_get_ciphersuite_id(mbed);
+    if (id == 0) {
+      return make_error(errc::invalid_config,
+                        "tls.ciphers: \"" + n + "\" (" + mbed + ") is not enabled in this mbedTLS build", "tls.ciphers");
+    }
+    has13 = has13 || std::string_view(mbed).compare(0, 5, "TLS1-") == 0;
+    ids.push_back(id);
+  }
+  if (!has13 && !ids.empty()) {
+    for (const char* d : {"TLS1-3-AES-256-GCM-SHA384", "TLS1-3-CHACHA20-POLY1305-SHA256", "TLS1-3-AES-128-GCM-SHA256"}) {
+      const int id = mbedtls_ssl_get_ciphersuite_id(d);
+      if (id != 0) ids.push_back(id);
+    }
+  }
+  if (!ids.empty()) ids.push_back(0);
+  return ids;
+}
+
+}  // namespace detail
+
+/// Checks what can be checked before connecting, naming the config field: the versions (TLS 1.3
+/// needs a TLS 1.3 mbedTLS; nothing below 1.2), the cipher names, and that the client certificate
+/// and its key are both given and readable.
+inline result<void> check_tls_options(const tls_options& o) {
+  if (o.min_version == tls_version::tls1_3 && !tls13_available()) {
+    return make_error(errc::invalid_config, "tls.minVersion: TLSv1.3 is not available in this mbedTLS build",
+                      "tls.minVersion");
+  }
+  if (o.max_version == tls_version::tls1_2 && o.min_version == tls_version::tls1_3) {
+    return make_error(errc::invalid_config, "tls.maxVersion: below tls.minVersion", "tls.maxVersion");
+  }
+  auto suites = detail::resolve_ciphersuites(o.ciphers);
+  if (!suites) return suites.error();
+  if (o.cert_pem.empty() != o.key_pem.empty()) {
+    const char* field = o.cert_pem.empty() ? "tls.cert" : "tls.key";
+    return make_error(errc::invalid_config,
+                      std::string(field) + ": a client certificate needs both tls.cert and tls.key", field);
+  }
+  if (!o.cert_pem.empty()) {
+    mbedtls_x509_crt crt;
+    mbedtls_x509_crt_init(&crt);
+    const int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(o.cert_pem.c_str()),
+                                          o.cert_pem.size() + 1);
+    mbedtls_x509_crt_free(&crt);
+    if (rc != 0) {
+      return make_error(errc::invalid_config, "tls.cert: not a PEM certificate mbedTLS can read", "tls.cert");
+    }
+    crypto::private_key key;
+    auto parsed = key.parse(o.key_pem.reveal(), o.passphrase.reveal(), "tls.key");
+    if (!parsed) return parsed.error();
+  }
+  return ok();
+}
 
 namespace detail {
 inline std::string mbedtls_message(int code) {
@@ -77,6 +216,7 @@ class tls_stream {
     mbedtls_ssl_init(&ssl_);
     mbedtls_ssl_config_init(&conf_);
     mbedtls_x509_crt_init(&ca_);
+    mbedtls_x509_crt_init(&own_cert_);
   }
   tls_stream(const tls_stream&) = delete;
   tls_stream& operator=(const tls_stream&) = delete;
@@ -84,6 +224,7 @@ class tls_stream {
     mbedtls_ssl_free(&ssl_);
     mbedtls_ssl_config_free(&conf_);
     mbedtls_x509_crt_free(&ca_);
+    mbedtls_x509_crt_free(&own_cert_);
   }
 
   /// Runs the client handshake within `timeout_ms`.
@@ -94,11 +235,35 @@ class tls_stream {
     int rc = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                          MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) return make_error(errc::tls_error, "TLS: configuration failed: " + detail::mbedtls_message(rc));
+    auto checked = check_tls_options(options);
+    if (!checked) return checked.error();
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    mbedtls_ssl_conf_min_tls_version(&conf_, options.min_version == tls_version::tls1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
+                                                                                        : MBEDTLS_SSL_VERSION_TLS1_2);
+#else
     mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
+#endif
+    if (options.max_version == tls_version::tls1_2) mbedtls_ssl_conf_max_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_max_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
+    if (!options.ciphers.empty()) {
+      auto suites = detail::resolve_ciphersuites(options.ciphers);
+      if (!suites) return suites.error();
+      ciphersuites_ = std::move(*suites);
+      mbedtls_ssl_conf_ciphersuites(&conf_, ciphersuites_.data());
+    }
+    if (!options.cert_pem.empty()) {
+      rc = mbedtls_x509_crt_parse(&own_cert_, reinterpret_cast<const unsigned char*>(options.cert_pem.c_str()),
+                                  options.cert_pem.size() + 1);
+      if (rc != 0) return make_error(errc::tls_error, "TLS: tls.cert: " + detail::mbedtls_message(rc));
+      auto key = own_key_.parse(options.key_pem.reveal(), options.passphrase.reveal(), "tls.key");
+      if (!key) return key.error();
+      rc = mbedtls_ssl_conf_own_cert(&conf_, &own_cert_, own_key_.get());
+      if (rc != 0) return make_error(errc::tls_error, "TLS: tls.cert / tls.key: " + detail::mbedtls_message(rc));
+    }
     mbedtls_ssl_conf_rng(&conf_, crypto::mbedtls_rng<crypto::default_random>, &rng_);
     if (options.verify) {
       int loaded = -1;
@@ -274,6 +439,9 @@ class tls_stream {
   mbedtls_ssl_context ssl_;
   mbedtls_ssl_config conf_;
   mbedtls_x509_crt ca_;
+  mbedtls_x509_crt own_cert_;
+  crypto::private_key own_key_;
+  std::vector<int> ciphersuites_;  // zero-terminated; mbedTLS keeps the pointer
   crypto::default_random rng_;
   std::string server_name_;
   clock::time_point deadline_{};

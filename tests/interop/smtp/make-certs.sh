@@ -8,6 +8,7 @@
 #   server.pem, server-key.pem leaf for DNS:localhost + IP:127.0.0.1, signed by the CA
 #   wrong.pem, wrong-key.pem   leaf for DNS:wrong.example only, signed by the same CA
 #   other-ca.pem               an unrelated CA that signed nothing here (for "unknown CA" tests)
+#   client.pem, client-key.pem a client certificate (clientAuth) signed by the CA, for tls.cert/tls.key
 # All keys are EC P-256 (named curve, PKCS#8 PEM), all signatures ECDSA-SHA256,
 # all certificates X.509 v3. Needs only `openssl` (1.1.1 or 3.x).
 set -euo pipefail
@@ -43,6 +44,13 @@ subjectAltName         = DNS:localhost, IP:127.0.0.1
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
 
+[ client_ext ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
 [ wrong_ext ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature
@@ -73,12 +81,13 @@ leaf() { # $1 = key, $2 = cert, $3 = CN, $4 = extension section
 selfsigned_ca "$out/ca-key.pem" "$out/ca.pem" "logto-cpp interop test CA"
 leaf "$out/server-key.pem" "$out/server.pem" "localhost" server_ext
 leaf "$out/wrong-key.pem" "$out/wrong.pem" "wrong.example" wrong_ext
+leaf "$out/client-key.pem" "$out/client.pem" "logto-interop client" client_ext
 selfsigned_ca "$tmp/other-ca-key.pem" "$out/other-ca.pem" "logto-cpp interop unrelated CA"
 
 # sanity: chain and names
-openssl verify -CAfile "$out/ca.pem" "$out/server.pem" "$out/wrong.pem" >/dev/null
+openssl verify -CAfile "$out/ca.pem" "$out/server.pem" "$out/wrong.pem" "$out/client.pem" >/dev/null
 if openssl verify -CAfile "$out/other-ca.pem" "$out/server.pem" >/dev/null 2>&1; then
   echo "make-certs: other-ca unexpectedly verifies server.pem" >&2; exit 1
 fi
 chmod 600 "$out"/*-key.pem
-echo "make-certs: wrote ca.pem ca-key.pem server.pem server-key.pem wrong.pem wrong-key.pem other-ca.pem to $out"
+echo "make-certs: wrote ca.pem ca-key.pem server.pem server-key.pem wrong.pem wrong-key.pem client.pem client-key.pem other-ca.pem to $out"

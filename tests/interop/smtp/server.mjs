@@ -13,7 +13,7 @@ import { simpleParser } from 'mailparser';
 import { headerList } from './lib.mjs';
 
 const usage = `usage: server.mjs --maildir DIR [--port 0] [--host 127.0.0.1]
-       [--mode plain|starttls|implicit] [--cert FILE --key FILE]
+       [--mode plain|starttls|implicit] [--cert FILE --key FILE] [--client-ca FILE]
        [--auth PLAIN,LOGIN,XOAUTH2] [--user U --pass P] [--token T] [--auth-optional]
        [--allow-insecure-auth] [--no-starttls] [--smtputf8] [--size N]
        [--name HOST] [--ready-file PATH] [--verbose]`;
@@ -27,6 +27,7 @@ try {
       mode: { type: 'string', default: 'plain' },
       cert: { type: 'string' },
       key: { type: 'string' },
+      'client-ca': { type: 'string' },
       auth: { type: 'string', default: '' },
       user: { type: 'string' },
       pass: { type: 'string' },
@@ -161,6 +162,8 @@ const serverOptions = {
   ],
   ...(opts.size ? { size: Number(opts.size) } : {}),
   ...(opts.cert ? { cert: fs.readFileSync(opts.cert), key: fs.readFileSync(opts.key) } : {}),
+  // --client-ca: the TLS handshake requires a client certificate signed by this CA
+  ...(opts['client-ca'] ? { requestCert: true, rejectUnauthorized: true, ca: [fs.readFileSync(opts['client-ca'])] } : {}),
 
   onConnect(session, callback) {
     transcriptOf(session.id).conn = ++connSeq;
