@@ -133,19 +133,20 @@ def main():
             write("connector_response", case["name"],
                   bytes([index[case["connector"]], statuses.index(r["status"])]) + r["body"].encode())
 
-    # smtp_client: byte 0 = options (8: credentials, 2: requireTLS, 4: ignoreTLS), then server reads split at NUL
+    # smtp_client: byte 0 = options (8: credentials, 2: requireTLS, 4: ignoreTLS), byte 1 = more options
+    # (1: no QUIT, 2: allow_cleartext), then server reads split at NUL
     ehlo = b"250-mail.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
-    write("smtp_client", "starttls-auth-plain", b"\x08" + b"\x00".join([
+    write("smtp_client", "starttls-auth-plain", b"\x08\x00" + b"\x00".join([
         b"220 mail.example.com ESMTP\r\n", ehlo + b"250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n", b"220 2.0.0 Ready\r\n",
         ehlo + b"250 AUTH PLAIN LOGIN\r\n", b"235 2.7.0 Accepted\r\n", b"250 2.1.0 OK\r\n", b"250 2.1.5 OK\r\n",
         b"354 End data with <CR><LF>.<CR><LF>\r\n", b"250 2.0.0 OK: queued as 12345\r\n", b"221 2.0.0 Bye\r\n"]))
-    write("smtp_client", "auth-login-cleartext", b"\x0c" + b"\x00".join([
+    write("smtp_client", "auth-login-cleartext", b"\x0c\x00" + b"\x00".join([
         b"220 mail.example.com ESMTP\r\n", ehlo + b"250 AUTH LOGIN\r\n", b"334 VXNlcm5hbWU6\r\n",
         b"334 UGFzc3dvcmQ6\r\n", b"235 OK\r\n", b"250 OK\r\n", b"250 OK\r\n", b"354 go\r\n", b"250 OK\r\n"]))
-    write("smtp_client", "xoauth2-error", b"\x1d" + b"\x00".join([
+    write("smtp_client", "xoauth2-error", b"\x1d\x01" + b"\x00".join([
         b"220 ready\r\n", ehlo + b"250 AUTH XOAUTH2\r\n",
         b"334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0=\r\n", b"535 5.7.8 Authentication failed\r\n"]))
-    write("smtp_client", "helo-fallback-rcpt-refused", b"\x00" + b"\x00".join([
+    write("smtp_client", "helo-fallback-rcpt-refused", b"\x00\x02" + b"\x00".join([
         b"220 old server\r\n", b"502 5.5.2 Error: command not recognized\r\n", b"250 old.example\r\n",
         b"250 OK\r\n", b"550 5.1.1 No such user\r\n"]))
 

@@ -7,7 +7,8 @@
 //   field or a continuation starting with SP or HTAB (RFC 5322 2.2, 2.2.3);
 // - after RFC 5322 unfolding and RFC 2047 decoding, Subject and the custom header give back exactly
 //   the input (when not blank, which the builder leaves out as nodemailer does);
-// - the body decodes back (7bit as is, quoted-printable, base64) to the input;
+// - the body decodes back (7bit as is, quoted-printable, base64) to the input (line breaks compared as
+//   CRLF, which they become on the wire, plus the final line break the builder adds);
 // - the DATA encoding, dot-unstuffed, is the message with every line break as CRLF.
 #include <logto/smtp/message.hpp>
 
@@ -116,11 +117,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       FUZZ_REQUIRE(crlf(*decoded) == crlf(m.body), "a 7bit body is the input");
     } else if (*cte == "quoted-printable") {
+      // Line breaks stay literal in quoted-printable and become CRLF on the wire (encode_data), and the
+      // builder ends the message with a line break (a final bare CR gets its LF): compare in CRLF form.
       decoded = fuzz::qp_decode(body);
-      if ((!decoded || *decoded != m.body) && body.size() >= 2 && body.substr(body.size() - 2) == "\r\n") {
-        decoded = fuzz::qp_decode(body.substr(0, body.size() - 2));  // the final line break the builder adds
-      }
-      FUZZ_REQUIRE(decoded && *decoded == m.body, "a quoted-printable body decodes to the input");
+      FUZZ_REQUIRE(decoded && (crlf(*decoded) == crlf(m.body) || crlf(*decoded) == crlf(m.body) + "\r\n"),
+                   "a quoted-printable body decodes to the input");
     } else {
       FUZZ_REQUIRE(*cte == "base64", "the transfer encoding is 7bit, quoted-printable or base64");
       std::string joined;

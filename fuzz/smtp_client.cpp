@@ -1,12 +1,14 @@
 // Target smtp_client: the bytes an SMTP server sends, fed to the sans-I/O client state machine
 // (smtp/client.hpp) by a driver like session.hpp's. Byte 0 sets the options (implicit TLS, requireTLS,
-// ignoreTLS, credentials, OAuth 2.0, QUIT, a failing TLS handshake, a non-ASCII recipient); the rest is
-// the server's side, cut into reads at each NUL byte; after the last read the server closes.
+// ignoreTLS, credentials, OAuth 2.0, -, a failing TLS handshake, a non-ASCII recipient), byte 1 more
+// (no QUIT, allow_cleartext); the rest is the server's side, cut into reads at each NUL byte; after the
+// last read the server closes.
 //
 // Properties:
 // - the conversation ends (action::close) within a bound set by the number of reads;
 // - every write is whole CRLF-terminated lines without a bare CR or LF;
-// - credentials (AUTH, the secret, its base64 forms) never go out before TLS unless ignoreTLS;
+// - credentials (AUTH, the secret, its base64 forms) never go out before TLS unless ignoreTLS, nor the
+//   message unless ignoreTLS or allow_cleartext; requireTLS with ignoreTLS is refused;
 // - right after a STARTTLS handshake the first write is EHLO (nothing learnt before it is replayed);
 // - the message is written only right after a 354 reply, once;
 // - delivered() <=> outcome() succeeds, and with requireTLS a delivery happened over TLS;
@@ -40,15 +42,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     cred.secret = logto::crypto::secret(secret);
     o.auth = std::move(cred);
   }
-  o.send_quit = (flags & 32) == 0;
   const bool tls_fails = (flags & 64) != 0;
   const bool utf8_rcpt = (flags & 128) != 0;
+  const unsigned more = fuzz::take_byte(in);
+  o.send_quit = (more & 1) == 0;
+  o.allow_cleartext = (more & 2) != 0;
 
   logto::smtp::message msg;
   msg.mail_from = "from@example.com";
   msg.rcpt_to = {utf8_rcpt ? "j\xC3\xBCrgen@example.com" : "to@example.com"};
   msg.data = "Subject: x\r\n\r\n" + body_marker + "\r\n.dot line\r\n";
   auto created = logto::smtp::client::create(o, msg);
+  if (o.require_tls && o.ignore_tls && !o.implicit_tls) {
+    FUZZ_REQUIRE(!created, "requireTLS with ignoreTLS is refused (ignoreTLS would skip the required STARTTLS)");
+    return 0;
+  }
   FUZZ_REQUIRE(created.has_value(), "the fixed envelope is valid");
   logto::smtp::client& c = *created;
 
@@ -76,6 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         expect_ehlo = false;
         if (contains(out, body_marker)) {
           ++bodies;
+          FUZZ_REQUIRE(c.tls_active() || o.ignore_tls || o.allow_cleartext,
+                       "the message (a one-time code) goes out in cleartext only when allowed");
           FUZZ_REQUIRE(bodies == 1 && c.last_reply().code == 354, "the message goes out once, right after 354");
           FUZZ_REQUIRE(contains(out, "\r\n..dot line\r\n") && contains(out, "\r\n.\r\n"), "the message is dot-stuffed");
         }

@@ -10975,6 +10975,13 @@ class client {
                           "SMTP: the EHLO name must not contain spaces or control characters (CR/LF injection)");
       }
     }
+    // ignore_tls would skip the STARTTLS that require_tls demands and send in cleartext (nodemailer
+    // does); a requirement the caller set must not be dropped silently.
+    if (options.require_tls && options.ignore_tls && !options.implicit_tls) {
+      return make_error(errc::invalid_argument,
+                        "SMTP: requireTLS and ignoreTLS contradict each other (ignoreTLS would send without the TLS "
+                        "that requireTLS demands); set only one");
+    }
     if (!detail::valid_envelope_address(msg.mail_from)) {
       return make_error(errc::invalid_argument, "SMTP: invalid envelope sender (empty, or contains CR, LF, NUL, < or >)");
     }
@@ -14444,6 +14451,8 @@ class twilio_sms {
 /// low-level codes directly.
 ///
 /// Deliberate differences from the official connector / nodemailer:
+/// * `requireTLS` together with `ignoreTLS` (without `secure`) is an invalid_config error (nodemailer
+///   lets ignoreTLS win and sends in cleartext).
 /// * `requireTLS` with a server that does not offer STARTTLS fails before sending STARTTLS
 ///   (nodemailer sends it blindly and fails on the server's 5xx).
 /// * Credentials are never sent over a connection without TLS unless `ignoreTLS: true` (nodemailer
@@ -15220,6 +15229,9 @@ class smtp {
   static void validate(detail::config_checker& check, const config& c) {
     if (c.host.empty() || bad_token(c.host)) check.issue("host", "expected a host name or IP address without spaces");
     if (c.port == 0) check.issue("port", "expected an integer from 1 to 65535");
+    if (c.require_tls && c.ignore_tls && !c.secure) {
+      check.issue("requireTLS", "cannot be true together with ignoreTLS (ignoreTLS would send without TLS)");
+    }
     if (c.auth) {
       if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
       const bool fetchable = c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);

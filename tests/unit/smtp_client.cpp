@@ -227,6 +227,20 @@ TEST_CASE("RFC 3207 4.2: bytes after the 220 to STARTTLS are discarded (response
   CHECK(h.c.tls_active());
 }
 
+// Found by fuzz/smtp_client: with both set, ignoreTLS skipped STARTTLS and the message went out in cleartext.
+TEST_CASE("requireTLS with ignoreTLS is refused, not silently downgraded", "[smtp][client]") {
+  smtp::client_options o;
+  o.ehlo_name = "client.test";
+  o.require_tls = true;
+  o.ignore_tls = true;
+  auto c = smtp::client::create(o, simple_message());
+  REQUIRE_FALSE(c);
+  CHECK(c.error().code == errc::invalid_argument);
+  CHECK(c.error().message.find("requireTLS and ignoreTLS") != std::string::npos);
+  o.implicit_tls = true;  // already TLS: nothing to skip
+  CHECK(smtp::client::create(o, simple_message()));
+}
+
 TEST_CASE("STARTTLS policy: required, opportunistic, ignored; no credentials in cleartext", "[smtp][client]") {
   smtp::client_options o;
   o.ehlo_name = "client.test";

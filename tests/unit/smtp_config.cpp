@@ -141,6 +141,8 @@ TEST_CASE("SMTP config: every invalid field is named", "[smtp][config]") {
   config_error(config_with(base + R"(,"replyTo":7)"), "replyTo");
   config_error(config_with(base + R"(,"secure":"yes")"), "secure");
   config_error(config_with(base + R"(,"requireTLS":1)"), "requireTLS");
+  config_error(config_with(base + R"(,"requireTLS":true,"ignoreTLS":true)"), "requireTLS");
+  CHECK(connectors::smtp::from_json(config_with(base + R"(,"secure":true,"requireTLS":true,"ignoreTLS":true)")));
   config_error(config_with(base + R"(,"tls":{"rejectUnauthorized":"no"})"), "tls.rejectUnauthorized");
   config_error(config_with(base + R"(,"tls":{"ca":5})"), "tls.ca");
   config_error(config_with(base + R"(,"tls":true)"), "tls");

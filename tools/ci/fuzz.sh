@@ -43,12 +43,12 @@ run_target() {  # target -> writes $work/<target>.status and .log
     # Regression replay: every seed and every saved finding must pass.
     local inputs=("$corpus"/*)
     [ -d "$regressions" ] && inputs+=("$regressions"/*)
-    "$bin" -runs=0 "${inputs[@]}" || status=1
+    "$bin" -runs=0 "${inputs[@]}" || status=1  # 1: a checked-in input fails
     # Bounded fuzzing from the corpus (into a scratch copy, so the checked-in corpus stays as it is).
     if [ $status -eq 0 ]; then
       mkdir -p "$work/$t" && cp "$corpus"/* "$work/$t"/
       "$bin" -runs="$RUNS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$work/$t-" \
-        -print_final_stats=1 "$work/$t" || status=1
+        -print_final_stats=1 "$work/$t" || status=2  # 2: fuzzing found a new input
     fi
   } >"$work/$t.log" 2>&1
   echo $status >"$work/$t.status"
@@ -63,15 +63,21 @@ for t in $targets; do
 done
 wait
 for t in $targets; do
-  if [ "$(cat "$work/$t.status" 2>/dev/null)" = 0 ]; then
+  st=$(cat "$work/$t.status" 2>/dev/null)
+  if [ "$st" = 0 ]; then
     passed=$((passed + 1))
     printf '  %-20s ok   %s\n' "$t" "$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | grep -o '[0-9]*$') execs"
   else
     failed=$((failed + 1))
     failures+=("$t")
-    printf '  %-20s FAILED\n' "$t"
+    where="while fuzzing"
+    [ "$st" = 1 ] && where="replaying $(grep 'Running: ' "$work/$t.log" | tail -1 | sed 's/^Running: //')"
+    printf '  %-20s FAILED %s\n' "$t" "$where"
     grep -A12 'PROPERTY VIOLATED\|ERROR: ' "$work/$t.log" | head -30 | sed 's/^/    /'
-    ls "$work/$t"-* 2>/dev/null | sed 's/^/    artifact: /'
+    for a in "$work/$t"-*; do  # kept, and printed, since $work is removed on exit
+      mkdir -p "$BUILD/artifacts" && cp "$a" "$BUILD/artifacts/"
+      echo "    artifact: $BUILD/artifacts/$(basename "$a") (base64: $(head -c 4096 "$a" | base64 -w0))"
+    done
   fi
 done
 echo "fuzz stage: build ${build_time}s, total $((SECONDS - start))s"

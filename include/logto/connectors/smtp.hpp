@@ -35,6 +35,8 @@
 /// low-level codes directly.
 ///
 /// Deliberate differences from the official connector / nodemailer:
+/// * `requireTLS` together with `ignoreTLS` (without `secure`) is an invalid_config error (nodemailer
+///   lets ignoreTLS win and sends in cleartext).
 /// * `requireTLS` with a server that does not offer STARTTLS fails before sending STARTTLS
 ///   (nodemailer sends it blindly and fails on the server's 5xx).
 /// * Credentials are never sent over a connection without TLS unless `ignoreTLS: true` (nodemailer
@@ -647,6 +649,9 @@ class smtp {
   static void validate(detail::config_checker& check, const config& c) {
     if (c.host.empty() || bad_token(c.host)) check.issue("host", "expected a host name or IP address without spaces");
     if (c.port == 0) check.issue("port", "expected an integer from 1 to 65535");
+    if (c.require_tls && c.ignore_tls && !c.secure) {
+      check.issue("requireTLS", "cannot be true together with ignoreTLS (ignoreTLS would send without TLS)");
+    }
     if (c.auth) {
       if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
       const bool fetchable = c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);

@@ -254,6 +254,13 @@ class client {
                           "SMTP: the EHLO name must not contain spaces or control characters (CR/LF injection)");
       }
     }
+    // ignore_tls would skip the STARTTLS that require_tls demands and send in cleartext (nodemailer
+    // does); a requirement the caller set must not be dropped silently.
+    if (options.require_tls && options.ignore_tls && !options.implicit_tls) {
+      return make_error(errc::invalid_argument,
+                        "SMTP: requireTLS and ignoreTLS contradict each other (ignoreTLS would send without the TLS "
+                        "that requireTLS demands); set only one");
+    }
     if (!detail::valid_envelope_address(msg.mail_from)) {
       return make_error(errc::invalid_argument, "SMTP: invalid envelope sender (empty, or contains CR, LF, NUL, < or >)");
     }
