@@ -91,7 +91,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  "every header line is a field or a continuation (RFC 5322 2.2)");
   }
   const std::string unfolded = fuzz::unfold(header);
-  if (!blank(m.subject)) {
+  // A value that already contains something shaped like an RFC 2047 encoded-word ("=?...?=") is sent as
+  // written, as nodemailer and the official connector do (the captured oracles require those bytes); a
+  // reader then decodes it. Such values are left out of the round-trip property (a known difference kept
+  // for byte-identity: fuzz/README.md, regression literal-encoded-word).
+  const auto looks_encoded = [](const std::string& v) { return v.find("=?") != std::string::npos; };
+  if (!blank(m.subject) && !looks_encoded(m.subject)) {
     const auto v = header_value(unfolded, "Subject");
     FUZZ_REQUIRE(v.has_value(), "a non-blank subject is written");
     if (fuzz::rfc2047_decode(*v) != m.subject) {
@@ -99,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_REQUIRE(fuzz::rfc2047_decode(*v) == m.subject, "Subject unfolds and decodes to its input");
   }
-  if (!m.headers.empty() && !blank(m.headers[0].value)) {
+  if (!m.headers.empty() && !blank(m.headers[0].value) && !looks_encoded(m.headers[0].value)) {
     const auto v = header_value(unfolded, "X-Fuzz");
     FUZZ_REQUIRE(v.has_value(), "a non-blank custom header is written");
     FUZZ_REQUIRE(fuzz::rfc2047_decode(*v) == m.headers[0].value, "a custom header unfolds and decodes to its input");

@@ -21,7 +21,8 @@ struct fixed_clock {
 };
 
 struct memory_transport {
-  http_response answer{200, {{"content-type", "application/json"}},
+  http_response answer{200,
+                       {{"content-type", "application/json"}},
                        R"({"access_token":"AT-0123456789abcdef0123456789abcdef0123456","refresh_token":"RT-next",)"
                        R"("scope":"read:data","expires_in":30,"token_type":"Bearer"})"};
   result<http_response> send(const http_request&) { return answer; }
@@ -46,7 +47,8 @@ class client_op : public bench::op {
   explicit client_op(std::string resource) : resource_(std::move(resource)), core_(bench_config(), storage_, {}) {
     storage_.set("idToken", "header.payload.signature");  // presence is what counts here
     storage_.set("refreshToken", "RT-0");
-    storage_.set("accessToken", R"({"@https://api.bench.example":{"token":"CACHED","scope":"","expiresAt":1800000000}})");
+    storage_.set("accessToken",
+                 R"({"@https://api.bench.example":{"token":"CACHED","scope":"","expiresAt":1800000000}})");
     (void)core_.import_discovery(std::string("v1 1700000000\n") + discovery);
     (void)blocking_.import_discovery(std::string("v1 1700000000\n") + discovery);
   }
@@ -99,8 +101,8 @@ const bench::register_op reg_cached_core("client/cached access token", "bare cli
 const bench::register_op reg_cached_blocking("client/cached access token",
                                              "logto::client (blocking driver, std::mutex)", 10, false,
                                              make<true>("https://api.bench.example", "CACHED"));
-const bench::register_op reg_refresh_core("client/refresh (in-memory transport)", "bare client_core, pumped inline",
-                                          0, true,
+const bench::register_op reg_refresh_core("client/refresh (in-memory transport)", "bare client_core, pumped inline", 0,
+                                          true,
                                           make<false>("https://short.bench.example",
                                                       "AT-0123456789abcdef0123456789abcdef0123456"));
 const bench::register_op reg_refresh_blocking("client/refresh (in-memory transport)",

@@ -55,7 +55,8 @@ class logto_id_token_verifier : public bench::simple_verifier {
 };
 
 const bench::register_verifier reg_id("logto-cpp: jose::verify_id_token", 10, false,
-                                      [](const bench::jwt_fixture& f, std::string&) -> std::unique_ptr<bench::verifier> {
+                                      [](const bench::jwt_fixture& f,
+                                         std::string&) -> std::unique_ptr<bench::verifier> {
                                         return std::make_unique<logto_id_token_verifier>(f);
                                       });
 
@@ -66,7 +67,10 @@ enum class at_mode { no_cache, first_seen, repeat };
 class access_token_op : public bench::op {
  public:
   access_token_op(const bench::jwt_fixture& f, at_mode mode)
-      : f_(f), mode_(mode), keys_(parse_keys(f)), options_(jose::verify_options::access_token(f.issuer, f.resource, 0)) {
+      : f_(f),
+        mode_(mode),
+        keys_(parse_keys(f)),
+        options_(jose::verify_options::access_token(f.issuer, f.resource, 0)) {
     options_.algorithms = jose::algorithm_set{alg_of(f.alg)};
   }
   bool once() {

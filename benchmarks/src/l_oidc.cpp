@@ -55,7 +55,8 @@ class sign_in_op : public bench::op {
     // @logto/js test vector: verifier tO6M...Oww -> challenge 0K3S...Gwg (logto-client-behaviour.md 3).
     auto c = oidc::generate_code_challenge(
         "tO6MabnMFRAatnlMa1DdSstypzzkgalL1-k8Hr_GdfTj-VXGiEACqAkSkDhFuAuD8FOU8lMishaXjt29Xt2Oww");
-    if (!c || *c != "0K3SLeGlNNzFswYJjcVzcN4C76m_8NZORxFJLBJWGwg") return "PKCE challenge differs from @logto/js's vector";
+    if (!c || *c != "0K3SLeGlNNzFswYJjcVzcN4C76m_8NZORxFJLBJWGwg")
+      return "PKCE challenge differs from @logto/js's vector";
     const std::string uri = once();
     const std::string prefix =
         "https://bench.logto.app/oidc/auth?client_id=bench-app-id-0123&redirect_uri=io.logto.bench%3A%2F%2Fcallback"
@@ -88,9 +89,9 @@ class token_response_op : public bench::op {
     const bench::jwt_fixture& f = bench::jwt_case("ES384");
     response_.status = 200;
     response_.headers.push_back({"content-type", "application/json; charset=utf-8"});
-    response_.body = R"({"access_token":")" + f.access_token +
-                     R"(","expires_in":3600,"id_token":")" + f.token +
-                     R"(","refresh_token":"rT0k3n-4bCdEfGhIjKlMnOpQrStUvWxYz0123456789abc","scope":"openid offline_access profile email","token_type":"Bearer"})";
+    response_.body =
+        R"({"access_token":")" + f.access_token + R"(","expires_in":3600,"id_token":")" + f.token +
+        R"(","refresh_token":"rT0k3n-4bCdEfGhIjKlMnOpQrStUvWxYz0123456789abc","scope":"openid offline_access profile email","token_type":"Bearer"})";
     access_token_ = f.access_token;
     id_token_ = f.token;
   }
@@ -115,34 +116,36 @@ class token_response_op : public bench::op {
   std::string access_token_, id_token_;
 };
 
-const bench::register_op reg_sign_in(
-    "oidc/sign-in URI", "logto-cpp: PKCE verifier + state + challenge + build_sign_in_uri", 10, false,
-    [](std::string& self_check, std::string& why_not) -> std::unique_ptr<bench::op> {
-      auto o = std::make_unique<sign_in_op>(true);
-      why_not = o->check();
-      if (!why_not.empty()) return nullptr;
-      self_check = "@logto/js PKCE vector; URI parameters and order as generateSignInUri";
-      return o;
-    });
+const bench::register_op reg_sign_in("oidc/sign-in URI",
+                                     "logto-cpp: PKCE verifier + state + challenge + build_sign_in_uri", 10, false,
+                                     [](std::string& self_check, std::string& why_not) -> std::unique_ptr<bench::op> {
+                                       auto o = std::make_unique<sign_in_op>(true);
+                                       why_not = o->check();
+                                       if (!why_not.empty()) return nullptr;
+                                       self_check =
+                                           "@logto/js PKCE vector; URI parameters and order as generateSignInUri";
+                                       return o;
+                                     });
 
-const bench::register_op reg_sign_in_only(
-    "oidc/sign-in URI", "logto-cpp: build_sign_in_uri only (fixed challenge and state)", 20, false,
-    [](std::string& self_check, std::string& why_not) -> std::unique_ptr<bench::op> {
-      auto o = std::make_unique<sign_in_op>(false);
-      why_not = o->check();
-      if (!why_not.empty()) return nullptr;
-      self_check = "URI parameters and order as generateSignInUri";
-      return o;
-    });
+const bench::register_op reg_sign_in_only("oidc/sign-in URI",
+                                          "logto-cpp: build_sign_in_uri only (fixed challenge and state)", 20, false,
+                                          [](std::string& self_check,
+                                             std::string& why_not) -> std::unique_ptr<bench::op> {
+                                            auto o = std::make_unique<sign_in_op>(false);
+                                            why_not = o->check();
+                                            if (!why_not.empty()) return nullptr;
+                                            self_check = "URI parameters and order as generateSignInUri";
+                                            return o;
+                                          });
 
-const bench::register_op reg_token(
-    "oidc/token response", "logto-cpp: oidc::parse_token_response", 10, false,
-    [](std::string& self_check, std::string& why_not) -> std::unique_ptr<bench::op> {
-      auto o = std::make_unique<token_response_op>();
-      why_not = o->check();
-      if (!why_not.empty()) return nullptr;
-      self_check = "all fields read back (" + std::to_string(o->body_size()) + "-byte body)";
-      return o;
-    });
+const bench::register_op reg_token("oidc/token response", "logto-cpp: oidc::parse_token_response", 10, false,
+                                   [](std::string& self_check, std::string& why_not) -> std::unique_ptr<bench::op> {
+                                     auto o = std::make_unique<token_response_op>();
+                                     why_not = o->check();
+                                     if (!why_not.empty()) return nullptr;
+                                     self_check =
+                                         "all fields read back (" + std::to_string(o->body_size()) + "-byte body)";
+                                     return o;
+                                   });
 
 }  // namespace

@@ -172,12 +172,19 @@ request aliyun_sms(const std::string& access_key_id, const std::string& access_k
   char ts[64];
   std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec);
-  const std::vector<std::pair<std::string, std::string>> params{
-      {"Action", "SendSms"},          {"Format", "json"},           {"RegionId", "cn-hangzhou"},
-      {"SignatureMethod", "HMAC-SHA1"}, {"SignatureVersion", "1.0"}, {"Version", "2017-05-25"},
-      {"AccessKeyId", access_key_id},  {"PhoneNumbers", phone},      {"SignName", sign_name},
-      {"TemplateCode", template_code}, {"TemplateParam", template_param}, {"SignatureNonce", nonce},
-      {"Timestamp", ts}};
+  const std::vector<std::pair<std::string, std::string>> params{{"Action", "SendSms"},
+                                                                {"Format", "json"},
+                                                                {"RegionId", "cn-hangzhou"},
+                                                                {"SignatureMethod", "HMAC-SHA1"},
+                                                                {"SignatureVersion", "1.0"},
+                                                                {"Version", "2017-05-25"},
+                                                                {"AccessKeyId", access_key_id},
+                                                                {"PhoneNumbers", phone},
+                                                                {"SignName", sign_name},
+                                                                {"TemplateCode", template_code},
+                                                                {"TemplateParam", template_param},
+                                                                {"SignatureNonce", nonce},
+                                                                {"Timestamp", ts}};
   const std::string signature = aliyun_signature(params, access_key_secret);
   request r;
   r.method = "POST";

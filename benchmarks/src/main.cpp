@@ -366,7 +366,8 @@ int cmd_report(const std::string& timing, const std::string& ir, const std::stri
       auto d = [&](std::size_t i) { return std::atof(r[i].c_str()); };
       const bool lim_row = r[2] == "1";
       const double rm = d(9);
-      std::string ratio = limit_name.empty() ? "—" : fmt(rm, "%.3fx") + " [" + fmt(d(10), "%.3f") + "–" + fmt(d(11), "%.3f") + "]";
+      std::string ratio =
+          limit_name.empty() ? "—" : fmt(rm, "%.3fx") + " [" + fmt(d(10), "%.3f") + "–" + fmt(d(11), "%.3f") + "]";
       std::string wratio = limit_name.empty() ? "—" : fmt(d(15), "%.3fx");
       if (lim_row) ratio = wratio = "1 (the limit)";
       std::string irs_s = "n/a (out of process)", irr;
@@ -431,17 +432,28 @@ int main(int argc, char** argv) {
       }
       return args[++i];
     };
-    if (a == "--fixtures") fixtures = next();
-    else if (a == "--node-peer") peer_script = next();
-    else if (a == "--rounds") rounds = std::atoi(next().c_str());
-    else if (a == "--batch-ms") batch_ms = std::atof(next().c_str());
-    else if (a == "--out") out = next();
-    else if (a == "--only") only = next();
-    else if (a == "--n") n = static_cast<std::size_t>(std::atol(next().c_str()));
-    else if (a == "--timing") timing = next();
-    else if (a == "--ir") ir = next();
-    else if (a == "--allocs") allocs = next();
-    else pos.push_back(a);
+    if (a == "--fixtures")
+      fixtures = next();
+    else if (a == "--node-peer")
+      peer_script = next();
+    else if (a == "--rounds")
+      rounds = std::atoi(next().c_str());
+    else if (a == "--batch-ms")
+      batch_ms = std::atof(next().c_str());
+    else if (a == "--out")
+      out = next();
+    else if (a == "--only")
+      only = next();
+    else if (a == "--n")
+      n = static_cast<std::size_t>(std::atol(next().c_str()));
+    else if (a == "--timing")
+      timing = next();
+    else if (a == "--ir")
+      ir = next();
+    else if (a == "--allocs")
+      allocs = next();
+    else
+      pos.push_back(a);
   }
   if (pos.empty()) {
     std::cerr << "usage: bench --fixtures DIR [--node-peer peer.mjs] list|time|ir IDX N|allocs|report\n";
@@ -453,7 +465,8 @@ int main(int argc, char** argv) {
   if (mode == "list") return cmd_list();
   if (mode == "time") return cmd_time(rounds, batch_ms, out, only);
   if (mode == "ir" && pos.size() == 3) {
-    return cmd_ir(static_cast<std::size_t>(std::atol(pos[1].c_str())), static_cast<std::size_t>(std::atol(pos[2].c_str())));
+    return cmd_ir(static_cast<std::size_t>(std::atol(pos[1].c_str())),
+                  static_cast<std::size_t>(std::atol(pos[2].c_str())));
   }
   if (mode == "allocs") return cmd_allocs(out, n);
   if (mode == "report") return cmd_report(timing, ir, allocs);

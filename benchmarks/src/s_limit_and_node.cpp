@@ -42,19 +42,20 @@ class tencent_limit_op : public op {
   }
 };
 
-const register_op reg_aliyun_limit(
-    "sign/aliyun-sms (POP RPC v1, HMAC-SHA1)", "limit: minimal mbedTLS signer", 0, true,
-    [](std::string& self_check, std::string& why_not) -> std::unique_ptr<op> {
-      const limit::request r = limit::aliyun_sms(aliyun_case::access_key_id, aliyun_case::access_key_secret,
-                                                 aliyun_case::sign_name, aliyun_case::template_code, aliyun_case::phone,
-                                                 aliyun_case::code, aliyun_case::unix_seconds, aliyun_case::nonce);
-      if (r.body != aliyun_case::expected_body) {
-        why_not = "body differs from the official connector's capture: " + r.body;
-        return nullptr;
-      }
-      self_check = "body byte-identical to the official connector capture aliyun-sms/basic-ascii";
-      return std::make_unique<aliyun_limit_op>();
-    });
+const register_op reg_aliyun_limit("sign/aliyun-sms (POP RPC v1, HMAC-SHA1)", "limit: minimal mbedTLS signer", 0, true,
+                                   [](std::string& self_check, std::string& why_not) -> std::unique_ptr<op> {
+                                     const limit::request r = limit::aliyun_sms(
+                                         aliyun_case::access_key_id, aliyun_case::access_key_secret,
+                                         aliyun_case::sign_name, aliyun_case::template_code, aliyun_case::phone,
+                                         aliyun_case::code, aliyun_case::unix_seconds, aliyun_case::nonce);
+                                     if (r.body != aliyun_case::expected_body) {
+                                       why_not = "body differs from the official connector's capture: " + r.body;
+                                       return nullptr;
+                                     }
+                                     self_check =
+                                         "body byte-identical to the official connector capture aliyun-sms/basic-ascii";
+                                     return std::make_unique<aliyun_limit_op>();
+                                   });
 
 const register_op reg_tencent_limit(
     "sign/tencent-sms (TC3-HMAC-SHA256)", "limit: minimal mbedTLS signer", 0, true,
@@ -81,8 +82,8 @@ std::string sample_field(const std::string& json, const std::string& key) {
 }
 
 const register_op reg_aliyun_node(
-    "sign/aliyun-sms (POP RPC v1, HMAC-SHA1)", "node @alicloud/pop-core 1.8 (request() up to the HTTP call)", 50,
-    false, [](std::string& self_check, std::string& why_not) -> std::unique_ptr<op> {
+    "sign/aliyun-sms (POP RPC v1, HMAC-SHA1)", "node @alicloud/pop-core 1.8 (request() up to the HTTP call)", 50, false,
+    [](std::string& self_check, std::string& why_not) -> std::unique_ptr<op> {
       auto o = make_peer_sign_op("aliyun", why_not);
       if (!o) return nullptr;
       // pop-core picks its own Timestamp and SignatureNonce: recompute its signature with the limit signer.

@@ -109,8 +109,8 @@ class file_storage {
     std::string name;
     for (const char ch : key) {
       const auto c = static_cast<unsigned char>(ch);
-      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                         c == '-';
+      const bool plain =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
       if (plain) {
         name += ch;
       } else {

@@ -254,8 +254,10 @@ int run(const options& o, Storage& storage, const char* storage_name) {
     // ends the Logto browser session; a real app opens it in the browser.
     auto end_session = client.sign_out();
     if (!end_session) return report(end_session.error());
-    std::printf("\nSigned out: the refresh token is revoked and the local session cleared.\n"
-                "To end the browser session at Logto too, open:\n  %s\n", end_session->c_str());
+    std::printf(
+        "\nSigned out: the refresh token is revoked and the local session cleared.\n"
+        "To end the browser session at Logto too, open:\n  %s\n",
+        end_session->c_str());
   }
   return exit_ok;
 }

@@ -75,7 +75,7 @@
 
 /// Largest JSON document the parsers accept (bytes). Provider and token responses are far smaller.
 #ifndef LOGTO_MAX_JSON_SIZE
-#define LOGTO_MAX_JSON_SIZE (1024u * 1024u)
+#define LOGTO_MAX_JSON_SIZE (static_cast<std::size_t>(1024) * 1024u)
 #endif
 
 /// Deepest JSON nesting the parser accepts.
@@ -85,7 +85,7 @@
 
 /// Largest compact JWT accepted (bytes).
 #ifndef LOGTO_MAX_JWT_SIZE
-#define LOGTO_MAX_JWT_SIZE (64u * 1024u)
+#define LOGTO_MAX_JWT_SIZE (static_cast<std::size_t>(64) * 1024u)
 #endif
 
 namespace logto {
@@ -165,13 +165,13 @@ enum class errc {
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
   storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
-  general,                          ///< general
-  invalid_config,                   ///< invalid_config
-  invalid_response,                 ///< invalid_response
-  template_not_found,               ///< template_not_found
-  rate_limit_exceeded,              ///< rate_limit_exceeded
-  usage_limit_exceeded,             ///< usage_limit_exceeded (a provider quota or balance is used up)
-  invalid_request_parameters,       ///< invalid_request_parameters
+  general,                     ///< general
+  invalid_config,              ///< invalid_config
+  invalid_response,            ///< invalid_response
+  template_not_found,          ///< template_not_found
+  rate_limit_exceeded,         ///< rate_limit_exceeded
+  usage_limit_exceeded,        ///< usage_limit_exceeded (a provider quota or balance is used up)
+  invalid_request_parameters,  ///< invalid_request_parameters
   // ---- byte streams, TLS, SMTP
   timeout,            ///< timeout
   connection_closed,  ///< connection_closed
@@ -247,6 +247,7 @@ struct error {
   std::string detail;   ///< server / provider code or reply (e.g. "oidc.invalid_grant", "535 5.7.8 ...")
 };
 
+// NOLINTNEXTLINE(misc-redundant-expression): two different traits of the same type, not one twice
 static_assert(std::is_nothrow_move_constructible<error>::value && std::is_nothrow_move_assignable<error>::value,
               "result<T> relies on an error that moves without throwing");
 
@@ -265,19 +266,19 @@ namespace detail {
 inline void default_bad_result_access(const error* e) noexcept {
 #if !defined(LOGTO_NO_STDIO)
   if (e == nullptr) {
-    std::fputs("logto: error() read on a successful result; aborting\n", stderr);
+    (void)std::fputs("logto: error() read on a successful result; aborting\n", stderr);
     return;
   }
-  std::fputs("logto: value() read on a failed result (check it first); aborting. Error ", stderr);
-  std::fwrite(to_string(e->code).data(), 1, to_string(e->code).size(), stderr);
-  std::fputs(": ", stderr);
-  std::fputs(e->message.c_str(), stderr);
+  (void)std::fputs("logto: value() read on a failed result (check it first); aborting. Error ", stderr);
+  (void)std::fwrite(to_string(e->code).data(), 1, to_string(e->code).size(), stderr);
+  (void)std::fputs(": ", stderr);
+  (void)std::fputs(e->message.c_str(), stderr);
   if (!e->detail.empty()) {
-    std::fputs(" [", stderr);
-    std::fputs(e->detail.c_str(), stderr);
-    std::fputs("]", stderr);
+    (void)std::fputs(" [", stderr);
+    (void)std::fputs(e->detail.c_str(), stderr);
+    (void)std::fputs("]", stderr);
   }
-  std::fputs("\n", stderr);
+  (void)std::fputs("\n", stderr);
 #else
   (void)e;
 #endif
@@ -319,10 +320,10 @@ class [[nodiscard]] result {
   // into the member's constructor (an out-of-line std::string constructor that is handed the member's
   // address) would otherwise have to reload the tag, and GCC 12 at -O3 (armhf) then reports the inactive
   // member as "maybe uninitialized" on the path it cannot rule out.
-  result(const T& v) { construct_value(v); }                                          // NOLINT
-  result(T&& v) { construct_value(std::move(v)); }                                    // NOLINT
-  result(const ::logto::error& e) { construct_error(e); }                             // NOLINT
-  result(::logto::error&& e) { construct_error(std::move(e)); }                       // NOLINT
+  result(const T& v) { construct_value(v); }                     // NOLINT
+  result(T&& v) { construct_value(std::move(v)); }               // NOLINT
+  result(const ::logto::error& e) { construct_error(e); }        // NOLINT
+  result(::logto::error&& e) { construct_error(std::move(e)); }  // NOLINT
   // std::conjunction stops at the first false: `return make_error(...)` (U = error) does not
   // instantiate is_constructible<T, error&&> for every T.
   template <class U, class = typename std::enable_if<
@@ -565,8 +566,8 @@ inline error base64_invalid_character(std::string_view in, std::size_t from, std
 inline result<std::string> base64_decode_body(std::string_view in, const unsigned char* table, const char* what) {
   const std::size_t tail = in.size() % 4;
   if (tail == 1) {
-    return make_error(errc::invalid_encoding, std::string(what) + ": length " + std::to_string(in.size()) +
-                                                  " is not a valid encoded length");
+    return make_error(errc::invalid_encoding,
+                      std::string(what) + ": length " + std::to_string(in.size()) + " is not a valid encoded length");
   }
   const auto value = [&in, table](std::size_t k) {
     return static_cast<std::uint32_t>(table[static_cast<unsigned char>(in[k])]);
@@ -784,8 +785,7 @@ inline bool is_valid_utf8(std::string_view text) noexcept {
       if ((cc & 0xC0u) != 0x80u) return false;
       cp = (cp << 6) | (cc & 0x3Fu);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += len;
@@ -819,6 +819,7 @@ using query_params = std::vector<std::pair<std::string, std::string>>;
 
 /// Appends `name=value` to `params`. (One function rather than `emplace_back` with literals of every
 /// length, each of which would be a template instantiation of its own in every translation unit.)
+// NOLINTNEXTLINE(performance-unnecessary-value-param): moved into the pair (clang-tidy 14 misreads the tuple)
 inline void add_param(query_params& params, std::string_view name, std::string value) {
   params.emplace_back(std::piecewise_construct, std::forward_as_tuple(name), std::forward_as_tuple(std::move(value)));
 }
@@ -1072,13 +1073,13 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <istream>   // picojson's operator>> (see the <iostream> note below)
+#include <istream>  // picojson's operator>> (see the <iostream> note below)
 #include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
-#include <ostream>   // picojson's operator<<
+#include <ostream>  // picojson's operator<<
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -1095,8 +1096,8 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 
 #if !LOGTO_HAS_EXCEPTIONS && !defined(PICOJSON_ASSERT)
 // picojson's default assertion throws. We check every type before get<T>(), so this never fires.
-#define PICOJSON_ASSERT(e) \
-  do {                     \
+#define PICOJSON_ASSERT(e)  \
+  do {                      \
     if (!(e)) std::abort(); \
   } while (0)
 #define LOGTO_DEFINED_PICOJSON_ASSERT
@@ -1123,7 +1124,8 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 // guard is restored right after: a translation unit that includes <iostream> itself, before or after
 // this header, gets all of it. Define LOGTO_KEEP_PICOJSON_IOSTREAM to let picojson include it.
 #if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM) && !defined(LOGTO_KEEP_PICOJSON_IOSTREAM)
-#define _GLIBCXX_IOSTREAM 1  // NOLINT(bugprone-reserved-identifier): libstdc++'s guard for <iostream>
+#define _GLIBCXX_IOSTREAM \
+  1  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): libstdc++'s guard for <iostream>
 #define LOGTO_SKIPPED_IOSTREAM
 #endif
 
@@ -1353,7 +1355,6 @@ class parser {
     pos_ += 4;
     return true;
   }
-
 
   bool parse_string(std::string& out) {
     ++pos_;  // opening quote
@@ -1985,8 +1986,8 @@ class secret {
 template <class R, class = void>
 struct is_random_source : std::false_type {};
 template <class R>
-struct is_random_source<R, std::void_t<decltype(static_cast<bool>(
-                               std::declval<R&>().fill(std::declval<unsigned char*>(), std::size_t{})))>>
+struct is_random_source<
+    R, std::void_t<decltype(static_cast<bool>(std::declval<R&>().fill(std::declval<unsigned char*>(), std::size_t{})))>>
     : std::true_type {};
 
 /// The default random source: mbedTLS CTR-DRBG (AES-256) seeded from `mbedtls_entropy` (the
@@ -2009,8 +2010,8 @@ class ctr_drbg_random {
     detail::scoped_lock<default_mutex> lock(mutex_);
     if (!seeded_) {
       static constexpr unsigned char personalization[] = "logto-cpp ctr_drbg";
-      if (mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personalization,
-                                sizeof personalization - 1) != 0) {
+      if (mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personalization, sizeof personalization - 1) !=
+          0) {
         return false;
       }
       seeded_ = true;
@@ -2097,8 +2098,7 @@ struct is_clock<C, std::void_t<decltype(static_cast<std::int64_t>(std::declval<C
 struct system_clock {
   std::int64_t now() const {
     return static_cast<std::int64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   }
 };
 
@@ -2146,8 +2146,8 @@ inline civil_time to_civil(std::int64_t unix_seconds) noexcept {
 inline std::string format_iso8601(std::int64_t unix_seconds) {
   const civil_time t = to_civil(unix_seconds);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month, t.day,
-                t.hour, t.minute, t.second);
+  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month,
+                      t.day, t.hour, t.minute, t.second);
   return buf;
 }
 
@@ -2155,7 +2155,7 @@ inline std::string format_iso8601(std::int64_t unix_seconds) {
 inline std::string format_date(std::int64_t unix_seconds) {
   const civil_time t = to_civil(unix_seconds);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(t.year), t.month, t.day);
+  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(t.year), t.month, t.day);
   return buf;
 }
 
@@ -2166,8 +2166,8 @@ inline std::string format_rfc5322(std::int64_t unix_seconds) {
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const civil_time t = to_civil(unix_seconds);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d +0000", days[t.weekday], t.day,
-                months[t.month - 1], static_cast<long long>(t.year), t.hour, t.minute, t.second);
+  (void)std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d +0000", days[t.weekday], t.day,
+                      months[t.month - 1], static_cast<long long>(t.year), t.hour, t.minute, t.second);
   return buf;
 }
 
@@ -2432,6 +2432,7 @@ class gcm_context {
 };
 
 inline const unsigned char* bytes(std::string_view s) noexcept {
+  // cppcheck-suppress returnDanglingLifetime ; the view's data outlives the call, nothing is returned from a temporary
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 }  // namespace detail
@@ -2817,7 +2818,7 @@ class algorithm_set {
 namespace detail {
 
 constexpr mbedtls_ecp_group_id group_id(curve crv) noexcept {
-  return crv == curve::p256 ? MBEDTLS_ECP_DP_SECP256R1
+  return crv == curve::p256   ? MBEDTLS_ECP_DP_SECP256R1
          : crv == curve::p384 ? MBEDTLS_ECP_DP_SECP384R1
                               : MBEDTLS_ECP_DP_SECP521R1;
 }
@@ -2857,11 +2858,11 @@ struct key_material {
   std::size_t bits = 0;     // RSA modulus bits, or the curve's bits
   std::size_t sig_len = 0;  // exact signature length in bytes (RSA: modulus bytes; EC: 2 * coordinate)
 #if LOGTO_HAS_RSA
-  mbedtls_pk_context pk;    // RSA: holds the mbedtls_rsa_context
+  mbedtls_pk_context pk;  // RSA: holds the mbedtls_rsa_context
   mbedtls_rsa_context* rsa = nullptr;
 #endif
-  mbedtls_ecp_point q;                  // EC public point
-  std::shared_ptr<ec_group> group;      // EC: shared by every key of this curve in a key set
+  mbedtls_ecp_point q;              // EC public point
+  std::shared_ptr<ec_group> group;  // EC: shared by every key of this curve in a key set
 };
 
 /// Loaded groups of one key set, one per curve (created on first use).
@@ -3042,7 +3043,8 @@ class public_key {
     const json::value* v = json::find(jwk, name);
     if (v == nullptr) return detail::jwk_error(std::string(what) + " JWK is missing \"" + std::string(name) + "\"");
     const std::string* s = json::as_string(*v);
-    if (s == nullptr) return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) + "\" must be a string");
+    if (s == nullptr)
+      return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) + "\" must be a string");
     auto bytes = base64url_decode(*s);
     if (!bytes) {
       return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) +
@@ -3076,7 +3078,8 @@ class public_key {
     if (const json::value* use = json::find(jwk, "use")) {
       const std::string* s = json::as_string(*use);
       if (s == nullptr) return detail::jwk_error("JWK \"use\" must be a string (RFC 7517 4.2)");
-      if (*s != "sig") return detail::jwk_error("JWK has \"use\": " + detail::quote(*s) + "; only \"sig\" keys verify tokens");
+      if (*s != "sig")
+        return detail::jwk_error("JWK has \"use\": " + detail::quote(*s) + "; only \"sig\" keys verify tokens");
     }
     if (const json::value* ops = json::find(jwk, "key_ops")) {
       const json::array* arr = json::as_array(*ops);
@@ -3093,7 +3096,8 @@ class public_key {
       const std::string* s = json::as_string(*alg);
       if (s == nullptr) return detail::jwk_error("JWK \"alg\" must be a string (RFC 7517 4.4)");
       key.alg_ = algorithm_from_name(*s);
-      if (!key.alg_) return detail::jwk_error("JWK \"alg\": " + detail::quote(*s) + " is not a supported signature algorithm");
+      if (!key.alg_)
+        return detail::jwk_error("JWK \"alg\": " + detail::quote(*s) + " is not a supported signature algorithm");
     }
 
     auto m = std::make_shared<detail::key_material>();
@@ -3354,10 +3358,10 @@ class key_set {
     const std::string alg_name(to_string(alg));
     if (fitting == 1) return found;
     if (fitting > 1) {
-      return make_error(errc::jwt_no_matching_key,
-                        std::to_string(fitting) + " keys of the JWKS fit this " + alg_name + " token" +
-                            (kid ? " (duplicate kid)" : " and it has no \"kid\"") +
-                            "; refusing to guess which one signed it (OIDC Core 10.1)");
+      return make_error(errc::jwt_no_matching_key, std::to_string(fitting) + " keys of the JWKS fit this " + alg_name +
+                                                       " token" +
+                                                       (kid ? " (duplicate kid)" : " and it has no \"kid\"") +
+                                                       "; refusing to guess which one signed it (OIDC Core 10.1)");
     }
     if (kid) {
       if (named != nullptr) {
@@ -3366,8 +3370,8 @@ class key_set {
       }
       for (const auto& ig : ignored_) {
         if (ig.kid && *ig.kid == *kid) {
-          return make_error(errc::jwk_invalid, "the token's key " + detail::quote(*kid) +
-                                                   " is in the JWKS but unusable: " + ig.reason);
+          return make_error(errc::jwk_invalid,
+                            "the token's key " + detail::quote(*kid) + " is in the JWKS but unusable: " + ig.reason);
         }
       }
       return make_error(errc::jwt_no_matching_key, "no key with kid " + detail::quote(*kid) + " in the JWKS (" +
@@ -3420,8 +3424,8 @@ struct jws_header {
 struct compact_jws {
   jws_header header;
   std::string signing_input;  ///< BASE64URL(header) '.' BASE64URL(payload): what the signature covers
-  std::string payload;             ///< the decoded payload bytes (not yet authenticated!)
-  std::string signature;           ///< the decoded signature bytes
+  std::string payload;        ///< the decoded payload bytes (not yet authenticated!)
+  std::string signature;      ///< the decoded signature bytes
 };
 
 /// A JWS whose signature verified: its header and payload bytes.
@@ -3648,11 +3652,11 @@ struct jwt_claims {
   std::optional<std::int64_t> nbf;
   std::optional<std::int64_t> iat;
   std::optional<std::string> jti;
-  std::optional<std::string> azp;        ///< OIDC Core 2
-  std::optional<std::string> nonce;      ///< OIDC Core 2
-  std::optional<std::int64_t> auth_time; ///< OIDC Core 2
-  std::optional<std::string> client_id;  ///< RFC 9068 2.2 (Logto access tokens)
-  std::optional<std::string> scope;      ///< RFC 9068 2.2.3: space-separated
+  std::optional<std::string> azp;         ///< OIDC Core 2
+  std::optional<std::string> nonce;       ///< OIDC Core 2
+  std::optional<std::int64_t> auth_time;  ///< OIDC Core 2
+  std::optional<std::string> client_id;   ///< RFC 9068 2.2 (Logto access tokens)
+  std::optional<std::string> scope;       ///< RFC 9068 2.2.3: space-separated
 
   /// True when `aud` contains `audience`.
   bool has_audience(std::string_view audience) const noexcept {
@@ -3715,8 +3719,7 @@ struct jwt_claims {
   }
 
  private:
-  static result<void> read_string(const json::object& payload, std::string_view name,
-                                  std::optional<std::string>& out) {
+  static result<void> read_string(const json::object& payload, std::string_view name, std::optional<std::string>& out) {
     const json::value* v = json::find(payload, name);
     if (v == nullptr) return ok();
     const std::string* s = json::as_string(*v);
@@ -3778,7 +3781,7 @@ struct verify_options {
   /// e.g. "at+jwt" for RFC 9068 access tokens.
   std::optional<std::string> typ;
   algorithm_set algorithms = algorithm_set::all();  ///< the allow-list
-  std::optional<std::int64_t> now;  ///< current unix time in seconds (sans-I/O: the caller's clock)
+  std::optional<std::int64_t> now;                  ///< current unix time in seconds (sans-I/O: the caller's clock)
   /// Clock tolerance in seconds for `exp`, `nbf` and the `iat` window; clamped to [0, max_leeway].
   std::int64_t leeway = default_id_token_leeway;
   bool require_exp = true;   ///< `exp` must be present
@@ -3807,9 +3810,12 @@ struct verify_options {
 
 namespace detail {
 
-inline std::int64_t clamp_leeway(std::int64_t v) noexcept { return v < 0 ? 0 : v > max_leeway ? max_leeway : v; }
+inline std::int64_t clamp_leeway(std::int64_t v) noexcept {
+  if (v < 0) return 0;
+  return v > max_leeway ? max_leeway : v;
+}
 
-inline error claim_error(const verify_options& o, std::string_view claim, std::string what) {
+inline error claim_error(const verify_options& o, std::string_view claim, const std::string& what) {
   return make_error(errc::jwt_claim_invalid, std::string(o.token_name) + " " + what, std::string(claim));
 }
 
@@ -3836,7 +3842,8 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
 
   if (!c.iss) return detail::claim_error(o, "iss", "has no \"iss\" claim");
   if (*c.iss != o.issuer) {
-    return detail::claim_error(o, "iss", "\"iss\" is " + detail::quote(*c.iss) + ", expected " + detail::quote(o.issuer));
+    return detail::claim_error(o, "iss",
+                               "\"iss\" is " + detail::quote(*c.iss) + ", expected " + detail::quote(o.issuer));
   }
   if (c.aud.empty()) return detail::claim_error(o, "aud", "has no \"aud\" claim");
   if (!c.has_audience(o.audience)) {
@@ -3844,8 +3851,8 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
   }
   if (o.trusted_audiences) {
     for (const auto& a : c.aud) {
-      if (a == o.audience || std::find(o.trusted_audiences->begin(), o.trusted_audiences->end(), a) !=
-                                 o.trusted_audiences->end()) {
+      if (a == o.audience ||
+          std::find(o.trusted_audiences->begin(), o.trusted_audiences->end(), a) != o.trusted_audiences->end()) {
         continue;
       }
       return detail::claim_error(o, "aud",
@@ -3856,8 +3863,8 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
   }
   if (o.authorized_party) {
     if (c.azp && *c.azp != *o.authorized_party) {
-      return detail::claim_error(o, "azp", "\"azp\" is " + detail::quote(*c.azp) + ", expected " +
-                                                     detail::quote(*o.authorized_party));
+      return detail::claim_error(
+          o, "azp", "\"azp\" is " + detail::quote(*c.azp) + ", expected " + detail::quote(*o.authorized_party));
     }
     if (!c.azp && c.aud.size() > 1) {
       return detail::claim_error(o, "azp", "has several audiences but no \"azp\" claim (OIDC Core 3.1.3.7)");
@@ -4087,8 +4094,7 @@ inline result<url> check_http_url(std::string_view text, std::string_view what, 
     return make_error(errc::invalid_url, std::string(what) + " must be an http or https URL", std::string(what));
   }
   if (!u->has_authority || u->host.empty()) {
-    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host",
-                      std::string(what));
+    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host", std::string(what));
   }
   if (u->has_fragment && !allow_fragment) {
     return make_error(errc::invalid_url, std::string(what) + " must not contain a #fragment", std::string(what));
@@ -4613,16 +4619,15 @@ inline constexpr std::string_view profile = "profile";  ///< name, picture, user
 inline constexpr std::string_view email = "email";      ///< email, email_verified
 inline constexpr std::string_view phone = "phone";      ///< phone_number, phone_number_verified
 inline constexpr std::string_view address = "address";
-inline constexpr std::string_view custom_data = "custom_data";  ///< userinfo only: custom_data
-inline constexpr std::string_view identities = "identities";    ///< userinfo only: identities
-inline constexpr std::string_view roles = "roles";              ///< roles
-inline constexpr std::string_view organizations = "urn:logto:scope:organizations";            ///< organizations
+inline constexpr std::string_view custom_data = "custom_data";                      ///< userinfo only: custom_data
+inline constexpr std::string_view identities = "identities";                        ///< userinfo only: identities
+inline constexpr std::string_view roles = "roles";                                  ///< roles
+inline constexpr std::string_view organizations = "urn:logto:scope:organizations";  ///< organizations
 inline constexpr std::string_view organization_roles = "urn:logto:scope:organization_roles";  ///< organization_roles
 inline constexpr std::string_view sessions = "urn:logto:scope:sessions";  ///< Account API only, no claims
 /// Every user scope, in enum order (`Object.values(UserScope)`).
-inline constexpr std::array<std::string_view, 10> all = {profile,     email, phone,         address,
-                                                         custom_data, identities, roles, organizations,
-                                                         organization_roles, sessions};
+inline constexpr std::array<std::string_view, 10> all = {
+    profile, email, phone, address, custom_data, identities, roles, organizations, organization_roles, sessions};
 }  // namespace user_scope
 
 /// The scopes `withReservedScopes` puts first: `openid offline_access profile`.
@@ -4899,12 +4904,9 @@ inline std::string oauth_error_name(const error& e) {
     case errc::authorization_pending:
     case errc::slow_down:
     case errc::access_denied:
-    case errc::expired_token:
-      return std::string(prefixed ? d.substr(prefix.size()) : d);
-    case errc::request_error:
-      return prefixed ? std::string(d.substr(prefix.size())) : std::string();
-    default:
-      return std::string();
+    case errc::expired_token: return std::string(prefixed ? d.substr(prefix.size()) : d);
+    case errc::request_error: return prefixed ? std::string(d.substr(prefix.size())) : std::string();
+    default: return std::string();
   }
 }
 
@@ -4930,9 +4932,9 @@ struct discovery {
   std::string issuer;
   std::string authorization_endpoint;
   std::string token_endpoint;
-  std::string userinfo_endpoint;              ///< optional
-  std::string end_session_endpoint;           ///< optional
-  std::string revocation_endpoint;            ///< optional
+  std::string userinfo_endpoint;     ///< optional
+  std::string end_session_endpoint;  ///< optional
+  std::string revocation_endpoint;   ///< optional
   std::string jwks_uri;
   std::string device_authorization_endpoint;  ///< optional (RFC 8628 4); Logto: `<issuer>/device/auth`
   /// RFC 9207 3: the provider puts `iss` into authorization responses (then a callback without it
@@ -5018,8 +5020,9 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
     if (*issuer != *expected) {
       return detail::discovery_error(
           "issuer", "is \"" + detail::printable(*issuer, 256) + "\", but the document was fetched for issuer \"" +
-                        *expected + "\" (OpenID Connect Discovery 4.3; set discovery_options::require_issuer_match "
-                                    "= false only if Logto is reached under another address)");
+                        *expected +
+                        "\" (OpenID Connect Discovery 4.3; set discovery_options::require_issuer_match "
+                        "= false only if Logto is reached under another address)");
     }
   }
   d.issuer = std::move(*issuer);
@@ -5138,7 +5141,7 @@ inline bool is_valid_code_verifier(std::string_view verifier) noexcept {
   if (verifier.size() < 43 || verifier.size() > 128) return false;
   for (const char c : verifier) {
     const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '.' || c == '_' || c == '~';
+                         c == '.' || c == '_' || c == '~';
     if (!allowed) return false;
   }
   return true;
@@ -5180,9 +5183,9 @@ struct sign_in_uri_params {
   bool include_reserved_scopes = true;
   std::string login_hint;
   std::optional<direct_sign_in> direct_sign_in_target;  ///< `direct_sign_in=<method>:<target>`
-  std::string first_screen;      ///< `first_screens::...`; wins over `interaction_mode`
-  std::string interaction_mode;  ///< deprecated; sent only without `first_screen`
-  std::vector<std::string> identifiers;  ///< `identifier_types::...`, space-joined
+  std::string first_screen;                             ///< `first_screens::...`; wins over `interaction_mode`
+  std::string interaction_mode;                         ///< deprecated; sent only without `first_screen`
+  std::vector<std::string> identifiers;                 ///< `identifier_types::...`, space-joined
   std::string one_time_token;
   query_params extra_params;  ///< appended in order, never deduplicated (as JS does)
   /// Not in @logto/js: the OIDC `nonce` (Core 3.1.2.1), appended after everything else so that the URI
@@ -5415,7 +5418,8 @@ inline result<callback_params> verify_and_parse_callback_uri(std::string_view ca
   if (!matches_redirect_uri(callback_uri, redirect_uri)) {
     return make_error(errc::callback_redirect_uri_mismatched,
                       "The callback URI mismatches the redirect URI: scheme, host, port and path must equal "
-                      "those of \"" + detail::printable(redirect_uri, 256) + "\".");
+                      "those of \"" +
+                          detail::printable(redirect_uri, 256) + "\".");
   }
   auto params = parse_query(callback->query);
   if (!params) {
@@ -5490,8 +5494,8 @@ namespace oidc {
 /// A successful token response (RFC 6749 5.1). Never log it.
 struct token_response {
   std::string access_token;
-  std::optional<std::string> token_type;    ///< "Bearer" from Logto; not checked (JS ignores it)
-  std::optional<std::int64_t> expires_in;   ///< seconds; absent when the server sent none
+  std::optional<std::string> token_type;   ///< "Bearer" from Logto; not checked (JS ignores it)
+  std::optional<std::int64_t> expires_in;  ///< seconds; absent when the server sent none
   std::optional<std::string> refresh_token;
   std::optional<std::string> id_token;
   std::optional<std::string> scope;
@@ -5531,8 +5535,7 @@ struct token_exchange_grant {
 };
 
 /// POST `client_id, code, code_verifier, redirect_uri, grant_type=authorization_code[, resource]`.
-inline result<http_request> build_authorization_code_request(const client_auth& client,
-                                                             std::string_view token_endpoint,
+inline result<http_request> build_authorization_code_request(const client_auth& client, std::string_view token_endpoint,
                                                              const authorization_code_grant& grant) {
   if (grant.code.empty()) return make_error(errc::invalid_argument, "the authorization code is empty");
   if (grant.code_verifier.empty()) return make_error(errc::invalid_argument, "the code verifier is empty");
@@ -5564,8 +5567,7 @@ inline result<http_request> build_refresh_token_request(const client_auth& clien
 /// POST `grant_type=client_credentials[, resource][, scope]` with HTTP Basic, as Logto's M2M guide
 /// sends it (no `client_id` in the body: Basic identifies the app). `errc::invalid_argument` without
 /// a secret.
-inline result<http_request> build_client_credentials_request(const client_auth& client,
-                                                             std::string_view token_endpoint,
+inline result<http_request> build_client_credentials_request(const client_auth& client, std::string_view token_endpoint,
                                                              const client_credentials_grant& grant) {
   if (!client.is_confidential()) {
     return make_error(errc::invalid_argument, "the client credentials grant needs the app secret");
@@ -5726,7 +5728,7 @@ struct device_authorization {
   std::string user_code;
   std::string verification_uri;
   std::optional<std::string> verification_uri_complete;
-  std::int64_t expires_in = 0;                        ///< seconds the device code lives
+  std::int64_t expires_in = 0;                      ///< seconds the device code lives
   std::int64_t interval = device_default_interval;  ///< seconds between polls (5 when absent)
 };
 
@@ -5833,7 +5835,7 @@ inline result<token_response> parse_device_token_response(const http_response& r
   } else if (name == "expired_token") {
     code = errc::expired_token;
   } else {
-    return r;
+    return std::move(r).error();
   }
   return make_error(code, r.error().message, name);
 }
@@ -5898,19 +5900,12 @@ class device_poller {
       return std::optional<token_response>(std::move(*outcome));
     }
     switch (outcome.error().code) {
-      case errc::authorization_pending:
-        break;
+      case errc::authorization_pending: break;
       case errc::slow_down:
-      case errc::rate_limited:
-        interval_ = clamp_interval(interval_ + device_slow_down_increment);
-        break;
+      case errc::rate_limited: interval_ = clamp_interval(interval_ + device_slow_down_increment); break;
       case errc::transport_error:
-      case errc::timeout:
-        interval_ = clamp_interval(interval_ * 2);
-        break;
-      default:
-        finished_ = true;
-        return std::move(outcome).error();
+      case errc::timeout: interval_ = clamp_interval(interval_ * 2); break;
+      default: finished_ = true; return std::move(outcome).error();
     }
     if (now >= deadline_) {
       finished_ = true;
@@ -5923,8 +5918,7 @@ class device_poller {
  private:
   static error expired() {
     return make_error(errc::expired_token,
-                      "the device code expired before the user approved the request (RFC 8628 3.5)",
-                      "expired_token");
+                      "the device code expired before the user approved the request (RFC 8628 3.5)", "expired_token");
   }
 
   std::int64_t clamp_interval(std::int64_t seconds) const noexcept {
@@ -6088,11 +6082,14 @@ inline result<json::object> decode_payload_object(std::string_view segment, errc
   std::size_t pad = 0;
   while (pad < 2 && pad < segment.size() && segment[segment.size() - 1 - pad] == '=') ++pad;
   auto bytes = base64url_decode(segment.substr(0, segment.size() - pad));
-  if (!bytes) return make_error(code, std::string(what) + ": the payload is not base64url (" + bytes.error().message + ")");
+  if (!bytes)
+    return make_error(code, std::string(what) + ": the payload is not base64url (" + bytes.error().message + ")");
   auto parsed = json::parse(*bytes);
-  if (!parsed) return make_error(code, std::string(what) + ": the payload is not JSON (" + parsed.error().message + ")");
+  if (!parsed)
+    return make_error(code, std::string(what) + ": the payload is not JSON (" + parsed.error().message + ")");
   if (!parsed->is<json::object>()) return make_error(code, std::string(what) + " is expected to be an object");
-  return std::move(parsed->get<json::object>());
+  json::object payload = std::move(parsed->get<json::object>());
+  return payload;
 }
 
 }  // namespace detail
@@ -6268,8 +6265,11 @@ inline result<user_info> parse_user_info(json::object obj) {
     std::string_view name;
     std::optional<std::string>* target;
   };
-  const string_claim strings[] = {{"name", &u.name},   {"username", &u.username}, {"picture", &u.picture},
-                                  {"email", &u.email}, {"phone_number", &u.phone_number}};
+  const string_claim strings[] = {{"name", &u.name},
+                                  {"username", &u.username},
+                                  {"picture", &u.picture},
+                                  {"email", &u.email},
+                                  {"phone_number", &u.phone_number}};
   for (const auto& s : strings) {
     auto v = r.optional_string(s.name);
     if (!v) return v.error();
@@ -6367,9 +6367,9 @@ inline std::string build_access_token_key(std::string_view resource = {}, std::s
 /// One cached access token: `{"token","scope","expiresAt"}`. Never log it.
 struct access_token_entry {
   std::string token;
-  std::string scope;        ///< write "" when the server sent none (JS would write nothing and then
-                            ///< reject its own map on the next load)
-  double expires_at = 0;    ///< unix seconds (`requestedAt + expires_in`); a JSON number like JS's
+  std::string scope;      ///< write "" when the server sent none (JS would write nothing and then
+                          ///< reject its own map on the next load)
+  double expires_at = 0;  ///< unix seconds (`requestedAt + expires_in`); a JSON number like JS's
 };
 
 /// The access-token map with JavaScript `Map` semantics: insertion order is the serialization order,
@@ -6523,7 +6523,8 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
     const json::value* v = json::find(*obj, f.name);
     if (v == nullptr || !v->is<std::string>()) {
       return make_error(errc::sign_in_session_invalid,
-                        "Invalid sign-in session: \"" + std::string(f.name) + "\" is not a string", std::string(f.name));
+                        "Invalid sign-in session: \"" + std::string(f.name) + "\" is not a string",
+                        std::string(f.name));
     }
     *f.target = v->get<std::string>();
   }
@@ -6630,7 +6631,7 @@ struct client_options {
   jose::jwks_cache_options jwks{};
   /// A discovery document (fetched or imported) is refetched when older than this; while the refetch
   /// fails the old one stays in use (endpoints rarely move), retried at most every `jwks.cooldown`.
-  std::int64_t discovery_max_age = 24 * 3600;
+  std::int64_t discovery_max_age = std::int64_t{24} * 3600;
   /// The longest wait between two device-flow polls, whatever the server's `interval` or its
   /// `slow_down`s say (`oidc::device_poller`).
   std::int64_t device_max_interval = oidc::device_max_interval;
@@ -7390,7 +7391,7 @@ class operation {
 
   /// The outcome of the request of the last `send` step (the transport's error when no HTTP response
   /// came back).
-  void feed(result<http_response> response) {
+  void feed(result<http_response> response) {  // NOLINT(performance-unnecessary-value-param): moved in below
     if (s_.awaiting == detail::op_state<State>::purpose::none) return;  // nothing asked: ignored
     s_.response = std::move(response);
   }
@@ -8314,6 +8315,7 @@ class client_core {
   /// Called once per session when the provider says the grant is gone (`invalid_grant` on refresh),
   /// after the session's tokens were cleared: the place to show the sign-in screen. The core calls it
   /// from inside the operation; the drivers call it after releasing their lock.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): moved into the state below
   void set_session_expired_handler(std::function<void(const error&)> handler) {
     s_.on_session_expired = std::move(handler);
   }
@@ -8850,7 +8852,7 @@ class async_client {
   template <class Done>
   void handle_sign_in_callback(std::string_view callback_uri, Done done) {
     run([&](core_type& c) { return c.handle_sign_in_callback(callback_uri); },
-        [done = std::move(done)](result<bool> r) mutable {
+        [done = std::move(done)](const result<bool>& r) mutable {
           if (r) {
             done(result<void>(ok()));
           } else {
@@ -9206,7 +9208,8 @@ inline std::string from_utf16(std::u16string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char16_t u = s[i];
     if (u >= 0xD800 && u <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
-      append_utf8(out, 0x10000 + ((static_cast<char32_t>(u) - 0xD800) << 10) + (static_cast<char32_t>(s[i + 1]) - 0xDC00));
+      append_utf8(out,
+                  0x10000 + ((static_cast<char32_t>(u) - 0xD800) << 10) + (static_cast<char32_t>(s[i + 1]) - 0xDC00));
       ++i;
     } else {
       append_utf8(out, u);
@@ -9304,7 +9307,7 @@ inline bool is_plain_text(std::string_view s) noexcept {
 /// nodemailer's `hasLongerLines`: some line (split at LF, CR, U+2028, U+2029) is longer than
 /// `line_length` UTF-16 units; text over 128 Ki units always counts as having long lines.
 inline bool has_longer_lines(std::string_view s, std::size_t line_length) noexcept {
-  if (utf16_length(s) > 128u * 1024u) return true;
+  if (utf16_length(s) > std::size_t{128} * 1024u) return true;
   std::size_t run = 0;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -9327,8 +9330,8 @@ inline std::string qp_encode(std::string_view bytes) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
     const bool allowed = c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x3C) || (c >= 0x3E && c <= 0x7E);
-    const bool trailing_ws = (c == 0x20 || c == 0x09) &&
-                             (i + 1 == bytes.size() || bytes[i + 1] == '\n' || bytes[i + 1] == '\r');
+    const bool trailing_ws =
+        (c == 0x20 || c == 0x09) && (i + 1 == bytes.size() || bytes[i + 1] == '\n' || bytes[i + 1] == '\r');
     if (allowed && !trailing_ws) {
       out += static_cast<char>(c);
     } else {
@@ -9496,7 +9499,7 @@ inline std::vector<std::string> split_mime_encoded(std::string_view str, std::si
 /// space and `=XX` for everything outside `[A-Za-z0-9!*+-/=]`; B words carry whole characters.
 inline std::string encode_word(std::string_view utf8, word_encoding enc, std::size_t max_length = 0) {
   static constexpr std::string_view charset = "UTF-8";
-  if (max_length != 0 && max_length > 7 + charset.size()) max_length -= 7 + charset.size();
+  if (max_length > 7 + charset.size()) max_length -= 7 + charset.size();
   std::string encoded;
   if (enc == word_encoding::q) {
     const std::string qp = qp_encode(utf8);
@@ -9642,8 +9645,8 @@ inline std::string normalize_header_key(std::string_view key) {
     }
     if (p == 0) {
       bool prefix = false;
-      for (const std::string_view word : {std::string_view("mime"), std::string_view("dkim"), std::string_view("arc"),
-                                          std::string_view("bimi")}) {
+      for (const std::string_view word :
+           {std::string_view("mime"), std::string_view("dkim"), std::string_view("arc"), std::string_view("bimi")}) {
         if (s.compare(0, word.size(), word) == 0 &&
             (s.size() == word.size() || !detail::is_js_word(static_cast<unsigned char>(s[word.size()])))) {
           upper_range(0, word.size());
@@ -9661,8 +9664,8 @@ inline std::string normalize_header_key(std::string_view key) {
     }
     if (s[p] == '-') {
       bool suffix = false;
-      for (const std::string_view word : {std::string_view("spf"), std::string_view("fbl"), std::string_view("id"),
-                                          std::string_view("md5")}) {
+      for (const std::string_view word :
+           {std::string_view("spf"), std::string_view("fbl"), std::string_view("id"), std::string_view("md5")}) {
         if (s.size() - p - 1 == word.size() && s.compare(p + 1, word.size(), word) == 0) {
           upper_range(p + 1, word.size());
           p = s.size();
@@ -9725,8 +9728,8 @@ struct address {
 namespace punycode {
 
 namespace detail {
-constexpr std::uint32_t base = 36, t_min = 1, t_max = 26, skew = 38, damp = 700, initial_bias = 72,
-                        initial_n = 128, max_int = 0x7FFFFFFF;
+constexpr std::uint32_t base = 36, t_min = 1, t_max = 26, skew = 38, damp = 700, initial_bias = 72, initial_n = 128,
+                        max_int = 0x7FFFFFFF;
 
 inline std::uint32_t adapt(std::uint32_t delta, std::uint32_t num_points, bool first_time) {
   std::uint32_t k = 0;
@@ -9910,9 +9913,7 @@ inline char closing_operator(char c) {
   }
 }
 
-inline bool is_operator_char(char c) {
-  return c == '"' || c == '(' || c == '<' || c == ',' || c == ':' || c == ';';
-}
+inline bool is_operator_char(char c) { return c == '"' || c == '(' || c == '<' || c == ',' || c == ':' || c == ';'; }
 
 // nodemailer addressparser's Tokenizer.
 inline std::vector<address_token> tokenize_addresses(std::string_view str) {
@@ -10131,7 +10132,8 @@ inline std::vector<address> handle_address(const std::vector<address_token>& tok
         std::string replaced;
         if (extracted) {
           data[addr].push_back(std::string(mime::js_trim(mime::detail::from_code_points(cps, b, e))));
-          replaced = mime::detail::from_code_points(cps, 0, b) + " " + mime::detail::from_code_points(cps, e, cps.size());
+          replaced =
+              mime::detail::from_code_points(cps, 0, b) + " " + mime::detail::from_code_points(cps, e, cps.size());
         } else {
           replaced = data[text][i];
         }
@@ -10333,21 +10335,21 @@ struct header_field {
 
 /// What to send. Address fields take nodemailer's forms (`addr`, `Name <addr>`, `"Name" <addr>`).
 struct mail {
-  std::string from;      ///< required, e.g. `Logto <noreply@example.com>`
-  std::string to;        ///< exactly one mailbox
-  std::string reply_to;  ///< optional (empty: no Reply-To)
-  std::string subject;   ///< optional (empty: no Subject, as nodemailer)
+  std::string from;                   ///< required, e.g. `Logto <noreply@example.com>`
+  std::string to;                     ///< exactly one mailbox
+  std::string reply_to;               ///< optional (empty: no Reply-To)
+  std::string subject;                ///< optional (empty: no Subject, as nodemailer)
   std::vector<header_field> headers;  ///< custom headers, in order (a name may repeat)
-  bool html = false;     ///< Content-Type text/html instead of text/plain
-  std::string body;      ///< UTF-8 text; line breaks CRLF, LF or CR
+  bool html = false;                  ///< Content-Type text/html instead of text/plain
+  std::string body;                   ///< UTF-8 text; line breaks CRLF, LF or CR
 };
 
 /// A built message with its envelope.
 struct message {
-  std::string mail_from;                ///< envelope sender (`MAIL FROM:<...>`)
-  std::vector<std::string> rcpt_to;     ///< envelope recipients (`RCPT TO:<...>`)
-  std::string message_id;               ///< the `Message-ID` value, `<...@domain>`
-  std::string data;                     ///< header + body as nodemailer produces it (before DATA encoding)
+  std::string mail_from;             ///< envelope sender (`MAIL FROM:<...>`)
+  std::vector<std::string> rcpt_to;  ///< envelope recipients (`RCPT TO:<...>`)
+  std::string message_id;            ///< the `Message-ID` value, `<...@domain>`
+  std::string data;                  ///< header + body as nodemailer produces it (before DATA encoding)
 };
 
 namespace detail {
@@ -10379,8 +10381,7 @@ inline std::string printable_name(std::string_view name) {
 }
 
 inline error bad_field(std::string_view field, std::string_view why) {
-  return make_error(errc::invalid_argument, "mail " + std::string(field) + ": " + std::string(why),
-                    std::string(field));
+  return make_error(errc::invalid_argument, "mail " + std::string(field) + ": " + std::string(why), std::string(field));
 }
 
 inline result<void> check_text(std::string_view field, std::string_view value) {
@@ -10396,7 +10397,7 @@ inline void set_header(std::vector<built_header>& headers, const std::string& ke
   for (std::size_t i = 0; i < headers.size();) {
     if (headers[i].key == key) {
       if (!added) {
-        headers[i].value = std::move(value);
+        headers[i].value = std::move(value);  // NOLINT(bugprone-use-after-move): once only, `added` guards it
         added = true;
         ++i;
       } else {
@@ -10460,7 +10461,8 @@ inline std::string encode_header_value(const std::string& key, const std::string
 }
 
 // nodemailer's getEnvelope: sender from From (or an earlier Reply-To/Sender), recipients from To/Cc/Bcc.
-inline void collect_envelope(const std::vector<built_header>& headers, std::string& from, std::vector<std::string>& to) {
+inline void collect_envelope(const std::vector<built_header>& headers, std::string& from,
+                             std::vector<std::string>& to) {
   from.clear();
   to.clear();
   std::vector<address> recipients;
@@ -10529,9 +10531,9 @@ inline result<message> build_message(const mail& m, std::int64_t unix_time, std:
   std::vector<built_header> headers;
   const bool has_body = !m.body.empty();
   // nodemailer: an empty text/html falls back to an empty text/plain node without charset
-  headers.push_back({"Content-Type", !has_body ? std::string("text/plain")
-                                               : std::string(m.html ? "text/html; charset=utf-8"
-                                                                    : "text/plain; charset=utf-8")});
+  headers.push_back(
+      {"Content-Type", !has_body ? std::string("text/plain")
+                                 : std::string(m.html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8")});
   for (const auto& h : m.headers) {
     if (!detail::is_header_name(h.name)) {
       return detail::bad_field("header name \"" + h.name + "\"", "must be printable ASCII without ':' or spaces");
@@ -10559,7 +10561,8 @@ inline result<message> build_message(const mail& m, std::int64_t unix_time, std:
     if (unique.size() != 1) return detail::bad_field("to", "must be exactly one e-mail address");
   }
   for (const auto& a : out.rcpt_to) {
-    if (a.empty() || a.find_first_of("\r\n<>") != std::string::npos) return detail::bad_field("to", "is not a valid address");
+    if (a.empty() || a.find_first_of("\r\n<>") != std::string::npos)
+      return detail::bad_field("to", "is not a valid address");
   }
   if (out.mail_from.find_first_of("\r\n<>") != std::string::npos) {
     return detail::bad_field("from", "is not a valid address");
@@ -10749,8 +10752,8 @@ concept stream = is_stream<S>::value;
 ///
 /// Safety: credentials are never sent before TLS is up unless `ignore_tls` says cleartext is
 /// acceptable; neither is the message (it carries a one-time code) unless `ignore_tls` or
-/// `allow_cleartext` (a loopback host) says so; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
-/// response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
+/// `allow_cleartext` (a loopback host) says so; bytes that arrive after the 220 to STARTTLS are discarded (RFC
+/// 3207 4.2, STARTTLS response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
 /// more than `LOGTO_SMTP_MAX_REPLY_LINES` lines, a malformed line, or data the server sends when no
 /// reply is due is a protocol error, so memory stays bounded whatever the server sends.
 
@@ -10836,7 +10839,8 @@ inline bool parse_ipv4(std::string_view s, unsigned char out[4]) {
   while (part < 4) {
     const std::size_t start = i;
     unsigned v = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+      v = v * 10 + static_cast<unsigned>(s[i++] - '0');
     if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return false;
     out[part++] = static_cast<unsigned char>(v);
     if (part < 4) {
@@ -10983,7 +10987,8 @@ class client {
                         "that requireTLS demands); set only one");
     }
     if (!detail::valid_envelope_address(msg.mail_from)) {
-      return make_error(errc::invalid_argument, "SMTP: invalid envelope sender (empty, or contains CR, LF, NUL, < or >)");
+      return make_error(errc::invalid_argument,
+                        "SMTP: invalid envelope sender (empty, or contains CR, LF, NUL, < or >)");
     }
     if (msg.rcpt_to.empty()) return make_error(errc::invalid_argument, "SMTP: no recipients");
     for (const auto& r : msg.rcpt_to) {
@@ -11053,9 +11058,8 @@ class client {
       return;
     }
     if (state_ == state::done || state_ == state::failed) return;
-    fail_now(make_error(errc::connection_closed,
-                        "SMTP: the server closed the connection " + std::string(where()) +
-                            (buffer_.empty() ? "" : " in the middle of a reply")));
+    fail_now(make_error(errc::connection_closed, "SMTP: the server closed the connection " + std::string(where()) +
+                                                     (buffer_.empty() ? "" : " in the middle of a reply")));
   }
 
   /// The TLS handshake requested by `action::start_tls` succeeded: everything learnt before it is
@@ -11102,8 +11106,25 @@ class client {
 
  private:
   enum class state {
-    greeting, ehlo, helo, starttls, start_tls, auth_plain, auth_login_user, auth_login_pass, auth_login_done,
-    auth_xoauth2, auth_xoauth2_error, auth_cancel, mail, rcpt, data, data_end, quit, done, failed
+    greeting,
+    ehlo,
+    helo,
+    starttls,
+    start_tls,
+    auth_plain,
+    auth_login_user,
+    auth_login_pass,
+    auth_login_done,
+    auth_xoauth2,
+    auth_xoauth2_error,
+    auth_cancel,
+    mail,
+    rcpt,
+    data,
+    data_end,
+    quit,
+    done,
+    failed
   };
 
   client() = default;
@@ -11226,7 +11247,8 @@ class client {
       case state::ehlo:
         if (code == 421) return refused(errc::general, "the server is closing the connection (EHLO)");
         if (!ok2) {
-          if (options_.require_tls) return refused(errc::tls_error, "EHLO failed, so STARTTLS (requireTLS) is impossible");
+          if (options_.require_tls)
+            return refused(errc::tls_error, "EHLO failed, so STARTTLS (requireTLS) is impossible");
           return send_command("HELO " + options_.ehlo_name, state::helo);
         }
         parse_ehlo();
@@ -11248,12 +11270,11 @@ class client {
           return send_command("*", state::auth_cancel);
         }
         return refused(errc::general, "authentication (" + mechanism_ + ") failed");
-      case state::auth_cancel:
-        {
-          const std::string text = detail::printable(auth_failure_);
-          fail_now(make_error(errc::general, "SMTP: authentication (" + mechanism_ + ") failed: " + text, text));
-          output_ = "QUIT\r\n";
-        }
+      case state::auth_cancel: {
+        const std::string text = detail::printable(auth_failure_);
+        fail_now(make_error(errc::general, "SMTP: authentication (" + mechanism_ + ") failed: " + text, text));
+        output_ = "QUIT\r\n";
+      }
         return;
       case state::auth_login_user:
         if (code != 334) return refused(errc::general, "authentication (LOGIN) failed, expected 334 for the user name");
@@ -11274,8 +11295,8 @@ class client {
       case state::auth_xoauth2_error: {
         const std::string text = detail::printable(last_.text());
         fail_now(make_error(errc::general,
-                            "SMTP: authentication (XOAUTH2) failed: " + text + " (server said: " +
-                                detail::printable(auth_failure_, 512) + ")",
+                            "SMTP: authentication (XOAUTH2) failed: " + text +
+                                " (server said: " + detail::printable(auth_failure_, 512) + ")",
                             text));
         output_ = "QUIT\r\n";
         return;
@@ -11307,9 +11328,7 @@ class client {
         if (options_.send_quit) return send_command("QUIT", state::quit);
         state_ = state::done;
         return;
-      case state::quit:
-        state_ = state::done;
-        return;
+      case state::quit: state_ = state::done; return;
       default: return;
     }
   }
@@ -11363,10 +11382,11 @@ class client {
   void start_auth() {
     const credentials& a = *options_.auth;
     if (!tls_ && !options_.ignore_tls) {
-      fail_now(make_error(errc::tls_error,
-                          "SMTP: refusing to send credentials over an unencrypted connection (the server offers no "
-                          "STARTTLS). Use implicit TLS (secure: true) or a server with STARTTLS, or set ignoreTLS: true "
-                          "to allow authentication in cleartext"));
+      fail_now(
+          make_error(errc::tls_error,
+                     "SMTP: refusing to send credentials over an unencrypted connection (the server offers no "
+                     "STARTTLS). Use implicit TLS (secure: true) or a server with STARTTLS, or set ignoreTLS: true "
+                     "to allow authentication in cleartext"));
       output_ = "QUIT\r\n";
       return;
     }
@@ -11401,9 +11421,8 @@ class client {
     }
     std::string offered;
     for (const auto& m : mechanisms_) offered += (offered.empty() ? "" : " ") + m;
-    fail_now(make_error(errc::general,
-                        "SMTP: the server offers AUTH " + detail::printable(offered, 256) +
-                            ", none of which is supported for password credentials (PLAIN, LOGIN)"));
+    fail_now(make_error(errc::general, "SMTP: the server offers AUTH " + detail::printable(offered, 256) +
+                                           ", none of which is supported for password credentials (PLAIN, LOGIN)"));
     output_ = "QUIT\r\n";
   }
 
@@ -11607,16 +11626,16 @@ enum class tls_version { unset, tls1_2, tls1_3 };
 
 /// TLS settings (nodemailer `tls.*` and `servername`).
 struct tls_options {
-  bool verify = true;        ///< `tls.rejectUnauthorized` (default true)
-  std::string ca_pem;        ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
+  bool verify = true;                                ///< `tls.rejectUnauthorized` (default true)
+  std::string ca_pem;                                ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
   std::string ca_file = LOGTO_SMTP_DEFAULT_CA_FILE;  ///< CA bundle file used when `ca_pem` is empty
-  std::string server_name;   ///< SNI and the name the certificate must match
-  tls_version min_version = tls_version::unset;  ///< `tls.minVersion` (TLS 1.2 is the floor anyway)
-  tls_version max_version = tls_version::unset;  ///< `tls.maxVersion`
-  std::vector<std::string> ciphers;  ///< `tls.ciphers`: OpenSSL / Node names (`tls_cipher_suite_name`)
-  std::string cert_pem;              ///< `tls.cert`: client certificate (chain), PEM
-  crypto::secret key_pem;            ///< `tls.key`: its private key, PEM or DER
-  crypto::secret passphrase;         ///< `tls.passphrase`: for an encrypted `key`
+  std::string server_name;                           ///< SNI and the name the certificate must match
+  tls_version min_version = tls_version::unset;      ///< `tls.minVersion` (TLS 1.2 is the floor anyway)
+  tls_version max_version = tls_version::unset;      ///< `tls.maxVersion`
+  std::vector<std::string> ciphers;                  ///< `tls.ciphers`: OpenSSL / Node names (`tls_cipher_suite_name`)
+  std::string cert_pem;                              ///< `tls.cert`: client certificate (chain), PEM
+  crypto::secret key_pem;                            ///< `tls.key`: its private key, PEM or DER
+  crypto::secret passphrase;                         ///< `tls.passphrase`: for an encrypted `key`
 };
 
 /// The mbedTLS name of a cipher suite given by its OpenSSL / Node name (`ECDHE-RSA-AES128-GCM-SHA256`,
@@ -11684,22 +11703,26 @@ inline result<std::vector<int>> resolve_ciphersuites(const std::vector<std::stri
   for (const auto& n : names) {
     const char* mbed = tls_cipher_suite_name(n);
     if (mbed == nullptr) {
-      return make_error(errc::invalid_config,
-                        "tls.ciphers: \"" + n + "\" is not a cipher suite name this library maps to mbedTLS (use "
-                        "OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256; cipher-list keywords like HIGH or !aNULL "
-                        "are not supported)",
-                        "tls.ciphers");
+      return make_error(
+          errc::invalid_config,
+          "tls.ciphers: \"" + n +
+              "\" is not a cipher suite name this library maps to mbedTLS (use "
+              "OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256; cipher-list keywords like HIGH or !aNULL "
+              "are not supported)",
+          "tls.ciphers");
     }
     const int id = mbedtls_ssl_get_ciphersuite_id(mbed);
     if (id == 0) {
       return make_error(errc::invalid_config,
-                        "tls.ciphers: \"" + n + "\" (" + mbed + ") is not enabled in this mbedTLS build", "tls.ciphers");
+                        "tls.ciphers: \"" + n + "\" (" + mbed + ") is not enabled in this mbedTLS build",
+                        "tls.ciphers");
     }
     has13 = has13 || std::string_view(mbed).compare(0, 5, "TLS1-") == 0;
     ids.push_back(id);
   }
   if (!has13 && !ids.empty()) {
-    for (const char* d : {"TLS1-3-AES-256-GCM-SHA384", "TLS1-3-CHACHA20-POLY1305-SHA256", "TLS1-3-AES-128-GCM-SHA256"}) {
+    for (const char* d :
+         {"TLS1-3-AES-256-GCM-SHA384", "TLS1-3-CHACHA20-POLY1305-SHA256", "TLS1-3-AES-128-GCM-SHA256"}) {
       const int id = mbedtls_ssl_get_ciphersuite_id(d);
       if (id != 0) ids.push_back(id);
     }
@@ -11731,8 +11754,8 @@ inline result<void> check_tls_options(const tls_options& o) {
   if (!o.cert_pem.empty()) {
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
-    const int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(o.cert_pem.c_str()),
-                                          o.cert_pem.size() + 1);
+    const int rc =
+        mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(o.cert_pem.c_str()), o.cert_pem.size() + 1);
     mbedtls_x509_crt_free(&crt);
     if (rc != 0) {
       return make_error(errc::invalid_config, "tls.cert: not a PEM certificate mbedTLS can read", "tls.cert");
@@ -11751,7 +11774,7 @@ inline std::string mbedtls_message(int code) {
   mbedtls_strerror(code, buf, sizeof buf);
 #endif
   char hex[32];
-  std::snprintf(hex, sizeof hex, "-0x%04X", static_cast<unsigned>(-code));
+  (void)std::snprintf(hex, sizeof hex, "-0x%04X", static_cast<unsigned>(-code));  // fits: 8 of 16 bytes at most
   return std::string(buf[0] != '\0' ? buf : "mbedTLS error") + " (" + hex + ")";
 }
 }  // namespace detail
@@ -11790,12 +11813,13 @@ class tls_stream {
     if (!checked) return checked.error();
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    mbedtls_ssl_conf_min_tls_version(&conf_, options.min_version == tls_version::tls1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
-                                                                                        : MBEDTLS_SSL_VERSION_TLS1_2);
+    mbedtls_ssl_conf_min_tls_version(
+        &conf_, options.min_version == tls_version::tls1_3 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #endif
-    if (options.max_version == tls_version::tls1_2) mbedtls_ssl_conf_max_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
+    if (options.max_version == tls_version::tls1_2)
+      mbedtls_ssl_conf_max_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_max_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
@@ -11823,16 +11847,17 @@ class tls_stream {
         const std::string pem = options.ca_pem;
         rc = mbedtls_x509_crt_parse(&ca_, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
         if (rc < 0) {
-          return make_error(errc::tls_error, "TLS: tls.ca holds no usable PEM certificate: " + detail::mbedtls_message(rc));
+          return make_error(errc::tls_error,
+                            "TLS: tls.ca holds no usable PEM certificate: " + detail::mbedtls_message(rc));
         }
         loaded = rc;
       } else {
 #if defined(MBEDTLS_FS_IO)
         rc = mbedtls_x509_crt_parse_file(&ca_, options.ca_file.c_str());
         if (rc < 0) {
-          return make_error(errc::tls_error, "TLS: cannot load the CA bundle " + options.ca_file + " (" +
-                                                 detail::mbedtls_message(rc) +
-                                                 "); set tls.ca to the PEM of the CA that signed the server certificate");
+          return make_error(errc::tls_error,
+                            "TLS: cannot load the CA bundle " + options.ca_file + " (" + detail::mbedtls_message(rc) +
+                                "); set tls.ca to the PEM of the CA that signed the server certificate");
         }
         loaded = rc;
 #else
@@ -11888,8 +11913,8 @@ class tls_stream {
     start(timeout_ms);
     std::size_t done = 0;
     while (done < data.size()) {
-      const int rc = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(data.data() + done),
-                                       data.size() - done);
+      const int rc =
+          mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(data.data() + done), data.size() - done);
       if (rc > 0) {
         done += static_cast<std::size_t>(rc);
         continue;
@@ -11928,7 +11953,8 @@ class tls_stream {
   error failure_error(int rc, const char* what) {
     if (io_failed_) return io_error_;
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF) {
-      return make_error(errc::connection_closed, std::string("TLS: the server closed the connection during the ") + what);
+      return make_error(errc::connection_closed,
+                        std::string("TLS: the server closed the connection during the ") + what);
     }
     if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
       const std::uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);
@@ -12123,8 +12149,8 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
     if (left <= 0) {
-      c.fail(make_error(errc::timeout, "SMTP: no complete reply within " + std::to_string(budget) + " ms while waiting for " +
-                                           detail::wait_name(kind)));
+      c.fail(make_error(errc::timeout, "SMTP: no complete reply within " + std::to_string(budget) +
+                                           " ms while waiting for " + detail::wait_name(kind)));
       continue;
     }
     const int timeout_ms = left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left);
@@ -12163,8 +12189,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
 /// Connects with `connect(host, port, timeout.connection_ms)` (see smtp/stream.hpp) and `deliver`s.
 template <class Connect>
 auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t port, const session_options& options,
-                         const message& msg)
-    -> result<delivery_info> {
+                         const message& msg) -> result<delivery_info> {
   auto s = connect(host, port, options.timeout.connection_ms);
   if (!s) return s.error();
   return deliver(*s, options, msg);
@@ -12331,18 +12356,18 @@ class value {
   using object_type = std::vector<member>;
 
   value() noexcept {}
-  value(std::nullptr_t) noexcept {}                                                  // NOLINT
-  value(bool b) noexcept : kind_(kind::boolean), bool_(b) {}                         // NOLINT
-  value(double d) noexcept : kind_(kind::number), number_(d) {}                      // NOLINT
+  value(std::nullptr_t) noexcept {}                              // NOLINT
+  value(bool b) noexcept : kind_(kind::boolean), bool_(b) {}     // NOLINT
+  value(double d) noexcept : kind_(kind::number), number_(d) {}  // NOLINT
   template <class I, typename std::enable_if<std::is_integral<I>::value && !std::is_same<I, bool>::value &&
                                                  !std::is_same<I, char>::value,
                                              int>::type = 0>
   value(I i) noexcept : kind_(kind::number), number_(static_cast<double>(i)) {}  // NOLINT
-  value(std::string s) : kind_(kind::string), string_(std::move(s)) {}               // NOLINT
-  value(const char* s) : kind_(kind::string), string_(s == nullptr ? "" : s) {}      // NOLINT
-  value(std::string_view s) : kind_(kind::string), string_(s) {}                     // NOLINT
-  value(array_type a) : kind_(kind::array), array_(std::move(a)) {}                  // NOLINT
-  value(object_type o) : kind_(kind::object), object_(std::move(o)) {}               // NOLINT
+  value(std::string s) : kind_(kind::string), string_(std::move(s)) {}           // NOLINT
+  value(const char* s) : kind_(kind::string), string_(s == nullptr ? "" : s) {}  // NOLINT
+  value(std::string_view s) : kind_(kind::string), string_(s) {}                 // NOLINT
+  value(array_type a) : kind_(kind::array), array_(std::move(a)) {}              // NOLINT
+  value(object_type o) : kind_(kind::object), object_(std::move(o)) {}           // NOLINT
 
   /// An empty object / array.
   static value make_object() { return value(object_type{}); }
@@ -12367,9 +12392,7 @@ class value {
     }
     return nullptr;
   }
-  value* find(std::string_view key) noexcept {
-    return const_cast<value*>(static_cast<const value*>(this)->find(key));
-  }
+  value* find(std::string_view key) noexcept { return const_cast<value*>(static_cast<const value*>(this)->find(key)); }
 
   /// Converts a picojson value. Objects come out in picojson's (sorted) order unless `doc` is the
   /// document `v` was parsed into, in which case document order is kept.
@@ -12459,7 +12482,8 @@ void value::for_each_member_js_order(F&& f) const {
   }
   // Insertion sort keeps this header free of <algorithm>'s heavier parts; index keys are few.
   for (std::size_t i = 1; i < indexed.size(); ++i) {
-    for (std::size_t j = i; j > 0 && indexed[j - 1].first > indexed[j].first; --j) std::swap(indexed[j - 1], indexed[j]);
+    for (std::size_t j = i; j > 0 && indexed[j - 1].first > indexed[j].first; --j)
+      std::swap(indexed[j - 1], indexed[j]);
   }
   for (const auto& p : indexed) f(object_[p.second]);
   for (const auto& m : object_) {
@@ -12594,7 +12618,7 @@ class payload {
 
 /// SendMessageData: who gets the code, what it is for, and the payload.
 struct message {
-  std::string to;              ///< phone number or e-mail address, sent as is (twilio adds a leading '+')
+  std::string to;                ///< phone number or e-mail address, sent as is (twilio adds a leading '+')
   std::string type = "Generic";  ///< connector-kit TemplateType string; any string is allowed
   connectors::payload payload;
 
@@ -12654,7 +12678,8 @@ namespace detail {
 inline std::optional<email_template> i18n_template(const i18n_email_template_provider& provider, const message& m) {
   if (!provider) return std::nullopt;
   const std::string* locale = m.payload.find_string("locale");
-  return provider(m.type, locale == nullptr ? std::optional<std::string_view>() : std::optional<std::string_view>(*locale));
+  return provider(m.type,
+                  locale == nullptr ? std::optional<std::string_view>() : std::optional<std::string_view>(*locale));
 }
 
 /// JavaScript's `\s` (ECMA-262 WhiteSpace + LineTerminator) at `s[i]`, as a UTF-8 byte length (0 = none).
@@ -12662,15 +12687,15 @@ inline std::size_t js_space_at(std::string_view s, std::size_t i) noexcept {
   const auto b = [&s](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
   const unsigned c = b(i);
   if (c == 0x09 || c == 0x0A || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x20) return 1;
-  if (c == 0xC2 && b(i + 1) == 0xA0) return 2;                                    // U+00A0
-  if (c == 0xE1 && b(i + 1) == 0x9A && b(i + 2) == 0x80) return 3;                // U+1680
+  if (c == 0xC2 && b(i + 1) == 0xA0) return 2;                      // U+00A0
+  if (c == 0xE1 && b(i + 1) == 0x9A && b(i + 2) == 0x80) return 3;  // U+1680
   if (c == 0xE2 && b(i + 1) == 0x80) {
     const unsigned d = b(i + 2);
     if ((d >= 0x80 && d <= 0x8A) || d == 0xA8 || d == 0xA9 || d == 0xAF) return 3;  // U+2000-200A, 2028, 2029, 202F
   }
-  if (c == 0xE2 && b(i + 1) == 0x81 && b(i + 2) == 0x9F) return 3;                // U+205F
-  if (c == 0xE3 && b(i + 1) == 0x80 && b(i + 2) == 0x80) return 3;                // U+3000
-  if (c == 0xEF && b(i + 1) == 0xBB && b(i + 2) == 0xBF) return 3;                // U+FEFF
+  if (c == 0xE2 && b(i + 1) == 0x81 && b(i + 2) == 0x9F) return 3;  // U+205F
+  if (c == 0xE3 && b(i + 1) == 0x80 && b(i + 2) == 0x80) return 3;  // U+3000
+  if (c == 0xEF && b(i + 1) == 0xBB && b(i + 2) == 0xBF) return 3;  // U+FEFF
   return 0;
 }
 
@@ -12688,10 +12713,10 @@ struct js_ref {
 
 /// Object.prototype's own property names (Node 20).
 inline bool is_object_prototype_member(std::string_view k) noexcept {
-  static constexpr std::string_view names[] = {"constructor",      "__defineGetter__", "__defineSetter__",
-                                               "hasOwnProperty",   "__lookupGetter__", "__lookupSetter__",
-                                               "isPrototypeOf",    "propertyIsEnumerable", "toString",
-                                               "valueOf",          "__proto__",        "toLocaleString"};
+  static constexpr std::string_view names[] = {
+      "constructor",      "__defineGetter__", "__defineSetter__", "hasOwnProperty",
+      "__lookupGetter__", "__lookupSetter__", "isPrototypeOf",    "propertyIsEnumerable",
+      "toString",         "valueOf",          "__proto__",        "toLocaleString"};
   for (const auto n : names) {
     if (n == k) return true;
   }
@@ -12701,11 +12726,13 @@ inline bool is_object_prototype_member(std::string_view k) noexcept {
 /// Array.prototype's own method names (Node 20), without `length` and `constructor`.
 inline bool is_array_prototype_method(std::string_view k) noexcept {
   static constexpr std::string_view names[] = {
-      "at",      "concat",  "copyWithin", "fill",    "find",       "findIndex",  "findLast",  "findLastIndex",
-      "lastIndexOf", "pop", "push",       "reverse", "shift",      "unshift",    "slice",     "sort",
-      "splice",  "includes", "indexOf",   "join",    "keys",       "entries",    "values",    "forEach",
-      "filter",  "flat",    "flatMap",    "map",     "every",      "some",       "reduce",    "reduceRight",
-      "toLocaleString", "toString", "toReversed", "toSorted", "toSpliced", "with"};
+      "at",        "concat",        "copyWithin",     "fill",     "find",       "findIndex",
+      "findLast",  "findLastIndex", "lastIndexOf",    "pop",      "push",       "reverse",
+      "shift",     "unshift",       "slice",          "sort",     "splice",     "includes",
+      "indexOf",   "join",          "keys",           "entries",  "values",     "forEach",
+      "filter",    "flat",          "flatMap",        "map",      "every",      "some",
+      "reduce",    "reduceRight",   "toLocaleString", "toString", "toReversed", "toSorted",
+      "toSpliced", "with"};
   for (const auto n : names) {
     if (n == k) return true;
   }
@@ -12878,7 +12905,7 @@ class config_checker {
     return "an object";
   }
 
-  void issue(std::string where, std::string problem) {
+  void issue(std::string where, const std::string& problem) {
     if (issues_.empty()) first_path_ = where;
     if (!message_.empty()) message_ += "; ";
     message_ += where;
@@ -13000,7 +13027,8 @@ class config_checker {
   }
   template <class Template, class Fill>
   void templates(const json::object& root, std::vector<Template>& out, Fill fill) {
-    templates(root, out, [](const json::object&, const std::string&, Template&) {}, fill);
+    templates(
+        root, out, [](const json::object&, const std::string&, Template&) {}, fill);
   }
 
   bool ok() const noexcept { return issues_.empty(); }
@@ -13108,8 +13136,10 @@ enum class request_stamp { none, time, time_and_nonce };
 template <request_stamp Stamp, class Connector, class Transport, class Clock, class Random>
 auto send_http(const Connector& connector, const message& m, Transport& transport, Clock& clock, Random& random,
                std::string_view provider) -> decltype(connector.parse_response(std::declval<const http_response&>())) {
-  static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-  static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+  static_assert(is_transport<Transport>::value,
+                "Transport must provide result<http_response> send(const http_request&)");
+  static_assert(is_clock<typename std::decay<Clock>::type>::value,
+                "Clock must provide std::int64_t now() (unix seconds)");
   static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
                 "Random must provide bool fill(unsigned char*, std::size_t)");
   std::string nonce;
@@ -13349,8 +13379,9 @@ class aliyun_sms {
       if (const json::value* type = json::find(t, "type")) {
         const auto n = json::as_integer(*type);
         if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
-          check.issue(detail::config_checker::path(at, "type"),
-                      "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " + detail::config_checker::type_name(type));
+          check.issue(
+              detail::config_checker::path(at, "type"),
+              "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " + detail::config_checker::type_name(type));
         } else {
           tc.type = static_cast<int>(*n);
         }
@@ -13368,9 +13399,10 @@ class aliyun_sms {
         for (const char* key : {"china", "overseas"}) {
           const json::value* v = json::find(regional, key);
           if (v == nullptr || !v->is<std::string>()) {
-            check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
-                                   "whose \"" + std::string(key) + "\" is " +
-                                       detail::config_checker::type_name(v));
+            check.issue(code_path,
+                        "expected a string or an object {china, overseas} of strings, got an object "
+                        "whose \"" +
+                            std::string(key) + "\" is " + detail::config_checker::type_name(v));
           } else {
             (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
           }
@@ -13418,9 +13450,9 @@ class aliyun_sms {
     if (!checked) return checked.error();
     const template_config* t = find_template(config_.templates, m.type);
     if (t == nullptr) return detail::template_not_found(m);
-    const std::string& code = !t->regional ? t->template_code
+    const std::string& code = !t->regional                                                      ? t->template_code
                               : is_china_number(m.to, config_.strict_phone_region_number_check) ? t->china
-                                                                                                 : t->overseas;
+                                                                                                : t->overseas;
     // TemplateParam = JSON.stringify({...payload} without `locale`) (every `locale` member, should a
     // payload built in code hold two).
     payload template_values = m.payload;
@@ -13510,8 +13542,9 @@ class aliyun_sms {
       ec = errc::rate_limit_exceeded;
     } else if (success_status && is_usage_limit_code(*code)) {
       ec = errc::usage_limit_exceeded;
-      why += ": the account's balance or sending quota is used up; top it up or raise the limit in the Aliyun "
-             "console";
+      why +=
+          ": the account's balance or sending quota is used up; top it up or raise the limit in the Aliyun "
+          "console";
     }
     return make_error(ec, std::move(why), *code + ": " + *msg);
   }
@@ -13569,12 +13602,11 @@ namespace connectors {
 class aliyun_dm {
  public:
   /// The regions the official config accepts, with their endpoints.
-  static constexpr std::string_view region_ids[5] = {"cn-hangzhou", "ap-southeast-1", "ap-southeast-2",
-                                                     "eu-central-1", "us-east-1"};
+  static constexpr std::string_view region_ids[5] = {"cn-hangzhou", "ap-southeast-1", "ap-southeast-2", "eu-central-1",
+                                                     "us-east-1"};
   static constexpr std::string_view region_endpoints[5] = {
-      "https://dm.aliyuncs.com/", "https://dm.ap-southeast-1.aliyuncs.com/",
-      "https://dm.ap-southeast-2.aliyuncs.com/", "https://dm.eu-central-1.aliyuncs.com/",
-      "https://dm.us-east-1.aliyuncs.com/"};
+      "https://dm.aliyuncs.com/", "https://dm.ap-southeast-1.aliyuncs.com/", "https://dm.ap-southeast-2.aliyuncs.com/",
+      "https://dm.eu-central-1.aliyuncs.com/", "https://dm.us-east-1.aliyuncs.com/"};
 
   struct template_config {
     std::string usage_type;
@@ -13609,10 +13641,10 @@ class aliyun_dm {
       const std::string* s = json::as_string(*region);
       if (s == nullptr || endpoint_for(*s).empty()) {
         // The value is not echoed: whatever was typed there stays out of logs.
-        check.issue("regionId", "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, "
-                                "us-east-1, got " +
-                                    (s == nullptr ? detail::config_checker::type_name(region)
-                                                  : std::string("an unknown region")));
+        check.issue("regionId",
+                    "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, "
+                    "us-east-1, got " +
+                        (s == nullptr ? detail::config_checker::type_name(region) : std::string("an unknown region")));
       } else {
         c.region_id = *s;
       }
@@ -13705,9 +13737,10 @@ class aliyun_dm {
   result<send_result> parse_response(const http_response& r) const {
     auto parsed = json::parse(r.body);
     if (!parsed) {
-      return make_error(errc::invalid_response,
-                        "Aliyun Direct Mail answered " + detail::status_text(r.status) + " with a body that is not JSON",
-                        detail::excerpt(r.body));
+      return make_error(
+          errc::invalid_response,
+          "Aliyun Direct Mail answered " + detail::status_text(r.status) + " with a body that is not JSON",
+          detail::excerpt(r.body));
     }
     const json::object* obj = json::as_object(*parsed);
     std::string missing;
@@ -13751,7 +13784,7 @@ class aliyun_dm {
   result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
     return detail::send_http<detail::request_stamp::time_and_nonce>(*this, m, transport, clock, random,
-                                                                     "Aliyun Direct Mail");
+                                                                    "Aliyun Direct Mail");
   }
 
  private:
@@ -13799,9 +13832,9 @@ struct tc3_input {
   std::string_view canonical_uri = "/";
   std::string_view canonical_query;  ///< "" for POST
   std::string_view content_type = "application/json; charset=utf-8";
-  std::string_view host;     ///< e.g. "sms.tencentcloudapi.com"
-  std::string_view service;  ///< e.g. "sms", "cvm"
-  std::string_view payload;  ///< the exact request body
+  std::string_view host;       ///< e.g. "sms.tencentcloudapi.com"
+  std::string_view service;    ///< e.g. "sms", "cvm"
+  std::string_view payload;    ///< the exact request body
   std::int64_t timestamp = 0;  ///< unix seconds (X-TC-Timestamp)
 };
 
@@ -13915,9 +13948,9 @@ inline result<tc3_signature> sign(const tc3_input& in, std::string_view secret_k
   unsigned char k2[32];
   unsigned char out[32];
   const bool ok = h.mac(reinterpret_cast<const unsigned char*>(key.data()), key.size(), s.date, k1) &&
-                  h.mac(k1, sizeof k1, in.service, k2) &&           // SecretService
-                  h.mac(k2, sizeof k2, "tc3_request", k1) &&        // SecretSigning
-                  h.mac(k1, sizeof k1, s.string_to_sign, out);      // Signature
+                  h.mac(k1, sizeof k1, in.service, k2) &&       // SecretService
+                  h.mac(k2, sizeof k2, "tc3_request", k1) &&    // SecretSigning
+                  h.mac(k1, sizeof k1, s.string_to_sign, out);  // Signature
   crypto::wipe(key);
   crypto::zeroize(k1, sizeof k1);
   crypto::zeroize(k2, sizeof k2);
@@ -13996,8 +14029,8 @@ class tencent_sms {
   };
 
   struct config {
-    std::string access_key_id;          ///< SecretId
-    crypto::secret access_key_secret;   ///< SecretKey
+    std::string access_key_id;         ///< SecretId
+    crypto::secret access_key_secret;  ///< SecretKey
     std::string sign_name;
     std::string sdk_app_id;
     std::string region;
@@ -14161,8 +14194,9 @@ class tencent_sms {
     if (is_ok(*code)) return ok();
     const json::value* msg = json::find(*status, "Message");
     const json::value* request_id = json::find(*resp, "RequestId");
-    return make_error(classify(*code), "Tencent Cloud SMS did not send the message",
-                      *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
+    return make_error(
+        classify(*code), "Tencent Cloud SMS did not send the message",
+        *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
   }
 
   /// The connector-kit code for a Tencent error code (see the file comment): usage_limit_exceeded for
@@ -14170,13 +14204,15 @@ class tencent_sms {
   /// general otherwise.
   static errc classify(std::string_view code) noexcept {
     // Tencent Cloud SMS API 3.0 error codes (SendSms).
-    constexpr std::string_view usage[] = {
-        "FailedOperation.InsufficientBalanceInSmsPackage", "LimitExceeded.AppDailyLimit",
-        "LimitExceeded.DailyLimit",                        "LimitExceeded.AppCountryOrRegionDailyLimit",
-        "LimitExceeded.AppGlobalDailyLimit",               "LimitExceeded.AppMainlandChinaDailyLimit"};
-    constexpr std::string_view rate[] = {
-        "RequestLimitExceeded", "LimitExceeded.PhoneNumberThirtySecondLimit", "LimitExceeded.PhoneNumberOneHourLimit",
-        "LimitExceeded.PhoneNumberDailyLimit", "LimitExceeded.PhoneNumberSameContentDailyLimit"};
+    constexpr std::string_view usage[] = {"FailedOperation.InsufficientBalanceInSmsPackage",
+                                          "LimitExceeded.AppDailyLimit",
+                                          "LimitExceeded.DailyLimit",
+                                          "LimitExceeded.AppCountryOrRegionDailyLimit",
+                                          "LimitExceeded.AppGlobalDailyLimit",
+                                          "LimitExceeded.AppMainlandChinaDailyLimit"};
+    constexpr std::string_view rate[] = {"RequestLimitExceeded", "LimitExceeded.PhoneNumberThirtySecondLimit",
+                                         "LimitExceeded.PhoneNumberOneHourLimit", "LimitExceeded.PhoneNumberDailyLimit",
+                                         "LimitExceeded.PhoneNumberSameContentDailyLimit"};
     for (const auto u : usage) {
       if (code == u) return errc::usage_limit_exceeded;
     }
@@ -14312,7 +14348,7 @@ class twilio_sms {
 
   /// The Messages endpoint for `account_sid`, as got sends it (see the file comment).
   static result<std::string> messages_url(std::string_view account_sid) {
-    const auto refuse = [](std::string why) {
+    const auto refuse = [](const std::string& why) {
       return make_error(errc::invalid_config, "invalid twilio-sms config: accountSID " + why, "accountSID");
     };
     for (const char ch : account_sid) {
@@ -14819,8 +14855,9 @@ class smtp {
         if (const auto* s = check.optional_string(*t, "key", "tls")) c.tls.key = crypto::secret(*s);
         if (const auto* s = check.optional_string(*t, "passphrase", "tls")) c.tls.passphrase = crypto::secret(*s);
         for (const auto& key : check.document().keys(*t)) {
-          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca", "servername", "minVersion",
-                                                       "maxVersion", "ciphers", "cert", "key", "passphrase"};
+          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca",      "servername", "minVersion",
+                                                       "maxVersion",         "ciphers", "cert",       "key",
+                                                       "passphrase"};
           bool ok = false;
           for (const auto k : known) ok = ok || key == k;
           if (!ok) {
@@ -14865,8 +14902,9 @@ class smtp {
     for (const char* key : {"logger", "debug"}) {
       if (auto b = check.optional_bool(*root, key)) {
         if (*b) {
-          check.issue(key, "true is not supported: the library prints nothing and has no log hook; log from your "
-                           "stream factory instead, and set it to false or remove it");
+          check.issue(key,
+                      "true is not supported: the library prints nothing and has no log hook; log from your "
+                      "stream factory instead, and set it to false or remove it");
         }
       }
     }
@@ -14874,14 +14912,16 @@ class smtp {
     check.optional_bool(*root, "disableUrlAccess");
     if (const auto* s = check.optional_string(*root, "localAddress")) {
       if (!s->empty()) {
-        check.issue("localAddress", "is not supported: the library opens no sockets; bind the local address in your "
-                                    "stream factory and remove this field");
+        check.issue("localAddress",
+                    "is not supported: the library opens no sockets; bind the local address in your "
+                    "stream factory and remove this field");
       }
     }
     if (const json::value* v = json::find(*root, "dnsTimeout")) {
       if (!v->is<picojson::null>()) {
-        check.issue("dnsTimeout", "is not supported: the host's stream factory resolves the name, within "
-                                  "connectionTimeout; remove this field");
+        check.issue("dnsTimeout",
+                    "is not supported: the host's stream factory resolves the name, within "
+                    "connectionTimeout; remove this field");
       }
     }
     read_timeout(check, *root, "connectionTimeout", c.connection_timeout_ms);
@@ -14930,7 +14970,8 @@ class smtp {
       send_from = t->send_from;
     }
     for (const std::string* s : {&subject, &content}) {
-      if (!is_valid_utf8(*s)) return make_error(errc::invalid_request_parameters, "the e-mail template is not valid UTF-8");
+      if (!is_valid_utf8(*s))
+        return make_error(errc::invalid_request_parameters, "the e-mail template is not valid UTF-8");
     }
     ::logto::smtp::mail mail;
     mail.to = m.to;
@@ -15066,9 +15107,10 @@ class smtp {
       auto s = connection(std::string_view(config_.host), config_.port, config_.connection_timeout_ms);
       if (!s) {
         const error& e = s.error();
-        return make_error(errc::general, "SMTP: could not connect to " + config_.host + ":" +
-                                             std::to_string(config_.port) + ": " + e.message,
-                          e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
+        return make_error(
+            errc::general,
+            "SMTP: could not connect to " + config_.host + ":" + std::to_string(config_.port) + ": " + e.message,
+            e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
       }
       return finish(::logto::smtp::deliver(*s, session_options_with(access_token), *msg));
     }
@@ -15133,8 +15175,8 @@ class smtp {
       const bool has_user = user != nullptr && !user->empty();
       const bool has_pass = pass != nullptr && !pass->empty();
       if (has_user != has_pass) {
-        return check.issue(has_user ? "auth.pass" : "auth.user", "is required together with auth." +
-                                                                     std::string(has_user ? "user" : "pass"));
+        return check.issue(has_user ? "auth.pass" : "auth.user",
+                           "is required together with auth." + std::string(has_user ? "user" : "pass"));
       }
       if (has_user) {
         auth_config ac;
@@ -15159,7 +15201,8 @@ class smtp {
     }
     if (const json::value* e = json::find(*a, "expires")) {
       const auto ms = json::as_integer(*e);
-      if (!e->is<double>() || !ms || *ms < 0) return check.issue("auth.expires", "expected a time in ms since the epoch");
+      if (!e->is<double>() || !ms || *ms < 0)
+        return check.issue("auth.expires", "expected a time in ms since the epoch");
       o.expires_ms = *ms;
     }
     const std::string* client_id = check.optional_string(*a, "clientId", "auth");
@@ -15204,16 +15247,17 @@ class smtp {
       o.service = std::move(sa);
     }
     for (const auto& key : check.document().keys(*a)) {
-      static constexpr std::string_view known[] = {"type", "user", "accessToken", "accessUrl", "expires",
-                                                   "clientId", "clientSecret", "refreshToken", "serviceClient",
-                                                   "privateKey", "scope", "serviceRequestTimeout"};
+      static constexpr std::string_view known[] = {
+          "type",         "user",         "accessToken",   "accessUrl",  "expires", "clientId",
+          "clientSecret", "refreshToken", "serviceClient", "privateKey", "scope",   "serviceRequestTimeout"};
       bool ok = false;
       for (const auto k : known) ok = ok || key == k;
       if (!ok) check.issue(detail::config_checker::path("auth", key), "is not supported for OAuth 2.0; remove it");
     }
     if (ac.secret.empty() && !o.refresh && !o.service) {
-      return check.issue("auth.accessToken", "is required for OAuth 2.0 (XOAUTH2) unless auth.refreshToken or "
-                                             "auth.serviceClient + auth.privateKey let the connector fetch one");
+      return check.issue("auth.accessToken",
+                         "is required for OAuth 2.0 (XOAUTH2) unless auth.refreshToken or "
+                         "auth.serviceClient + auth.privateKey let the connector fetch one");
     }
     c.auth = std::move(ac);
   }
@@ -15233,8 +15277,10 @@ class smtp {
       check.issue("requireTLS", "cannot be true together with ignoreTLS (ignoreTLS would send without TLS)");
     }
     if (c.auth) {
-      if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
-      const bool fetchable = c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);
+      if (c.auth->user.empty() || has_line_break(c.auth->user))
+        check.issue("auth.user", "must be non-empty without CR/LF/NUL");
+      const bool fetchable =
+          c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);
       if ((c.auth->secret.empty() && !fetchable) || has_line_break(c.auth->secret.reveal())) {
         check.issue(c.auth->type == auth_config::kind::oauth2 ? "auth.accessToken" : "auth.pass",
                     "must be non-empty without CR/LF/NUL");
@@ -15260,7 +15306,8 @@ class smtp {
       if (t.send_from && has_line_break(*t.send_from)) check.issue(at + ".sendFrom", "must not contain CR, LF or NUL");
     }
     check.require_templates(c.templates);
-    if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
+    if (!c.servername.empty() && bad_token(c.servername))
+      check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");
     }

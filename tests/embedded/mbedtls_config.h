@@ -30,14 +30,14 @@
 #else
 #define MBEDTLS_ECP_MAX_BITS 256
 #endif
-#define MBEDTLS_ASN1_PARSE_C   /* required by ECDSA_C */
-#define MBEDTLS_ASN1_WRITE_C   /* required by ECDSA_C */
+#define MBEDTLS_ASN1_PARSE_C /* required by ECDSA_C */
+#define MBEDTLS_ASN1_WRITE_C /* required by ECDSA_C */
 
 /* Hashes and the generic message-digest layer (logto's crypto façade uses mbedtls_md*) */
 #define MBEDTLS_MD_C
 #define MBEDTLS_SHA256_C
-#define MBEDTLS_SHA1_C         /* logto's crypto::hash_alg includes SHA-1 (Aliyun); md_info lookup */
-#define MBEDTLS_SHA512_C       /* ES384/ES512/RS384/RS512 hashes are selectable at run time */
+#define MBEDTLS_SHA1_C   /* logto's crypto::hash_alg includes SHA-1 (Aliyun); md_info lookup */
+#define MBEDTLS_SHA512_C /* ES384/ES512/RS384/RS512 hashes are selectable at run time */
 
 #ifdef BENCH_MBEDTLS_RSA
 /* Comparison build only: RSA JWKs (what logto-cpp's JWK code required before LOGTO_HAS_RSA) */
@@ -47,12 +47,12 @@
 #define MBEDTLS_PKCS1_V21
 #define MBEDTLS_OID_C
 #endif
-#define MBEDTLS_MPI_MAX_SIZE 512  /* as in the RSA build (RSA up to 4096 bits), so that only RSA differs */
+#define MBEDTLS_MPI_MAX_SIZE 512 /* as in the RSA build (RSA up to 4096 bits), so that only RSA differs */
 
 /* CTR-DRBG and entropy: declared by logto's crypto.hpp; only linked if the default random source is used */
 #define MBEDTLS_CTR_DRBG_C
 #define MBEDTLS_AES_C
-#define MBEDTLS_AES_ROM_TABLES     /* tables in flash, not 8 KiB of RAM (ecp.c blinds with an internal CTR-DRBG) */
+#define MBEDTLS_AES_ROM_TABLES /* tables in flash, not 8 KiB of RAM (ecp.c blinds with an internal CTR-DRBG) */
 #define MBEDTLS_AES_FEWER_TABLES
 #define MBEDTLS_ENTROPY_C
 

@@ -23,16 +23,20 @@ static void put_u(const char* label, unsigned long v) {
   char buf[24];
   int i = sizeof buf - 1;
   buf[i] = 0;
-  do { buf[--i] = (char)('0' + v % 10); v /= 10; } while (v && i);
+  do {
+    buf[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v && i);
   put(label);
   put(buf + i);
   put("\n");
 }
 __attribute__((noreturn)) static void exit_qemu(int code) {
   uint32_t block[2] = {0x20026u /* ADP_Stopped_ApplicationExit */, (uint32_t)code};
-  semihost(0x20, block); /* SYS_EXIT_EXTENDED */
+  semihost(0x20, block);                 /* SYS_EXIT_EXTENDED */
   semihost(0x18, (const void*)0x20026u); /* SYS_EXIT, older hosts */
-  for (;;) {}
+  for (;;) {
+  }
 }
 
 /* ---- heap */
@@ -67,17 +71,47 @@ void bench_measure_end(int result) {
 }
 
 /* ---- minimal newlib hooks (output is semihosting only; nothing reads files) */
-int _write(int fd, const char* s, int n) { (void)fd; (void)s; return n; }
-int _close(int fd) { (void)fd; return -1; }
-int _fstat(int fd, void* st) { (void)fd; (void)st; return -1; }
-int _isatty(int fd) { (void)fd; return 1; }
-int _lseek(int fd, int o, int w) { (void)fd; (void)o; (void)w; return -1; }
-int _read(int fd, char* s, int n) { (void)fd; (void)s; (void)n; return 0; }
+int _write(int fd, const char* s, int n) {
+  (void)fd;
+  (void)s;
+  return n;
+}
+int _close(int fd) {
+  (void)fd;
+  return -1;
+}
+int _fstat(int fd, void* st) {
+  (void)fd;
+  (void)st;
+  return -1;
+}
+int _isatty(int fd) {
+  (void)fd;
+  return 1;
+}
+int _lseek(int fd, int o, int w) {
+  (void)fd;
+  (void)o;
+  (void)w;
+  return -1;
+}
+int _read(int fd, char* s, int n) {
+  (void)fd;
+  (void)s;
+  (void)n;
+  return 0;
+}
 int _getpid(void) { return 1; }
-int _kill(int pid, int sig) { (void)pid; (void)sig; exit_qemu(134); return -1; }
+int _kill(int pid, int sig) {
+  (void)pid;
+  (void)sig;
+  exit_qemu(134);
+  return -1;
+}
 void _exit(int code) {
   exit_qemu(code);
-  for (;;) {}
+  for (;;) {
+  }
 }
 void* __dso_handle = &__dso_handle; /* normally from crtbegin.o (not linked: -nostartfiles) */
 void _init(void) {}
@@ -94,7 +128,19 @@ static void Fault_Handler(void) {
   put("fault\n");
   exit_qemu(99);
 }
-__attribute__((section(".vectors"), used)) static void* const vectors[16] = {
-    &__stack_top, (void*)Reset_Handler, (void*)Fault_Handler, (void*)Fault_Handler,
-    (void*)Fault_Handler, (void*)Fault_Handler, (void*)Fault_Handler, 0, 0, 0, 0,
-    (void*)Fault_Handler, (void*)Fault_Handler, 0, (void*)Fault_Handler, (void*)Fault_Handler};
+__attribute__((section(".vectors"), used)) static void* const vectors[16] = {&__stack_top,
+                                                                             (void*)Reset_Handler,
+                                                                             (void*)Fault_Handler,
+                                                                             (void*)Fault_Handler,
+                                                                             (void*)Fault_Handler,
+                                                                             (void*)Fault_Handler,
+                                                                             (void*)Fault_Handler,
+                                                                             0,
+                                                                             0,
+                                                                             0,
+                                                                             0,
+                                                                             (void*)Fault_Handler,
+                                                                             (void*)Fault_Handler,
+                                                                             0,
+                                                                             (void*)Fault_Handler,
+                                                                             (void*)Fault_Handler};

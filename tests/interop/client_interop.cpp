@@ -95,9 +95,8 @@ class recording_transport {
 
   std::size_t count(const std::string& method, const std::string& path) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return static_cast<std::size_t>(std::count_if(log_.begin(), log_.end(), [&](const sent_request& r) {
-      return r.method == method && r.path == path;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        log_.begin(), log_.end(), [&](const sent_request& r) { return r.method == method && r.path == path; }));
   }
   std::size_t token_posts() const { return count("POST", "/oidc/token"); }
   std::size_t jwks_gets() const { return count("GET", "/oidc/jwks"); }
@@ -268,7 +267,8 @@ TEST_CASE("sign-in: authorization code + PKCE, RFC 9207 iss, ID token verified a
   CHECK_FALSE(a.client.verify_id_token(forged).has_value());
 }
 
-TEST_CASE("resource token: a JWT for https://api.example.com (RFC 8707), verified like an API would", "[client][resource]") {
+TEST_CASE("resource token: a JWT for https://api.example.com (RFC 8707), verified like an API would",
+          "[client][resource]") {
   app a;
   a.sign_in();
   const std::size_t before = a.transport.token_posts();
@@ -292,7 +292,8 @@ TEST_CASE("resource token: a JWT for https://api.example.com (RFC 8707), verifie
   REQUIRE(jwks.status == 200);
   auto keys = logto::jose::key_set::parse(jwks.body);
   REQUIRE_OK(keys);
-  auto o = logto::jose::verify_options::access_token(issuer(), api_resource, logto::system_clock{}.now(), {"read:data"});
+  auto o =
+      logto::jose::verify_options::access_token(issuer(), api_resource, logto::system_clock{}.now(), {"read:data"});
   o.typ = "at+jwt";
   auto verified = logto::jose::verify_jwt(*token, *keys, o);
   REQUIRE_OK(verified);
@@ -344,7 +345,8 @@ TEST_CASE("access-token cache: a valid token is served without any request", "[c
   CHECK(a.transport.token_posts() == 3);  // code exchange, first refresh, this one
 }
 
-TEST_CASE("refresh with rotation: every refresh stores the new refresh token (30 s token < 60 s margin)", "[client][refresh]") {
+TEST_CASE("refresh with rotation: every refresh stores the new refresh token (30 s token < 60 s margin)",
+          "[client][refresh]") {
   app a;
   a.sign_in();
   std::vector<std::string> refresh_tokens{a.refresh_token()};
@@ -408,13 +410,14 @@ double refresh_reuse_window() {
 // What the client sees when a refresh answer was lost (the request reached the provider, the rotated
 // token never came back): its stored refresh token is spent. Logto accepts it again for 3 s and
 // revokes the grant after that; the strict provider revokes at once.
-TEST_CASE("a lost refresh answer, on both sides of the provider's refresh-token reuse window", "[client][reuse-window]") {
+TEST_CASE("a lost refresh answer, on both sides of the provider's refresh-token reuse window",
+          "[client][reuse-window]") {
   app a;
   a.sign_in();
   const double window = refresh_reuse_window();
   const auto spend = [&](const std::string& rt) {  // the refresh whose answer was lost
-    const auto r = raw("POST", "/oidc/token",
-                       {{"client_id", native_app}, {"grant_type", "refresh_token"}, {"refresh_token", rt}});
+    const auto r =
+        raw("POST", "/oidc/token", {{"client_id", native_app}, {"grant_type", "refresh_token"}, {"refresh_token", rt}});
     REQUIRE(r.status == 200);
   };
   if (window > 0) {
@@ -486,10 +489,13 @@ void concurrent_refresh(const char* resource) {
 
 TEST_CASE("concurrency: threads asking for the same resource token share one refresh", "[client][threads]") {
   SECTION("a 1 h token: waiters find it in the cache") { concurrent_refresh(api_resource); }
-  SECTION("a 30 s token (always due): waiters take the in-flight refresh's result") { concurrent_refresh(short_resource); }
+  SECTION("a 30 s token (always due): waiters take the in-flight refresh's result") {
+    concurrent_refresh(short_resource);
+  }
 }
 
-TEST_CASE("concurrency: refreshes for different resources run one after another (no rotated token reused)", "[client][threads]") {
+TEST_CASE("concurrency: refreshes for different resources run one after another (no rotated token reused)",
+          "[client][threads]") {
   app a;
   a.sign_in();
   a.transport.token_delay = 200ms;
@@ -518,7 +524,8 @@ TEST_CASE("concurrency: refreshes for different resources run one after another 
   REQUIRE_OK(a.client.fetch_user_info());
 }
 
-TEST_CASE("userinfo: GET /oidc/me with the \"@\" token; sub equals the ID token's (OIDC Core 5.3.2)", "[client][userinfo]") {
+TEST_CASE("userinfo: GET /oidc/me with the \"@\" token; sub equals the ID token's (OIDC Core 5.3.2)",
+          "[client][userinfo]") {
   app a;
   a.sign_in();
   auto info = a.client.fetch_user_info();
@@ -544,7 +551,8 @@ TEST_CASE("userinfo: GET /oidc/me with the \"@\" token; sub equals the ID token'
   CHECK(bearer);
 }
 
-TEST_CASE("sign-out: revokes the refresh token, clears local tokens, returns the end-session URL", "[client][sign-out]") {
+TEST_CASE("sign-out: revokes the refresh token, clears local tokens, returns the end-session URL",
+          "[client][sign-out]") {
   app a;
   a.sign_in();
   REQUIRE_OK(a.client.get_access_token(short_resource));  // the refresh token works right now
@@ -604,7 +612,8 @@ TEST_CASE("device flow (RFC 8628): user code, pending polls, approval, tokens st
   std::thread user([&] {  // no Catch2 assertions off the main thread
     std::this_thread::sleep_for(2200ms);
     logto_examples::curl_transport curl;
-    logto::http_request req{"POST", g_endpoint + "/test/device/approve",
+    logto::http_request req{"POST",
+                            g_endpoint + "/test/device/approve",
                             {{"Content-Type", "application/x-www-form-urlencoded"}},
                             logto::build_query({{"user_code", auth.user_code}})};
     auto response = curl.send(req);
@@ -647,7 +656,8 @@ TEST_CASE("device flow: the user denies -> access_denied, nothing stored", "[cli
   auto flow = a.client.start_device_sign_in();
   REQUIRE_OK(flow);
   CHECK(device_decision("deny", flow->authorization.user_code) == 200);
-  auto done = a.client.wait_for_device_sign_in(*flow, [](std::int64_t s) { std::this_thread::sleep_for(std::chrono::seconds(s)); });
+  auto done = a.client.wait_for_device_sign_in(
+      *flow, [](std::int64_t s) { std::this_thread::sleep_for(std::chrono::seconds(s)); });
   REQUIRE_FALSE(done.has_value());
   CHECK(done.error().code == logto::errc::access_denied);
   CHECK(a.transport.token_posts() == 1);  // the first poll already said so
@@ -656,7 +666,8 @@ TEST_CASE("device flow: the user denies -> access_denied, nothing stored", "[cli
   CHECK(flow->poller.finished());
 }
 
-TEST_CASE("device flow: a poll that comes too early gets slow_down, and the interval grows by 5 s", "[client][device]") {
+TEST_CASE("device flow: a poll that comes too early gets slow_down, and the interval grows by 5 s",
+          "[client][device]") {
   app a;
   auto flow = a.client.start_device_sign_in();
   REQUIRE_OK(flow);
@@ -682,7 +693,8 @@ TEST_CASE("device flow: a poll that comes too early gets slow_down, and the inte
   CHECK(device_decision("deny", flow->authorization.user_code) == 200);  // end it at the provider
 }
 
-TEST_CASE("key rotation: a refreshed ID token with a new kid makes the client refetch the JWKS once", "[client][keys]") {
+TEST_CASE("key rotation: a refreshed ID token with a new kid makes the client refetch the JWKS once",
+          "[client][keys]") {
   app a;
   a.sign_in();
   REQUIRE(a.transport.jwks_gets() == 1);
@@ -724,7 +736,8 @@ TEST_CASE("key rotation: a refreshed ID token with a new kid makes the client re
   }
 }
 
-TEST_CASE("callback: the user denies (login_hint=deny) -> callback_uri_verification.error_found", "[client][callback]") {
+TEST_CASE("callback: the user denies (login_hint=deny) -> callback_uri_verification.error_found",
+          "[client][callback]") {
   app a;
   a.sign_in();
   const std::string id_token = *a.client.get_id_token();
@@ -742,10 +755,10 @@ TEST_CASE("callback: the user denies (login_hint=deny) -> callback_uri_verificat
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == logto::errc::callback_error_found);
   CHECK(contains(r.error().detail + " " + r.error().message, "access_denied"));
-  CHECK(a.transport.token_posts() == posts);            // no code exchange
-  CHECK(*a.client.get_id_token() == id_token);          // nothing stored over the old session
+  CHECK(a.transport.token_posts() == posts);    // no code exchange
+  CHECK(*a.client.get_id_token() == id_token);  // nothing stored over the old session
   CHECK(a.refresh_token() == refresh_token);
-  CHECK(a.storage.get("signInSession").has_value());    // the sign-in session stays for a retry
+  CHECK(a.storage.get("signInSession").has_value());  // the sign-in session stays for a retry
 
   // With the default clear_tokens the old tokens go at sign_in(), and a denial stores nothing.
   logto::sign_in_options fresh;
@@ -774,7 +787,8 @@ TEST_CASE("callback: a replayed callback URL -> sign_in_session.not_found", "[cl
   REQUIRE_OK(a.client.get_access_token(short_resource));  // the session is fine
 }
 
-TEST_CASE("callback: a tampered state -> callback_uri_verification.state_mismatched, nothing stored", "[client][callback]") {
+TEST_CASE("callback: a tampered state -> callback_uri_verification.state_mismatched, nothing stored",
+          "[client][callback]") {
   app a;
   const std::string callback = a.browse_sign_in();
   const std::string state = query_param(callback, "state");
@@ -796,7 +810,8 @@ TEST_CASE("callback: a tampered state -> callback_uri_verification.state_mismatc
   CHECK(a.client.is_authenticated());
 }
 
-TEST_CASE("client credentials: the confidential test-m2m-app (HTTP Basic), cached per resource and scopes", "[client][m2m]") {
+TEST_CASE("client credentials: the confidential test-m2m-app (HTTP Basic), cached per resource and scopes",
+          "[client][m2m]") {
   logto::config cfg;
   cfg.endpoint = g_endpoint;
   cfg.app_id = "test-m2m-app";
@@ -847,7 +862,8 @@ TEST_CASE("client credentials: the confidential test-m2m-app (HTTP Basic), cache
   CHECK(contains(refused.error().detail, "invalid_client"));
 }
 
-TEST_CASE("persisted session: a new client over the same storage continues it (@logto/client's format)", "[client][storage]") {
+TEST_CASE("persisted session: a new client over the same storage continues it (@logto/client's format)",
+          "[client][storage]") {
   logto::memory_storage shared;
   std::string api_token;
   {
@@ -986,8 +1002,9 @@ js_run run_logto_js(logto::memory_storage& storage, const std::vector<std::pair<
   char dir_template[] = "/tmp/logto-client-interop-XXXXXX";
   REQUIRE(::mkdtemp(dir_template) != nullptr);
   const std::string dir = dir_template;
-  std::string in = "{\"config\":{\"endpoint\":" + logto::json::quote(g_endpoint) + ",\"appId\":" +
-                   logto::json::quote(native_app) + ",\"scopes\":[\"email\",\"phone\",\"read:data\"],\"resources\":[" +
+  std::string in = "{\"config\":{\"endpoint\":" + logto::json::quote(g_endpoint) +
+                   ",\"appId\":" + logto::json::quote(native_app) +
+                   ",\"scopes\":[\"email\",\"phone\",\"read:data\"],\"resources\":[" +
                    logto::json::quote(api_resource) + "," + logto::json::quote(short_resource) + "]},\"storage\":{";
   bool first = true;
   for (const char* key : storage_keys) {
@@ -1028,7 +1045,8 @@ js_run run_logto_js(logto::memory_storage& storage, const std::vector<std::pair<
   const auto* requests = logto::json::find(out, "requests");
   REQUIRE(requests != nullptr);
   REQUIRE(requests->is<logto::json::array>());
-  for (const auto& r : requests->get<logto::json::array>()) run.requests.push_back(r.is<std::string>() ? r.get<std::string>() : "");
+  for (const auto& r : requests->get<logto::json::array>())
+    run.requests.push_back(r.is<std::string>() ? r.get<std::string>() : "");
   // The storage as @logto/client left it.
   const auto* written = logto::json::find(out, "storage");
   REQUIRE(written != nullptr);
@@ -1049,7 +1067,8 @@ std::size_t count_of(const std::vector<std::string>& list, const std::string& it
   return static_cast<std::size_t>(std::count(list.begin(), list.end(), item));
 }
 
-TEST_CASE("@logto/client (Node.js) and logto::client share one storage: sign-in session and tokens", "[client][storage][js]") {
+TEST_CASE("@logto/client (Node.js) and logto::client share one storage: sign-in session and tokens",
+          "[client][storage][js]") {
   logto::memory_storage shared;
   std::atomic<std::int64_t> zero{0};
 
@@ -1064,9 +1083,8 @@ TEST_CASE("@logto/client (Node.js) and logto::client share one storage: sign-in 
     REQUIRE_OK(landed);
     callback = *landed;
   }
-  const js_run js1 = run_logto_js(shared, {{"handleSignInCallback", callback},
-                                           {"getIdTokenClaims", ""},
-                                           {"getAccessToken", api_resource}});
+  const js_run js1 = run_logto_js(
+      shared, {{"handleSignInCallback", callback}, {"getIdTokenClaims", ""}, {"getAccessToken", api_resource}});
   for (const auto& e : js1.errors) CHECK(e.empty());
   REQUIRE(js1.values.size() == 3);
   CHECK(js1.values[0] == "ok");  // @logto/client read C++'s signInSession (state, verifier, redirect URI)
@@ -1107,7 +1125,7 @@ TEST_CASE("@logto/client (Node.js) and logto::client share one storage: sign-in 
   CHECK(js2.values[2] == js_api_token);
   CHECK(js2.values[3] == "user_123");
   CHECK(count_of(js2.requests, "POST /oidc/token") == 1);  // only the refresh for the unknown resource
-  CHECK_FALSE(js2.errors[4].empty());  // ... which the provider refused (invalid_target)
+  CHECK_FALSE(js2.errors[4].empty());                      // ... which the provider refused (invalid_target)
 }
 
 #endif  // LOGTO_NODE_EXECUTABLE && LOGTO_INTEROP_NODE_MODULES

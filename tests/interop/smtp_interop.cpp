@@ -5,7 +5,8 @@
 //
 // It needs three servers, started by the runner (the program opens connections to 127.0.0.1 only):
 //   certs:  tests/interop/smtp/make-certs.sh $CERTS
-//   plain:    node tests/interop/smtp/server.mjs --maildir $M/plain --mode plain --no-starttls --auth-optional (continued)
+//   plain:    node tests/interop/smtp/server.mjs --maildir $M/plain --mode plain --no-starttls --auth-optional
+//   (continued)
 //               --auth PLAIN,LOGIN,XOAUTH2 --user smtp-user@example.com --pass 'smtp-p@ss w0rd' (continued)
 //               --token ya29.interop-token --smtputf8 --ready-file $M/plain.ready
 //   starttls: node tests/interop/smtp/server.mjs --maildir $M/starttls --mode starttls (continued)
@@ -131,9 +132,9 @@ struct case_spec {
   std::string host = "127.0.0.1";  // the config's host; the connection always goes to 127.0.0.1
   std::string code = "123456";
   bool expect_ok = true;
-  std::string expect_detail;            // when failing: exact detail (after connector mapping)
-  std::string expect_message_part;      // when failing: part of the message
-  std::string expect_auth;              // when ok: PLAIN / LOGIN / XOAUTH2 / "" (none)
+  std::string expect_detail;        // when failing: exact detail (after connector mapping)
+  std::string expect_message_part;  // when failing: part of the message
+  std::string expect_auth;          // when ok: PLAIN / LOGIN / XOAUTH2 / "" (none)
   bool expect_secure = false;
   bool expect_upgraded = false;
   std::string expect_text, expect_html, expect_subject;
@@ -159,7 +160,8 @@ std::string unstuffed(const std::string& wire) {
 void run(const case_spec& c) {
   const int failures_before = failures;
   std::printf("case %s\n", c.name.c_str());
-  std::string config = "{\"host\":" + json::quote(c.host) + ",\"port\":" + std::to_string(c.srv->port) + ",\"auth\":" + c.auth +
+  std::string config = "{\"host\":" + json::quote(c.host) + ",\"port\":" + std::to_string(c.srv->port) +
+                       ",\"auth\":" + c.auth +
                        ",\"fromEmail\":\"Logto Interop <noreply@example.com>\",\"name\":\"logto-interop.test\"" +
                        ",\"templates\":" + templates_json(c.content_type, c.subject, c.content) +
                        ",\"greetingTimeout\":5000,\"socketTimeout\":10000,\"connectionTimeout\":5000" + c.extra + "}";
@@ -180,7 +182,8 @@ void run(const case_spec& c) {
       std::printf("  error: %s | detail: %s\n", sent.error().message.c_str(), sent.error().detail.c_str());
       check(sent.error().code == errc::general, c.name, "error code is not general");
       if (!c.expect_detail.empty()) {
-        check(sent.error().detail == c.expect_detail, c.name, "detail \"" + sent.error().detail + "\" != \"" + c.expect_detail + "\"");
+        check(sent.error().detail == c.expect_detail, c.name,
+              "detail \"" + sent.error().detail + "\" != \"" + c.expect_detail + "\"");
       }
       if (!c.expect_message_part.empty()) {
         check(sent.error().message.find(c.expect_message_part) != std::string::npos, c.name,
@@ -193,7 +196,8 @@ void run(const case_spec& c) {
     check(!file_exists(c.srv->maildir + "/" + std::to_string(c.srv->delivered + 1) + ".json"), c.name,
           "the server stored a message");
   } else {
-    check(static_cast<bool>(sent), c.name, sent ? "" : "send failed: " + sent.error().message + " | " + sent.error().detail);
+    check(static_cast<bool>(sent), c.name,
+          sent ? "" : "send failed: " + sent.error().message + " | " + sent.error().detail);
     if (sent) {
       ++c.srv->delivered;
       const std::string base = c.srv->maildir + "/" + std::to_string(c.srv->delivered);
@@ -216,10 +220,12 @@ void run(const case_spec& c) {
         check(str(member(parsed, "subject")) == c.expect_subject, c.name,
               "subject \"" + str(member(parsed, "subject")) + "\"");
         if (!c.expect_text.empty()) {
-          check(str(member(parsed, "text")) == c.expect_text, c.name, "text body \"" + str(member(parsed, "text")) + "\"");
+          check(str(member(parsed, "text")) == c.expect_text, c.name,
+                "text body \"" + str(member(parsed, "text")) + "\"");
         }
         if (!c.expect_html.empty()) {
-          check(str(member(parsed, "html")) == c.expect_html, c.name, "html body \"" + str(member(parsed, "html")) + "\"");
+          check(str(member(parsed, "html")) == c.expect_html, c.name,
+                "html body \"" + str(member(parsed, "html")) + "\"");
         }
         check(str(member(parsed, "messageId")) == sent->message_id, c.name, "Message-ID");
         // the exact bytes: rebuild the message with the same clock and random bytes
@@ -257,8 +263,9 @@ int main(int argc, char** argv) {
   const std::string client_key_file = option("client-key", "SMTP_INTEROP_CLIENT_KEY");
   ca_file = option("ca", "SMTP_INTEROP_CA");
   other_ca_file = option("other-ca", "SMTP_INTEROP_OTHER_CA");
-  if (plain_server.port == 0 || starttls_server.port == 0 || implicit_server.port == 0 || plain_server.maildir.empty() ||
-      starttls_server.maildir.empty() || implicit_server.maildir.empty() || ca_file.empty() || other_ca_file.empty()) {
+  if (plain_server.port == 0 || starttls_server.port == 0 || implicit_server.port == 0 ||
+      plain_server.maildir.empty() || starttls_server.maildir.empty() || implicit_server.maildir.empty() ||
+      ca_file.empty() || other_ca_file.empty()) {
     std::fprintf(stderr, "usage: see the comment at the top of tests/interop/smtp_interop.cpp\n");
     return 2;
   }
@@ -356,9 +363,13 @@ int main(int argc, char** argv) {
     c.extra = ",\"ignoreTLS\":true";
     c.expect_auth = "PLAIN";
     c.subject = "\xE7\x99\xBB\xE5\xBD\x95\xE9\xAA\x8C\xE8\xAF\x81\xE7\xA0\x81 {{code}}";
-    c.content = "Hallo,\nIhr Best\xC3\xA4tigungscode lautet {{code}}.\nViele Gr\xC3\xBC\xC3\x9F" "e \xF0\x9F\x8E\x89";
+    c.content =
+        "Hallo,\nIhr Best\xC3\xA4tigungscode lautet {{code}}.\nViele Gr\xC3\xBC\xC3\x9F"
+        "e \xF0\x9F\x8E\x89";
     c.expect_subject = "\xE7\x99\xBB\xE5\xBD\x95\xE9\xAA\x8C\xE8\xAF\x81\xE7\xA0\x81 123456";
-    c.expect_text = "Hallo,\nIhr Best\xC3\xA4tigungscode lautet 123456.\nViele Gr\xC3\xBC\xC3\x9F" "e \xF0\x9F\x8E\x89\n";
+    c.expect_text =
+        "Hallo,\nIhr Best\xC3\xA4tigungscode lautet 123456.\nViele Gr\xC3\xBC\xC3\x9F"
+        "e \xF0\x9F\x8E\x89\n";
     run(c);
   }
   {

@@ -28,9 +28,8 @@ const std::string* param(const logto::query_params& params, const char* name) {
 
 int main() {
   // RFC 7636 Appendix B: the 32 octets, the code_verifier, and its S256 code_challenge.
-  const unsigned char octets[32] = {116, 24,  223, 180, 151, 153, 224, 37,  79,  250, 96,
-                                    125, 216, 173, 187, 186, 22,  212, 37,  77,  105, 214,
-                                    191, 240, 91,  88,  5,   88,  83,  132, 141, 121};
+  const unsigned char octets[32] = {116, 24,  223, 180, 151, 153, 224, 37,  79, 250, 96, 125, 216, 173, 187, 186,
+                                    22,  212, 37,  77,  105, 214, 191, 240, 91, 88,  5,  88,  83,  132, 141, 121};
   const std::string rfc_verifier =
       logto::base64url_encode(std::string(reinterpret_cast<const char*>(octets), sizeof octets));
   check(rfc_verifier == "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "RFC 7636 App. B code_verifier (base64url)");
@@ -48,7 +47,8 @@ int main() {
   }
   const std::string verifier = logto::base64url_encode(*verifier_bytes);
   const std::string state = logto::base64url_encode(*state_bytes);
-  check(verifier.size() == 43 && verifier != state, "fresh code_verifier: 43 base64url characters, distinct from state");
+  check(verifier.size() == 43 && verifier != state,
+        "fresh code_verifier: 43 base64url characters, distinct from state");
   const auto hash = logto::crypto::sha256(verifier);
   if (!hash) {
     check(false, "SHA-256 of the fresh verifier");

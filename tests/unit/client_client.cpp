@@ -64,7 +64,7 @@ struct basic_harness {
     return cl.handle_sign_in_callback("com.example.app://callback?code=the-code&state=" + form_encode(state));
   }
   // Completes a sign-in whose code exchange answers `body()` (built after the sign-in URI).
-  result<void> sign_in_with(std::function<std::string()> body) {
+  result<void> sign_in_with(const std::function<std::string()>& body) {
     provider.on_token = [body](const http_request&) { return json_response(200, body()); };
     auto url = start_sign_in();
     if (!url) return url.error();
@@ -213,8 +213,8 @@ TEST_CASE("a failed callback stores nothing and keeps the session for a retry", 
   }
   SECTION("the ID token is forged") {
     h.provider.on_token = [](const http_request&) {
-      return json_response(200, R"({"access_token":"AT","id_token":")" + jose_test::token("forged.ES384") +
-                                    R"(","expires_in":3600})");
+      return json_response(
+          200, R"({"access_token":"AT","id_token":")" + jose_test::token("forged.ES384") + R"(","expires_in":3600})");
     };
     auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
     REQUIRE_FALSE(r);
@@ -371,6 +371,7 @@ TEST_CASE("refreshes for different resources are serialised and each uses the ro
                                   R"(","scope":"","expires_in":3600})");
   };
   std::vector<std::thread> threads;
+  threads.reserve(6);
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&h, i] { (void)h.cl.get_access_token("https://api" + std::to_string(i) + ".example.com"); });
   }
@@ -625,7 +626,9 @@ TEST_CASE("device sign-in: denied and expired", "[client][device]") {
     CHECK(done.error().code == errc::access_denied);
   }
   SECTION("expired") {
-    h.provider.on_token = [](const http_request&) { return json_response(400, R"({"error":"authorization_pending"})"); };
+    h.provider.on_token = [](const http_request&) {
+      return json_response(400, R"({"error":"authorization_pending"})");
+    };
     auto flow = h.cl.start_device_sign_in();
     REQUIRE(flow);
     auto done = h.cl.wait_for_device_sign_in(*flow, [&](std::int64_t s) { h.clock.t->fetch_add(s); });
@@ -677,7 +680,7 @@ TEST_CASE("null_mutex builds a single-threaded client", "[client]") {
   fake_provider provider;
   memory_storage storage;
   client<fake_provider, memory_storage, test_clock, crypto::default_random, null_mutex> cl(test_config(), provider,
-                                                                                          storage);
+                                                                                           storage);
   REQUIRE(cl.sign_in("com.example.app://callback"));
 }
 

@@ -155,7 +155,8 @@ TEST_CASE("template problems: element fields, a missing Generic template, a non-
           std::string::npos);
     CHECK(bad_usage.error().detail == "templates[2].usageType");
 
-    auto no_generic = load(f.name, edited(f.config(), [](json::object& o) { o["templates"].get<json::array>().pop_back(); }));
+    auto no_generic =
+        load(f.name, edited(f.config(), [](json::object& o) { o["templates"].get<json::array>().pop_back(); }));
     REQUIRE_FALSE(no_generic);
     CHECK(no_generic.error().code == errc::invalid_config);
     CHECK(no_generic.error().message.find("templates: templates for usage type(s) Generic must be present") !=
@@ -168,13 +169,14 @@ TEST_CASE("template problems: element fields, a missing Generic template, a non-
     REQUIRE_FALSE(only_sign_in);
     CHECK(only_sign_in.error().message.find("Register, ForgotPassword, Generic") != std::string::npos);
 
-    auto not_array = load(f.name, edited(f.config(), [](json::object& o) { o["templates"] = json::value(json::object()); }));
+    auto not_array =
+        load(f.name, edited(f.config(), [](json::object& o) { o["templates"] = json::value(json::object()); }));
     REQUIRE_FALSE(not_array);
     CHECK(not_array.error().message.find("templates: expected an array, got an object") != std::string::npos);
 
-    auto element = load(f.name, edited(f.config(), [](json::object& o) {
-                          o["templates"].get<json::array>()[0] = json::value("SignIn");
-                        }));
+    auto element =
+        load(f.name,
+             edited(f.config(), [](json::object& o) { o["templates"].get<json::array>()[0] = json::value("SignIn"); }));
     REQUIRE_FALSE(element);
     CHECK(element.error().message.find("templates[0]: expected an object, got a string") != std::string::npos);
   }
@@ -195,25 +197,30 @@ TEST_CASE("config text that is not a JSON object is invalid_config", "[connector
 TEST_CASE("connector-specific guards: optional booleans, aliyun template type and code union, DM region",
           "[connectors][config]") {
   const auto msg = [](const result<void>& r) { return r ? std::string() : r.error().message; };
-  CHECK(msg(load("aliyun-sms", edited(aliyun_sms_config(), [](json::object& o) {
-          o["strictPhoneRegionNumberCheck"] = json::value("true");
-        }))).find("strictPhoneRegionNumberCheck: expected a boolean, got a string") != std::string::npos);
+  CHECK(
+      msg(load("aliyun-sms", edited(aliyun_sms_config(),
+                                    [](json::object& o) { o["strictPhoneRegionNumberCheck"] = json::value("true"); })))
+          .find("strictPhoneRegionNumberCheck: expected a boolean, got a string") != std::string::npos);
   CHECK(load("aliyun-sms", edited(aliyun_sms_config(), [](json::object& o) {
-          o["templates"].get<json::array>()[0].get<json::object>()["type"] = json::value(7.0);
-        })));
-  CHECK(msg(load("aliyun-sms", edited(aliyun_sms_config(), [](json::object& o) {
-          o["templates"].get<json::array>()[0].get<json::object>()["type"] = json::value(3.0);
-        }))).find("templates[0].type: expected one of 0, 1, 2, 6, 7") != std::string::npos);
-  CHECK(msg(load("aliyun-sms", edited(aliyun_sms_config(), [](json::object& o) {
-          o["templates"].get<json::array>()[3].get<json::object>()["templateCode"] = json::value(json::object());
-        }))).find("templates[3].templateCode: expected a string or an object {china, overseas}") != std::string::npos);
-  CHECK(msg(load("twilio-sms", edited(twilio_config(), [](json::object& o) {
-          o["disableRiskCheck"] = json::value();
-        }))).find("disableRiskCheck: expected a boolean, got null") != std::string::npos);
+               o["templates"].get<json::array>()[0].get<json::object>()["type"] = json::value(7.0);
+             })));
+  CHECK(msg(load("aliyun-sms", edited(aliyun_sms_config(),
+                                      [](json::object& o) {
+                                        o["templates"].get<json::array>()[0].get<json::object>()["type"] =
+                                            json::value(3.0);
+                                      })))
+            .find("templates[0].type: expected one of 0, 1, 2, 6, 7") != std::string::npos);
+  CHECK(msg(load("aliyun-sms", edited(aliyun_sms_config(),
+                                      [](json::object& o) {
+                                        o["templates"].get<json::array>()[3].get<json::object>()["templateCode"] =
+                                            json::value(json::object());
+                                      })))
+            .find("templates[3].templateCode: expected a string or an object {china, overseas}") != std::string::npos);
+  CHECK(msg(load("twilio-sms", edited(twilio_config(), [](json::object& o) { o["disableRiskCheck"] = json::value(); })))
+            .find("disableRiskCheck: expected a boolean, got null") != std::string::npos);
 
-  auto unknown_region = load("aliyun-dm", edited(aliyun_dm_config(), [](json::object& o) {
-                               o["regionId"] = json::value("cn-shanghai");
-                             }));
+  auto unknown_region = load(
+      "aliyun-dm", edited(aliyun_dm_config(), [](json::object& o) { o["regionId"] = json::value("cn-shanghai"); }));
   REQUIRE_FALSE(unknown_region);
   CHECK(unknown_region.error().code == errc::invalid_config);
   CHECK(unknown_region.error().message.find("regionId: expected one of cn-hangzhou") != std::string::npos);
@@ -249,8 +256,8 @@ TEST_CASE("secrets never appear in errors from from_json, build_request or parse
       collect(load(f.name, edited(base, [&key](json::object& o) { o.erase(key); })));
     }
     collect(load(f.name, edited(base, [](json::object& o) { o["templates"] = json::value(3.0); })));
-    collect(load(f.name, base.substr(0, base.size() - 2)));          // truncated JSON
-    collect(load(f.name, base + "x"));                               // trailing garbage
+    collect(load(f.name, base.substr(0, base.size() - 2)));  // truncated JSON
+    collect(load(f.name, base + "x"));                       // trailing garbage
     // A secret typed into the wrong field is not echoed either.
     collect(load(f.name, edited(base, [](json::object& o) {
                    o["regionId"] = json::value(tencent_secret);
@@ -304,13 +311,31 @@ TEST_CASE("malformed provider responses never crash and map to a connector error
   REQUIRE((sms && dm && tc && tw));
   std::string deep(2000, '[');
   deep += std::string(2000, ']');
-  const std::vector<std::string> bodies = {
-      "", " ", "null", "true", "0", "\"OK\"", "[]", "{}", "[{}]", "{\"Code\":null}", "\xff\xfe", "\xEF\xBB\xBF{}",
-      "{\"a\":1,\"a\":2}", "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"r\",\"BizId\":null}",
-      "{\"Response\":null}", "{\"Response\":[]}", "{\"Response\":\"x\"}", "{\"Response\":{\"SendStatusSet\":null}}",
-      "{\"Response\":{\"SendStatusSet\":\"abc\"}}", "{\"Response\":{\"SendStatusSet\":[null]}}",
-      "{\"Response\":{\"SendStatusSet\":[{\"Code\":5}]}}", "{\"Response\":{\"Error\":{\"Code\":1,\"Message\":\"m\"}}}",
-      deep, std::string(LOGTO_MAX_JSON_SIZE + 10, ' '), "{\"EnvId\":[],\"RequestId\":{}}"};
+  const std::vector<std::string> bodies = {"",
+                                           " ",
+                                           "null",
+                                           "true",
+                                           "0",
+                                           "\"OK\"",
+                                           "[]",
+                                           "{}",
+                                           "[{}]",
+                                           "{\"Code\":null}",
+                                           "\xff\xfe",
+                                           "\xEF\xBB\xBF{}",
+                                           "{\"a\":1,\"a\":2}",
+                                           "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"r\",\"BizId\":null}",
+                                           "{\"Response\":null}",
+                                           "{\"Response\":[]}",
+                                           "{\"Response\":\"x\"}",
+                                           "{\"Response\":{\"SendStatusSet\":null}}",
+                                           "{\"Response\":{\"SendStatusSet\":\"abc\"}}",
+                                           "{\"Response\":{\"SendStatusSet\":[null]}}",
+                                           "{\"Response\":{\"SendStatusSet\":[{\"Code\":5}]}}",
+                                           "{\"Response\":{\"Error\":{\"Code\":1,\"Message\":\"m\"}}}",
+                                           deep,
+                                           std::string(LOGTO_MAX_JSON_SIZE + 10, ' '),
+                                           "{\"EnvId\":[],\"RequestId\":{}}"};
   const int statuses[] = {0, 100, 200, 201, 204, 301, 304, 400, 404, 429, 500, 502, 999, -1};
   std::size_t runs = 0;
   for (const auto& body : bodies) {
@@ -346,7 +371,7 @@ TEST_CASE("tencent-sms success path follows the official JavaScript semantics", 
   CHECK(code(R"({"Response":{"SendStatusSet":[{"Code":"oK"}]}})") == "ok");
   CHECK(code("{\"Response\":{\"SendStatusSet\":[{\"Code\":\"O\xE2\x84\xAA\"}]}}") == "ok");  // KELVIN SIGN -> 'k'
   CHECK(code(R"({"Response":{"SendStatusSet":{"0":{"Code":"Ok"}}}})") == "ok");  // SendStatusSet[0] on an object
-  CHECK(code(R"({"Response":{"SendStatusSet":[]}})") == "general");               // Cannot find item at index 0
+  CHECK(code(R"({"Response":{"SendStatusSet":[]}})") == "general");              // Cannot find item at index 0
   CHECK(code(R"({"Response":{"SendStatusSet":[0]}})") == "general");
   CHECK(code(R"({"Response":{"SendStatusSet":5}})") == "general");
   CHECK(code(R"({"Response":{"SendStatusSet":""}})") == "general");
@@ -362,17 +387,15 @@ TEST_CASE("tencent-sms success path follows the official JavaScript semantics", 
 }
 
 TEST_CASE("no header or URL injection through config values; non-UTF-8 text is refused", "[connectors][config]") {
-  auto bad_region = tencent_sms::from_json(edited(tencent_config(), [](json::object& o) {
-    o["region"] = json::value("ap-guangzhou\r\nX-Evil: 1");
-  }));
+  auto bad_region = tencent_sms::from_json(
+      edited(tencent_config(), [](json::object& o) { o["region"] = json::value("ap-guangzhou\r\nX-Evil: 1"); }));
   REQUIRE(bad_region);  // the zod guard accepts any string ...
   auto r = bad_region->build_request(code_message("+8613800138000"), 1704164645);
   REQUIRE_FALSE(r);  // ... but it never reaches a header
   CHECK(r.error().code == errc::invalid_config);
   CHECK(r.error().detail == "region");
-  auto bad_id = tencent_sms::from_json(edited(tencent_config(), [](json::object& o) {
-    o["accessKeyId"] = json::value("AKID\n");
-  }));
+  auto bad_id = tencent_sms::from_json(
+      edited(tencent_config(), [](json::object& o) { o["accessKeyId"] = json::value("AKID\n"); }));
   REQUIRE(bad_id);
   CHECK(bad_id->build_request(code_message("+1"), 0).error().detail == "accessKeyId");
 

@@ -95,8 +95,8 @@ struct any_connector {
       auto x = dm->parse_response(r);
       if (!x) return std::string(to_string(x.error().code));
       if (result_json != nullptr) {
-        *result_json = json::stringify(json::members{{"EnvId", json::value(x->env_id)},
-                                                     {"RequestId", json::value(x->request_id)}});
+        *result_json = json::stringify(
+            json::members{{"EnvId", json::value(x->env_id)}, {"RequestId", json::value(x->request_id)}});
       }
       return "ok";
     }
@@ -120,13 +120,13 @@ result<any_connector> make_connector(const std::string& name, const std::string&
       email_template t;
       t.subject = str(member(i18n_template, "subject"));
       t.content = str(member(i18n_template, "content"));
-      if (member(i18n_template, "contentType").is<std::string>()) t.content_type = str(member(i18n_template, "contentType"));
+      if (member(i18n_template, "contentType").is<std::string>())
+        t.content_type = str(member(i18n_template, "contentType"));
       if (member(i18n_template, "replyTo").is<std::string>()) t.reply_to = str(member(i18n_template, "replyTo"));
       if (member(i18n_template, "sendFrom").is<std::string>()) t.send_from = str(member(i18n_template, "sendFrom"));
       // capture.mjs: getI18nEmailTemplate resolves to this template whatever it is asked for.
-      x->set_i18n_template_provider([t](std::string_view, std::optional<std::string_view>) {
-        return std::optional<email_template>(t);
-      });
+      x->set_i18n_template_provider(
+          [t](std::string_view, std::optional<std::string_view>) { return std::optional<email_template>(t); });
     }
     c.dm.emplace(std::move(*x));
   } else if (name == "tencent-sms") {
@@ -157,8 +157,8 @@ message make_message(const json::document& doc, const json::value& m) {
 // header arrives lower-cased as "host" and is compared).
 bool added_by_got_or_node(const std::string& name) {
   const std::string n = lower(name);
-  return n == "user-agent" || n == "accept" || n == "accept-encoding" || n == "content-length" ||
-         n == "connection" || name == "Host";
+  return n == "user-agent" || n == "accept" || n == "accept-encoding" || n == "content-length" || n == "connection" ||
+         name == "Host";
 }
 
 // expected outcome class: "ok", a ConnectorError code, or "raw:<error_class>" for errors the official
@@ -173,7 +173,7 @@ std::string official_class(const json::value& outcome) {
 // Our outcome for each official raw (unwrapped) error class: we always wrap.
 std::string our_class_for_raw(const std::string& raw) {
   if (raw == "raw:TypeError" || raw == "raw:ParseError") return "invalid_response";  // malformed 2xx body
-  return "general";                                                                     // e.g. RequestError
+  return "general";                                                                  // e.g. RequestError
 }
 
 // Cases where we deliberately answer differently from the official connector: name -> {official, ours}.

@@ -43,8 +43,9 @@ TEST_CASE("Aliyun RPC signature: the SMS documentation's SendSms example (UTF-8 
                                {"OutId", "123"},
                                {"PhoneNumbers", "15300000001"},
                                {"RegionId", "cn-hangzhou"},
-                               {"SignName", "\xE9\x98\xBF\xE9\x87\x8C\xE4\xBA\x91\xE7\x9F\xAD\xE4\xBF\xA1\xE6\xB5\x8B"
-                                            "\xE8\xAF\x95\xE4\xB8\x93\xE7\x94\xA8"},
+                               {"SignName",
+                                "\xE9\x98\xBF\xE9\x87\x8C\xE4\xBA\x91\xE7\x9F\xAD\xE4\xBF\xA1\xE6\xB5\x8B"
+                                "\xE8\xAF\x95\xE4\xB8\x93\xE7\x94\xA8"},
                                {"SignatureMethod", "HMAC-SHA1"},
                                {"SignatureNonce", "45e25e9b-0a6f-4070-8c85-2956eda1b466"},
                                {"SignatureVersion", "1.0"},
@@ -58,13 +59,14 @@ TEST_CASE("Aliyun RPC signature: the SMS documentation's SendSms example (UTF-8 
         "&SignatureMethod=HMAC-SHA1&SignatureNonce=45e25e9b-0a6f-4070-8c85-2956eda1b466&SignatureVersion=1.0"
         "&TemplateCode=SMS_71390007&TemplateParam=%7B%22customer%22%3A%22test%22%7D&Timestamp=2017-07-12T02%3A42%3A19Z"
         "&Version=2017-05-25");
-  CHECK(aliyun::string_to_sign("GET", params) ==
-        "GET&%2F&AccessKeyId%3DtestId%26Action%3DSendSms%26Format%3DXML%26OutId%3D123%26PhoneNumbers%3D15300000001"
-        "%26RegionId%3Dcn-hangzhou%26SignName%3D%25E9%2598%25BF%25E9%2587%258C%25E4%25BA%2591%25E7%259F%25AD%25E4"
-        "%25BF%25A1%25E6%25B5%258B%25E8%25AF%2595%25E4%25B8%2593%25E7%2594%25A8%26SignatureMethod%3DHMAC-SHA1"
-        "%26SignatureNonce%3D45e25e9b-0a6f-4070-8c85-2956eda1b466%26SignatureVersion%3D1.0%26TemplateCode%3DSMS_71390007"
-        "%26TemplateParam%3D%257B%2522customer%2522%253A%2522test%2522%257D%26Timestamp%3D2017-07-12T02%253A42%253A19Z"
-        "%26Version%3D2017-05-25");
+  CHECK(
+      aliyun::string_to_sign("GET", params) ==
+      "GET&%2F&AccessKeyId%3DtestId%26Action%3DSendSms%26Format%3DXML%26OutId%3D123%26PhoneNumbers%3D15300000001"
+      "%26RegionId%3Dcn-hangzhou%26SignName%3D%25E9%2598%25BF%25E9%2587%258C%25E4%25BA%2591%25E7%259F%25AD%25E4"
+      "%25BF%25A1%25E6%25B5%258B%25E8%25AF%2595%25E4%25B8%2593%25E7%2594%25A8%26SignatureMethod%3DHMAC-SHA1"
+      "%26SignatureNonce%3D45e25e9b-0a6f-4070-8c85-2956eda1b466%26SignatureVersion%3D1.0%26TemplateCode%3DSMS_71390007"
+      "%26TemplateParam%3D%257B%2522customer%2522%253A%2522test%2522%257D%26Timestamp%3D2017-07-12T02%253A42%253A19Z"
+      "%26Version%3D2017-05-25");
   CHECK(*aliyun::signature("GET", params, "testSecret") == "zJDF+Lrzhj/ThnlvIToysFRq6t4=");
 }
 
@@ -94,7 +96,8 @@ TEST_CASE("Aliyun RPC signature: the captured aliyun-sms/basic-ascii vector", "[
   REQUIRE(body);
   // Insertion order, form encoding, Signature last.
   CHECK(body->rfind("Action=SendSms&Format=json&RegionId=cn-hangzhou&", 0) == 0);
-  CHECK(body->find("&Timestamp=2024-01-02T03%3A04%3A05Z&Signature=5W%2FPR%2BU0UED86uiRBKKuPIQ0VTI%3D") != std::string::npos);
+  CHECK(body->find("&Timestamp=2024-01-02T03%3A04%3A05Z&Signature=5W%2FPR%2BU0UED86uiRBKKuPIQ0VTI%3D") !=
+        std::string::npos);
   CHECK(body->size() == 395);  // the captured content-length
 }
 
@@ -173,7 +176,8 @@ TEST_CASE("Tencent TC3: the credential date is the UTC day of floor(ms / 1000)",
 }
 
 // connectors-behaviour.md 2.3: Basic base64(utf8(accountSID ':' authToken)), ':' in the token not escaped.
-TEST_CASE("Twilio: Basic credentials and form body (captured reserved-character vector)", "[connectors][twilio][signing]") {
+TEST_CASE("Twilio: Basic credentials and form body (captured reserved-character vector)",
+          "[connectors][twilio][signing]") {
   auto t = twilio_sms::from_json(R"({"accountSID":"AC00000000000000000000000000000001","authToken":"tok:en~*+ /",
     "fromMessagingServiceSID":"MG00000000000000000000000000000001","templates":[
     {"usageType":"SignIn","content":"Code: {{code}} ~*+ /:&=?"},{"usageType":"Register","content":"r"},

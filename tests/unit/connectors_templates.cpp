@@ -24,8 +24,15 @@ struct tpl {
 }  // namespace
 
 TEST_CASE("connector-kit TemplateType strings round-trip; unknown strings stay usable", "[connectors][templates]") {
-  const char* names[] = {"SignIn",  "Register",    "ForgotPassword", "OrganizationInvitation", "Generic",
-                         "UserPermissionValidation", "BindNewIdentifier", "MfaVerification", "BindMfa"};
+  const char* names[] = {"SignIn",
+                         "Register",
+                         "ForgotPassword",
+                         "OrganizationInvitation",
+                         "Generic",
+                         "UserPermissionValidation",
+                         "BindNewIdentifier",
+                         "MfaVerification",
+                         "BindMfa"};
   for (int i = 0; i < 9; ++i) {
     const auto t = static_cast<usage_type>(i);
     CHECK(to_string(t) == names[i]);
@@ -76,7 +83,8 @@ TEST_CASE("replaceSendMessageHandlebars: documented and captured examples (kit)"
         "Object] 1 5  ");
 }
 
-TEST_CASE("replaceSendMessageHandlebars: inherited names, JS whitespace and odd keys (kit)", "[connectors][templates]") {
+TEST_CASE("replaceSendMessageHandlebars: inherited names, JS whitespace and odd keys (kit)",
+          "[connectors][templates]") {
   const payload p = parse_payload(R"({"code":"1","user":{},"list":[]})");
   // `baseKey in payload` also sees Object.prototype; String(function) is V8's native-code text.
   CHECK(render_template("{{toString}} {{valueOf}} {{user.isPrototypeOf}} {{list.map}} {{list.constructor}} "
@@ -89,8 +97,12 @@ TEST_CASE("replaceSendMessageHandlebars: inherited names, JS whitespace and odd 
   // Empty root key, unknown root, empty path part.
   CHECK(render_template("{{ .code }}|{{a..b}}|{{code.}}", p) == "{{ .code }}|{{a..b}}|");
   // \s is Unicode-aware (U+00A0, U+3000 match); U+200B is not whitespace.
-  CHECK(render_template("{{\xC2\xA0" "code\xE3\x80\x80}}|{{\xE2\x80\x8B" "code}}", p) ==
-        "1|{{\xE2\x80\x8B" "code}}");
+  CHECK(render_template("{{\xC2\xA0"
+                        "code\xE3\x80\x80}}|{{\xE2\x80\x8B"
+                        "code}}",
+                        p) ==
+        "1|{{\xE2\x80\x8B"
+        "code}}");
   CHECK(render_template("{{\tcode\n}}{{code}}{{ code }", p) == "11{{ code }");
 }
 
@@ -133,7 +145,8 @@ TEST_CASE("String() and JSON.stringify of payload values match JavaScript (JS)",
   REQUIRE(obj);
   CHECK(obj->to_json() == R"({"1":4,"2":2,"4294967294":7,"b":1,"a":3,"01":5,"4294967295":6})");
   // JSON.stringify escaping: control characters, but not '/', U+007F or U+2028.
-  CHECK(value("a\"\\/\b\f\n\r\t\x01\x7f\xE2\x80\xA8").to_json() == "\"a\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\x7f\xE2\x80\xA8\"");
+  CHECK(value("a\"\\/\b\f\n\r\t\x01\x7f\xE2\x80\xA8").to_json() ==
+        "\"a\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\x7f\xE2\x80\xA8\"");
 }
 
 TEST_CASE("payload keeps insertion order at every depth; set() keeps an existing key's position",

@@ -6,8 +6,12 @@
 using namespace logto;
 
 TEST_CASE("RFC 4648 10: base64 test vectors", "[core][encoding]") {
-  const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                         {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
                                                          {"foobar", "Zm9vYmFy"}};
   for (const auto& v : vectors) {
     CHECK(base64_encode(v.first) == v.second);
@@ -18,9 +22,9 @@ TEST_CASE("RFC 4648 10: base64 test vectors", "[core][encoding]") {
 }
 
 TEST_CASE("RFC 4648 5: base64url test vectors, no padding", "[core][encoding]") {
-  const std::pair<const char*, const char*> vectors[] = {{"", ""},       {"f", "Zg"},       {"fo", "Zm8"},
-                                                         {"foo", "Zm9v"}, {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"},
-                                                         {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
   for (const auto& v : vectors) {
     CHECK(base64url_encode(v.first) == v.second);
     auto decoded = base64url_decode(v.second);
@@ -37,14 +41,14 @@ TEST_CASE("RFC 4648 5: base64url test vectors, no padding", "[core][encoding]") 
 
 TEST_CASE("base64url decoding is strict", "[core][encoding]") {
   const char* bad[] = {
-      "Zg==",     // padding is not allowed in JOSE
-      "Zm9v\n",   // whitespace
-      "Zm 9v",    // whitespace
-      "Zm9v+A",   // standard alphabet
-      "Zm9v/A",   // standard alphabet
-      "Z",        // impossible length
-      "Zh",       // non-canonical trailing bits ("Zg" is the canonical form of "f")
-      "Zm9",      // non-canonical too ("Zm8" is "fo")
+      "Zg==",    // padding is not allowed in JOSE
+      "Zm9v\n",  // whitespace
+      "Zm 9v",   // whitespace
+      "Zm9v+A",  // standard alphabet
+      "Zm9v/A",  // standard alphabet
+      "Z",       // impossible length
+      "Zh",      // non-canonical trailing bits ("Zg" is the canonical form of "f")
+      "Zm9",     // non-canonical too ("Zm8" is "fo")
   };
   for (int i = 0; i < 8; ++i) {
     auto r = base64url_decode(bad[i]);
@@ -59,11 +63,11 @@ TEST_CASE("base64url decoding is strict", "[core][encoding]") {
 }
 
 TEST_CASE("base64 decoding is strict", "[core][encoding]") {
-  CHECK_FALSE(base64_decode("Zg"));      // padding required
-  CHECK_FALSE(base64_decode("Zg=\n"));   // newline inside the padding
-  CHECK_FALSE(base64_decode("Z==="));    // too much padding
-  CHECK_FALSE(base64_decode("Zh=="));    // non-canonical
-  CHECK_FALSE(base64_decode("-_8="));    // URL alphabet
+  CHECK_FALSE(base64_decode("Zg"));     // padding required
+  CHECK_FALSE(base64_decode("Zg=\n"));  // newline inside the padding
+  CHECK_FALSE(base64_decode("Z==="));   // too much padding
+  CHECK_FALSE(base64_decode("Zh=="));   // non-canonical
+  CHECK_FALSE(base64_decode("-_8="));   // URL alphabet
   CHECK_FALSE(base64_decode("Zm9v Zm9v"));
 }
 
@@ -103,13 +107,13 @@ TEST_CASE("percent-decoding rejects malformed escapes", "[core][encoding]") {
 
 TEST_CASE("RFC 3629 UTF-8 validation", "[core][encoding]") {
   CHECK(is_valid_utf8("plain"));
-  CHECK(is_valid_utf8("\xe6\xb5\x8b\xe8\xaf\x95"));   // 测试
-  CHECK(is_valid_utf8("\xf0\x9f\x9a\x80"));           // U+1F680
-  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));             // overlong '/'
-  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));         // surrogate U+D800
-  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));     // above U+10FFFF
-  CHECK_FALSE(is_valid_utf8("\xe6\xb5"));             // truncated
-  CHECK_FALSE(is_valid_utf8("\x80"));                 // lone continuation
+  CHECK(is_valid_utf8("\xe6\xb5\x8b\xe8\xaf\x95"));  // 测试
+  CHECK(is_valid_utf8("\xf0\x9f\x9a\x80"));          // U+1F680
+  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));            // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));        // surrogate U+D800
+  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));    // above U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xe6\xb5"));            // truncated
+  CHECK_FALSE(is_valid_utf8("\x80"));                // lone continuation
   CHECK(has_line_break("a\r\nb"));
   CHECK(has_line_break(std::string("a\0b", 3)));
   CHECK_FALSE(has_line_break("a b"));

@@ -85,7 +85,9 @@ ref_outcome ref_decode_body(const std::string& body, const std::string& alphabet
   return r;
 }
 
-ref_outcome ref_base64url_decode(const std::string& text) { return ref_decode_body(text, ref_url_alphabet, "base64url"); }
+ref_outcome ref_base64url_decode(const std::string& text) {
+  return ref_decode_body(text, ref_url_alphabet, "base64url");
+}
 
 ref_outcome ref_base64_decode(const std::string& text) {
   if (text.size() % 4 != 0) {
@@ -157,8 +159,8 @@ TEST_CASE("RFC 4648 3.5: a single changed character is rejected or decodes to ot
       char c = corruption(rng);
       while (c == bad[at]) c = corruption(rng);
       bad[at] = c;
-      INFO((url ? "base64url " : "base64 ") << good << " with offset " << at << " changed to byte "
-                                            << static_cast<int>(static_cast<unsigned char>(c)));
+      INFO((url ? "base64url " : "base64 ")
+           << good << " with offset " << at << " changed to byte " << static_cast<int>(static_cast<unsigned char>(c)));
       const ref_outcome want = url ? ref_base64url_decode(bad) : ref_base64_decode(bad);
       const auto got = url ? base64url_decode(bad) : base64_decode(bad);
       check_same(got, want);

@@ -32,29 +32,29 @@ TEST_CASE("RFC 8259: valid documents parse", "[core][json]") {
 
 TEST_CASE("malformed and hostile JSON is rejected with a message", "[core][json]") {
   const char* bad[] = {
-      "",                       // empty
-      "{",                      // truncated
-      "{\"a\":1,}",             // trailing comma
-      "[1,]",                   // trailing comma
-      "{\"a\":1 \"b\":2}",      // missing comma
-      "01",                     // leading zero
-      "1.",                     // bad fraction
-      "1e",                     // bad exponent
-      "-",                      // lone minus
-      "NaN",                    // not JSON
-      "1e400",                  // picojson throws std::overflow_error on this
-      "-1e400",                 //
-      "\"\\ud800\"",            // lone high surrogate
-      "\"\\udc00\"",            // lone low surrogate
-      "\"a\tb\"",               // raw control character
-      "\"\\x41\"",              // invalid escape
-      "\"\xff\"",               // invalid UTF-8
-      "{\"a\":1,\"a\":2}",      // duplicate member (picojson keeps the last)
+      "",                   // empty
+      "{",                  // truncated
+      "{\"a\":1,}",         // trailing comma
+      "[1,]",               // trailing comma
+      "{\"a\":1 \"b\":2}",  // missing comma
+      "01",                 // leading zero
+      "1.",                 // bad fraction
+      "1e",                 // bad exponent
+      "-",                  // lone minus
+      "NaN",                // not JSON
+      "1e400",              // picojson throws std::overflow_error on this
+      "-1e400",             //
+      "\"\\ud800\"",        // lone high surrogate
+      "\"\\udc00\"",        // lone low surrogate
+      "\"a\tb\"",           // raw control character
+      "\"\\x41\"",          // invalid escape
+      "\"\xff\"",           // invalid UTF-8
+      "{\"a\":1,\"a\":2}",  // duplicate member (picojson keeps the last)
       "{\"a\":{\"b\":1,\"b\":1}}",
-      "[1] 2",                  // trailing data
-      "tru",                    // bad literal
-      "{'a':1}",                // single quotes
-      "/* c */ 1",              // comments
+      "[1] 2",      // trailing data
+      "tru",        // bad literal
+      "{'a':1}",    // single quotes
+      "/* c */ 1",  // comments
   };
   for (const char* text : bad) {
     auto r = json::parse(text);
@@ -114,8 +114,11 @@ TEST_CASE("document remembers member order", "[core][json]") {
 
 TEST_CASE("stringify matches JSON.stringify", "[core][json]") {
   CHECK(json::quote("a\"b\\c\n\t\x01\x1f/\xe6\xb5\x8b") == "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f/\xe6\xb5\x8b\"");
-  json::members m{{"code", json::value("123456")}, {"n", json::value(1795350026.0)}, {"f", json::value(0.5)},
-                  {"neg", json::value(-3.0)}, {"arr", json::value(json::array{json::value(true), json::value()})}};
+  json::members m{{"code", json::value("123456")},
+                  {"n", json::value(1795350026.0)},
+                  {"f", json::value(0.5)},
+                  {"neg", json::value(-3.0)},
+                  {"arr", json::value(json::array{json::value(true), json::value()})}};
   CHECK(json::stringify(m) == R"({"code":"123456","n":1795350026,"f":0.5,"neg":-3,"arr":[true,null]})");
   auto v = json::parse(R"({"b":[1e-7,1.25,100],"a":"x"})");
   REQUIRE(v);
@@ -124,10 +127,19 @@ TEST_CASE("stringify matches JSON.stringify", "[core][json]") {
 
 TEST_CASE("numbers are written as ECMA-262 Number::toString writes them", "[core][json]") {
   const std::pair<double, const char*> cases[] = {
-      {0.0, "0"},          {-0.0, "0"},        {1e-6, "0.000001"}, {1e-7, "1e-7"},
-      {1.5e-7, "1.5e-7"},  {1e21, "1e+21"},    {1e20, "100000000000000000000"},
-      {0.1, "0.1"},        {-2.5, "-2.5"},     {123.456, "123.456"}, {1795350026.5, "1795350026.5"},
-      {5e-324, "5e-324"},  {1.7976931348623157e308, "1.7976931348623157e+308"},
+      {0.0, "0"},
+      {-0.0, "0"},
+      {1e-6, "0.000001"},
+      {1e-7, "1e-7"},
+      {1.5e-7, "1.5e-7"},
+      {1e21, "1e+21"},
+      {1e20, "100000000000000000000"},
+      {0.1, "0.1"},
+      {-2.5, "-2.5"},
+      {123.456, "123.456"},
+      {1795350026.5, "1795350026.5"},
+      {5e-324, "5e-324"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"},
   };
   for (const auto& c : cases) {
     std::string out;
@@ -154,13 +166,13 @@ std::uint64_t bits(double d) {
 TEST_CASE("numbers are read as JSON.parse reads them; too large for a double is refused", "[core][json]") {
   const double tiny = std::numeric_limits<double>::denorm_min();  // 5e-324
   const std::pair<const char*, double> cases[] = {
-      {"1e-400", 0.0},                        // too small for any double: 0, as JSON.parse
-      {"-1e-400", -0.0},                      // keeping the sign
-      {"1e-99999999999999999999", 0.0},       // an exponent beyond any integer type
-      {"4.9e-324", tiny},                     // the nearest double is the smallest subnormal
-      {"2.4703282292062328e-324", tiny},      // just above half of it: rounds up
-      {"2.4703282292062327e-324", 0.0},       // just below: rounds to 0
-      {"1e-310", 1e-310},                     // subnormal
+      {"1e-400", 0.0},                    // too small for any double: 0, as JSON.parse
+      {"-1e-400", -0.0},                  // keeping the sign
+      {"1e-99999999999999999999", 0.0},   // an exponent beyond any integer type
+      {"4.9e-324", tiny},                 // the nearest double is the smallest subnormal
+      {"2.4703282292062328e-324", tiny},  // just above half of it: rounds up
+      {"2.4703282292062327e-324", 0.0},   // just below: rounds to 0
+      {"1e-310", 1e-310},                 // subnormal
       {"2.2250738585072011e-308", 2.2250738585072011e-308},
       {"1.7976931348623157e308", std::numeric_limits<double>::max()},
       {"0.1", 0.1},
@@ -185,8 +197,7 @@ TEST_CASE("numbers are read as JSON.parse reads them; too large for a double is 
   CHECK(json::stringify(*doc) == "[0,0,5e-324]");
 }
 
-TEST_CASE("non-finite numbers in the library's own types are written as null, as JSON.stringify does",
-          "[core][json]") {
+TEST_CASE("non-finite numbers in the library's own types are written as null, as JSON.stringify does", "[core][json]") {
   const double inf = std::numeric_limits<double>::infinity();
   for (const double bad : {std::nan(""), inf, -inf}) {
     CHECK(connectors::value(bad).to_json() == "null");

@@ -76,8 +76,8 @@ TEST_CASE("result copies, moves and assigns across value and error", "[core][res
     result<tracked> e = make_error(errc::timeout, "slow");
     CHECK(tracked::live == 1);
 
-    result<tracked> v2 = v;             // copy a value
-    result<tracked> e2 = e;             // copy an error
+    result<tracked> v2 = v;              // copy a value
+    result<tracked> e2 = e;              // copy an error
     result<tracked> v3 = std::move(v2);  // move a value
     CHECK(tracked::live == 3);           // v, v3, and the moved-from v2 still holds a (moved-from) value
     REQUIRE(v3);

@@ -56,10 +56,14 @@ inline std::string token(const std::string& name) {
 
 /// Key sets parsed once per process (parsing warms up the EC tables, a few ms per curve).
 inline const logto::jose::key_set& keys(const std::string& file) {
-  static const logto::jose::key_set main = logto::jose::key_set::parse(read_data("jwks.json")).value_or(logto::jose::key_set());
-  static const logto::jose::key_set single = logto::jose::key_set::parse(read_data("jwks-single.json")).value_or(logto::jose::key_set());
-  static const logto::jose::key_set two = logto::jose::key_set::parse(read_data("jwks-two-p384.json")).value_or(logto::jose::key_set());
-  static const logto::jose::key_set rotated = logto::jose::key_set::parse(read_data("jwks-rotated.json")).value_or(logto::jose::key_set());
+  static const logto::jose::key_set main =
+      logto::jose::key_set::parse(read_data("jwks.json")).value_or(logto::jose::key_set());
+  static const logto::jose::key_set single =
+      logto::jose::key_set::parse(read_data("jwks-single.json")).value_or(logto::jose::key_set());
+  static const logto::jose::key_set two =
+      logto::jose::key_set::parse(read_data("jwks-two-p384.json")).value_or(logto::jose::key_set());
+  static const logto::jose::key_set rotated =
+      logto::jose::key_set::parse(read_data("jwks-rotated.json")).value_or(logto::jose::key_set());
   if (file == "jwks-single.json") return single;
   if (file == "jwks-two-p384.json") return two;
   if (file == "jwks-rotated.json") return rotated;

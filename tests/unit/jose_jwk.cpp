@@ -237,13 +237,13 @@ TEST_CASE("JWK and JWKS parsers answer malformed input with an error and a messa
     CHECK_FALSE(k.error().message.empty());
   }
   const char* bad_sets[] = {
-      "",                                     // not JSON
-      "{\"keys\":[",                          // truncated
-      "[]",                                   // not an object
-      "{}",                                   // no keys
-      "{\"keys\":{}}",                        // keys not an array
-      "{\"keys\":[],\"keys\":[]}",            // duplicate member
-      "{\"keys\":\"x\"}",                     //
+      "",                           // not JSON
+      "{\"keys\":[",                // truncated
+      "[]",                         // not an object
+      "{}",                         // no keys
+      "{\"keys\":{}}",              // keys not an array
+      "{\"keys\":[],\"keys\":[]}",  // duplicate member
+      "{\"keys\":\"x\"}",           //
   };
   for (const char* text : bad_sets) {
     INFO(text);
@@ -306,8 +306,7 @@ TEST_CASE("OIDC Core 10.1 / RFC 8725 3.1: key selection by kid, type, curve and 
   CHECK(unknown.error().message.find("rotated") != std::string::npos);
 }
 
-TEST_CASE("public_key::verify on its own: ES256 from a single JWK, and the wrong algorithm is refused",
-          "[jose][jwk]") {
+TEST_CASE("public_key::verify on its own: ES256 from a single JWK, and the wrong algorithm is refused", "[jose][jwk]") {
   auto key = public_key::from_jwk(jwk_from_main("ec-p256"));
   REQUIRE(key);
   auto jws = parse_compact(jose_test::token("valid.ES256"));

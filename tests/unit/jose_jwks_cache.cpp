@@ -10,11 +10,11 @@
 
 using namespace logto;
 using namespace logto::jose;
-using logto::oidc::id_token_options;
-using logto::oidc::verify_id_token;
 using jose_test::fixtures;
 using jose_test::read_data;
 using jose_test::token;
+using logto::oidc::id_token_options;
+using logto::oidc::verify_id_token;
 
 namespace {
 
@@ -50,13 +50,12 @@ TEST_CASE("jwks_cache: no keys -> fetch; fresh for max_age (600 s); then stale",
   CHECK(quick.fetch_needed(T + 60) == jwks_fetch_reason::stale);
 }
 
-TEST_CASE("jwks_cache: an unknown kid asks for one refetch, rate-limited by the 30 s cooldown",
-          "[jose][jwks_cache]") {
+TEST_CASE("jwks_cache: an unknown kid asks for one refetch, rate-limited by the 30 s cooldown", "[jose][jwks_cache]") {
   const std::int64_t T = fixtures().T;
   jwks_cache cache;
   REQUIRE(cache.update(read_data("jwks.json"), T));
   CHECK(cache.fetch_needed(T + 10, "ec-p384") == jwks_fetch_reason::none);
-  CHECK(cache.fetch_needed(T + 10, "rsa-1024") == jwks_fetch_reason::none);  // known, just unusable
+  CHECK(cache.fetch_needed(T + 10, "rsa-1024") == jwks_fetch_reason::none);      // known, just unusable
   CHECK(cache.fetch_needed(T + 10, "ec-p384-next") == jwks_fetch_reason::none);  // within the cooldown
   CHECK_FALSE(cache.refetch_allowed(T + 29));
   CHECK(cache.fetch_needed(T + 30, "ec-p384-next") == jwks_fetch_reason::unknown_kid);

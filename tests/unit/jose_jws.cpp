@@ -16,9 +16,8 @@ using jose_test::token;
 
 namespace {
 
-const char* const valid_names[] = {"valid.RS256", "valid.RS384", "valid.RS512", "valid.PS256",
-                                   "valid.PS384", "valid.PS512", "valid.RS256-4096", "valid.ES256",
-                                   "valid.ES384", "valid.ES512"};
+const char* const valid_names[] = {"valid.RS256", "valid.RS384",      "valid.RS512", "valid.PS256", "valid.PS384",
+                                   "valid.PS512", "valid.RS256-4096", "valid.ES256", "valid.ES384", "valid.ES512"};
 
 error expect_error(const std::string& tok, errc code, const key_set& keys = main_keys(),
                    algorithm_set allowed = algorithm_set::all()) {
@@ -99,8 +98,8 @@ TEST_CASE("RFC 8725 3.1: alg none and HS* (key confusion) are never accepted", "
 }
 
 TEST_CASE("the algorithm allow-list is enforced before any key is touched", "[jose][jws]") {
-  const error e = expect_error(token("valid.ES384"), errc::jwt_unsupported_algorithm, main_keys(),
-                               algorithm_set{algorithm::rs256});
+  const error e =
+      expect_error(token("valid.ES384"), errc::jwt_unsupported_algorithm, main_keys(), algorithm_set{algorithm::rs256});
   CHECK(contains(e, "allow-list"));
   CHECK(verify_compact(token("valid.ES384"), main_keys(), algorithm_set{algorithm::es384}));
   expect_error(token("valid.ES384"), errc::jwt_unsupported_algorithm, main_keys(), algorithm_set());
@@ -113,8 +112,8 @@ TEST_CASE("RFC 7515 4.1.11: a crit header (even empty) and b64 are refused", "[j
 }
 
 TEST_CASE("RFC 8725 3.10: jku, x5u, x5c and jwk headers are refused, even with a valid signature", "[jose][jws]") {
-  for (const char* name : {"attack.jku", "attack.x5u", "attack.x5c", "attack.jwk-embedded",
-                           "attack.jwk-embedded-kid"}) {
+  for (const char* name :
+       {"attack.jku", "attack.x5u", "attack.x5c", "attack.jwk-embedded", "attack.jwk-embedded-kid"}) {
     INFO(name);
     CHECK(contains(expect_error(token(name), errc::jwt_unsupported_algorithm), "JWKS"));
   }
@@ -155,25 +154,25 @@ TEST_CASE("RFC 7515 7.1: malformed compact serializations return an error with a
   const std::string p = jose_test::segment(t, 1);
   const std::string s = jose_test::segment(t, 2);
   const std::vector<std::string> bad = {
-      "",                                   // empty
-      ".",                                  //
-      "..",                                 // three empty segments
-      "abc",                                // one segment
-      h + "." + p,                          // two segments
-      h + "." + p + "." + s + ".",          // four segments
-      h + "." + p + "." + s + "." + s + "." + s + "." + s,  // seven
-      "." + p + "." + s,                    // empty header
-      h + ".." + s,                         // empty payload
-      h + "." + p + ".",                    // empty signature
-      h + "." + p + "." + s + "=",          // padding
-      h + "." + p + ".A" + s.substr(1, s.size() - 2) + "+",  // standard alphabet
-      h + "." + p + "." + s.substr(0, 10) + " " + s.substr(10),  // whitespace
-      h + "." + p + ".AB",                  // non-canonical trailing bits (RFC 4648 3.5)
-      h + "." + p + "." + s.substr(0, 5),   // length 5 mod 4 == 1
-      "!" + h.substr(1) + "." + p + "." + s,  // invalid header character
-      h + "." + p.substr(0, p.size() - 1) + "*." + s,  // invalid payload character
-      std::string(LOGTO_MAX_JWT_SIZE + 1, 'a'),  // over the size limit
-      h + "." + std::string(LOGTO_MAX_JWT_SIZE, 'A') + "." + s,  // huge payload segment
+      "",                                                             // empty
+      ".",                                                            //
+      "..",                                                           // three empty segments
+      "abc",                                                          // one segment
+      h + "." + p,                                                    // two segments
+      h + "." + p + "." + s + ".",                                    // four segments
+      h + "." + p + "." + s + "." + s + "." + s + "." + s,            // seven
+      "." + p + "." + s,                                              // empty header
+      h + ".." + s,                                                   // empty payload
+      h + "." + p + ".",                                              // empty signature
+      h + "." + p + "." + s + "=",                                    // padding
+      h + "." + p + ".A" + s.substr(1, s.size() - 2) + "+",           // standard alphabet
+      h + "." + p + "." + s.substr(0, 10) + " " + s.substr(10),       // whitespace
+      h + "." + p + ".AB",                                            // non-canonical trailing bits (RFC 4648 3.5)
+      h + "." + p + "." + s.substr(0, 5),                             // length 5 mod 4 == 1
+      "!" + h.substr(1) + "." + p + "." + s,                          // invalid header character
+      h + "." + p.substr(0, p.size() - 1) + "*." + s,                 // invalid payload character
+      std::string(LOGTO_MAX_JWT_SIZE + 1, 'a'),                       // over the size limit
+      h + "." + std::string(LOGTO_MAX_JWT_SIZE, 'A') + "." + s,       // huge payload segment
       base64url_encode(std::string(40000, '{')) + "." + p + "." + s,  // huge, deeply nested header
   };
   for (const auto& tok : bad) {
@@ -246,8 +245,8 @@ TEST_CASE("error messages quote token-supplied text safely (no line breaks, boun
   CHECK(e.message.find("evil\\x0d\\x0aX-Injected") != std::string::npos);
   CHECK(e.message.size() < 300);
   const std::string alg_header = "{\"alg\":\"HS256\\u0000\\n\"}";
-  const error a = expect_error(jose_test::with_segment(t, 0, base64url_encode(alg_header)),
-                               errc::jwt_unsupported_algorithm);
+  const error a =
+      expect_error(jose_test::with_segment(t, 0, base64url_encode(alg_header)), errc::jwt_unsupported_algorithm);
   CHECK(a.message.find('\n') == std::string::npos);
   CHECK(a.message.find(std::string(1, '\0')) == std::string::npos);
 }

@@ -61,8 +61,8 @@ TEST_CASE("RFC 9068 4: access-token audience, issuer, scopes and typ", "[jose][j
   expect_error(token("at.valid"), wrong_iss, errc::jwt_claim_invalid, "iss");
 
   CHECK(verify_jwt(token("at.valid"), main_keys(), at_options(60, {"read:orders", "write:orders"})));
-  const error e = expect_error(token("at.valid"), at_options(60, {"read:orders", "admin"}), errc::jwt_claim_invalid,
-                               "scope");
+  const error e =
+      expect_error(token("at.valid"), at_options(60, {"read:orders", "admin"}), errc::jwt_claim_invalid, "scope");
   CHECK(e.message.find("\"admin\"") != std::string::npos);
   CHECK(e.message.find("access token") == 0);
 
@@ -103,8 +103,7 @@ TEST_CASE("RFC 7519 4.1.4: exp is required by default and honoured with a bounde
   expect_error(token("at.valid"), o, errc::jwt_expired);
 }
 
-TEST_CASE("RFC 7519 2: NumericDate claims must be JSON numbers; other typed claims are type-checked",
-          "[jose][jwt]") {
+TEST_CASE("RFC 7519 2: NumericDate claims must be JSON numbers; other typed claims are type-checked", "[jose][jwt]") {
   verify_options o = at_options();
   o.audience = fixtures().client_id;
   expect_error(token("claims.exp-string"), o, errc::jwt_claim_invalid, "exp");
@@ -147,7 +146,7 @@ TEST_CASE("nbf in the future is refused (RFC 7519 4.1.5), within the leeway it i
   verify_options o = at_options();
   o.audience = fixtures().client_id;
   expect_error(token("claims.nbf-future"), o, errc::jwt_not_yet_valid, "nbf");  // nbf = T + 1000, now = T + 60
-  o.now = fixtures().T + 1000 - 60;  // exactly nbf - leeway
+  o.now = fixtures().T + 1000 - 60;                                             // exactly nbf - leeway
   CHECK(verify_jwt(token("claims.nbf-future"), main_keys(), o));
   o.now = fixtures().T + 1000 - 61;
   expect_error(token("claims.nbf-future"), o, errc::jwt_not_yet_valid);
@@ -168,15 +167,13 @@ TEST_CASE("incomplete verify_options are an argument error, not a verdict", "[jo
   expect_error(token("at.valid"), o, errc::invalid_argument);
 }
 
-TEST_CASE("signature failures come before claim checks; claims are never read from a forged token",
-          "[jose][jwt]") {
+TEST_CASE("signature failures come before claim checks; claims are never read from a forged token", "[jose][jwt]") {
   // Expired AND tampered: the signature verdict wins.
   verify_options o = at_options(100000);
   expect_error(jose_test::tamper_signature(token("at.valid")), o, errc::jwt_signature_invalid);
 }
 
-TEST_CASE("decode_unverified reads claims without checking the signature (for stored tokens only)",
-          "[jose][jwt]") {
+TEST_CASE("decode_unverified reads claims without checking the signature (for stored tokens only)", "[jose][jwt]") {
   auto d = decode_unverified(jose_test::tamper_signature(token("valid.ES384")));
   REQUIRE(d);
   CHECK(*d->claims.sub == "user-1");

@@ -76,8 +76,7 @@ TEST_CASE("token cache: an entry is never returned past exp plus the verifier's 
   CHECK(r.error().code == errc::jwt_expired);
 }
 
-TEST_CASE("token cache: bounded size; expired entries go first, then the one expiring soonest",
-          "[jose][token_cache]") {
+TEST_CASE("token cache: bounded size; expired entries go first, then the one expiring soonest", "[jose][token_cache]") {
   verified_token_cache cache(2);
   REQUIRE(cache.verify(token("at.valid"), main_keys(), at_options()));    // exp T + 3600
   REQUIRE(cache.verify(token("at.valid-2"), main_keys(), at_options()));  // exp T + 1800

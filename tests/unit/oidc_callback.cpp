@@ -32,15 +32,14 @@ TEST_CASE("@logto/js callback: another redirect URI -> redirect_uri_mismatched",
   CHECK(to_string(errc::callback_redirect_uri_mismatched) == "callback_uri_verification.redirect_uri_mismatched");
 }
 
-TEST_CASE("@logto/js callback: error / error_description -> error_found (before the state check)",
-          "[oidc][callback]") {
+TEST_CASE("@logto/js callback: error / error_description -> error_found (before the state check)", "[oidc][callback]") {
   const error e = fails("http://localhost:3000/callback?error=access_denied");
   CHECK(e.code == errc::callback_error_found);
   CHECK(e.detail == "access_denied");
   CHECK(e.message == "Error found in the callback URI: access_denied");
 
-  const error d = fails(
-      "http://localhost:3000/callback?state=wrong&error=invalid_request&error_description=the+request+is+bad%21");
+  const error d =
+      fails("http://localhost:3000/callback?state=wrong&error=invalid_request&error_description=the+request+is+bad%21");
   CHECK(d.code == errc::callback_error_found);
   CHECK(d.detail == "invalid_request");
   CHECK(d.message == "Error found in the callback URI: invalid_request: the request is bad!");
@@ -52,8 +51,7 @@ TEST_CASE("@logto/js callback: missing state, other state, missing code", "[oidc
   CHECK(fails("http://localhost:3000/callback?code=some_code&state=").code == errc::callback_missing_state);
   CHECK(fails("http://localhost:3000/callback?code=some_code&state=other_state").code ==
         errc::callback_state_mismatched);
-  CHECK(fails("http://localhost:3000/callback?code=some_code&state=some_stat").code ==
-        errc::callback_state_mismatched);
+  CHECK(fails("http://localhost:3000/callback?code=some_code&state=some_stat").code == errc::callback_state_mismatched);
   CHECK(fails("http://localhost:3000/callback?state=some_state").code == errc::callback_missing_code);
   CHECK(fails("http://localhost:3000/callback?state=some_state&code=").code == errc::callback_missing_code);
   CHECK(fails("http://localhost:3000/callback").code == errc::callback_missing_state);
@@ -71,13 +69,13 @@ TEST_CASE("stricter than JS: the redirect URI is matched on scheme, authority an
     CHECK(fails(evil).code == errc::callback_redirect_uri_mismatched);
   }
   // Other host, scheme, port, user info.
-  for (const char* other : {"http://127.0.0.1:3000/callback?code=c&state=some_state",
-                            "https://localhost:3000/callback?code=c&state=some_state",
-                            "http://localhost:3001/callback?code=c&state=some_state",
-                            "http://localhost/callback?code=c&state=some_state",
-                            "http://user@localhost:3000/callback?code=c&state=some_state",
-                            "http://localhost:3000/Callback?code=c&state=some_state", "not a url at all",
-                            "http://localhost:3000/callback?code=%zz"}) {
+  for (const char* other :
+       {"http://127.0.0.1:3000/callback?code=c&state=some_state",
+        "https://localhost:3000/callback?code=c&state=some_state",
+        "http://localhost:3001/callback?code=c&state=some_state", "http://localhost/callback?code=c&state=some_state",
+        "http://user@localhost:3000/callback?code=c&state=some_state",
+        "http://localhost:3000/Callback?code=c&state=some_state", "not a url at all",
+        "http://localhost:3000/callback?code=%zz"}) {
     INFO(other);
     CHECK(fails(other).code == errc::callback_redirect_uri_mismatched);
   }
@@ -115,8 +113,8 @@ TEST_CASE("redirect URI matching: case-insensitive scheme and host, default port
 
 TEST_CASE("stricter than JS: a #fragment does not leak into the last parameter", "[oidc][callback]") {
   // JS would read state "some_state#_=_" and report state_mismatched.
-  auto r = oidc::verify_and_parse_callback_uri("http://localhost:3000/callback?code=c&state=some_state#_=_",
-                                               redirect, "some_state");
+  auto r = oidc::verify_and_parse_callback_uri("http://localhost:3000/callback?code=c&state=some_state#_=_", redirect,
+                                               "some_state");
   REQUIRE(r);
   CHECK(r->code == "c");
   auto code_last = oidc::verify_and_parse_callback_uri("http://localhost:3000/callback?state=some_state&code=c#frag",
@@ -128,8 +126,8 @@ TEST_CASE("stricter than JS: a #fragment does not leak into the last parameter",
 }
 
 TEST_CASE("callback parameters: percent and plus decoding, first occurrence wins", "[oidc][callback]") {
-  auto r = oidc::verify_and_parse_callback_uri(
-      "http://localhost:3000/callback?code=a%2Bb+c&state=s%26t&code=second", redirect, "s&t");
+  auto r = oidc::verify_and_parse_callback_uri("http://localhost:3000/callback?code=a%2Bb+c&state=s%26t&code=second",
+                                               redirect, "s&t");
   REQUIRE(r);
   CHECK(r->code == "a+b c");
   // A '?' inside the query is data (JS would cut the query there).
@@ -164,8 +162,8 @@ TEST_CASE("RFC 9207: iss must equal the issuer; required when the provider annou
             .code == errc::callback_issuer_mismatched);
 
   // Absent iss: fine unless required.
-  auto absent = oidc::verify_and_parse_callback_uri("http://localhost:3000/callback?code=c&state=some_state",
-                                                    redirect, "some_state", opts);
+  auto absent = oidc::verify_and_parse_callback_uri("http://localhost:3000/callback?code=c&state=some_state", redirect,
+                                                    "some_state", opts);
   REQUIRE(absent);
   CHECK_FALSE(absent->iss);
   opts.require_issuer = true;

@@ -61,22 +61,30 @@ TEST_CASE("@logto/js decodeIdToken: custom claims are preserved", "[oidc][claims
 
 TEST_CASE("@logto/js decodeIdToken: wrong claim types give JS's messages", "[oidc][claims]") {
   const std::pair<const char*, const char*> cases[] = {
-      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"at_hash":123})", "At path: IdToken.at_hash: expected null or a string"},
+      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"at_hash":123})",
+       "At path: IdToken.at_hash: expected null or a string"},
       {R"({"sub":"s","aud":"a","exp":1,"iat":1})", "At path: IdToken.iss: expected a string"},
       {R"({"iss":"i","aud":"a","exp":1,"iat":1})", "At path: IdToken.sub: expected a string"},
       {R"({"iss":"i","sub":"s","exp":1,"iat":1})", "At path: IdToken.aud: expected a string"},
       {R"({"iss":"i","sub":"s","aud":"a","iat":1})", "At path: IdToken.exp: expected a number"},
       {R"({"iss":"i","sub":"s","aud":"a","exp":1})", "At path: IdToken.iat: expected a number"},
       {R"({"iss":"i","sub":"s","aud":"a","exp":"1","iat":1})", "At path: IdToken.exp: expected a number"},
-      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"email_verified":"true"})", "At path: IdToken.email_verified: expected a boolean"},
-      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"phone_number_verified":null})", "At path: IdToken.phone_number_verified: expected a boolean"},
+      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"email_verified":"true"})",
+       "At path: IdToken.email_verified: expected a boolean"},
+      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"phone_number_verified":null})",
+       "At path: IdToken.phone_number_verified: expected a boolean"},
       {R"({"iss":null,"sub":"s","aud":"a","exp":1,"iat":1})", "At path: IdToken.iss: expected a string"},
       // Beyond JS: typed arrays, array aud elements, absurd numbers.
-      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"roles":"admin"})", "At path: IdToken.roles: expected an array of strings"},
-      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"organizations":[1]})", "At path: IdToken.organizations: expected an array of strings"},
-      {R"({"iss":"i","sub":"s","aud":[],"exp":1,"iat":1})", "At path: IdToken.aud: expected a string or an array of strings"},
-      {R"({"iss":"i","sub":"s","aud":["a",2],"exp":1,"iat":1})", "At path: IdToken.aud: expected a string or an array of strings"},
-      {R"({"iss":"i","sub":"s","aud":"a","exp":1e300,"iat":1})", "At path: IdToken.exp: expected a number within +-(2^53 - 1)"},
+      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"roles":"admin"})",
+       "At path: IdToken.roles: expected an array of strings"},
+      {R"({"iss":"i","sub":"s","aud":"a","exp":1,"iat":1,"organizations":[1]})",
+       "At path: IdToken.organizations: expected an array of strings"},
+      {R"({"iss":"i","sub":"s","aud":[],"exp":1,"iat":1})",
+       "At path: IdToken.aud: expected a string or an array of strings"},
+      {R"({"iss":"i","sub":"s","aud":["a",2],"exp":1,"iat":1})",
+       "At path: IdToken.aud: expected a string or an array of strings"},
+      {R"({"iss":"i","sub":"s","aud":"a","exp":1e300,"iat":1})",
+       "At path: IdToken.exp: expected a number within +-(2^53 - 1)"},
   };
   for (const auto& c : cases) {
     auto r = oidc::decode_id_token(jwt(c.first));
@@ -95,11 +103,11 @@ TEST_CASE("@logto/js decodeIdToken: 'invalid-JWT' and other malformed tokens -> 
       "",
       "a.",
       "a..c",
-      "a.!!!.c",                                        // not base64url
-      "a." + base64url_encode("not json") + ".c",       // not JSON
-      "a." + base64url_encode("[1,2]") + ".c",          // not an object
+      "a.!!!.c",                                   // not base64url
+      "a." + base64url_encode("not json") + ".c",  // not JSON
+      "a." + base64url_encode("[1,2]") + ".c",     // not an object
       "a." + base64url_encode("\"str\"") + ".c",
-      "a." + base64url_encode("{\"iss\":\"\xff\"}") + ".c",  // invalid UTF-8
+      "a." + base64url_encode("{\"iss\":\"\xff\"}") + ".c",             // invalid UTF-8
       "a." + base64url_encode("{\"iss\":\"i\",\"iss\":\"j\"}") + ".c",  // duplicate claim
       "a." + good_payload.substr(0, good_payload.size() - 3) + ".c",    // truncated
       "a." + std::string(LOGTO_MAX_JWT_SIZE, 'A') + ".c",               // huge
@@ -138,9 +146,9 @@ TEST_CASE("decodeIdToken: aud as an array (OIDC Core 2) is accepted", "[oidc][cl
 }
 
 TEST_CASE("@logto/js decodeAccessToken: valid JWT, custom claims, opaque token", "[oidc][claims]") {
-  auto c = oidc::decode_access_token(jwt(
-      R"({"jti":"j1","iss":"https://foo.logto.app/oidc","sub":"user_1","aud":"https://api.example.com",)"
-      R"("client_id":"my-app","scope":"read write","exp":1700003600,"iat":1700000000,"organization_id":"org_1"})"));
+  auto c = oidc::decode_access_token(
+      jwt(R"({"jti":"j1","iss":"https://foo.logto.app/oidc","sub":"user_1","aud":"https://api.example.com",)"
+          R"("client_id":"my-app","scope":"read write","exp":1700003600,"iat":1700000000,"organization_id":"org_1"})"));
   REQUIRE(c);
   CHECK(*c->jti == "j1");
   CHECK(*c->iss == "https://foo.logto.app/oidc");
@@ -185,7 +193,7 @@ TEST_CASE("@logto/js decodeAccessToken: wrong types and malformed payloads", "[o
     CHECK(r.error().message == c.second);
   }
   for (const std::string& t : {std::string("a.$$$.c"), "a." + base64url_encode("nope") + ".c",
-                              "a." + base64url_encode("[]") + ".c", "a." + std::string(LOGTO_MAX_JWT_SIZE, 'A')}) {
+                               "a." + base64url_encode("[]") + ".c", "a." + std::string(LOGTO_MAX_JWT_SIZE, 'A')}) {
     auto r = oidc::decode_access_token(t);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::jwt_malformed);
@@ -195,11 +203,11 @@ TEST_CASE("@logto/js decodeAccessToken: wrong types and malformed payloads", "[o
 
 TEST_CASE("userinfo response: sub, common claims, raw JSON kept (@logto/js fetchUserInfo returns it as is)",
           "[oidc][claims][user_info]") {
-  auto u = oidc::parse_user_info_response(respond(
-      200, R"({"sub":"user_1","name":"John","username":null,"email":"j@example.com","email_verified":true,)"
-           R"("phone_number_verified":null,"roles":["admin"],"custom_data":{"plan":"pro"},)"
-           R"("identities":{"google":{"userId":"g1","details":{}}},)"
-           R"("organization_data":[{"id":"org_1","name":"Org","description":null}]})"));
+  auto u = oidc::parse_user_info_response(
+      respond(200, R"({"sub":"user_1","name":"John","username":null,"email":"j@example.com","email_verified":true,)"
+                   R"("phone_number_verified":null,"roles":["admin"],"custom_data":{"plan":"pro"},)"
+                   R"("identities":{"google":{"userId":"g1","details":{}}},)"
+                   R"("organization_data":[{"id":"org_1","name":"Org","description":null}]})"));
   REQUIRE(u);
   CHECK(u->sub == "user_1");
   CHECK(*u->name == "John");

@@ -86,8 +86,7 @@ TEST_CASE("@logto/client normalizeLogtoConfig: resources are deduplicated only o
   CHECK(again->resources == strings{"urn:logto:resource:organizations"});
 }
 
-TEST_CASE("@logto/client normalizeLogtoConfig: includeReservedScopes=false keeps scopes as given",
-          "[oidc][config]") {
+TEST_CASE("@logto/client normalizeLogtoConfig: includeReservedScopes=false keeps scopes as given", "[oidc][config]") {
   config c = base_config();
   c.include_reserved_scopes = false;
   c.scopes = {"custom_scope", "custom_scope", "x y"};
@@ -133,8 +132,7 @@ TEST_CASE("normalize: scope strings holding spaces are split, empty pieces dropp
 }
 
 TEST_CASE("normalize: endpoint and app ID are validated with clear errors", "[oidc][config]") {
-  for (const char* bad : {"", "foo.logto.app", "/relative", "ftp://foo.logto.app", "https://",
-                          "https://a b/"}) {
+  for (const char* bad : {"", "foo.logto.app", "/relative", "ftp://foo.logto.app", "https://", "https://a b/"}) {
     config c = base_config();
     c.endpoint = bad;
     auto n = normalize(c);

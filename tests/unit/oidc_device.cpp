@@ -53,7 +53,8 @@ TEST_CASE("RFC 8628 3.1: device authorization request", "[oidc][device]") {
   REQUIRE(bare);
   CHECK(bare->body == "client_id=cli-app");
 
-  auto confidential = oidc::build_device_authorization_request({"cli-app", "s"}, "https://foo.logto.app/oidc/device/auth", {});
+  auto confidential =
+      oidc::build_device_authorization_request({"cli-app", "s"}, "https://foo.logto.app/oidc/device/auth", {});
   REQUIRE(confidential);
   CHECK(*http_find_header(confidential->headers, "Authorization") == "Basic " + base64_encode("cli-app:s"));
 
@@ -63,11 +64,11 @@ TEST_CASE("RFC 8628 3.1: device authorization request", "[oidc][device]") {
 }
 
 TEST_CASE("RFC 8628 3.2: device authorization response, interval defaults to 5", "[oidc][device]") {
-  auto full = oidc::parse_device_authorization_response(respond(
-      200, R"({"device_code":"GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS","user_code":"WDJB-MJHT",)"
-           R"("verification_uri":"https://foo.logto.app/oidc/device",)"
-           R"("verification_uri_complete":"https://foo.logto.app/oidc/device?user_code=WDJB-MJHT",)"
-           R"("expires_in":600,"interval":10})"));
+  auto full = oidc::parse_device_authorization_response(
+      respond(200, R"({"device_code":"GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS","user_code":"WDJB-MJHT",)"
+                   R"("verification_uri":"https://foo.logto.app/oidc/device",)"
+                   R"("verification_uri_complete":"https://foo.logto.app/oidc/device?user_code=WDJB-MJHT",)"
+                   R"("expires_in":600,"interval":10})"));
   REQUIRE(full);
   CHECK(full->device_code == "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS");
   CHECK(full->user_code == "WDJB-MJHT");
@@ -125,7 +126,8 @@ TEST_CASE("device authorization response: malformed input names the field", "[oi
 TEST_CASE("RFC 8628 3.4: polling request", "[oidc][device]") {
   auto req = oidc::build_device_token_request({"cli-app", ""}, "https://foo.logto.app/oidc/token", "DC 1");
   REQUIRE(req);
-  CHECK(req->body == "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=DC+1&client_id=cli-app");
+  CHECK(req->body ==
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=DC+1&client_id=cli-app");
   auto empty = oidc::build_device_token_request({"cli-app", ""}, "https://foo.logto.app/oidc/token", "");
   REQUIRE_FALSE(empty);
   CHECK(empty.error().code == errc::invalid_argument);
@@ -138,8 +140,8 @@ TEST_CASE("RFC 8628 3.5: polling errors from Logto bodies and plain OAuth bodies
                                                 {"expired_token", errc::expired_token}};
   for (const auto& n : names) {
     const std::string name = n.first;
-    auto logto = oidc::parse_device_token_response(
-        respond(400, R"({"code":"oidc.)" + name + R"(","message":"Logto says )" + name + R"(","error":")" + name + "\"}"));
+    auto logto = oidc::parse_device_token_response(respond(
+        400, R"({"code":"oidc.)" + name + R"(","message":"Logto says )" + name + R"(","error":")" + name + "\"}"));
     REQUIRE_FALSE(logto);
     CHECK(logto.error().code == n.second);
     CHECK(logto.error().detail == name);

@@ -78,9 +78,10 @@ TEST_CASE("discovery: the fields the client uses are read from a Logto document"
 
   // Optional fields absent or null.
   auto minimal = oidc::parse_discovery_response(
-      respond(200, R"({"issuer":"http://localhost:3001/oidc","authorization_endpoint":"http://localhost:3001/oidc/auth",)"
-                   R"("token_endpoint":"http://localhost:3001/oidc/token","jwks_uri":"http://localhost:3001/oidc/jwks",)"
-                   R"("userinfo_endpoint":null,"authorization_response_iss_parameter_supported":null})"),
+      respond(200,
+              R"({"issuer":"http://localhost:3001/oidc","authorization_endpoint":"http://localhost:3001/oidc/auth",)"
+              R"("token_endpoint":"http://localhost:3001/oidc/token","jwks_uri":"http://localhost:3001/oidc/jwks",)"
+              R"("userinfo_endpoint":null,"authorization_response_iss_parameter_supported":null})"),
       "http://localhost:3001");
   REQUIRE(minimal);
   CHECK(minimal->userinfo_endpoint.empty());
@@ -149,13 +150,12 @@ TEST_CASE("OIDC Discovery 4.3: the issuer must be <endpoint>/oidc unless relaxed
   // Relaxed: Logto reached through an internal address, announcing its public issuer.
   oidc::discovery_options relaxed;
   relaxed.require_issuer_match = false;
-  auto internal = oidc::parse_discovery_response(respond(200, logto_document()), "http://logto.internal:3001",
-                                                 relaxed);
+  auto internal = oidc::parse_discovery_response(respond(200, logto_document()), "http://logto.internal:3001", relaxed);
   REQUIRE(internal);
   CHECK(internal->issuer == "https://foo.logto.app/oidc");
   // Still a valid URL.
-  CHECK_FALSE(oidc::parse_discovery_response(respond(200, logto_document("not a url")), "https://foo.logto.app",
-                                             relaxed));
+  CHECK_FALSE(
+      oidc::parse_discovery_response(respond(200, logto_document("not a url")), "https://foo.logto.app", relaxed));
 }
 
 TEST_CASE("discovery: error statuses and non-object bodies", "[oidc][discovery]") {
@@ -169,8 +169,8 @@ TEST_CASE("discovery: error statuses and non-object bodies", "[oidc][discovery]"
     REQUIRE_FALSE(d);
     CHECK(d.error().code == errc::unexpected_response_error);
   }
-  auto huge = oidc::parse_discovery_response(respond(200, std::string(LOGTO_MAX_JSON_SIZE + 1, ' ')),
-                                             "https://foo.logto.app");
+  auto huge =
+      oidc::parse_discovery_response(respond(200, std::string(LOGTO_MAX_JSON_SIZE + 1, ' ')), "https://foo.logto.app");
   REQUIRE_FALSE(huge);
   CHECK(huge.error().code == errc::unexpected_response_error);
   auto bad_endpoint = oidc::parse_discovery_response(respond(200, logto_document()), "foo.logto.app");

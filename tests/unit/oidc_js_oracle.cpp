@@ -128,12 +128,13 @@ TEST_CASE("@logto/js token, refresh, revocation bodies and sign-out URI oracle",
     REQUIRE(refresh_req);
     CHECK(refresh_req->body == str(o, "refreshBody"));
 
-    auto revoke = oidc::build_revocation_request(client, "https://foo.logto.app/oidc/token/revocation",
-                                                 str(o, "revokeToken"));
+    auto revoke =
+        oidc::build_revocation_request(client, "https://foo.logto.app/oidc/token/revocation", str(o, "revokeToken"));
     REQUIRE(revoke);
     CHECK(revoke->body == str(o, "revokeBody"));
 
-    auto sign_out = oidc::build_end_session_uri("https://foo.logto.app/oidc/session/end", "my-app", str(o, "postLogout"));
+    auto sign_out =
+        oidc::build_end_session_uri("https://foo.logto.app/oidc/session/end", "my-app", str(o, "postLogout"));
     REQUIRE(sign_out);
     CHECK(*sign_out == str(o, "signOutUri"));
   }

@@ -21,8 +21,8 @@ struct failing_random {
 };
 bool is_base64url(const std::string& s) {
   for (const char c : s) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                         c == '_';
+    const bool allowed =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!allowed) return false;
   }
   return true;
@@ -40,8 +40,8 @@ TEST_CASE("@logto/browser generateCodeChallenge: the SDK's test vectors", "[oidc
   const std::pair<const char*, const char*> vectors[] = {
       {"tO6MabnMFRAatnlMa1DdSstypzzkgalL1-k8Hr_GdfTj-VXGiEACqAkSkDhFuAuD8FOU8lMishaXjt29Xt2Oww",
        "0K3SLeGlNNzFswYJjcVzcN4C76m_8NZORxFJLBJWGwg"},
-      {"\xC3\x81", "p3yvZiKYauPicLIDZ0W1peDz4Z9KFC-9uxtDfoO1KOQ"},              // "Á" as UTF-8
-      {"\xF0\x9F\x9A\x80", "67wLKHDrMj8rbP-lxJPO74GufrNq_HPU4DZzAWMdrsU"},      // "🚀" as UTF-8
+      {"\xC3\x81", "p3yvZiKYauPicLIDZ0W1peDz4Z9KFC-9uxtDfoO1KOQ"},          // "Á" as UTF-8
+      {"\xF0\x9F\x9A\x80", "67wLKHDrMj8rbP-lxJPO74GufrNq_HPU4DZzAWMdrsU"},  // "🚀" as UTF-8
   };
   for (const auto& v : vectors) {
     auto c = oidc::generate_code_challenge(v.first);

@@ -35,8 +35,7 @@ TEST_CASE("accessToken map: serialized exactly as JSON.stringify(Object.fromEntr
   // JSON.stringify escaping and number forms.
   oidc::access_token_map odd;
   odd.set("s\"c@r\\", {"t\n\x01", "\xE6\xB5\x8B", 1.5});
-  CHECK(oidc::serialize_access_token_map(odd) ==
-        R"({"s\"c@r\\":{"token":"t\n\u0001","scope":"测","expiresAt":1.5}})");
+  CHECK(oidc::serialize_access_token_map(odd) == R"({"s\"c@r\\":{"token":"t\n\u0001","scope":"测","expiresAt":1.5}})");
 }
 
 TEST_CASE("accessToken map: JavaScript Map ordering on set, re-set and delete", "[oidc][session]") {
@@ -110,9 +109,8 @@ TEST_CASE("signInSession: JSON.stringify key order, postRedirectUri omitted when
         R"({"redirectUri":"io.logto.example://callback","codeVerifier":"VERIFIER_abc","state":"STATE_xyz"})");
   s.post_redirect_uri = "/post-redirect-uri";
   const std::string with_post = oidc::serialize_sign_in_session(s);
-  CHECK(with_post ==
-        R"({"redirectUri":"io.logto.example://callback","postRedirectUri":"/post-redirect-uri",)"
-        R"("codeVerifier":"VERIFIER_abc","state":"STATE_xyz"})");
+  CHECK(with_post == R"({"redirectUri":"io.logto.example://callback","postRedirectUri":"/post-redirect-uri",)"
+                     R"("codeVerifier":"VERIFIER_abc","state":"STATE_xyz"})");
   CHECK(oidc::storage_keys::sign_in_session == "signInSession");
   CHECK(oidc::storage_keys::access_token == "accessToken");
   CHECK(oidc::storage_keys::id_token == "idToken");
@@ -152,7 +150,8 @@ TEST_CASE("signInSession: invalid items -> sign_in_session.invalid", "[oidc][ses
     CHECK(s.error().code == errc::sign_in_session_invalid);
     CHECK_FALSE(s.error().message.empty());
   }
-  auto null_post = oidc::parse_sign_in_session(R"({"redirectUri":"r","postRedirectUri":null,"codeVerifier":"v","state":"s"})");
+  auto null_post =
+      oidc::parse_sign_in_session(R"({"redirectUri":"r","postRedirectUri":null,"codeVerifier":"v","state":"s"})");
   REQUIRE(null_post);
   CHECK_FALSE(null_post->post_redirect_uri);
   CHECK(to_string(errc::sign_in_session_invalid) == "sign_in_session.invalid");

@@ -156,8 +156,8 @@ TEST_CASE("reference section 4: the real full example from @logto/client 3.1.9",
 TEST_CASE("WHATWG form encoding of every byte class, CR/LF/NUL included (checked against URLSearchParams)",
           "[oidc][sign_in]") {
   auto p = js_test_params();
-  p.extra_params = {{"weird", std::string("a b~!'()*-._:/?#[]@&=+$,;%\xC3\xA9\xF0\x9F\x9A\x80\r\n") +
-                                  std::string(1, '\0')}};
+  p.extra_params = {
+      {"weird", std::string("a b~!'()*-._:/?#[]@&=+$,;%\xC3\xA9\xF0\x9F\x9A\x80\r\n") + std::string(1, '\0')}};
   // Output of @logto/js 6.1.2 generateSignInUri with the same extraParams.
   CHECK(build(p) == prefix +
                         "prompt=consent&scope=openid+offline_access+profile&weird=a+b%7E%21%27%28%29*-._%3A%2F%3F%23%"
@@ -202,8 +202,9 @@ TEST_CASE("sign-in URI: endpoints with a query get '&', bad inputs are errors", 
 TEST_CASE("@logto/js generateSignOutUri: with and without post-logout redirect", "[oidc][sign_out]") {
   auto with = oidc::build_end_session_uri("https://foo.logto.app/oidc/session/end", "my-app", "http://localhost:3000");
   REQUIRE(with);
-  CHECK(*with ==
-        "https://foo.logto.app/oidc/session/end?client_id=my-app&post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A3000");
+  CHECK(
+      *with ==
+      "https://foo.logto.app/oidc/session/end?client_id=my-app&post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A3000");
   auto without = oidc::build_end_session_uri("https://foo.logto.app/oidc/session/end", "my-app");
   REQUIRE(without);
   CHECK(*without == "https://foo.logto.app/oidc/session/end?client_id=my-app");

@@ -59,7 +59,8 @@ TEST_CASE("@logto/js fetchTokenByRefreshToken: the real bodies", "[oidc][token]"
   auto r1 = oidc::build_refresh_token_request(public_client, token_endpoint, g);
   REQUIRE(r1);
   check_form_post(*r1, token_endpoint);
-  CHECK(r1->body == "client_id=my-app&refresh_token=RT1&grant_type=refresh_token&resource=https%3A%2F%2Fapi.example.com");
+  CHECK(r1->body ==
+        "client_id=my-app&refresh_token=RT1&grant_type=refresh_token&resource=https%3A%2F%2Fapi.example.com");
 
   oidc::refresh_token_grant org;
   org.refresh_token = "RT2";
@@ -141,8 +142,8 @@ TEST_CASE("userinfo: GET with Bearer only (Bearer wins over Basic in @logto/node
   auto empty = oidc::build_user_info_request("https://foo.logto.app/oidc/me", "");
   REQUIRE_FALSE(empty);
   CHECK(empty.error().code == errc::fetch_user_info_failed);
-  const std::string_view bad_tokens[] = {"SECRETX\r\nX-Injected: 1", "SECRETX en",
-                                         std::string_view("SECRETX\0en", 10), "SECRETX\xC3\xA9"};
+  const std::string_view bad_tokens[] = {"SECRETX\r\nX-Injected: 1", "SECRETX en", std::string_view("SECRETX\0en", 10),
+                                         "SECRETX\xC3\xA9"};
   for (const auto bad : bad_tokens) {
     auto r = oidc::build_user_info_request("https://foo.logto.app/oidc/me", bad);
     INFO(std::string(bad));
@@ -160,7 +161,8 @@ TEST_CASE("client credentials (M2M) and token exchange (RFC 8693) bodies", "[oid
   auto req = oidc::build_client_credentials_request(m2m, "https://foo.logto.app/oidc/token", cc);
   REQUIRE(req);
   check_form_post(*req, "https://foo.logto.app/oidc/token");
-  CHECK(req->body == "grant_type=client_credentials&resource=https%3A%2F%2Fapi.example.com&scope=read%3Adata+write%3Adata");
+  CHECK(req->body ==
+        "grant_type=client_credentials&resource=https%3A%2F%2Fapi.example.com&scope=read%3Adata+write%3Adata");
   CHECK(*header(*req, "Authorization") == "Basic " + base64_encode("m2m-app:secret"));
   auto no_secret = oidc::build_client_credentials_request(public_client, "https://foo.logto.app/oidc/token", cc);
   REQUIRE_FALSE(no_secret);
@@ -183,11 +185,12 @@ TEST_CASE("client credentials (M2M) and token exchange (RFC 8693) bodies", "[oid
   tx.scopes = {"a", "b"};
   auto t2 = oidc::build_token_exchange_request(m2m, "https://foo.logto.app/oidc/token", tx);
   REQUIRE(t2);
-  CHECK(t2->body ==
-        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=SUBJECT"
-        "&subject_token_type=urn%3Alogto%3Atoken-type%3Apersonal_access_token&actor_token=ACTOR"
-        "&actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&resource=https%3A%2F%2Fapi.example.com"
-        "&organization_id=org_1&scope=a+b&client_id=m2m-app");
+  CHECK(
+      t2->body ==
+      "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=SUBJECT"
+      "&subject_token_type=urn%3Alogto%3Atoken-type%3Apersonal_access_token&actor_token=ACTOR"
+      "&actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&resource=https%3A%2F%2Fapi.example.com"
+      "&organization_id=org_1&scope=a+b&client_id=m2m-app");
   CHECK(header(*t2, "Authorization") != nullptr);
 
   oidc::token_exchange_grant no_actor_type;
@@ -227,7 +230,8 @@ TEST_CASE("@logto/client requester: ok -> JSON; {code,message} -> LogtoRequestEr
   REQUIRE(ok_obj);
   CHECK(*json::as_string(*json::find(*ok_obj, "foo")) == "bar");
 
-  const error e = oidc::map_error_response(respond(400, R"({"code":"oidc.invalid_grant","message":"Grant is invalid"})"));
+  const error e =
+      oidc::map_error_response(respond(400, R"({"code":"oidc.invalid_grant","message":"Grant is invalid"})"));
   CHECK(e.code == errc::request_error);
   CHECK(e.detail == "oidc.invalid_grant");
   CHECK(e.message == "Grant is invalid");
@@ -285,8 +289,7 @@ TEST_CASE("@logto/client requester: non-JSON -> http_error_<status> with the tex
   CHECK(oidc::map_error_response(respond(302, "")).detail == "http_error_302");
 }
 
-TEST_CASE("RFC 6749 5.2 error bodies -> oauth_error; oauth_error_name for both spellings",
-          "[oidc][token][requester]") {
+TEST_CASE("RFC 6749 5.2 error bodies -> oauth_error; oauth_error_name for both spellings", "[oidc][token][requester]") {
   const error e = oidc::map_error_response(
       respond(400, R"({"error":"invalid_grant","error_description":"refresh token already used"})"));
   CHECK(e.code == errc::oauth_error);
@@ -353,8 +356,7 @@ TEST_CASE("token response: malformed input is token_response_invalid naming the 
   }
 }
 
-TEST_CASE("token response: non-JSON, truncated, non-object 2xx bodies -> unexpected_response_error",
-          "[oidc][token]") {
+TEST_CASE("token response: non-JSON, truncated, non-object 2xx bodies -> unexpected_response_error", "[oidc][token]") {
   for (const char* body : {"", "<html>ok</html>", R"({"access_token":"SECRET1")", "[]", "\"SECRET1\"", "null",
                            R"({"access_token":"SECRET1","access_token":"x"})"}) {
     auto t = oidc::parse_token_response(respond(200, body));
@@ -366,7 +368,8 @@ TEST_CASE("token response: non-JSON, truncated, non-object 2xx bodies -> unexpec
     CHECK(t.error().detail.find("SECRET1") == std::string::npos);
   }
   // Error statuses map like the requester.
-  auto e = oidc::parse_token_response(respond(400, R"({"code":"oidc.invalid_grant","message":"m","error":"invalid_grant"})"));
+  auto e = oidc::parse_token_response(
+      respond(400, R"({"code":"oidc.invalid_grant","message":"m","error":"invalid_grant"})"));
   REQUIRE_FALSE(e);
   CHECK(e.error().code == errc::request_error);
   // Some servers answer errors with 200.

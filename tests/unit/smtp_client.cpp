@@ -18,7 +18,8 @@ using smtp_test::scripted_server;
 
 namespace {
 
-smtp::message simple_message(std::string from = "noreply@example.com", std::vector<std::string> to = {"user@example.com"}) {
+smtp::message simple_message(std::string from = "noreply@example.com",
+                             std::vector<std::string> to = {"user@example.com"}) {
   smtp::message m;
   m.mail_from = std::move(from);
   m.rcpt_to = std::move(to);
@@ -73,7 +74,8 @@ smtp::session_options plain_session() {
 scripted_server happy_server() {
   scripted_server s("220 smtp.test ESMTP\r\n");
   s.then("EHLO client.test", ehlo_plain)
-      .then("AUTH PLAIN AHNtdHAtdXNlckBleGFtcGxlLmNvbQBzbXRwLXBAc3MgdzByZA==", "235 2.7.0 Authentication successful\r\n")
+      .then("AUTH PLAIN AHNtdHAtdXNlckBleGFtcGxlLmNvbQBzbXRwLXBAc3MgdzByZA==",
+            "235 2.7.0 Authentication successful\r\n")
       .then("MAIL FROM:<noreply@example.com>", "250 Accepted\r\n")
       .then("RCPT TO:<user@example.com>", "250 Accepted\r\n")
       .then("DATA", "354 End data with <CR><LF>.<CR><LF>\r\n")
@@ -94,8 +96,9 @@ TEST_CASE("official connector transcripts: the client sends the same bytes (plus
     REQUIRE(connector);
     if (k.has_i18n) {
       const connectors::email_template t = k.i18n;
-      connector->set_i18n_template_provider(
-          [t](std::string_view, std::optional<std::string_view>) { return std::optional<connectors::email_template>(t); });
+      connector->set_i18n_template_provider([t](std::string_view, std::optional<std::string_view>) {
+        return std::optional<connectors::email_template>(t);
+      });
     }
     auto msg = connector->build_message(k.message, connectors::unix_seconds_from_ms(k.time_ms),
                                         smtp_test::message_id_bytes(k.message_id));
@@ -128,7 +131,8 @@ TEST_CASE("official connector transcripts: the client sends the same bytes (plus
       }
       while (ti < k.transcript.size() && k.transcript[ti].rfind("S: ", 0) != 0) ++ti;
       std::string chunk;
-      while (ti < k.transcript.size() && k.transcript[ti].rfind("S: ", 0) == 0) chunk += k.transcript[ti++].substr(3) + "\r\n";
+      while (ti < k.transcript.size() && k.transcript[ti].rfind("S: ", 0) == 0)
+        chunk += k.transcript[ti++].substr(3) + "\r\n";
       c->feed(chunk.empty() ? std::string("221 Bye\r\n") : chunk);
     }
     CHECK(c->outcome());
@@ -150,9 +154,11 @@ TEST_CASE("reference transcripts: AUTH PLAIN, LOGIN and XOAUTH2 bytes", "[smtp][
     auto h = start(o);
     h.reply("220 smtp.capture.test ESMTP capture\r\n");
     CHECK(h.written == "EHLO logto-capture.test\r\n");
-    h.reply("250-smtp.capture.test Nice to meet you, [127.0.0.1]\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
-            "250 AUTH LOGIN PLAIN\r\n");
-    CHECK(h.written == "EHLO logto-capture.test\r\nAUTH PLAIN AHNtdHAtdXNlckBleGFtcGxlLmNvbQBzbXRwLXBAc3MgdzByZA==\r\n");
+    h.reply(
+        "250-smtp.capture.test Nice to meet you, [127.0.0.1]\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
+        "250 AUTH LOGIN PLAIN\r\n");
+    CHECK(h.written ==
+          "EHLO logto-capture.test\r\nAUTH PLAIN AHNtdHAtdXNlckBleGFtcGxlLmNvbQBzbXRwLXBAc3MgdzByZA==\r\n");
     h.reply("235 Authentication successful\r\n");
     CHECK(h.c.auth_mechanism() == "PLAIN");
   }
@@ -180,7 +186,8 @@ TEST_CASE("reference transcripts: AUTH PLAIN, LOGIN and XOAUTH2 bytes", "[smtp][
     CHECK(h.written.find("AUTH XOAUTH2 dXNlcj1vYXV0aC11c2VyQGV4YW1wbGUuY29tAWF1dGg9QmVhcmVyIHlhMjkuY2FwdHVyZS1hY2Nlc3Mt"
                          "dG9rZW4BAQ==\r\n") != std::string::npos);
     SECTION("rejected token: 334 error challenge, empty line, 535") {
-      h.reply("334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==\r\n");
+      h.reply(
+          "334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==\r\n");
       CHECK(h.written.substr(h.written.size() - 2) == "\r\n");
       CHECK(h.written.find("==\r\n\r\n") != std::string::npos);  // the empty answer line
       h.reply("535 5.7.8 Authentication failed\r\n");
@@ -297,16 +304,34 @@ TEST_CASE("STARTTLS policy: required, opportunistic, ignored; no credentials in 
   }
 }
 
-TEST_CASE("cleartext policy: the message (a one-time code) needs TLS unless ignoreTLS or a loopback host", "[smtp][client]") {
+TEST_CASE("cleartext policy: the message (a one-time code) needs TLS unless ignoreTLS or a loopback host",
+          "[smtp][client]") {
   SECTION("is_loopback_host") {
     for (const char* host : {"localhost", "LocalHost", "localhost.", "127.0.0.1", "127.255.0.9", "::1", "[::1]",
                              "0:0:0:0:0:0:0:1", "0000:0000::0001", "::ffff:127.0.0.1", "::FFFF:127.1.2.3"}) {
       INFO(host);
       CHECK(smtp::is_loopback_host(host));
     }
-    for (const char* host : {"smtp.example.com", "localhost.example.com", "mylocalhost", "128.0.0.1", "10.0.0.1",
-                             "127.1", "0x7f.0.0.1", "127.000.0.1", "127.0.0.1.", "127.0.0.256", "127.0.0.1x", "::2",
-                             "::", "1::1", "::ffff:10.0.0.1", ":::1", "::1:", "[::1", "0:0:0:0:0:0:0:0:1", "",
+    for (const char* host : {"smtp.example.com",
+                             "localhost.example.com",
+                             "mylocalhost",
+                             "128.0.0.1",
+                             "10.0.0.1",
+                             "127.1",
+                             "0x7f.0.0.1",
+                             "127.000.0.1",
+                             "127.0.0.1.",
+                             "127.0.0.256",
+                             "127.0.0.1x",
+                             "::2",
+                             "::",
+                             "1::1",
+                             "::ffff:10.0.0.1",
+                             ":::1",
+                             "::1:",
+                             "[::1",
+                             "0:0:0:0:0:0:0:0:1",
+                             "",
                              "127.0.0.1:25"}) {
       INFO(host);
       CHECK_FALSE(smtp::is_loopback_host(host));
@@ -360,7 +385,8 @@ TEST_CASE("connector: cleartext to a remote host is refused, to a loopback host 
       {"usageType":"SignIn","contentType":"text/plain","subject":"Code {{code}}","content":"Your code is {{code}}."},
       {"usageType":"Register","contentType":"text/plain","subject":"s","content":"c"},
       {"usageType":"ForgotPassword","contentType":"text/plain","subject":"s","content":"c"},
-      {"usageType":"Generic","contentType":"text/plain","subject":"s","content":"c"}])" + extra + "}";
+      {"usageType":"Generic","contentType":"text/plain","subject":"s","content":"c"}])" +
+           extra + "}";
   };
   const auto no_tls_server = [](bool expect_message) {
     scripted_server s("220 x\r\n");
@@ -377,7 +403,8 @@ TEST_CASE("connector: cleartext to a remote host is refused, to a loopback host 
     }
     return s;
   };
-  const connectors::message m("user@example.com", connectors::usage_type::sign_in, connectors::payload().code("123456"));
+  const connectors::message m("user@example.com", connectors::usage_type::sign_in,
+                              connectors::payload().code("123456"));
   for (const std::string host : {"smtp.example.com", "192.0.2.10", "127.1"}) {
     INFO(host);
     auto connector = connectors::smtp::from_json(config(host, ""));
@@ -629,7 +656,8 @@ TEST_CASE("connector send(): errors are `general` with the cause kept; streams a
       {"usageType":"Generic","contentType":"text/plain","subject":"s","content":"c"}]})";
   auto connector = connectors::smtp::from_json(config);
   REQUIRE(connector);
-  const connectors::message m("user@example.com", connectors::usage_type::sign_in, connectors::payload().code("123456"));
+  const connectors::message m("user@example.com", connectors::usage_type::sign_in,
+                              connectors::payload().code("123456"));
   SECTION("delivered over a stream") {
     auto s = happy_server();
     auto r = connector->send(m, s, manual_clock{1704164645});
@@ -714,7 +742,7 @@ TEST_CASE("random server bytes never crash the client and never grow it without 
       fed += chunk.size();
       c->feed(chunk);
     }
-    CHECK(fed <= 200u * 64u);
+    CHECK(fed <= std::size_t{200} * 64u);
     if (c->next() == smtp::client::action::close && !c->delivered()) CHECK_FALSE(c->outcome());
   }
 }

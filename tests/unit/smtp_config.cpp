@@ -19,11 +19,10 @@ const char* const templates = R"("templates":[
   {"usageType":"ForgotPassword","contentType":"text/plain","subject":"s","content":"c"},
   {"usageType":"Generic","contentType":"text/plain","subject":"s","content":"c"}])";
 
-std::string config_with(const std::string& fields) {
-  return std::string("{") + fields + "," + templates + "}";
-}
+std::string config_with(const std::string& fields) { return std::string("{") + fields + "," + templates + "}"; }
 
-const std::string base = R"("host":"smtp.example.com","port":587,"auth":{"user":"u@example.com","pass":"hunter2-SECRET"},"fromEmail":"Logto <noreply@example.com>")";
+const std::string base =
+    R"("host":"smtp.example.com","port":587,"auth":{"user":"u@example.com","pass":"hunter2-SECRET"},"fromEmail":"Logto <noreply@example.com>")";
 
 // The error for a config; checks it is invalid_config naming `field` and leaking no secret.
 error config_error(const std::string& json, const std::string& field) {
@@ -95,8 +94,8 @@ TEST_CASE("SMTP config: TLS, names, timeouts and custom headers in document orde
 
 TEST_CASE("SMTP config: auth shapes (login, oauth2 with a static token, none)", "[smtp][config]") {
   const std::string rest = R"("host":"h.example","port":465,"fromEmail":"a@example.com")";
-  auto oauth = connectors::smtp::from_json(
-      config_with(rest + R"(,"auth":{"type":"OAuth2","user":"o@example.com","accessToken":"ya29.SECRET","expires":1})"));
+  auto oauth = connectors::smtp::from_json(config_with(
+      rest + R"(,"auth":{"type":"OAuth2","user":"o@example.com","accessToken":"ya29.SECRET","expires":1})"));
   REQUIRE(oauth);
   REQUIRE(oauth->session_options().client.auth);
   CHECK(oauth->session_options().client.auth->type == smtp::credentials::kind::oauth2);
@@ -107,16 +106,19 @@ TEST_CASE("SMTP config: auth shapes (login, oauth2 with a static token, none)", 
   CHECK(upper);
   // nodemailer's refresh flows: a refresh token, or a service account with an RSA key
   auto refresh = connectors::smtp::from_json(config_with(
-      rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","clientId":"id","clientSecret":"hunter2-SECRET","refreshToken":"r"})"));
+      rest +
+      R"(,"auth":{"type":"oauth2","user":"o@example.com","clientId":"id","clientSecret":"hunter2-SECRET","refreshToken":"r"})"));
   REQUIRE(refresh);
   CHECK(refresh->needs_token_request(0));
-  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","privateKey":"k","serviceClient":"1"})"),
-               "auth.privateKey");
+  config_error(
+      config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","privateKey":"k","serviceClient":"1"})"),
+      "auth.privateKey");
   config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","serviceClient":"1"})"),
                "auth.privateKey");
   config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com"})"), "auth.accessToken");
-  config_error(config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","accessToken":"t","customParams":{}})"),
-               "auth.customParams");
+  config_error(
+      config_with(rest + R"(,"auth":{"type":"oauth2","user":"o@example.com","accessToken":"t","customParams":{}})"),
+      "auth.customParams");
   config_error(config_with(rest + R"(,"auth":{"type":"oauth2","accessToken":"ya29.SECRET"})"), "auth.user");
   config_error(config_with(rest + R"(,"auth":{"type":"cram-md5","user":"u","pass":"hunter2-SECRET"})"), "auth.type");
   config_error(config_with(rest + R"(,"auth":{"user":"u"})"), "auth.pass");
@@ -157,16 +159,22 @@ TEST_CASE("SMTP config: every invalid field is named", "[smtp][config]") {
   config_error(config_with(base + R"(,"customHeaders":["X-A"])"), "customHeaders");
   // templates
   config_error("{" + base + "}", "templates");
-  config_error("{" + base + R"(,"templates":[{"usageType":"SignIn","contentType":"text/plain","subject":"s","content":"c"}])" + "}",
+  config_error("{" + base +
+                   R"(,"templates":[{"usageType":"SignIn","contentType":"text/plain","subject":"s","content":"c"}])" +
+                   "}",
                "Register, ForgotPassword, Generic");
-  config_error("{" + base + R"(,"templates":[{"usageType":"Generic","contentType":"text/markdown","subject":"s","content":"c"}])" + "}",
-               "templates[0].contentType");
+  config_error(
+      "{" + base +
+          R"(,"templates":[{"usageType":"Generic","contentType":"text/markdown","subject":"s","content":"c"}])" + "}",
+      "templates[0].contentType");
   config_error("{" + base + R"(,"templates":[{"usageType":"Generic","subject":"s","content":"c"}])" + "}",
                "templates[0].contentType");
-  config_error("{" + base + R"(,"templates":[{"usageType":"Generic","contentType":"text/plain","subject":"a\nb","content":"c"},
+  config_error("{" + base +
+                   R"(,"templates":[{"usageType":"Generic","contentType":"text/plain","subject":"a\nb","content":"c"},
     {"usageType":"SignIn","contentType":"text/plain","subject":"s","content":"c"},
     {"usageType":"Register","contentType":"text/plain","subject":"s","content":"c"},
-    {"usageType":"ForgotPassword","contentType":"text/plain","subject":"s","content":"c"}])" + "}",
+    {"usageType":"ForgotPassword","contentType":"text/plain","subject":"s","content":"c"}])" +
+                   "}",
                "templates[0].subject");
   config_error("[1,2]", "(config)");
   config_error("{not json", "(config)");
@@ -180,7 +188,8 @@ TEST_CASE("SMTP templates: usage type lookup with Generic fallback, i18n first",
   REQUIRE(mail);
   CHECK(mail->from == "Logto <noreply@example.com>");
   CHECK(mail->reply_to == "support@example.com");
-  auto reg = c->build_mail(connectors::message("user@example.com", connectors::usage_type::register_, connectors::payload()));
+  auto reg =
+      c->build_mail(connectors::message("user@example.com", connectors::usage_type::register_, connectors::payload()));
   REQUIRE(reg);
   CHECK(reg->html);
   c->set_i18n_template_provider([](std::string_view type, std::optional<std::string_view> locale) {
@@ -227,8 +236,9 @@ TEST_CASE("SMTP config: every console field is honoured or refused by name", "[s
   SECTION("tls options: versions, ciphers, client certificate reach the TLS settings") {
     const std::string tls = R"(,"tls":{"minVersion":"TLSv1.2","maxVersion":"TLSv1.2",)"
                             R"("ciphers":"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384",)"
-                            R"("cert":)" + json::quote(test_file("client.pem")) +
-                            R"(,"key":)" + json::quote(test_file("client-key.pem")) + "}";
+                            R"("cert":)" +
+                            json::quote(test_file("client.pem")) + R"(,"key":)" +
+                            json::quote(test_file("client-key.pem")) + "}";
     auto c = connectors::smtp::from_json(config_with(base + tls));
     REQUIRE(c);
     const auto o = c->session_options().tls;
@@ -238,8 +248,8 @@ TEST_CASE("SMTP config: every console field is honoured or refused by name", "[s
     CHECK(o.cert_pem == test_file("client.pem"));
     CHECK(o.key_pem.reveal() == test_file("client-key.pem"));
     // an encrypted key with its passphrase
-    const std::string enc = R"(,"tls":{"cert":)" + json::quote(test_file("client.pem")) +
-                            R"(,"key":)" + json::quote(test_file("rsa-key-encrypted.pem"));
+    const std::string enc = R"(,"tls":{"cert":)" + json::quote(test_file("client.pem")) + R"(,"key":)" +
+                            json::quote(test_file("rsa-key-encrypted.pem"));
     CHECK(connectors::smtp::from_json(config_with(base + enc + R"(,"passphrase":"correct-horse"})")));
     config_error(config_with(base + enc + "}"), "tls.key");
     config_error(config_with(base + enc + R"(,"passphrase":"wrong"})"), "tls.key");
@@ -248,7 +258,8 @@ TEST_CASE("SMTP config: every console field is honoured or refused by name", "[s
     config_error(config_with(base + R"(,"tls":{"minVersion":"TLSv1"})"), "tls.minVersion");
     config_error(config_with(base + R"(,"tls":{"maxVersion":"SSLv3"})"), "tls.maxVersion");
     config_error(config_with(base + R"(,"tls":{"ciphers":"HIGH:!aNULL"})"), "tls.ciphers");
-    config_error(config_with(base + R"(,"tls":{"ciphers":"ECDHE-RSA-AES128-GCM-SHA256:NOT-A-CIPHER"})"), "NOT-A-CIPHER");
+    config_error(config_with(base + R"(,"tls":{"ciphers":"ECDHE-RSA-AES128-GCM-SHA256:NOT-A-CIPHER"})"),
+                 "NOT-A-CIPHER");
     config_error(config_with(base + R"(,"tls":{"ciphers":7})"), "tls.ciphers");
     config_error(config_with(base + R"(,"tls":{"key":)" + json::quote(test_file("client-key.pem")) + "}"), "tls.cert");
     config_error(config_with(base + R"(,"tls":{"cert":)" + json::quote(test_file("client.pem")) + "}"), "tls.key");

@@ -156,7 +156,7 @@ struct scripted_server {
   };
   std::deque<std::string> pending;  // chunks the client has yet to read
   std::deque<step> script;
-  std::string written;              // everything the client wrote
+  std::string written;                // everything the client wrote
   std::vector<std::string> received;  // client lines (and "<message>" payloads) in order
   std::vector<std::string> mismatches;
   std::string partial;

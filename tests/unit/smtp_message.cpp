@@ -83,8 +83,22 @@ std::string qp_decode(const std::string& s) {
 }
 
 std::string sample_text(unsigned seed, std::size_t len) {
-  static const char* const pieces[] = {"a", "Z", " ", "\xC3\xA4", "\xE9\xAA\x8C", "\xF0\x9F\x94\x90", ".", "=",
-                                       "?", "_", "\"", "\t", "x", "7", "\xE2\x80\x93", "\n"};
+  static const char* const pieces[] = {"a",
+                                       "Z",
+                                       " ",
+                                       "\xC3\xA4",
+                                       "\xE9\xAA\x8C",
+                                       "\xF0\x9F\x94\x90",
+                                       ".",
+                                       "=",
+                                       "?",
+                                       "_",
+                                       "\"",
+                                       "\t",
+                                       "x",
+                                       "7",
+                                       "\xE2\x80\x93",
+                                       "\n"};
   std::string out;
   unsigned state = seed * 2654435761u + 1u;
   while (out.size() < len) {
@@ -105,8 +119,9 @@ TEST_CASE("official connector captures: message bytes, headers and envelope for 
     REQUIRE(connector);
     if (k.has_i18n) {
       const connectors::email_template t = k.i18n;
-      connector->set_i18n_template_provider(
-          [t](std::string_view, std::optional<std::string_view>) { return std::optional<connectors::email_template>(t); });
+      connector->set_i18n_template_provider([t](std::string_view, std::optional<std::string_view>) {
+        return std::optional<connectors::email_template>(t);
+      });
     }
     auto msg = connector->build_message(k.message, connectors::unix_seconds_from_ms(k.time_ms),
                                         smtp_test::message_id_bytes(k.message_id));
@@ -209,9 +224,10 @@ TEST_CASE("nodemailer's body transfer encoding choice", "[smtp][message]") {
   };
   CHECK(cte(std::string(76, 'a')) == "7bit");
   CHECK(cte(std::string(77, 'a')) == "quoted-printable");
-  CHECK(cte("Gr\xC3\xBC\xC3\x9F" "e aus K\xC3\xB6ln") == "quoted-printable");  // more letters than non-ASCII
+  CHECK(cte("Gr\xC3\xBC\xC3\x9F"
+            "e aus K\xC3\xB6ln") == "quoted-printable");                          // more letters than non-ASCII
   CHECK(cte("\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xBD\xA0\xE5\xA5\xBD ab") == "base64");  // 4 non-Latin vs 2 letters
-  CHECK(cte("\xE4\xBD\xA0\xE5\xA5\xBD abc") == "quoted-printable");                      // 2 vs 3
+  CHECK(cte("\xE4\xBD\xA0\xE5\xA5\xBD abc") == "quoted-printable");               // 2 vs 3
   CHECK(cte("bell\x07") == "quoted-printable");
   CHECK(cte("") == "(none)");  // nodemailer: an empty body has no transfer encoding and no charset
 }
@@ -222,14 +238,20 @@ TEST_CASE("RFC 3492 Punycode and nodemailer's address normalisation", "[smtp][me
   CHECK(smtp::punycode::encode(cps("\xD9\x84\xD9\x8A\xD9\x87\xD9\x85\xD8\xA7\xD8\xA8\xD8\xAA\xD9\x83\xD9\x84\xD9\x85"
                                    "\xD9\x88\xD8\xB4\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A\xD8\x9F")) ==
         std::string("egbpdaj6bu4bxfgehfvwxn"));
-  CHECK(smtp::punycode::encode(cps("3\xE5\xB9\xB4" "B\xE7\xB5\x84\xE9\x87\x91\xE5\x85\xAB\xE5\x85\x88\xE7\x94\x9F")) ==
+  CHECK(smtp::punycode::encode(cps("3\xE5\xB9\xB4"
+                                   "B\xE7\xB5\x84\xE9\x87\x91\xE5\x85\xAB\xE5\x85\x88\xE7\x94\x9F")) ==
         std::string("3B-ww4c5e180e575a65lsy2b"));
-  CHECK(smtp::punycode::to_ascii("b\xC3\xBC" "cher.example") == std::string("xn--bcher-kva.example"));
-  CHECK(smtp::punycode::to_unicode("xn--bcher-kva.example") == std::string("b\xC3\xBC" "cher.example"));
+  CHECK(smtp::punycode::to_ascii("b\xC3\xBC"
+                                 "cher.example") == std::string("xn--bcher-kva.example"));
+  CHECK(smtp::punycode::to_unicode("xn--bcher-kva.example") == std::string("b\xC3\xBC"
+                                                                           "cher.example"));
   CHECK_FALSE(smtp::punycode::to_unicode("xn--!!.example"));
   CHECK(smtp::normalize_address("User.Name+tag@Example.COM") == "User.Name+tag@example.com");
-  CHECK(smtp::normalize_address("user@B\xC3\xBC" "cher.example") == "user@xn--bcher-kva.example");
-  CHECK(smtp::normalize_address("\xE7\x94\xA8@xn--bcher-kva.example") == "\xE7\x94\xA8@b\xC3\xBC" "cher.example");
+  CHECK(smtp::normalize_address("user@B\xC3\xBC"
+                                "cher.example") == "user@xn--bcher-kva.example");
+  CHECK(smtp::normalize_address("\xE7\x94\xA8@xn--bcher-kva.example") ==
+        "\xE7\x94\xA8@b\xC3\xBC"
+        "cher.example");
   CHECK(smtp::normalize_address("john doe@example.com") == "\"john doe\"@example.com");
 }
 
@@ -240,8 +262,10 @@ TEST_CASE("nodemailer's addressparser", "[smtp][message]") {
     return std::make_pair(list[0].name, list[0].addr);
   };
   CHECK(one("noreply@example.com") == std::make_pair(std::string(), std::string("noreply@example.com")));
-  CHECK(one("Logto Team <noreply@example.com>") == std::make_pair(std::string("Logto Team"), std::string("noreply@example.com")));
-  CHECK(one("\"Acme, Inc.\" <a@example.com>") == std::make_pair(std::string("Acme, Inc."), std::string("a@example.com")));
+  CHECK(one("Logto Team <noreply@example.com>") ==
+        std::make_pair(std::string("Logto Team"), std::string("noreply@example.com")));
+  CHECK(one("\"Acme, Inc.\" <a@example.com>") ==
+        std::make_pair(std::string("Acme, Inc."), std::string("a@example.com")));
   CHECK(one("Acme, Inc. <a@example.com>") == std::make_pair(std::string("Acme, Inc."), std::string("a@example.com")));
   CHECK(one("\"Logto \\\"Dev\\\" Team\" <a@example.com>") ==
         std::make_pair(std::string("Logto \"Dev\" Team"), std::string("a@example.com")));

@@ -89,7 +89,7 @@ class async_client {
   template <class Done>
   void handle_sign_in_callback(std::string_view callback_uri, Done done) {
     run([&](core_type& c) { return c.handle_sign_in_callback(callback_uri); },
-        [done = std::move(done)](result<bool> r) mutable {
+        [done = std::move(done)](const result<bool>& r) mutable {
           if (r) {
             done(result<void>(ok()));
           } else {

@@ -187,6 +187,7 @@ class client_core {
   /// Called once per session when the provider says the grant is gone (`invalid_grant` on refresh),
   /// after the session's tokens were cleared: the place to show the sign-in screen. The core calls it
   /// from inside the operation; the drivers call it after releasing their lock.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): moved into the state below
   void set_session_expired_handler(std::function<void(const error&)> handler) {
     s_.on_session_expired = std::move(handler);
   }

@@ -339,7 +339,7 @@ class operation {
 
   /// The outcome of the request of the last `send` step (the transport's error when no HTTP response
   /// came back).
-  void feed(result<http_response> response) {
+  void feed(result<http_response> response) {  // NOLINT(performance-unnecessary-value-param): moved in below
     if (s_.awaiting == detail::op_state<State>::purpose::none) return;  // nothing asked: ignored
     s_.response = std::move(response);
   }

@@ -54,7 +54,7 @@ struct client_options {
   jose::jwks_cache_options jwks{};
   /// A discovery document (fetched or imported) is refetched when older than this; while the refetch
   /// fails the old one stays in use (endpoints rarely move), retried at most every `jwks.cooldown`.
-  std::int64_t discovery_max_age = 24 * 3600;
+  std::int64_t discovery_max_age = std::int64_t{24} * 3600;
   /// The longest wait between two device-flow polls, whatever the server's `interval` or its
   /// `slow_down`s say (`oidc::device_poller`).
   std::int64_t device_max_interval = oidc::device_max_interval;

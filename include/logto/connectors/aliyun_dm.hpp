@@ -36,12 +36,11 @@ namespace connectors {
 class aliyun_dm {
  public:
   /// The regions the official config accepts, with their endpoints.
-  static constexpr std::string_view region_ids[5] = {"cn-hangzhou", "ap-southeast-1", "ap-southeast-2",
-                                                     "eu-central-1", "us-east-1"};
+  static constexpr std::string_view region_ids[5] = {"cn-hangzhou", "ap-southeast-1", "ap-southeast-2", "eu-central-1",
+                                                     "us-east-1"};
   static constexpr std::string_view region_endpoints[5] = {
-      "https://dm.aliyuncs.com/", "https://dm.ap-southeast-1.aliyuncs.com/",
-      "https://dm.ap-southeast-2.aliyuncs.com/", "https://dm.eu-central-1.aliyuncs.com/",
-      "https://dm.us-east-1.aliyuncs.com/"};
+      "https://dm.aliyuncs.com/", "https://dm.ap-southeast-1.aliyuncs.com/", "https://dm.ap-southeast-2.aliyuncs.com/",
+      "https://dm.eu-central-1.aliyuncs.com/", "https://dm.us-east-1.aliyuncs.com/"};
 
   struct template_config {
     std::string usage_type;
@@ -76,10 +75,10 @@ class aliyun_dm {
       const std::string* s = json::as_string(*region);
       if (s == nullptr || endpoint_for(*s).empty()) {
         // The value is not echoed: whatever was typed there stays out of logs.
-        check.issue("regionId", "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, "
-                                "us-east-1, got " +
-                                    (s == nullptr ? detail::config_checker::type_name(region)
-                                                  : std::string("an unknown region")));
+        check.issue("regionId",
+                    "expected one of cn-hangzhou, ap-southeast-1, ap-southeast-2, eu-central-1, "
+                    "us-east-1, got " +
+                        (s == nullptr ? detail::config_checker::type_name(region) : std::string("an unknown region")));
       } else {
         c.region_id = *s;
       }
@@ -172,9 +171,10 @@ class aliyun_dm {
   result<send_result> parse_response(const http_response& r) const {
     auto parsed = json::parse(r.body);
     if (!parsed) {
-      return make_error(errc::invalid_response,
-                        "Aliyun Direct Mail answered " + detail::status_text(r.status) + " with a body that is not JSON",
-                        detail::excerpt(r.body));
+      return make_error(
+          errc::invalid_response,
+          "Aliyun Direct Mail answered " + detail::status_text(r.status) + " with a body that is not JSON",
+          detail::excerpt(r.body));
     }
     const json::object* obj = json::as_object(*parsed);
     std::string missing;
@@ -218,7 +218,7 @@ class aliyun_dm {
   result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
                            Random&& random = Random{}) const {
     return detail::send_http<detail::request_stamp::time_and_nonce>(*this, m, transport, clock, random,
-                                                                     "Aliyun Direct Mail");
+                                                                    "Aliyun Direct Mail");
   }
 
  private:

@@ -85,8 +85,9 @@ class aliyun_sms {
       if (const json::value* type = json::find(t, "type")) {
         const auto n = json::as_integer(*type);
         if (!n || !(*n == 0 || *n == 1 || *n == 2 || *n == 6 || *n == 7)) {
-          check.issue(detail::config_checker::path(at, "type"),
-                      "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " + detail::config_checker::type_name(type));
+          check.issue(
+              detail::config_checker::path(at, "type"),
+              "expected one of 0, 1, 2, 6, 7 (SmsTemplateType), got " + detail::config_checker::type_name(type));
         } else {
           tc.type = static_cast<int>(*n);
         }
@@ -104,9 +105,10 @@ class aliyun_sms {
         for (const char* key : {"china", "overseas"}) {
           const json::value* v = json::find(regional, key);
           if (v == nullptr || !v->is<std::string>()) {
-            check.issue(code_path, "expected a string or an object {china, overseas} of strings, got an object "
-                                   "whose \"" + std::string(key) + "\" is " +
-                                       detail::config_checker::type_name(v));
+            check.issue(code_path,
+                        "expected a string or an object {china, overseas} of strings, got an object "
+                        "whose \"" +
+                            std::string(key) + "\" is " + detail::config_checker::type_name(v));
           } else {
             (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
           }
@@ -154,9 +156,9 @@ class aliyun_sms {
     if (!checked) return checked.error();
     const template_config* t = find_template(config_.templates, m.type);
     if (t == nullptr) return detail::template_not_found(m);
-    const std::string& code = !t->regional ? t->template_code
+    const std::string& code = !t->regional                                                      ? t->template_code
                               : is_china_number(m.to, config_.strict_phone_region_number_check) ? t->china
-                                                                                                 : t->overseas;
+                                                                                                : t->overseas;
     // TemplateParam = JSON.stringify({...payload} without `locale`) (every `locale` member, should a
     // payload built in code hold two).
     payload template_values = m.payload;
@@ -246,8 +248,9 @@ class aliyun_sms {
       ec = errc::rate_limit_exceeded;
     } else if (success_status && is_usage_limit_code(*code)) {
       ec = errc::usage_limit_exceeded;
-      why += ": the account's balance or sending quota is used up; top it up or raise the limit in the Aliyun "
-             "console";
+      why +=
+          ": the account's balance or sending quota is used up; top it up or raise the limit in the Aliyun "
+          "console";
     }
     return make_error(ec, std::move(why), *code + ": " + *msg);
   }

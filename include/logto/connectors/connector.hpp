@@ -161,18 +161,18 @@ class value {
   using object_type = std::vector<member>;
 
   value() noexcept {}
-  value(std::nullptr_t) noexcept {}                                                  // NOLINT
-  value(bool b) noexcept : kind_(kind::boolean), bool_(b) {}                         // NOLINT
-  value(double d) noexcept : kind_(kind::number), number_(d) {}                      // NOLINT
+  value(std::nullptr_t) noexcept {}                              // NOLINT
+  value(bool b) noexcept : kind_(kind::boolean), bool_(b) {}     // NOLINT
+  value(double d) noexcept : kind_(kind::number), number_(d) {}  // NOLINT
   template <class I, typename std::enable_if<std::is_integral<I>::value && !std::is_same<I, bool>::value &&
                                                  !std::is_same<I, char>::value,
                                              int>::type = 0>
   value(I i) noexcept : kind_(kind::number), number_(static_cast<double>(i)) {}  // NOLINT
-  value(std::string s) : kind_(kind::string), string_(std::move(s)) {}               // NOLINT
-  value(const char* s) : kind_(kind::string), string_(s == nullptr ? "" : s) {}      // NOLINT
-  value(std::string_view s) : kind_(kind::string), string_(s) {}                     // NOLINT
-  value(array_type a) : kind_(kind::array), array_(std::move(a)) {}                  // NOLINT
-  value(object_type o) : kind_(kind::object), object_(std::move(o)) {}               // NOLINT
+  value(std::string s) : kind_(kind::string), string_(std::move(s)) {}           // NOLINT
+  value(const char* s) : kind_(kind::string), string_(s == nullptr ? "" : s) {}  // NOLINT
+  value(std::string_view s) : kind_(kind::string), string_(s) {}                 // NOLINT
+  value(array_type a) : kind_(kind::array), array_(std::move(a)) {}              // NOLINT
+  value(object_type o) : kind_(kind::object), object_(std::move(o)) {}           // NOLINT
 
   /// An empty object / array.
   static value make_object() { return value(object_type{}); }
@@ -197,9 +197,7 @@ class value {
     }
     return nullptr;
   }
-  value* find(std::string_view key) noexcept {
-    return const_cast<value*>(static_cast<const value*>(this)->find(key));
-  }
+  value* find(std::string_view key) noexcept { return const_cast<value*>(static_cast<const value*>(this)->find(key)); }
 
   /// Converts a picojson value. Objects come out in picojson's (sorted) order unless `doc` is the
   /// document `v` was parsed into, in which case document order is kept.
@@ -289,7 +287,8 @@ void value::for_each_member_js_order(F&& f) const {
   }
   // Insertion sort keeps this header free of <algorithm>'s heavier parts; index keys are few.
   for (std::size_t i = 1; i < indexed.size(); ++i) {
-    for (std::size_t j = i; j > 0 && indexed[j - 1].first > indexed[j].first; --j) std::swap(indexed[j - 1], indexed[j]);
+    for (std::size_t j = i; j > 0 && indexed[j - 1].first > indexed[j].first; --j)
+      std::swap(indexed[j - 1], indexed[j]);
   }
   for (const auto& p : indexed) f(object_[p.second]);
   for (const auto& m : object_) {
@@ -424,7 +423,7 @@ class payload {
 
 /// SendMessageData: who gets the code, what it is for, and the payload.
 struct message {
-  std::string to;              ///< phone number or e-mail address, sent as is (twilio adds a leading '+')
+  std::string to;                ///< phone number or e-mail address, sent as is (twilio adds a leading '+')
   std::string type = "Generic";  ///< connector-kit TemplateType string; any string is allowed
   connectors::payload payload;
 
@@ -484,7 +483,8 @@ namespace detail {
 inline std::optional<email_template> i18n_template(const i18n_email_template_provider& provider, const message& m) {
   if (!provider) return std::nullopt;
   const std::string* locale = m.payload.find_string("locale");
-  return provider(m.type, locale == nullptr ? std::optional<std::string_view>() : std::optional<std::string_view>(*locale));
+  return provider(m.type,
+                  locale == nullptr ? std::optional<std::string_view>() : std::optional<std::string_view>(*locale));
 }
 
 /// JavaScript's `\s` (ECMA-262 WhiteSpace + LineTerminator) at `s[i]`, as a UTF-8 byte length (0 = none).
@@ -492,15 +492,15 @@ inline std::size_t js_space_at(std::string_view s, std::size_t i) noexcept {
   const auto b = [&s](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
   const unsigned c = b(i);
   if (c == 0x09 || c == 0x0A || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x20) return 1;
-  if (c == 0xC2 && b(i + 1) == 0xA0) return 2;                                    // U+00A0
-  if (c == 0xE1 && b(i + 1) == 0x9A && b(i + 2) == 0x80) return 3;                // U+1680
+  if (c == 0xC2 && b(i + 1) == 0xA0) return 2;                      // U+00A0
+  if (c == 0xE1 && b(i + 1) == 0x9A && b(i + 2) == 0x80) return 3;  // U+1680
   if (c == 0xE2 && b(i + 1) == 0x80) {
     const unsigned d = b(i + 2);
     if ((d >= 0x80 && d <= 0x8A) || d == 0xA8 || d == 0xA9 || d == 0xAF) return 3;  // U+2000-200A, 2028, 2029, 202F
   }
-  if (c == 0xE2 && b(i + 1) == 0x81 && b(i + 2) == 0x9F) return 3;                // U+205F
-  if (c == 0xE3 && b(i + 1) == 0x80 && b(i + 2) == 0x80) return 3;                // U+3000
-  if (c == 0xEF && b(i + 1) == 0xBB && b(i + 2) == 0xBF) return 3;                // U+FEFF
+  if (c == 0xE2 && b(i + 1) == 0x81 && b(i + 2) == 0x9F) return 3;  // U+205F
+  if (c == 0xE3 && b(i + 1) == 0x80 && b(i + 2) == 0x80) return 3;  // U+3000
+  if (c == 0xEF && b(i + 1) == 0xBB && b(i + 2) == 0xBF) return 3;  // U+FEFF
   return 0;
 }
 
@@ -518,10 +518,10 @@ struct js_ref {
 
 /// Object.prototype's own property names (Node 20).
 inline bool is_object_prototype_member(std::string_view k) noexcept {
-  static constexpr std::string_view names[] = {"constructor",      "__defineGetter__", "__defineSetter__",
-                                               "hasOwnProperty",   "__lookupGetter__", "__lookupSetter__",
-                                               "isPrototypeOf",    "propertyIsEnumerable", "toString",
-                                               "valueOf",          "__proto__",        "toLocaleString"};
+  static constexpr std::string_view names[] = {
+      "constructor",      "__defineGetter__", "__defineSetter__", "hasOwnProperty",
+      "__lookupGetter__", "__lookupSetter__", "isPrototypeOf",    "propertyIsEnumerable",
+      "toString",         "valueOf",          "__proto__",        "toLocaleString"};
   for (const auto n : names) {
     if (n == k) return true;
   }
@@ -531,11 +531,13 @@ inline bool is_object_prototype_member(std::string_view k) noexcept {
 /// Array.prototype's own method names (Node 20), without `length` and `constructor`.
 inline bool is_array_prototype_method(std::string_view k) noexcept {
   static constexpr std::string_view names[] = {
-      "at",      "concat",  "copyWithin", "fill",    "find",       "findIndex",  "findLast",  "findLastIndex",
-      "lastIndexOf", "pop", "push",       "reverse", "shift",      "unshift",    "slice",     "sort",
-      "splice",  "includes", "indexOf",   "join",    "keys",       "entries",    "values",    "forEach",
-      "filter",  "flat",    "flatMap",    "map",     "every",      "some",       "reduce",    "reduceRight",
-      "toLocaleString", "toString", "toReversed", "toSorted", "toSpliced", "with"};
+      "at",        "concat",        "copyWithin",     "fill",     "find",       "findIndex",
+      "findLast",  "findLastIndex", "lastIndexOf",    "pop",      "push",       "reverse",
+      "shift",     "unshift",       "slice",          "sort",     "splice",     "includes",
+      "indexOf",   "join",          "keys",           "entries",  "values",     "forEach",
+      "filter",    "flat",          "flatMap",        "map",      "every",      "some",
+      "reduce",    "reduceRight",   "toLocaleString", "toString", "toReversed", "toSorted",
+      "toSpliced", "with"};
   for (const auto n : names) {
     if (n == k) return true;
   }
@@ -708,7 +710,7 @@ class config_checker {
     return "an object";
   }
 
-  void issue(std::string where, std::string problem) {
+  void issue(std::string where, const std::string& problem) {
     if (issues_.empty()) first_path_ = where;
     if (!message_.empty()) message_ += "; ";
     message_ += where;
@@ -830,7 +832,8 @@ class config_checker {
   }
   template <class Template, class Fill>
   void templates(const json::object& root, std::vector<Template>& out, Fill fill) {
-    templates(root, out, [](const json::object&, const std::string&, Template&) {}, fill);
+    templates(
+        root, out, [](const json::object&, const std::string&, Template&) {}, fill);
   }
 
   bool ok() const noexcept { return issues_.empty(); }
@@ -938,8 +941,10 @@ enum class request_stamp { none, time, time_and_nonce };
 template <request_stamp Stamp, class Connector, class Transport, class Clock, class Random>
 auto send_http(const Connector& connector, const message& m, Transport& transport, Clock& clock, Random& random,
                std::string_view provider) -> decltype(connector.parse_response(std::declval<const http_response&>())) {
-  static_assert(is_transport<Transport>::value, "Transport must provide result<http_response> send(const http_request&)");
-  static_assert(is_clock<typename std::decay<Clock>::type>::value, "Clock must provide std::int64_t now() (unix seconds)");
+  static_assert(is_transport<Transport>::value,
+                "Transport must provide result<http_response> send(const http_request&)");
+  static_assert(is_clock<typename std::decay<Clock>::type>::value,
+                "Clock must provide std::int64_t now() (unix seconds)");
   static_assert(crypto::is_random_source<typename std::decay<Random>::type>::value,
                 "Random must provide bool fill(unsigned char*, std::size_t)");
   std::string nonce;

@@ -239,8 +239,9 @@ class smtp {
         if (const auto* s = check.optional_string(*t, "key", "tls")) c.tls.key = crypto::secret(*s);
         if (const auto* s = check.optional_string(*t, "passphrase", "tls")) c.tls.passphrase = crypto::secret(*s);
         for (const auto& key : check.document().keys(*t)) {
-          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca", "servername", "minVersion",
-                                                       "maxVersion", "ciphers", "cert", "key", "passphrase"};
+          static constexpr std::string_view known[] = {"rejectUnauthorized", "ca",      "servername", "minVersion",
+                                                       "maxVersion",         "ciphers", "cert",       "key",
+                                                       "passphrase"};
           bool ok = false;
           for (const auto k : known) ok = ok || key == k;
           if (!ok) {
@@ -285,8 +286,9 @@ class smtp {
     for (const char* key : {"logger", "debug"}) {
       if (auto b = check.optional_bool(*root, key)) {
         if (*b) {
-          check.issue(key, "true is not supported: the library prints nothing and has no log hook; log from your "
-                           "stream factory instead, and set it to false or remove it");
+          check.issue(key,
+                      "true is not supported: the library prints nothing and has no log hook; log from your "
+                      "stream factory instead, and set it to false or remove it");
         }
       }
     }
@@ -294,14 +296,16 @@ class smtp {
     check.optional_bool(*root, "disableUrlAccess");
     if (const auto* s = check.optional_string(*root, "localAddress")) {
       if (!s->empty()) {
-        check.issue("localAddress", "is not supported: the library opens no sockets; bind the local address in your "
-                                    "stream factory and remove this field");
+        check.issue("localAddress",
+                    "is not supported: the library opens no sockets; bind the local address in your "
+                    "stream factory and remove this field");
       }
     }
     if (const json::value* v = json::find(*root, "dnsTimeout")) {
       if (!v->is<picojson::null>()) {
-        check.issue("dnsTimeout", "is not supported: the host's stream factory resolves the name, within "
-                                  "connectionTimeout; remove this field");
+        check.issue("dnsTimeout",
+                    "is not supported: the host's stream factory resolves the name, within "
+                    "connectionTimeout; remove this field");
       }
     }
     read_timeout(check, *root, "connectionTimeout", c.connection_timeout_ms);
@@ -350,7 +354,8 @@ class smtp {
       send_from = t->send_from;
     }
     for (const std::string* s : {&subject, &content}) {
-      if (!is_valid_utf8(*s)) return make_error(errc::invalid_request_parameters, "the e-mail template is not valid UTF-8");
+      if (!is_valid_utf8(*s))
+        return make_error(errc::invalid_request_parameters, "the e-mail template is not valid UTF-8");
     }
     ::logto::smtp::mail mail;
     mail.to = m.to;
@@ -486,9 +491,10 @@ class smtp {
       auto s = connection(std::string_view(config_.host), config_.port, config_.connection_timeout_ms);
       if (!s) {
         const error& e = s.error();
-        return make_error(errc::general, "SMTP: could not connect to " + config_.host + ":" +
-                                             std::to_string(config_.port) + ": " + e.message,
-                          e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
+        return make_error(
+            errc::general,
+            "SMTP: could not connect to " + config_.host + ":" + std::to_string(config_.port) + ": " + e.message,
+            e.detail.empty() ? std::string(to_string(e.code)) : e.detail);
       }
       return finish(::logto::smtp::deliver(*s, session_options_with(access_token), *msg));
     }
@@ -553,8 +559,8 @@ class smtp {
       const bool has_user = user != nullptr && !user->empty();
       const bool has_pass = pass != nullptr && !pass->empty();
       if (has_user != has_pass) {
-        return check.issue(has_user ? "auth.pass" : "auth.user", "is required together with auth." +
-                                                                     std::string(has_user ? "user" : "pass"));
+        return check.issue(has_user ? "auth.pass" : "auth.user",
+                           "is required together with auth." + std::string(has_user ? "user" : "pass"));
       }
       if (has_user) {
         auth_config ac;
@@ -579,7 +585,8 @@ class smtp {
     }
     if (const json::value* e = json::find(*a, "expires")) {
       const auto ms = json::as_integer(*e);
-      if (!e->is<double>() || !ms || *ms < 0) return check.issue("auth.expires", "expected a time in ms since the epoch");
+      if (!e->is<double>() || !ms || *ms < 0)
+        return check.issue("auth.expires", "expected a time in ms since the epoch");
       o.expires_ms = *ms;
     }
     const std::string* client_id = check.optional_string(*a, "clientId", "auth");
@@ -624,16 +631,17 @@ class smtp {
       o.service = std::move(sa);
     }
     for (const auto& key : check.document().keys(*a)) {
-      static constexpr std::string_view known[] = {"type", "user", "accessToken", "accessUrl", "expires",
-                                                   "clientId", "clientSecret", "refreshToken", "serviceClient",
-                                                   "privateKey", "scope", "serviceRequestTimeout"};
+      static constexpr std::string_view known[] = {
+          "type",         "user",         "accessToken",   "accessUrl",  "expires", "clientId",
+          "clientSecret", "refreshToken", "serviceClient", "privateKey", "scope",   "serviceRequestTimeout"};
       bool ok = false;
       for (const auto k : known) ok = ok || key == k;
       if (!ok) check.issue(detail::config_checker::path("auth", key), "is not supported for OAuth 2.0; remove it");
     }
     if (ac.secret.empty() && !o.refresh && !o.service) {
-      return check.issue("auth.accessToken", "is required for OAuth 2.0 (XOAUTH2) unless auth.refreshToken or "
-                                             "auth.serviceClient + auth.privateKey let the connector fetch one");
+      return check.issue("auth.accessToken",
+                         "is required for OAuth 2.0 (XOAUTH2) unless auth.refreshToken or "
+                         "auth.serviceClient + auth.privateKey let the connector fetch one");
     }
     c.auth = std::move(ac);
   }
@@ -653,8 +661,10 @@ class smtp {
       check.issue("requireTLS", "cannot be true together with ignoreTLS (ignoreTLS would send without TLS)");
     }
     if (c.auth) {
-      if (c.auth->user.empty() || has_line_break(c.auth->user)) check.issue("auth.user", "must be non-empty without CR/LF/NUL");
-      const bool fetchable = c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);
+      if (c.auth->user.empty() || has_line_break(c.auth->user))
+        check.issue("auth.user", "must be non-empty without CR/LF/NUL");
+      const bool fetchable =
+          c.auth->type == auth_config::kind::oauth2 && (c.auth->oauth.refresh || c.auth->oauth.service);
       if ((c.auth->secret.empty() && !fetchable) || has_line_break(c.auth->secret.reveal())) {
         check.issue(c.auth->type == auth_config::kind::oauth2 ? "auth.accessToken" : "auth.pass",
                     "must be non-empty without CR/LF/NUL");
@@ -680,7 +690,8 @@ class smtp {
       if (t.send_from && has_line_break(*t.send_from)) check.issue(at + ".sendFrom", "must not contain CR, LF or NUL");
     }
     check.require_templates(c.templates);
-    if (!c.servername.empty() && bad_token(c.servername)) check.issue("servername", "must not contain spaces or control characters");
+    if (!c.servername.empty() && bad_token(c.servername))
+      check.issue("servername", "must not contain spaces or control characters");
     if (!c.tls.servername.empty() && bad_token(c.tls.servername)) {
       check.issue("tls.servername", "must not contain spaces or control characters");
     }

@@ -38,9 +38,9 @@ struct tc3_input {
   std::string_view canonical_uri = "/";
   std::string_view canonical_query;  ///< "" for POST
   std::string_view content_type = "application/json; charset=utf-8";
-  std::string_view host;     ///< e.g. "sms.tencentcloudapi.com"
-  std::string_view service;  ///< e.g. "sms", "cvm"
-  std::string_view payload;  ///< the exact request body
+  std::string_view host;       ///< e.g. "sms.tencentcloudapi.com"
+  std::string_view service;    ///< e.g. "sms", "cvm"
+  std::string_view payload;    ///< the exact request body
   std::int64_t timestamp = 0;  ///< unix seconds (X-TC-Timestamp)
 };
 
@@ -154,9 +154,9 @@ inline result<tc3_signature> sign(const tc3_input& in, std::string_view secret_k
   unsigned char k2[32];
   unsigned char out[32];
   const bool ok = h.mac(reinterpret_cast<const unsigned char*>(key.data()), key.size(), s.date, k1) &&
-                  h.mac(k1, sizeof k1, in.service, k2) &&           // SecretService
-                  h.mac(k2, sizeof k2, "tc3_request", k1) &&        // SecretSigning
-                  h.mac(k1, sizeof k1, s.string_to_sign, out);      // Signature
+                  h.mac(k1, sizeof k1, in.service, k2) &&       // SecretService
+                  h.mac(k2, sizeof k2, "tc3_request", k1) &&    // SecretSigning
+                  h.mac(k1, sizeof k1, s.string_to_sign, out);  // Signature
   crypto::wipe(key);
   crypto::zeroize(k1, sizeof k1);
   crypto::zeroize(k2, sizeof k2);

@@ -55,8 +55,8 @@ class tencent_sms {
   };
 
   struct config {
-    std::string access_key_id;          ///< SecretId
-    crypto::secret access_key_secret;   ///< SecretKey
+    std::string access_key_id;         ///< SecretId
+    crypto::secret access_key_secret;  ///< SecretKey
     std::string sign_name;
     std::string sdk_app_id;
     std::string region;
@@ -220,8 +220,9 @@ class tencent_sms {
     if (is_ok(*code)) return ok();
     const json::value* msg = json::find(*status, "Message");
     const json::value* request_id = json::find(*resp, "RequestId");
-    return make_error(classify(*code), "Tencent Cloud SMS did not send the message",
-                      *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
+    return make_error(
+        classify(*code), "Tencent Cloud SMS did not send the message",
+        *code + ": " + js_string_or_undefined(msg) + ", RequestId: " + js_string_or_undefined(request_id));
   }
 
   /// The connector-kit code for a Tencent error code (see the file comment): usage_limit_exceeded for
@@ -229,13 +230,15 @@ class tencent_sms {
   /// general otherwise.
   static errc classify(std::string_view code) noexcept {
     // Tencent Cloud SMS API 3.0 error codes (SendSms).
-    constexpr std::string_view usage[] = {
-        "FailedOperation.InsufficientBalanceInSmsPackage", "LimitExceeded.AppDailyLimit",
-        "LimitExceeded.DailyLimit",                        "LimitExceeded.AppCountryOrRegionDailyLimit",
-        "LimitExceeded.AppGlobalDailyLimit",               "LimitExceeded.AppMainlandChinaDailyLimit"};
-    constexpr std::string_view rate[] = {
-        "RequestLimitExceeded", "LimitExceeded.PhoneNumberThirtySecondLimit", "LimitExceeded.PhoneNumberOneHourLimit",
-        "LimitExceeded.PhoneNumberDailyLimit", "LimitExceeded.PhoneNumberSameContentDailyLimit"};
+    constexpr std::string_view usage[] = {"FailedOperation.InsufficientBalanceInSmsPackage",
+                                          "LimitExceeded.AppDailyLimit",
+                                          "LimitExceeded.DailyLimit",
+                                          "LimitExceeded.AppCountryOrRegionDailyLimit",
+                                          "LimitExceeded.AppGlobalDailyLimit",
+                                          "LimitExceeded.AppMainlandChinaDailyLimit"};
+    constexpr std::string_view rate[] = {"RequestLimitExceeded", "LimitExceeded.PhoneNumberThirtySecondLimit",
+                                         "LimitExceeded.PhoneNumberOneHourLimit", "LimitExceeded.PhoneNumberDailyLimit",
+                                         "LimitExceeded.PhoneNumberSameContentDailyLimit"};
     for (const auto u : usage) {
       if (code == u) return errc::usage_limit_exceeded;
     }

@@ -83,7 +83,7 @@ class twilio_sms {
 
   /// The Messages endpoint for `account_sid`, as got sends it (see the file comment).
   static result<std::string> messages_url(std::string_view account_sid) {
-    const auto refuse = [](std::string why) {
+    const auto refuse = [](const std::string& why) {
       return make_error(errc::invalid_config, "invalid twilio-sms config: accountSID " + why, "accountSID");
     };
     for (const char ch : account_sid) {

@@ -39,6 +39,7 @@ class gcm_context {
 };
 
 inline const unsigned char* bytes(std::string_view s) noexcept {
+  // cppcheck-suppress returnDanglingLifetime ; the view's data outlives the call, nothing is returned from a temporary
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 }  // namespace detail

@@ -60,7 +60,7 @@
 
 /// Largest JSON document the parsers accept (bytes). Provider and token responses are far smaller.
 #ifndef LOGTO_MAX_JSON_SIZE
-#define LOGTO_MAX_JSON_SIZE (1024u * 1024u)
+#define LOGTO_MAX_JSON_SIZE (static_cast<std::size_t>(1024) * 1024u)
 #endif
 
 /// Deepest JSON nesting the parser accepts.
@@ -70,7 +70,7 @@
 
 /// Largest compact JWT accepted (bytes).
 #ifndef LOGTO_MAX_JWT_SIZE
-#define LOGTO_MAX_JWT_SIZE (64u * 1024u)
+#define LOGTO_MAX_JWT_SIZE (static_cast<std::size_t>(64) * 1024u)
 #endif
 
 namespace logto {

@@ -125,8 +125,8 @@ class secret {
 template <class R, class = void>
 struct is_random_source : std::false_type {};
 template <class R>
-struct is_random_source<R, std::void_t<decltype(static_cast<bool>(
-                               std::declval<R&>().fill(std::declval<unsigned char*>(), std::size_t{})))>>
+struct is_random_source<
+    R, std::void_t<decltype(static_cast<bool>(std::declval<R&>().fill(std::declval<unsigned char*>(), std::size_t{})))>>
     : std::true_type {};
 
 /// The default random source: mbedTLS CTR-DRBG (AES-256) seeded from `mbedtls_entropy` (the
@@ -149,8 +149,8 @@ class ctr_drbg_random {
     detail::scoped_lock<default_mutex> lock(mutex_);
     if (!seeded_) {
       static constexpr unsigned char personalization[] = "logto-cpp ctr_drbg";
-      if (mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personalization,
-                                sizeof personalization - 1) != 0) {
+      if (mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, personalization, sizeof personalization - 1) !=
+          0) {
         return false;
       }
       seeded_ = true;

@@ -79,8 +79,8 @@ inline error base64_invalid_character(std::string_view in, std::size_t from, std
 inline result<std::string> base64_decode_body(std::string_view in, const unsigned char* table, const char* what) {
   const std::size_t tail = in.size() % 4;
   if (tail == 1) {
-    return make_error(errc::invalid_encoding, std::string(what) + ": length " + std::to_string(in.size()) +
-                                                  " is not a valid encoded length");
+    return make_error(errc::invalid_encoding,
+                      std::string(what) + ": length " + std::to_string(in.size()) + " is not a valid encoded length");
   }
   const auto value = [&in, table](std::size_t k) {
     return static_cast<std::uint32_t>(table[static_cast<unsigned char>(in[k])]);
@@ -298,8 +298,7 @@ inline bool is_valid_utf8(std::string_view text) noexcept {
       if ((cc & 0xC0u) != 0x80u) return false;
       cp = (cp << 6) | (cc & 0x3Fu);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += len;

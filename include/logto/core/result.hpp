@@ -71,13 +71,13 @@ enum class errc {
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
   storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
-  general,                          ///< general
-  invalid_config,                   ///< invalid_config
-  invalid_response,                 ///< invalid_response
-  template_not_found,               ///< template_not_found
-  rate_limit_exceeded,              ///< rate_limit_exceeded
-  usage_limit_exceeded,             ///< usage_limit_exceeded (a provider quota or balance is used up)
-  invalid_request_parameters,       ///< invalid_request_parameters
+  general,                     ///< general
+  invalid_config,              ///< invalid_config
+  invalid_response,            ///< invalid_response
+  template_not_found,          ///< template_not_found
+  rate_limit_exceeded,         ///< rate_limit_exceeded
+  usage_limit_exceeded,        ///< usage_limit_exceeded (a provider quota or balance is used up)
+  invalid_request_parameters,  ///< invalid_request_parameters
   // ---- byte streams, TLS, SMTP
   timeout,            ///< timeout
   connection_closed,  ///< connection_closed
@@ -153,6 +153,7 @@ struct error {
   std::string detail;   ///< server / provider code or reply (e.g. "oidc.invalid_grant", "535 5.7.8 ...")
 };
 
+// NOLINTNEXTLINE(misc-redundant-expression): two different traits of the same type, not one twice
 static_assert(std::is_nothrow_move_constructible<error>::value && std::is_nothrow_move_assignable<error>::value,
               "result<T> relies on an error that moves without throwing");
 
@@ -171,19 +172,19 @@ namespace detail {
 inline void default_bad_result_access(const error* e) noexcept {
 #if !defined(LOGTO_NO_STDIO)
   if (e == nullptr) {
-    std::fputs("logto: error() read on a successful result; aborting\n", stderr);
+    (void)std::fputs("logto: error() read on a successful result; aborting\n", stderr);
     return;
   }
-  std::fputs("logto: value() read on a failed result (check it first); aborting. Error ", stderr);
-  std::fwrite(to_string(e->code).data(), 1, to_string(e->code).size(), stderr);
-  std::fputs(": ", stderr);
-  std::fputs(e->message.c_str(), stderr);
+  (void)std::fputs("logto: value() read on a failed result (check it first); aborting. Error ", stderr);
+  (void)std::fwrite(to_string(e->code).data(), 1, to_string(e->code).size(), stderr);
+  (void)std::fputs(": ", stderr);
+  (void)std::fputs(e->message.c_str(), stderr);
   if (!e->detail.empty()) {
-    std::fputs(" [", stderr);
-    std::fputs(e->detail.c_str(), stderr);
-    std::fputs("]", stderr);
+    (void)std::fputs(" [", stderr);
+    (void)std::fputs(e->detail.c_str(), stderr);
+    (void)std::fputs("]", stderr);
   }
-  std::fputs("\n", stderr);
+  (void)std::fputs("\n", stderr);
 #else
   (void)e;
 #endif
@@ -225,10 +226,10 @@ class [[nodiscard]] result {
   // into the member's constructor (an out-of-line std::string constructor that is handed the member's
   // address) would otherwise have to reload the tag, and GCC 12 at -O3 (armhf) then reports the inactive
   // member as "maybe uninitialized" on the path it cannot rule out.
-  result(const T& v) { construct_value(v); }                                          // NOLINT
-  result(T&& v) { construct_value(std::move(v)); }                                    // NOLINT
-  result(const ::logto::error& e) { construct_error(e); }                             // NOLINT
-  result(::logto::error&& e) { construct_error(std::move(e)); }                       // NOLINT
+  result(const T& v) { construct_value(v); }                     // NOLINT
+  result(T&& v) { construct_value(std::move(v)); }               // NOLINT
+  result(const ::logto::error& e) { construct_error(e); }        // NOLINT
+  result(::logto::error&& e) { construct_error(std::move(e)); }  // NOLINT
   // std::conjunction stops at the first false: `return make_error(...)` (U = error) does not
   // instantiate is_constructible<T, error&&> for every T.
   template <class U, class = typename std::enable_if<

@@ -22,13 +22,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <istream>   // picojson's operator>> (see the <iostream> note below)
+#include <istream>  // picojson's operator>> (see the <iostream> note below)
 #include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
-#include <ostream>   // picojson's operator<<
+#include <ostream>  // picojson's operator<<
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -48,8 +48,8 @@
 
 #if !LOGTO_HAS_EXCEPTIONS && !defined(PICOJSON_ASSERT)
 // picojson's default assertion throws. We check every type before get<T>(), so this never fires.
-#define PICOJSON_ASSERT(e) \
-  do {                     \
+#define PICOJSON_ASSERT(e)  \
+  do {                      \
     if (!(e)) std::abort(); \
   } while (0)
 #define LOGTO_DEFINED_PICOJSON_ASSERT
@@ -76,7 +76,8 @@
 // guard is restored right after: a translation unit that includes <iostream> itself, before or after
 // this header, gets all of it. Define LOGTO_KEEP_PICOJSON_IOSTREAM to let picojson include it.
 #if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM) && !defined(LOGTO_KEEP_PICOJSON_IOSTREAM)
-#define _GLIBCXX_IOSTREAM 1  // NOLINT(bugprone-reserved-identifier): libstdc++'s guard for <iostream>
+#define _GLIBCXX_IOSTREAM \
+  1  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): libstdc++'s guard for <iostream>
 #define LOGTO_SKIPPED_IOSTREAM
 #endif
 
@@ -306,7 +307,6 @@ class parser {
     pos_ += 4;
     return true;
   }
-
 
   bool parse_string(std::string& out) {
     ++pos_;  // opening quote

@@ -21,8 +21,7 @@ struct is_clock<C, std::void_t<decltype(static_cast<std::int64_t>(std::declval<C
 struct system_clock {
   std::int64_t now() const {
     return static_cast<std::int64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   }
 };
 
@@ -70,8 +69,8 @@ inline civil_time to_civil(std::int64_t unix_seconds) noexcept {
 inline std::string format_iso8601(std::int64_t unix_seconds) {
   const civil_time t = to_civil(unix_seconds);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month, t.day,
-                t.hour, t.minute, t.second);
+  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month,
+                      t.day, t.hour, t.minute, t.second);
   return buf;
 }
 
@@ -79,7 +78,7 @@ inline std::string format_iso8601(std::int64_t unix_seconds) {
 inline std::string format_date(std::int64_t unix_seconds) {
   const civil_time t = to_civil(unix_seconds);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(t.year), t.month, t.day);
+  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(t.year), t.month, t.day);
   return buf;
 }
 
@@ -90,8 +89,8 @@ inline std::string format_rfc5322(std::int64_t unix_seconds) {
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const civil_time t = to_civil(unix_seconds);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d +0000", days[t.weekday], t.day,
-                months[t.month - 1], static_cast<long long>(t.year), t.hour, t.minute, t.second);
+  (void)std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d +0000", days[t.weekday], t.day,
+                      months[t.month - 1], static_cast<long long>(t.year), t.hour, t.minute, t.second);
   return buf;
 }
 

@@ -177,7 +177,7 @@ class algorithm_set {
 namespace detail {
 
 constexpr mbedtls_ecp_group_id group_id(curve crv) noexcept {
-  return crv == curve::p256 ? MBEDTLS_ECP_DP_SECP256R1
+  return crv == curve::p256   ? MBEDTLS_ECP_DP_SECP256R1
          : crv == curve::p384 ? MBEDTLS_ECP_DP_SECP384R1
                               : MBEDTLS_ECP_DP_SECP521R1;
 }
@@ -217,11 +217,11 @@ struct key_material {
   std::size_t bits = 0;     // RSA modulus bits, or the curve's bits
   std::size_t sig_len = 0;  // exact signature length in bytes (RSA: modulus bytes; EC: 2 * coordinate)
 #if LOGTO_HAS_RSA
-  mbedtls_pk_context pk;    // RSA: holds the mbedtls_rsa_context
+  mbedtls_pk_context pk;  // RSA: holds the mbedtls_rsa_context
   mbedtls_rsa_context* rsa = nullptr;
 #endif
-  mbedtls_ecp_point q;                  // EC public point
-  std::shared_ptr<ec_group> group;      // EC: shared by every key of this curve in a key set
+  mbedtls_ecp_point q;              // EC public point
+  std::shared_ptr<ec_group> group;  // EC: shared by every key of this curve in a key set
 };
 
 /// Loaded groups of one key set, one per curve (created on first use).
@@ -402,7 +402,8 @@ class public_key {
     const json::value* v = json::find(jwk, name);
     if (v == nullptr) return detail::jwk_error(std::string(what) + " JWK is missing \"" + std::string(name) + "\"");
     const std::string* s = json::as_string(*v);
-    if (s == nullptr) return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) + "\" must be a string");
+    if (s == nullptr)
+      return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) + "\" must be a string");
     auto bytes = base64url_decode(*s);
     if (!bytes) {
       return detail::jwk_error(std::string(what) + " JWK \"" + std::string(name) +
@@ -436,7 +437,8 @@ class public_key {
     if (const json::value* use = json::find(jwk, "use")) {
       const std::string* s = json::as_string(*use);
       if (s == nullptr) return detail::jwk_error("JWK \"use\" must be a string (RFC 7517 4.2)");
-      if (*s != "sig") return detail::jwk_error("JWK has \"use\": " + detail::quote(*s) + "; only \"sig\" keys verify tokens");
+      if (*s != "sig")
+        return detail::jwk_error("JWK has \"use\": " + detail::quote(*s) + "; only \"sig\" keys verify tokens");
     }
     if (const json::value* ops = json::find(jwk, "key_ops")) {
       const json::array* arr = json::as_array(*ops);
@@ -453,7 +455,8 @@ class public_key {
       const std::string* s = json::as_string(*alg);
       if (s == nullptr) return detail::jwk_error("JWK \"alg\" must be a string (RFC 7517 4.4)");
       key.alg_ = algorithm_from_name(*s);
-      if (!key.alg_) return detail::jwk_error("JWK \"alg\": " + detail::quote(*s) + " is not a supported signature algorithm");
+      if (!key.alg_)
+        return detail::jwk_error("JWK \"alg\": " + detail::quote(*s) + " is not a supported signature algorithm");
     }
 
     auto m = std::make_shared<detail::key_material>();
@@ -714,10 +717,10 @@ class key_set {
     const std::string alg_name(to_string(alg));
     if (fitting == 1) return found;
     if (fitting > 1) {
-      return make_error(errc::jwt_no_matching_key,
-                        std::to_string(fitting) + " keys of the JWKS fit this " + alg_name + " token" +
-                            (kid ? " (duplicate kid)" : " and it has no \"kid\"") +
-                            "; refusing to guess which one signed it (OIDC Core 10.1)");
+      return make_error(errc::jwt_no_matching_key, std::to_string(fitting) + " keys of the JWKS fit this " + alg_name +
+                                                       " token" +
+                                                       (kid ? " (duplicate kid)" : " and it has no \"kid\"") +
+                                                       "; refusing to guess which one signed it (OIDC Core 10.1)");
     }
     if (kid) {
       if (named != nullptr) {
@@ -726,8 +729,8 @@ class key_set {
       }
       for (const auto& ig : ignored_) {
         if (ig.kid && *ig.kid == *kid) {
-          return make_error(errc::jwk_invalid, "the token's key " + detail::quote(*kid) +
-                                                   " is in the JWKS but unusable: " + ig.reason);
+          return make_error(errc::jwk_invalid,
+                            "the token's key " + detail::quote(*kid) + " is in the JWKS but unusable: " + ig.reason);
         }
       }
       return make_error(errc::jwt_no_matching_key, "no key with kid " + detail::quote(*kid) + " in the JWKS (" +

@@ -36,8 +36,8 @@ struct jws_header {
 struct compact_jws {
   jws_header header;
   std::string signing_input;  ///< BASE64URL(header) '.' BASE64URL(payload): what the signature covers
-  std::string payload;             ///< the decoded payload bytes (not yet authenticated!)
-  std::string signature;           ///< the decoded signature bytes
+  std::string payload;        ///< the decoded payload bytes (not yet authenticated!)
+  std::string signature;      ///< the decoded signature bytes
 };
 
 /// A JWS whose signature verified: its header and payload bytes.

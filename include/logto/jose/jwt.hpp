@@ -46,11 +46,11 @@ struct jwt_claims {
   std::optional<std::int64_t> nbf;
   std::optional<std::int64_t> iat;
   std::optional<std::string> jti;
-  std::optional<std::string> azp;        ///< OIDC Core 2
-  std::optional<std::string> nonce;      ///< OIDC Core 2
-  std::optional<std::int64_t> auth_time; ///< OIDC Core 2
-  std::optional<std::string> client_id;  ///< RFC 9068 2.2 (Logto access tokens)
-  std::optional<std::string> scope;      ///< RFC 9068 2.2.3: space-separated
+  std::optional<std::string> azp;         ///< OIDC Core 2
+  std::optional<std::string> nonce;       ///< OIDC Core 2
+  std::optional<std::int64_t> auth_time;  ///< OIDC Core 2
+  std::optional<std::string> client_id;   ///< RFC 9068 2.2 (Logto access tokens)
+  std::optional<std::string> scope;       ///< RFC 9068 2.2.3: space-separated
 
   /// True when `aud` contains `audience`.
   bool has_audience(std::string_view audience) const noexcept {
@@ -113,8 +113,7 @@ struct jwt_claims {
   }
 
  private:
-  static result<void> read_string(const json::object& payload, std::string_view name,
-                                  std::optional<std::string>& out) {
+  static result<void> read_string(const json::object& payload, std::string_view name, std::optional<std::string>& out) {
     const json::value* v = json::find(payload, name);
     if (v == nullptr) return ok();
     const std::string* s = json::as_string(*v);
@@ -176,7 +175,7 @@ struct verify_options {
   /// e.g. "at+jwt" for RFC 9068 access tokens.
   std::optional<std::string> typ;
   algorithm_set algorithms = algorithm_set::all();  ///< the allow-list
-  std::optional<std::int64_t> now;  ///< current unix time in seconds (sans-I/O: the caller's clock)
+  std::optional<std::int64_t> now;                  ///< current unix time in seconds (sans-I/O: the caller's clock)
   /// Clock tolerance in seconds for `exp`, `nbf` and the `iat` window; clamped to [0, max_leeway].
   std::int64_t leeway = default_id_token_leeway;
   bool require_exp = true;   ///< `exp` must be present
@@ -205,9 +204,12 @@ struct verify_options {
 
 namespace detail {
 
-inline std::int64_t clamp_leeway(std::int64_t v) noexcept { return v < 0 ? 0 : v > max_leeway ? max_leeway : v; }
+inline std::int64_t clamp_leeway(std::int64_t v) noexcept {
+  if (v < 0) return 0;
+  return v > max_leeway ? max_leeway : v;
+}
 
-inline error claim_error(const verify_options& o, std::string_view claim, std::string what) {
+inline error claim_error(const verify_options& o, std::string_view claim, const std::string& what) {
   return make_error(errc::jwt_claim_invalid, std::string(o.token_name) + " " + what, std::string(claim));
 }
 
@@ -234,7 +236,8 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
 
   if (!c.iss) return detail::claim_error(o, "iss", "has no \"iss\" claim");
   if (*c.iss != o.issuer) {
-    return detail::claim_error(o, "iss", "\"iss\" is " + detail::quote(*c.iss) + ", expected " + detail::quote(o.issuer));
+    return detail::claim_error(o, "iss",
+                               "\"iss\" is " + detail::quote(*c.iss) + ", expected " + detail::quote(o.issuer));
   }
   if (c.aud.empty()) return detail::claim_error(o, "aud", "has no \"aud\" claim");
   if (!c.has_audience(o.audience)) {
@@ -242,8 +245,8 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
   }
   if (o.trusted_audiences) {
     for (const auto& a : c.aud) {
-      if (a == o.audience || std::find(o.trusted_audiences->begin(), o.trusted_audiences->end(), a) !=
-                                 o.trusted_audiences->end()) {
+      if (a == o.audience ||
+          std::find(o.trusted_audiences->begin(), o.trusted_audiences->end(), a) != o.trusted_audiences->end()) {
         continue;
       }
       return detail::claim_error(o, "aud",
@@ -254,8 +257,8 @@ inline result<void> validate_claims(const jwt_claims& c, const verify_options& o
   }
   if (o.authorized_party) {
     if (c.azp && *c.azp != *o.authorized_party) {
-      return detail::claim_error(o, "azp", "\"azp\" is " + detail::quote(*c.azp) + ", expected " +
-                                                     detail::quote(*o.authorized_party));
+      return detail::claim_error(
+          o, "azp", "\"azp\" is " + detail::quote(*c.azp) + ", expected " + detail::quote(*o.authorized_party));
     }
     if (!c.azp && c.aud.size() > 1) {
       return detail::claim_error(o, "azp", "has several audiences but no \"azp\" claim (OIDC Core 3.1.3.7)");

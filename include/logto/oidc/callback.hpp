@@ -118,7 +118,8 @@ inline result<callback_params> verify_and_parse_callback_uri(std::string_view ca
   if (!matches_redirect_uri(callback_uri, redirect_uri)) {
     return make_error(errc::callback_redirect_uri_mismatched,
                       "The callback URI mismatches the redirect URI: scheme, host, port and path must equal "
-                      "those of \"" + detail::printable(redirect_uri, 256) + "\".");
+                      "those of \"" +
+                          detail::printable(redirect_uri, 256) + "\".");
   }
   auto params = parse_query(callback->query);
   if (!params) {

@@ -149,11 +149,14 @@ inline result<json::object> decode_payload_object(std::string_view segment, errc
   std::size_t pad = 0;
   while (pad < 2 && pad < segment.size() && segment[segment.size() - 1 - pad] == '=') ++pad;
   auto bytes = base64url_decode(segment.substr(0, segment.size() - pad));
-  if (!bytes) return make_error(code, std::string(what) + ": the payload is not base64url (" + bytes.error().message + ")");
+  if (!bytes)
+    return make_error(code, std::string(what) + ": the payload is not base64url (" + bytes.error().message + ")");
   auto parsed = json::parse(*bytes);
-  if (!parsed) return make_error(code, std::string(what) + ": the payload is not JSON (" + parsed.error().message + ")");
+  if (!parsed)
+    return make_error(code, std::string(what) + ": the payload is not JSON (" + parsed.error().message + ")");
   if (!parsed->is<json::object>()) return make_error(code, std::string(what) + " is expected to be an object");
-  return std::move(parsed->get<json::object>());
+  json::object payload = std::move(parsed->get<json::object>());
+  return payload;
 }
 
 }  // namespace detail

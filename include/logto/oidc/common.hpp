@@ -84,8 +84,7 @@ inline result<url> check_http_url(std::string_view text, std::string_view what, 
     return make_error(errc::invalid_url, std::string(what) + " must be an http or https URL", std::string(what));
   }
   if (!u->has_authority || u->host.empty()) {
-    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host",
-                      std::string(what));
+    return make_error(errc::invalid_url, std::string(what) + " must be an absolute URL with a host", std::string(what));
   }
   if (u->has_fragment && !allow_fragment) {
     return make_error(errc::invalid_url, std::string(what) + " must not contain a #fragment", std::string(what));

@@ -25,16 +25,15 @@ inline constexpr std::string_view profile = "profile";  ///< name, picture, user
 inline constexpr std::string_view email = "email";      ///< email, email_verified
 inline constexpr std::string_view phone = "phone";      ///< phone_number, phone_number_verified
 inline constexpr std::string_view address = "address";
-inline constexpr std::string_view custom_data = "custom_data";  ///< userinfo only: custom_data
-inline constexpr std::string_view identities = "identities";    ///< userinfo only: identities
-inline constexpr std::string_view roles = "roles";              ///< roles
-inline constexpr std::string_view organizations = "urn:logto:scope:organizations";            ///< organizations
+inline constexpr std::string_view custom_data = "custom_data";                      ///< userinfo only: custom_data
+inline constexpr std::string_view identities = "identities";                        ///< userinfo only: identities
+inline constexpr std::string_view roles = "roles";                                  ///< roles
+inline constexpr std::string_view organizations = "urn:logto:scope:organizations";  ///< organizations
 inline constexpr std::string_view organization_roles = "urn:logto:scope:organization_roles";  ///< organization_roles
 inline constexpr std::string_view sessions = "urn:logto:scope:sessions";  ///< Account API only, no claims
 /// Every user scope, in enum order (`Object.values(UserScope)`).
-inline constexpr std::array<std::string_view, 10> all = {profile,     email, phone,         address,
-                                                         custom_data, identities, roles, organizations,
-                                                         organization_roles, sessions};
+inline constexpr std::array<std::string_view, 10> all = {
+    profile, email, phone, address, custom_data, identities, roles, organizations, organization_roles, sessions};
 }  // namespace user_scope
 
 /// The scopes `withReservedScopes` puts first: `openid offline_access profile`.

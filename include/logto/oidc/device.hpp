@@ -39,7 +39,7 @@ struct device_authorization {
   std::string user_code;
   std::string verification_uri;
   std::optional<std::string> verification_uri_complete;
-  std::int64_t expires_in = 0;                        ///< seconds the device code lives
+  std::int64_t expires_in = 0;                      ///< seconds the device code lives
   std::int64_t interval = device_default_interval;  ///< seconds between polls (5 when absent)
 };
 
@@ -146,7 +146,7 @@ inline result<token_response> parse_device_token_response(const http_response& r
   } else if (name == "expired_token") {
     code = errc::expired_token;
   } else {
-    return r;
+    return std::move(r).error();
   }
   return make_error(code, r.error().message, name);
 }
@@ -211,19 +211,12 @@ class device_poller {
       return std::optional<token_response>(std::move(*outcome));
     }
     switch (outcome.error().code) {
-      case errc::authorization_pending:
-        break;
+      case errc::authorization_pending: break;
       case errc::slow_down:
-      case errc::rate_limited:
-        interval_ = clamp_interval(interval_ + device_slow_down_increment);
-        break;
+      case errc::rate_limited: interval_ = clamp_interval(interval_ + device_slow_down_increment); break;
       case errc::transport_error:
-      case errc::timeout:
-        interval_ = clamp_interval(interval_ * 2);
-        break;
-      default:
-        finished_ = true;
-        return std::move(outcome).error();
+      case errc::timeout: interval_ = clamp_interval(interval_ * 2); break;
+      default: finished_ = true; return std::move(outcome).error();
     }
     if (now >= deadline_) {
       finished_ = true;
@@ -236,8 +229,7 @@ class device_poller {
  private:
   static error expired() {
     return make_error(errc::expired_token,
-                      "the device code expired before the user approved the request (RFC 8628 3.5)",
-                      "expired_token");
+                      "the device code expired before the user approved the request (RFC 8628 3.5)", "expired_token");
   }
 
   std::int64_t clamp_interval(std::int64_t seconds) const noexcept {

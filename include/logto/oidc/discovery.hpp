@@ -24,9 +24,9 @@ struct discovery {
   std::string issuer;
   std::string authorization_endpoint;
   std::string token_endpoint;
-  std::string userinfo_endpoint;              ///< optional
-  std::string end_session_endpoint;           ///< optional
-  std::string revocation_endpoint;            ///< optional
+  std::string userinfo_endpoint;     ///< optional
+  std::string end_session_endpoint;  ///< optional
+  std::string revocation_endpoint;   ///< optional
   std::string jwks_uri;
   std::string device_authorization_endpoint;  ///< optional (RFC 8628 4); Logto: `<issuer>/device/auth`
   /// RFC 9207 3: the provider puts `iss` into authorization responses (then a callback without it
@@ -112,8 +112,9 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
     if (*issuer != *expected) {
       return detail::discovery_error(
           "issuer", "is \"" + detail::printable(*issuer, 256) + "\", but the document was fetched for issuer \"" +
-                        *expected + "\" (OpenID Connect Discovery 4.3; set discovery_options::require_issuer_match "
-                                    "= false only if Logto is reached under another address)");
+                        *expected +
+                        "\" (OpenID Connect Discovery 4.3; set discovery_options::require_issuer_match "
+                        "= false only if Logto is reached under another address)");
     }
   }
   d.issuer = std::move(*issuer);

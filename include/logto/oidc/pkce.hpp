@@ -63,7 +63,7 @@ inline bool is_valid_code_verifier(std::string_view verifier) noexcept {
   if (verifier.size() < 43 || verifier.size() > 128) return false;
   for (const char c : verifier) {
     const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '.' || c == '_' || c == '~';
+                         c == '.' || c == '_' || c == '~';
     if (!allowed) return false;
   }
   return true;

@@ -94,12 +94,9 @@ inline std::string oauth_error_name(const error& e) {
     case errc::authorization_pending:
     case errc::slow_down:
     case errc::access_denied:
-    case errc::expired_token:
-      return std::string(prefixed ? d.substr(prefix.size()) : d);
-    case errc::request_error:
-      return prefixed ? std::string(d.substr(prefix.size())) : std::string();
-    default:
-      return std::string();
+    case errc::expired_token: return std::string(prefixed ? d.substr(prefix.size()) : d);
+    case errc::request_error: return prefixed ? std::string(d.substr(prefix.size())) : std::string();
+    default: return std::string();
   }
 }
 

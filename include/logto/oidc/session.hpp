@@ -50,9 +50,9 @@ inline std::string build_access_token_key(std::string_view resource = {}, std::s
 /// One cached access token: `{"token","scope","expiresAt"}`. Never log it.
 struct access_token_entry {
   std::string token;
-  std::string scope;        ///< write "" when the server sent none (JS would write nothing and then
-                            ///< reject its own map on the next load)
-  double expires_at = 0;    ///< unix seconds (`requestedAt + expires_in`); a JSON number like JS's
+  std::string scope;      ///< write "" when the server sent none (JS would write nothing and then
+                          ///< reject its own map on the next load)
+  double expires_at = 0;  ///< unix seconds (`requestedAt + expires_in`); a JSON number like JS's
 };
 
 /// The access-token map with JavaScript `Map` semantics: insertion order is the serialization order,
@@ -206,7 +206,8 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
     const json::value* v = json::find(*obj, f.name);
     if (v == nullptr || !v->is<std::string>()) {
       return make_error(errc::sign_in_session_invalid,
-                        "Invalid sign-in session: \"" + std::string(f.name) + "\" is not a string", std::string(f.name));
+                        "Invalid sign-in session: \"" + std::string(f.name) + "\" is not a string",
+                        std::string(f.name));
     }
     *f.target = v->get<std::string>();
   }

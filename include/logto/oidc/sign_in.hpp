@@ -36,9 +36,9 @@ struct sign_in_uri_params {
   bool include_reserved_scopes = true;
   std::string login_hint;
   std::optional<direct_sign_in> direct_sign_in_target;  ///< `direct_sign_in=<method>:<target>`
-  std::string first_screen;      ///< `first_screens::...`; wins over `interaction_mode`
-  std::string interaction_mode;  ///< deprecated; sent only without `first_screen`
-  std::vector<std::string> identifiers;  ///< `identifier_types::...`, space-joined
+  std::string first_screen;                             ///< `first_screens::...`; wins over `interaction_mode`
+  std::string interaction_mode;                         ///< deprecated; sent only without `first_screen`
+  std::vector<std::string> identifiers;                 ///< `identifier_types::...`, space-joined
   std::string one_time_token;
   query_params extra_params;  ///< appended in order, never deduplicated (as JS does)
   /// Not in @logto/js: the OIDC `nonce` (Core 3.1.2.1), appended after everything else so that the URI

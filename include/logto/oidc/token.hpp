@@ -28,8 +28,8 @@ namespace oidc {
 /// A successful token response (RFC 6749 5.1). Never log it.
 struct token_response {
   std::string access_token;
-  std::optional<std::string> token_type;    ///< "Bearer" from Logto; not checked (JS ignores it)
-  std::optional<std::int64_t> expires_in;   ///< seconds; absent when the server sent none
+  std::optional<std::string> token_type;   ///< "Bearer" from Logto; not checked (JS ignores it)
+  std::optional<std::int64_t> expires_in;  ///< seconds; absent when the server sent none
   std::optional<std::string> refresh_token;
   std::optional<std::string> id_token;
   std::optional<std::string> scope;
@@ -69,8 +69,7 @@ struct token_exchange_grant {
 };
 
 /// POST `client_id, code, code_verifier, redirect_uri, grant_type=authorization_code[, resource]`.
-inline result<http_request> build_authorization_code_request(const client_auth& client,
-                                                             std::string_view token_endpoint,
+inline result<http_request> build_authorization_code_request(const client_auth& client, std::string_view token_endpoint,
                                                              const authorization_code_grant& grant) {
   if (grant.code.empty()) return make_error(errc::invalid_argument, "the authorization code is empty");
   if (grant.code_verifier.empty()) return make_error(errc::invalid_argument, "the code verifier is empty");
@@ -102,8 +101,7 @@ inline result<http_request> build_refresh_token_request(const client_auth& clien
 /// POST `grant_type=client_credentials[, resource][, scope]` with HTTP Basic, as Logto's M2M guide
 /// sends it (no `client_id` in the body: Basic identifies the app). `errc::invalid_argument` without
 /// a secret.
-inline result<http_request> build_client_credentials_request(const client_auth& client,
-                                                             std::string_view token_endpoint,
+inline result<http_request> build_client_credentials_request(const client_auth& client, std::string_view token_endpoint,
                                                              const client_credentials_grant& grant) {
   if (!client.is_confidential()) {
     return make_error(errc::invalid_argument, "the client credentials grant needs the app secret");

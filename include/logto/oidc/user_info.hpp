@@ -69,8 +69,11 @@ inline result<user_info> parse_user_info(json::object obj) {
     std::string_view name;
     std::optional<std::string>* target;
   };
-  const string_claim strings[] = {{"name", &u.name},   {"username", &u.username}, {"picture", &u.picture},
-                                  {"email", &u.email}, {"phone_number", &u.phone_number}};
+  const string_claim strings[] = {{"name", &u.name},
+                                  {"username", &u.username},
+                                  {"picture", &u.picture},
+                                  {"email", &u.email},
+                                  {"phone_number", &u.phone_number}};
   for (const auto& s : strings) {
     auto v = r.optional_string(s.name);
     if (!v) return v.error();

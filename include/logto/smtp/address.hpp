@@ -37,8 +37,8 @@ struct address {
 namespace punycode {
 
 namespace detail {
-constexpr std::uint32_t base = 36, t_min = 1, t_max = 26, skew = 38, damp = 700, initial_bias = 72,
-                        initial_n = 128, max_int = 0x7FFFFFFF;
+constexpr std::uint32_t base = 36, t_min = 1, t_max = 26, skew = 38, damp = 700, initial_bias = 72, initial_n = 128,
+                        max_int = 0x7FFFFFFF;
 
 inline std::uint32_t adapt(std::uint32_t delta, std::uint32_t num_points, bool first_time) {
   std::uint32_t k = 0;
@@ -222,9 +222,7 @@ inline char closing_operator(char c) {
   }
 }
 
-inline bool is_operator_char(char c) {
-  return c == '"' || c == '(' || c == '<' || c == ',' || c == ':' || c == ';';
-}
+inline bool is_operator_char(char c) { return c == '"' || c == '(' || c == '<' || c == ',' || c == ':' || c == ';'; }
 
 // nodemailer addressparser's Tokenizer.
 inline std::vector<address_token> tokenize_addresses(std::string_view str) {
@@ -443,7 +441,8 @@ inline std::vector<address> handle_address(const std::vector<address_token>& tok
         std::string replaced;
         if (extracted) {
           data[addr].push_back(std::string(mime::js_trim(mime::detail::from_code_points(cps, b, e))));
-          replaced = mime::detail::from_code_points(cps, 0, b) + " " + mime::detail::from_code_points(cps, e, cps.size());
+          replaced =
+              mime::detail::from_code_points(cps, 0, b) + " " + mime::detail::from_code_points(cps, e, cps.size());
         } else {
           replaced = data[text][i];
         }

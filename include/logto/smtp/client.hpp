@@ -23,8 +23,8 @@
 ///
 /// Safety: credentials are never sent before TLS is up unless `ignore_tls` says cleartext is
 /// acceptable; neither is the message (it carries a one-time code) unless `ignore_tls` or
-/// `allow_cleartext` (a loopback host) says so; bytes that arrive after the 220 to STARTTLS are discarded (RFC 3207 4.2, STARTTLS
-/// response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
+/// `allow_cleartext` (a loopback host) says so; bytes that arrive after the 220 to STARTTLS are discarded (RFC
+/// 3207 4.2, STARTTLS response injection); a reply line longer than `LOGTO_SMTP_MAX_REPLY_LINE` bytes or a reply of
 /// more than `LOGTO_SMTP_MAX_REPLY_LINES` lines, a malformed line, or data the server sends when no
 /// reply is due is a protocol error, so memory stays bounded whatever the server sends.
 #pragma once
@@ -115,7 +115,8 @@ inline bool parse_ipv4(std::string_view s, unsigned char out[4]) {
   while (part < 4) {
     const std::size_t start = i;
     unsigned v = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+      v = v * 10 + static_cast<unsigned>(s[i++] - '0');
     if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return false;
     out[part++] = static_cast<unsigned char>(v);
     if (part < 4) {
@@ -262,7 +263,8 @@ class client {
                         "that requireTLS demands); set only one");
     }
     if (!detail::valid_envelope_address(msg.mail_from)) {
-      return make_error(errc::invalid_argument, "SMTP: invalid envelope sender (empty, or contains CR, LF, NUL, < or >)");
+      return make_error(errc::invalid_argument,
+                        "SMTP: invalid envelope sender (empty, or contains CR, LF, NUL, < or >)");
     }
     if (msg.rcpt_to.empty()) return make_error(errc::invalid_argument, "SMTP: no recipients");
     for (const auto& r : msg.rcpt_to) {
@@ -332,9 +334,8 @@ class client {
       return;
     }
     if (state_ == state::done || state_ == state::failed) return;
-    fail_now(make_error(errc::connection_closed,
-                        "SMTP: the server closed the connection " + std::string(where()) +
-                            (buffer_.empty() ? "" : " in the middle of a reply")));
+    fail_now(make_error(errc::connection_closed, "SMTP: the server closed the connection " + std::string(where()) +
+                                                     (buffer_.empty() ? "" : " in the middle of a reply")));
   }
 
   /// The TLS handshake requested by `action::start_tls` succeeded: everything learnt before it is
@@ -381,8 +382,25 @@ class client {
 
  private:
   enum class state {
-    greeting, ehlo, helo, starttls, start_tls, auth_plain, auth_login_user, auth_login_pass, auth_login_done,
-    auth_xoauth2, auth_xoauth2_error, auth_cancel, mail, rcpt, data, data_end, quit, done, failed
+    greeting,
+    ehlo,
+    helo,
+    starttls,
+    start_tls,
+    auth_plain,
+    auth_login_user,
+    auth_login_pass,
+    auth_login_done,
+    auth_xoauth2,
+    auth_xoauth2_error,
+    auth_cancel,
+    mail,
+    rcpt,
+    data,
+    data_end,
+    quit,
+    done,
+    failed
   };
 
   client() = default;
@@ -505,7 +523,8 @@ class client {
       case state::ehlo:
         if (code == 421) return refused(errc::general, "the server is closing the connection (EHLO)");
         if (!ok2) {
-          if (options_.require_tls) return refused(errc::tls_error, "EHLO failed, so STARTTLS (requireTLS) is impossible");
+          if (options_.require_tls)
+            return refused(errc::tls_error, "EHLO failed, so STARTTLS (requireTLS) is impossible");
           return send_command("HELO " + options_.ehlo_name, state::helo);
         }
         parse_ehlo();
@@ -527,12 +546,11 @@ class client {
           return send_command("*", state::auth_cancel);
         }
         return refused(errc::general, "authentication (" + mechanism_ + ") failed");
-      case state::auth_cancel:
-        {
-          const std::string text = detail::printable(auth_failure_);
-          fail_now(make_error(errc::general, "SMTP: authentication (" + mechanism_ + ") failed: " + text, text));
-          output_ = "QUIT\r\n";
-        }
+      case state::auth_cancel: {
+        const std::string text = detail::printable(auth_failure_);
+        fail_now(make_error(errc::general, "SMTP: authentication (" + mechanism_ + ") failed: " + text, text));
+        output_ = "QUIT\r\n";
+      }
         return;
       case state::auth_login_user:
         if (code != 334) return refused(errc::general, "authentication (LOGIN) failed, expected 334 for the user name");
@@ -553,8 +571,8 @@ class client {
       case state::auth_xoauth2_error: {
         const std::string text = detail::printable(last_.text());
         fail_now(make_error(errc::general,
-                            "SMTP: authentication (XOAUTH2) failed: " + text + " (server said: " +
-                                detail::printable(auth_failure_, 512) + ")",
+                            "SMTP: authentication (XOAUTH2) failed: " + text +
+                                " (server said: " + detail::printable(auth_failure_, 512) + ")",
                             text));
         output_ = "QUIT\r\n";
         return;
@@ -586,9 +604,7 @@ class client {
         if (options_.send_quit) return send_command("QUIT", state::quit);
         state_ = state::done;
         return;
-      case state::quit:
-        state_ = state::done;
-        return;
+      case state::quit: state_ = state::done; return;
       default: return;
     }
   }
@@ -642,10 +658,11 @@ class client {
   void start_auth() {
     const credentials& a = *options_.auth;
     if (!tls_ && !options_.ignore_tls) {
-      fail_now(make_error(errc::tls_error,
-                          "SMTP: refusing to send credentials over an unencrypted connection (the server offers no "
-                          "STARTTLS). Use implicit TLS (secure: true) or a server with STARTTLS, or set ignoreTLS: true "
-                          "to allow authentication in cleartext"));
+      fail_now(
+          make_error(errc::tls_error,
+                     "SMTP: refusing to send credentials over an unencrypted connection (the server offers no "
+                     "STARTTLS). Use implicit TLS (secure: true) or a server with STARTTLS, or set ignoreTLS: true "
+                     "to allow authentication in cleartext"));
       output_ = "QUIT\r\n";
       return;
     }
@@ -680,9 +697,8 @@ class client {
     }
     std::string offered;
     for (const auto& m : mechanisms_) offered += (offered.empty() ? "" : " ") + m;
-    fail_now(make_error(errc::general,
-                        "SMTP: the server offers AUTH " + detail::printable(offered, 256) +
-                            ", none of which is supported for password credentials (PLAIN, LOGIN)"));
+    fail_now(make_error(errc::general, "SMTP: the server offers AUTH " + detail::printable(offered, 256) +
+                                           ", none of which is supported for password credentials (PLAIN, LOGIN)"));
     output_ = "QUIT\r\n";
   }
 

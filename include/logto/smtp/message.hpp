@@ -44,21 +44,21 @@ struct header_field {
 
 /// What to send. Address fields take nodemailer's forms (`addr`, `Name <addr>`, `"Name" <addr>`).
 struct mail {
-  std::string from;      ///< required, e.g. `Logto <noreply@example.com>`
-  std::string to;        ///< exactly one mailbox
-  std::string reply_to;  ///< optional (empty: no Reply-To)
-  std::string subject;   ///< optional (empty: no Subject, as nodemailer)
+  std::string from;                   ///< required, e.g. `Logto <noreply@example.com>`
+  std::string to;                     ///< exactly one mailbox
+  std::string reply_to;               ///< optional (empty: no Reply-To)
+  std::string subject;                ///< optional (empty: no Subject, as nodemailer)
   std::vector<header_field> headers;  ///< custom headers, in order (a name may repeat)
-  bool html = false;     ///< Content-Type text/html instead of text/plain
-  std::string body;      ///< UTF-8 text; line breaks CRLF, LF or CR
+  bool html = false;                  ///< Content-Type text/html instead of text/plain
+  std::string body;                   ///< UTF-8 text; line breaks CRLF, LF or CR
 };
 
 /// A built message with its envelope.
 struct message {
-  std::string mail_from;                ///< envelope sender (`MAIL FROM:<...>`)
-  std::vector<std::string> rcpt_to;     ///< envelope recipients (`RCPT TO:<...>`)
-  std::string message_id;               ///< the `Message-ID` value, `<...@domain>`
-  std::string data;                     ///< header + body as nodemailer produces it (before DATA encoding)
+  std::string mail_from;             ///< envelope sender (`MAIL FROM:<...>`)
+  std::vector<std::string> rcpt_to;  ///< envelope recipients (`RCPT TO:<...>`)
+  std::string message_id;            ///< the `Message-ID` value, `<...@domain>`
+  std::string data;                  ///< header + body as nodemailer produces it (before DATA encoding)
 };
 
 namespace detail {
@@ -90,8 +90,7 @@ inline std::string printable_name(std::string_view name) {
 }
 
 inline error bad_field(std::string_view field, std::string_view why) {
-  return make_error(errc::invalid_argument, "mail " + std::string(field) + ": " + std::string(why),
-                    std::string(field));
+  return make_error(errc::invalid_argument, "mail " + std::string(field) + ": " + std::string(why), std::string(field));
 }
 
 inline result<void> check_text(std::string_view field, std::string_view value) {
@@ -107,7 +106,7 @@ inline void set_header(std::vector<built_header>& headers, const std::string& ke
   for (std::size_t i = 0; i < headers.size();) {
     if (headers[i].key == key) {
       if (!added) {
-        headers[i].value = std::move(value);
+        headers[i].value = std::move(value);  // NOLINT(bugprone-use-after-move): once only, `added` guards it
         added = true;
         ++i;
       } else {
@@ -171,7 +170,8 @@ inline std::string encode_header_value(const std::string& key, const std::string
 }
 
 // nodemailer's getEnvelope: sender from From (or an earlier Reply-To/Sender), recipients from To/Cc/Bcc.
-inline void collect_envelope(const std::vector<built_header>& headers, std::string& from, std::vector<std::string>& to) {
+inline void collect_envelope(const std::vector<built_header>& headers, std::string& from,
+                             std::vector<std::string>& to) {
   from.clear();
   to.clear();
   std::vector<address> recipients;
@@ -240,9 +240,9 @@ inline result<message> build_message(const mail& m, std::int64_t unix_time, std:
   std::vector<built_header> headers;
   const bool has_body = !m.body.empty();
   // nodemailer: an empty text/html falls back to an empty text/plain node without charset
-  headers.push_back({"Content-Type", !has_body ? std::string("text/plain")
-                                               : std::string(m.html ? "text/html; charset=utf-8"
-                                                                    : "text/plain; charset=utf-8")});
+  headers.push_back(
+      {"Content-Type", !has_body ? std::string("text/plain")
+                                 : std::string(m.html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8")});
   for (const auto& h : m.headers) {
     if (!detail::is_header_name(h.name)) {
       return detail::bad_field("header name \"" + h.name + "\"", "must be printable ASCII without ':' or spaces");
@@ -270,7 +270,8 @@ inline result<message> build_message(const mail& m, std::int64_t unix_time, std:
     if (unique.size() != 1) return detail::bad_field("to", "must be exactly one e-mail address");
   }
   for (const auto& a : out.rcpt_to) {
-    if (a.empty() || a.find_first_of("\r\n<>") != std::string::npos) return detail::bad_field("to", "is not a valid address");
+    if (a.empty() || a.find_first_of("\r\n<>") != std::string::npos)
+      return detail::bad_field("to", "is not a valid address");
   }
   if (out.mail_from.find_first_of("\r\n<>") != std::string::npos) {
     return detail::bad_field("from", "is not a valid address");

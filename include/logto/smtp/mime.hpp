@@ -103,7 +103,8 @@ inline std::string from_utf16(std::u16string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char16_t u = s[i];
     if (u >= 0xD800 && u <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
-      append_utf8(out, 0x10000 + ((static_cast<char32_t>(u) - 0xD800) << 10) + (static_cast<char32_t>(s[i + 1]) - 0xDC00));
+      append_utf8(out,
+                  0x10000 + ((static_cast<char32_t>(u) - 0xD800) << 10) + (static_cast<char32_t>(s[i + 1]) - 0xDC00));
       ++i;
     } else {
       append_utf8(out, u);
@@ -201,7 +202,7 @@ inline bool is_plain_text(std::string_view s) noexcept {
 /// nodemailer's `hasLongerLines`: some line (split at LF, CR, U+2028, U+2029) is longer than
 /// `line_length` UTF-16 units; text over 128 Ki units always counts as having long lines.
 inline bool has_longer_lines(std::string_view s, std::size_t line_length) noexcept {
-  if (utf16_length(s) > 128u * 1024u) return true;
+  if (utf16_length(s) > std::size_t{128} * 1024u) return true;
   std::size_t run = 0;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -224,8 +225,8 @@ inline std::string qp_encode(std::string_view bytes) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     const auto c = static_cast<unsigned char>(bytes[i]);
     const bool allowed = c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x3C) || (c >= 0x3E && c <= 0x7E);
-    const bool trailing_ws = (c == 0x20 || c == 0x09) &&
-                             (i + 1 == bytes.size() || bytes[i + 1] == '\n' || bytes[i + 1] == '\r');
+    const bool trailing_ws =
+        (c == 0x20 || c == 0x09) && (i + 1 == bytes.size() || bytes[i + 1] == '\n' || bytes[i + 1] == '\r');
     if (allowed && !trailing_ws) {
       out += static_cast<char>(c);
     } else {
@@ -393,7 +394,7 @@ inline std::vector<std::string> split_mime_encoded(std::string_view str, std::si
 /// space and `=XX` for everything outside `[A-Za-z0-9!*+-/=]`; B words carry whole characters.
 inline std::string encode_word(std::string_view utf8, word_encoding enc, std::size_t max_length = 0) {
   static constexpr std::string_view charset = "UTF-8";
-  if (max_length != 0 && max_length > 7 + charset.size()) max_length -= 7 + charset.size();
+  if (max_length > 7 + charset.size()) max_length -= 7 + charset.size();
   std::string encoded;
   if (enc == word_encoding::q) {
     const std::string qp = qp_encode(utf8);
@@ -539,8 +540,8 @@ inline std::string normalize_header_key(std::string_view key) {
     }
     if (p == 0) {
       bool prefix = false;
-      for (const std::string_view word : {std::string_view("mime"), std::string_view("dkim"), std::string_view("arc"),
-                                          std::string_view("bimi")}) {
+      for (const std::string_view word :
+           {std::string_view("mime"), std::string_view("dkim"), std::string_view("arc"), std::string_view("bimi")}) {
         if (s.compare(0, word.size(), word) == 0 &&
             (s.size() == word.size() || !detail::is_js_word(static_cast<unsigned char>(s[word.size()])))) {
           upper_range(0, word.size());
@@ -558,8 +559,8 @@ inline std::string normalize_header_key(std::string_view key) {
     }
     if (s[p] == '-') {
       bool suffix = false;
-      for (const std::string_view word : {std::string_view("spf"), std::string_view("fbl"), std::string_view("id"),
-                                          std::string_view("md5")}) {
+      for (const std::string_view word :
+           {std::string_view("spf"), std::string_view("fbl"), std::string_view("id"), std::string_view("md5")}) {
         if (s.size() - p - 1 == word.size() && s.compare(p + 1, word.size(), word) == 0) {
           upper_range(p + 1, word.size());
           p = s.size();

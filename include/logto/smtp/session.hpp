@@ -123,8 +123,8 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
     if (left <= 0) {
-      c.fail(make_error(errc::timeout, "SMTP: no complete reply within " + std::to_string(budget) + " ms while waiting for " +
-                                           detail::wait_name(kind)));
+      c.fail(make_error(errc::timeout, "SMTP: no complete reply within " + std::to_string(budget) +
+                                           " ms while waiting for " + detail::wait_name(kind)));
       continue;
     }
     const int timeout_ms = left > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<int>(left);
@@ -163,8 +163,7 @@ result<delivery_info> deliver(Stream& stream, const session_options& options, co
 /// Connects with `connect(host, port, timeout.connection_ms)` (see smtp/stream.hpp) and `deliver`s.
 template <class Connect>
 auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t port, const session_options& options,
-                         const message& msg)
-    -> result<delivery_info> {
+                         const message& msg) -> result<delivery_info> {
   auto s = connect(host, port, options.timeout.connection_ms);
   if (!s) return s.error();
   return deliver(*s, options, msg);

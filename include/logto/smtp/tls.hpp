@@ -56,16 +56,16 @@ enum class tls_version { unset, tls1_2, tls1_3 };
 
 /// TLS settings (nodemailer `tls.*` and `servername`).
 struct tls_options {
-  bool verify = true;        ///< `tls.rejectUnauthorized` (default true)
-  std::string ca_pem;        ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
+  bool verify = true;                                ///< `tls.rejectUnauthorized` (default true)
+  std::string ca_pem;                                ///< trusted CAs in PEM (`tls.ca`); empty: read `ca_file`
   std::string ca_file = LOGTO_SMTP_DEFAULT_CA_FILE;  ///< CA bundle file used when `ca_pem` is empty
-  std::string server_name;   ///< SNI and the name the certificate must match
-  tls_version min_version = tls_version::unset;  ///< `tls.minVersion` (TLS 1.2 is the floor anyway)
-  tls_version max_version = tls_version::unset;  ///< `tls.maxVersion`
-  std::vector<std::string> ciphers;  ///< `tls.ciphers`: OpenSSL / Node names (`tls_cipher_suite_name`)
-  std::string cert_pem;              ///< `tls.cert`: client certificate (chain), PEM
-  crypto::secret key_pem;            ///< `tls.key`: its private key, PEM or DER
-  crypto::secret passphrase;         ///< `tls.passphrase`: for an encrypted `key`
+  std::string server_name;                           ///< SNI and the name the certificate must match
+  tls_version min_version = tls_version::unset;      ///< `tls.minVersion` (TLS 1.2 is the floor anyway)
+  tls_version max_version = tls_version::unset;      ///< `tls.maxVersion`
+  std::vector<std::string> ciphers;                  ///< `tls.ciphers`: OpenSSL / Node names (`tls_cipher_suite_name`)
+  std::string cert_pem;                              ///< `tls.cert`: client certificate (chain), PEM
+  crypto::secret key_pem;                            ///< `tls.key`: its private key, PEM or DER
+  crypto::secret passphrase;                         ///< `tls.passphrase`: for an encrypted `key`
 };
 
 /// The mbedTLS name of a cipher suite given by its OpenSSL / Node name (`ECDHE-RSA-AES128-GCM-SHA256`,
@@ -133,22 +133,26 @@ inline result<std::vector<int>> resolve_ciphersuites(const std::vector<std::stri
   for (const auto& n : names) {
     const char* mbed = tls_cipher_suite_name(n);
     if (mbed == nullptr) {
-      return make_error(errc::invalid_config,
-                        "tls.ciphers: \"" + n + "\" is not a cipher suite name this library maps to mbedTLS (use "
-                        "OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256; cipher-list keywords like HIGH or !aNULL "
-                        "are not supported)",
-                        "tls.ciphers");
+      return make_error(
+          errc::invalid_config,
+          "tls.ciphers: \"" + n +
+              "\" is not a cipher suite name this library maps to mbedTLS (use "
+              "OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256; cipher-list keywords like HIGH or !aNULL "
+              "are not supported)",
+          "tls.ciphers");
     }
     const int id = mbedtls_ssl_get_ciphersuite_id(mbed);
     if (id == 0) {
       return make_error(errc::invalid_config,
-                        "tls.ciphers: \"" + n + "\" (" + mbed + ") is not enabled in this mbedTLS build", "tls.ciphers");
+                        "tls.ciphers: \"" + n + "\" (" + mbed + ") is not enabled in this mbedTLS build",
+                        "tls.ciphers");
     }
     has13 = has13 || std::string_view(mbed).compare(0, 5, "TLS1-") == 0;
     ids.push_back(id);
   }
   if (!has13 && !ids.empty()) {
-    for (const char* d : {"TLS1-3-AES-256-GCM-SHA384", "TLS1-3-CHACHA20-POLY1305-SHA256", "TLS1-3-AES-128-GCM-SHA256"}) {
+    for (const char* d :
+         {"TLS1-3-AES-256-GCM-SHA384", "TLS1-3-CHACHA20-POLY1305-SHA256", "TLS1-3-AES-128-GCM-SHA256"}) {
       const int id = mbedtls_ssl_get_ciphersuite_id(d);
       if (id != 0) ids.push_back(id);
     }
@@ -180,8 +184,8 @@ inline result<void> check_tls_options(const tls_options& o) {
   if (!o.cert_pem.empty()) {
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
-    const int rc = mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(o.cert_pem.c_str()),
-                                          o.cert_pem.size() + 1);
+    const int rc =
+        mbedtls_x509_crt_parse(&crt, reinterpret_cast<const unsigned char*>(o.cert_pem.c_str()), o.cert_pem.size() + 1);
     mbedtls_x509_crt_free(&crt);
     if (rc != 0) {
       return make_error(errc::invalid_config, "tls.cert: not a PEM certificate mbedTLS can read", "tls.cert");
@@ -200,7 +204,7 @@ inline std::string mbedtls_message(int code) {
   mbedtls_strerror(code, buf, sizeof buf);
 #endif
   char hex[32];
-  std::snprintf(hex, sizeof hex, "-0x%04X", static_cast<unsigned>(-code));
+  (void)std::snprintf(hex, sizeof hex, "-0x%04X", static_cast<unsigned>(-code));  // fits: 8 of 16 bytes at most
   return std::string(buf[0] != '\0' ? buf : "mbedTLS error") + " (" + hex + ")";
 }
 }  // namespace detail
@@ -239,12 +243,13 @@ class tls_stream {
     if (!checked) return checked.error();
 #if MBEDTLS_VERSION_NUMBER >= 0x03020000
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    mbedtls_ssl_conf_min_tls_version(&conf_, options.min_version == tls_version::tls1_3 ? MBEDTLS_SSL_VERSION_TLS1_3
-                                                                                        : MBEDTLS_SSL_VERSION_TLS1_2);
+    mbedtls_ssl_conf_min_tls_version(
+        &conf_, options.min_version == tls_version::tls1_3 ? MBEDTLS_SSL_VERSION_TLS1_3 : MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #endif
-    if (options.max_version == tls_version::tls1_2) mbedtls_ssl_conf_max_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
+    if (options.max_version == tls_version::tls1_2)
+      mbedtls_ssl_conf_max_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
     mbedtls_ssl_conf_min_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_max_version(&conf_, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
@@ -272,16 +277,17 @@ class tls_stream {
         const std::string pem = options.ca_pem;
         rc = mbedtls_x509_crt_parse(&ca_, reinterpret_cast<const unsigned char*>(pem.c_str()), pem.size() + 1);
         if (rc < 0) {
-          return make_error(errc::tls_error, "TLS: tls.ca holds no usable PEM certificate: " + detail::mbedtls_message(rc));
+          return make_error(errc::tls_error,
+                            "TLS: tls.ca holds no usable PEM certificate: " + detail::mbedtls_message(rc));
         }
         loaded = rc;
       } else {
 #if defined(MBEDTLS_FS_IO)
         rc = mbedtls_x509_crt_parse_file(&ca_, options.ca_file.c_str());
         if (rc < 0) {
-          return make_error(errc::tls_error, "TLS: cannot load the CA bundle " + options.ca_file + " (" +
-                                                 detail::mbedtls_message(rc) +
-                                                 "); set tls.ca to the PEM of the CA that signed the server certificate");
+          return make_error(errc::tls_error,
+                            "TLS: cannot load the CA bundle " + options.ca_file + " (" + detail::mbedtls_message(rc) +
+                                "); set tls.ca to the PEM of the CA that signed the server certificate");
         }
         loaded = rc;
 #else
@@ -337,8 +343,8 @@ class tls_stream {
     start(timeout_ms);
     std::size_t done = 0;
     while (done < data.size()) {
-      const int rc = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(data.data() + done),
-                                       data.size() - done);
+      const int rc =
+          mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(data.data() + done), data.size() - done);
       if (rc > 0) {
         done += static_cast<std::size_t>(rc);
         continue;
@@ -377,7 +383,8 @@ class tls_stream {
   error failure_error(int rc, const char* what) {
     if (io_failed_) return io_error_;
     if (rc == MBEDTLS_ERR_SSL_CONN_EOF) {
-      return make_error(errc::connection_closed, std::string("TLS: the server closed the connection during the ") + what);
+      return make_error(errc::connection_closed,
+                        std::string("TLS: the server closed the connection during the ") + what);
     }
     if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
       const std::uint32_t flags = mbedtls_ssl_get_verify_result(&ssl_);

@@ -34,9 +34,9 @@ inline logto::result<std::string> follow_to_redirect(const std::string& url, con
     if (!res) return res.error();
     const std::string* location = logto::http_find_header(res->headers, "Location");
     if (res->status < 300 || res->status >= 400 || location == nullptr) {
-      return logto::make_error(logto::errc::unexpected_response_error,
-                               "browser: expected a redirect from " + current + ", got HTTP " +
-                                   std::to_string(res->status) + ": " + res->body.substr(0, 300));
+      return logto::make_error(logto::errc::unexpected_response_error, "browser: expected a redirect from " + current +
+                                                                           ", got HTTP " + std::to_string(res->status) +
+                                                                           ": " + res->body.substr(0, 300));
     }
     const std::string next = resolve_location(current, *location);
     if (next.rfind(redirect_prefix, 0) == 0) return next;
