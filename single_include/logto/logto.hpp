@@ -1124,8 +1124,9 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 // guard is restored right after: a translation unit that includes <iostream> itself, before or after
 // this header, gets all of it. Define LOGTO_KEEP_PICOJSON_IOSTREAM to let picojson include it.
 #if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM) && !defined(LOGTO_KEEP_PICOJSON_IOSTREAM)
-#define _GLIBCXX_IOSTREAM \
-  1  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): libstdc++'s guard for <iostream>
+// libstdc++'s own guard for <iostream>, set on purpose (see above).
+// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+#define _GLIBCXX_IOSTREAM 1
 #define LOGTO_SKIPPED_IOSTREAM
 #endif
 
