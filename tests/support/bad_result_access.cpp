@@ -1,6 +1,6 @@
 // Reads the value of a failed result: the process must abort after saying which error it was
 // (tests/CMakeLists.txt checks stderr), or after calling the host's handler when argv[1] is "handler".
-#include <logto/core/result.hpp>
+#include <logto/logto.hpp>  // the single header too (LOGTO_SINGLE_HEADER builds)
 
 #include <cstdio>
 #include <cstring>
