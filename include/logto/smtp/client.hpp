@@ -211,9 +211,9 @@ inline bool valid_envelope_address(std::string_view a) {
 
 /// True when `host` names this machine: `localhost` (any case, an optional final dot; RFC 6761
 /// 6.3), an IPv4 address in 127.0.0.0/8 written as a dotted quad, or the IPv6 loopback `::1` (any
-/// spelling, brackets allowed, also IPv4-mapped as in `0:0:0:0:0:ffff:127.0.0.1`). Traffic to it never leaves the machine, so
-/// the connector lets the message go without TLS there. Anything else (other names, shorthand
-/// such as `127.1`) is not loopback: the stricter answer.
+/// spelling, brackets allowed, also IPv4-mapped as in `0:0:0:0:0:ffff:127.0.0.1`). Traffic to it never leaves the
+/// machine, so the connector lets the message go without TLS there. Anything else (other names, shorthand such as
+/// `127.1`) is not loopback: the stricter answer.
 inline bool is_loopback_host(std::string_view host) {
   const std::string upper = detail::upper_ascii(host);
   if (upper == "LOCALHOST" || upper == "LOCALHOST.") return true;
