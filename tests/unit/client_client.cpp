@@ -519,8 +519,9 @@ TEST_CASE("a session stored by another client instance (or by @logto/client) is 
   harness h;
   h.storage.set("idToken", h.valid_id_token());
   h.storage.set("refreshToken", "RT1");
-  const std::int64_t far = jose_test::fixtures().T + 7200;
-  h.storage.set("accessToken", R"({"@":{"token":"FROM-JS","scope":"openid","expiresAt":)" + std::to_string(far) + "}}");
+  const std::int64_t later = jose_test::fixtures().T + 7200;
+  h.storage.set("accessToken",
+                R"({"@":{"token":"FROM-JS","scope":"openid","expiresAt":)" + std::to_string(later) + "}}");
   auto at = h.cl.get_access_token();
   REQUIRE(at);
   CHECK(*at == "FROM-JS");
@@ -847,8 +848,8 @@ TEST_CASE("two clients on one storage: the token map is merged, not overwritten"
   memory_storage shared;
   shared.set("idToken", jose_test::token("valid.ES384"));
   shared.set("refreshToken", "RT1");
-  const std::int64_t far = jose_test::fixtures().T + 7200;
-  shared.set("accessToken", R"({"@":{"token":"DEFAULT","scope":"","expiresAt":)" + std::to_string(far) + "}}");
+  const std::int64_t later = jose_test::fixtures().T + 7200;
+  shared.set("accessToken", R"({"@":{"token":"DEFAULT","scope":"","expiresAt":)" + std::to_string(later) + "}}");
   fake_provider provider;
   int n = 0;
   provider.on_token = [&n](const http_request&) {

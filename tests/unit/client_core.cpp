@@ -78,8 +78,8 @@ struct rotating_server {
 TEST_CASE("core: a cached access token is done at the first step, with no request", "[client][core]") {
   core_harness<> h;
   h.signed_in();
-  const std::int64_t far = h.now() + 3600;
-  h.storage.set("accessToken", R"({"@":{"token":"CACHED","scope":"","expiresAt":)" + std::to_string(far) + "}}");
+  const std::int64_t later = h.now() + 3600;
+  h.storage.set("accessToken", R"({"@":{"token":"CACHED","scope":"","expiresAt":)" + std::to_string(later) + "}}");
   auto op = h.core.get_access_token();
   const step s = op.next(h.now());
   CHECK(s.what == step::kind::done);

@@ -32,37 +32,69 @@
 #include "logto/oidc/claims.hpp"
 #include "logto/storage.hpp"
 
-#if !LOGTO_NO_THREADS
+// std::condition_variable_any needs the standard library's threads; mingw-w64's win32 thread model (GCC 12)
+// has none and runs on LOGTO_MUTEX, where a gate mutex takes its place (see `wakeup`).
+#if !LOGTO_NO_THREADS && !(defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS))
+#define LOGTO_DETAIL_HAS_CONDVAR 1
 #include <condition_variable>  // std::condition_variable_any
+#else
+#define LOGTO_DETAIL_HAS_CONDVAR 0
 #endif
 
 namespace logto {
 namespace detail {
 
-/// Wakes threads that wait for another thread's fetch. Without threads nobody can be waiting.
+/// Wakes threads that wait for another thread's fetch. Without threads nobody can be waiting. Without a
+/// condition variable (LOGTO_MUTEX hosts whose standard library has no threads) every request on the wire
+/// holds a gate of the host's mutex type, and a waiter passes through the gate once the request is back
+/// (requests from several threads then go out one at a time).
 template <class Mutex>
 class wakeup {
  public:
-  /// Waits (releasing `m`) until `notify`; false when waiting cannot end (no threads).
+  /// Waits (releasing `m`) until the fetch another thread performs has come back; false when waiting
+  /// cannot end (no threads).
   bool wait(Mutex& m) {
-#if !LOGTO_NO_THREADS
-    if constexpr (!std::is_same<Mutex, null_mutex>::value) {
+    if constexpr (std::is_same<Mutex, null_mutex>::value) {
+      (void)m;
+      return false;
+    } else {
+#if LOGTO_NO_THREADS
+      (void)m;
+      return false;
+#elif LOGTO_DETAIL_HAS_CONDVAR
       cv_.wait(m);
       return true;
-    }
+#else
+      m.unlock();
+      gate_.lock();
+      gate_.unlock();
+      m.lock();
+      return true;
 #endif
-    (void)m;
-    return false;
+    }
+  }
+  /// Around a request on the wire (the core's lock is not held).
+  void begin_send() {
+#if !LOGTO_NO_THREADS && !LOGTO_DETAIL_HAS_CONDVAR
+    gate_.lock();
+#endif
+  }
+  void end_send() {
+#if !LOGTO_NO_THREADS && !LOGTO_DETAIL_HAS_CONDVAR
+    gate_.unlock();
+#endif
   }
   void notify() {
-#if !LOGTO_NO_THREADS
+#if LOGTO_DETAIL_HAS_CONDVAR
     cv_.notify_all();
 #endif
   }
 
  private:
-#if !LOGTO_NO_THREADS
+#if LOGTO_DETAIL_HAS_CONDVAR
   std::condition_variable_any cv_;
+#elif !LOGTO_NO_THREADS
+  Mutex gate_;
 #endif
 };
 
@@ -331,7 +363,9 @@ class client {
       switch (s.what) {
         case step::kind::send: {
           mutex_.unlock();
+          wakeup_.begin_send();
           auto response = transport_.send(*s.request);
+          wakeup_.end_send();
           mutex_.lock();
           op.feed(std::move(response));
           wakeup_.notify();
