@@ -113,6 +113,7 @@ run_stage analyse
 
 for cfg in $CONFIGS; do
   [ "$cfg" = packaging ] && continue  # not a build; see below
+  [ "$cfg" = none ] && continue       # LOGTO_CONFIGS=none: stages only
   log "build $cfg (${CXX[$cfg]} ${FLAGS[$cfg]})"
   dir=$BUILD/$cfg
   start=$SECONDS

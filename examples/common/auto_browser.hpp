@@ -13,7 +13,7 @@
 #include <logto/core/url.hpp>
 #include <logto/http.hpp>
 
-#include "examples/common/curl_transport.hpp"
+#include "examples/common/http_transport.hpp"
 
 namespace logto_examples {
 
@@ -34,7 +34,7 @@ inline std::string resolve_location(const std::string& base, const std::string& 
 /// last URL requested or redirected to; `final_status` gets that response's status (0 for a
 /// custom scheme).
 inline logto::result<std::string> auto_browse(const std::string& url, int* final_status = nullptr) {
-  curl_transport browser;
+  http_transport browser;
   browser.cookies = true;
   browser.user_agent = "logto-cpp-auto-browser (test provider only)";
   std::string current = url;

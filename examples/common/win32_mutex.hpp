@@ -6,6 +6,12 @@
 // (k_mutex): a class with lock() and unlock().
 #pragma once
 
+// When <windows.h> has not been read yet, <winsock2.h> reads it: a program that uses sockets later (the
+// examples) must not meet <windows.h>'s older winsock.h first. After the host's own <windows.h>, that
+// order is the host's.
+#if !defined(_WINDOWS_) && !defined(_INC_WINDOWS)
+#include <winsock2.h>
+#endif
 #include <windows.h>  // SRWLOCK (NOMINMAX is not needed: the library is immune to min/max macros)
 
 namespace logto_examples {

@@ -24,7 +24,8 @@
 // instead of opening a browser, the example follows the provider's redirects itself.
 //
 // The listener and the browser opener work with POSIX sockets and with Winsock (common/socket.hpp,
-// common/open_browser.hpp); HTTP goes through libcurl.
+// common/open_browser.hpp); HTTP goes through libcurl (WinHTTP on
+// Windows).
 #include <logto/logto.hpp>  // the only library header; works with include/ and single_include/
 
 #include <atomic>       // std::atomic
@@ -33,11 +34,11 @@
 #include <cstdlib>      // std::strtol
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <thread>       // std::thread
 #include <vector>       // std::vector
 
 #include "examples/common/auto_browser.hpp"       // logto_examples::auto_browse (test provider only)
-#include "examples/common/curl_transport.hpp"     // logto_examples::curl_transport
+#include "examples/common/background.hpp"         // logto_examples::background_task
+#include "examples/common/http_transport.hpp"     // logto_examples::http_transport (libcurl; WinHTTP on Windows)
 #include "examples/common/file_storage.hpp"       // logto_examples::file_storage
 #include "examples/common/loopback_listener.hpp"  // logto_examples::loopback_listener
 #include "examples/common/open_browser.hpp"       // logto_examples::open_in_browser
@@ -165,12 +166,12 @@ int sign_in(Client& client, const options& o) {
   std::printf("Waiting for the browser to come back to %s ...\n", redirect_uri.c_str());
   std::fflush(stdout);
 
-  std::thread browser;
+  logto_examples::background_task browser;
   std::atomic<bool> browser_failed{false};
   std::string browser_error;
   if (o.auto_browser) {
     // TEST PROVIDER ONLY: plays the browser (automatic login), ending with the GET to our listener.
-    browser = std::thread([&] {
+    browser.start([&] {
       auto landed = logto_examples::auto_browse(*url);
       if (!landed) {
         browser_error = landed.error().message;
@@ -187,7 +188,7 @@ int sign_in(Client& client, const options& o) {
   while (callback.empty() && !browser_failed && std::chrono::steady_clock::now() < deadline) {
     callback = listener.wait_for_callback(250, "/callback");
   }
-  if (browser.joinable()) browser.join();
+  browser.join();
   if (browser_failed) {
     std::fprintf(stderr, "error: the automatic browser failed: %s\n", browser_error.c_str());
     return exit_failed;
@@ -215,8 +216,8 @@ int run(const options& o, Storage& storage, const char* storage_name) {
   cfg.scopes = o.scopes;
   cfg.resources = o.resources;  // asked for at sign-in, so that refresh-token grants may name them
 
-  logto_examples::curl_transport transport;
-  logto::client<logto_examples::curl_transport, Storage> client(cfg, transport, storage);
+  logto_examples::http_transport transport;
+  logto::client<logto_examples::http_transport, Storage> client(cfg, transport, storage);
   if (auto valid = client.valid(); !valid) return report(valid.error());
 
   if (client.is_authenticated() && !o.force_sign_in) {

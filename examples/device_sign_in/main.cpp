@@ -24,10 +24,10 @@
 #include <cstdio>       // std::printf, std::fprintf
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <thread>       // std::this_thread::sleep_for, std::thread
 #include <vector>       // std::vector
 
-#include "examples/common/curl_transport.hpp"  // logto_examples::curl_transport
+#include "examples/common/background.hpp"      // logto_examples::background_task, sleep_ms
+#include "examples/common/http_transport.hpp"  // logto_examples::http_transport (libcurl; WinHTTP on Windows)
 
 namespace {
 
@@ -121,13 +121,13 @@ void print_claims(const char* title, const logto::json::object& claims) {
 // TEST PROVIDER ONLY. The bundled test provider (tests/interop/provider) approves a device request
 // for its test user when told so; this stands in for the person entering the code on their phone.
 logto::result<void> test_provider_approve(const std::string& endpoint, const std::string& user_code) {
-  logto_examples::curl_transport curl;
+  logto_examples::http_transport http;
   logto::http_request request;
   request.method = "POST";
   request.url = endpoint + "/test/device/approve";
   request.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
   request.body = logto::build_query({{"user_code", user_code}});
-  auto response = curl.send(request);
+  auto response = http.send(request);
   if (!response) return response.error();
   if (response->status != 200) {
     return logto::make_error(logto::errc::http_error,
@@ -154,9 +154,9 @@ int main(int argc, char** argv) {
   cfg.scopes = o.scopes;
   cfg.resources = o.resources;  // granted with the device code, so refresh-token grants may name them
 
-  logto_examples::curl_transport transport;
+  logto_examples::http_transport transport;
   logto::memory_storage storage;  // see desktop_sign_in for a storage that survives a restart
-  logto::client<logto_examples::curl_transport, logto::memory_storage> client(cfg, transport, storage);
+  logto::client<logto_examples::http_transport, logto::memory_storage> client(cfg, transport, storage);
   if (auto valid = client.valid(); !valid) return report(valid.error());
 
   auto flow = client.start_device_sign_in();
@@ -170,13 +170,13 @@ int main(int argc, char** argv) {
   std::printf("The code expires in %lld minutes.\n\n", static_cast<long long>(auth.expires_in / 60));
   std::fflush(stdout);
 
-  std::thread approver;
+  logto_examples::background_task approver;
   if (o.auto_approve) {
     // TEST PROVIDER ONLY: "the user" approves a moment later, so the polling is visible.
     std::string endpoint = o.endpoint;
     while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
-    approver = std::thread([endpoint, code = auth.user_code] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    approver.start([endpoint, code = auth.user_code] {
+      logto_examples::sleep_ms(1500);
       auto approved = test_provider_approve(endpoint, code);
       if (approved) {
         std::printf("[test provider] approved %s for the test user\n", code.c_str());
@@ -193,9 +193,9 @@ int main(int argc, char** argv) {
   auto done = client.wait_for_device_sign_in(*flow, [](std::int64_t seconds) {
     std::printf("waiting for approval (next check in %lld s) ...\n", static_cast<long long>(seconds));
     std::fflush(stdout);
-    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    logto_examples::sleep_ms(static_cast<long>(seconds) * 1000);
   });
-  if (approver.joinable()) approver.join();
+  approver.join();
   if (!done) {
     if (done.error().code == logto::errc::access_denied) std::fprintf(stderr, "The request was denied.\n");
     if (done.error().code == logto::errc::expired_token) std::fprintf(stderr, "The code expired; start again.\n");

@@ -5,9 +5,9 @@
 //              [--auto-approve] [--max-frames N]
 //
 // The loop ticks every 16 ms and prints its frame counter. HTTP goes through a libcurl multi handle
-// (examples/common/curl_multi_transport.hpp) that the loop polls once per frame; logto::async_client
-// starts requests on it and hands results to completions, which run inside that poll, on this thread.
-// The device flow's "when to poll next" comes back as a time; the loop checks it each frame (the
+// (examples/common/curl_multi_transport.hpp; on Windows the WinHTTP one in winhttp_transport.hpp) that the loop polls
+// once per frame; logto::async_client starts requests on it and hands results to completions, which run inside that
+// poll, on this thread. The device flow's "when to poll next" comes back as a time; the loop checks it each frame (the
 // library keeps no timers and never sleeps). At the end the example prints how many frames passed
 // while each answer was on its way: the proof that nothing blocked the loop.
 //
@@ -20,10 +20,10 @@
 #include <cstdio>    // std::printf
 #include <optional>  // std::optional
 #include <string>    // std::string
-#include <thread>    // std::this_thread::sleep_for (the frame pacing of this "game")
 #include <vector>    // std::vector
 
-#include "examples/common/curl_multi_transport.hpp"
+#include "examples/common/background.hpp"      // logto_examples::sleep_ms
+#include "examples/common/http_transport.hpp"  // logto_examples::async_http_transport
 
 namespace {
 
@@ -61,7 +61,7 @@ int parse_args(int argc, char** argv, options& o) {
   return 0;
 }
 
-using transport_t = logto_examples::curl_multi_transport;
+using transport_t = logto_examples::async_http_transport;  // libcurl multi; WinHTTP on Windows
 using client_t =
     logto::async_client<transport_t, logto::memory_storage, logto::system_clock, logto::crypto::default_random,
                         logto::null_mutex>;  // one thread: no lock needed
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
     }
     if (s.at == sign_in_state::phase::done || s.at == sign_in_state::phase::failed) break;
     if (frame % 30 == 0) std::printf("[frame %ld] tick\n", frame);
-    std::this_thread::sleep_for(std::chrono::milliseconds(16));  // the game's frame pacing, not the library's
+    logto_examples::sleep_ms(16);  // the game's frame pacing, not the library's
   }
 
   if (s.at != sign_in_state::phase::done) {

@@ -5,7 +5,8 @@
 //   send_code --connector twilio-sms --config twilio.json --to +15551234567 --code 123456 --dry-run
 //
 // The library does no I/O of its own. An HTTP connector builds a request and parses the answer,
-// and the host sends the request (here with libcurl, examples/common/curl_transport.hpp). The SMTP
+// and the host sends the request (here with libcurl, examples/common/curl_transport.hpp, or
+// WinHTTP on Windows, winhttp_transport.hpp). The SMTP
 // connector speaks SMTP over a byte stream that the host connects (here a POSIX socket,
 // examples/common/posix_stream.hpp). That split is also what makes --dry-run possible: it calls
 // the same pure builders that send() uses, then stops before the network.
@@ -19,7 +20,7 @@
 #include <string_view>  // std::string_view
 #include <utility>      // std::move
 
-#include "examples/common/curl_transport.hpp"  // logto_examples::curl_transport
+#include "examples/common/http_transport.hpp"  // logto_examples::http_transport (libcurl; WinHTTP on Windows)
 #include "examples/common/posix_stream.hpp"    // logto_examples::posix_connect
 
 namespace {
@@ -156,7 +157,7 @@ logto::result<std::string> read_file(const std::string& path) {
 // easy. This wrapper keeps the provider's answer, to show it even for connectors whose send() only
 // says success or failure (Tencent, Twilio).
 struct recording_transport {
-  logto_examples::curl_transport& inner;
+  logto_examples::http_transport& inner;
   logto::http_response last;
 
   logto::result<logto::http_response> send(const logto::http_request& request) {
@@ -262,8 +263,8 @@ int run_http(std::string& config_json, const conn::message& m, bool dry_run, con
     return exit_sent;
   }
 
-  logto_examples::curl_transport curl;
-  recording_transport transport{curl, {}};
+  logto_examples::http_transport http;
+  recording_transport transport{http, {}};
   auto sent = connector->send(m, transport);
   if (!sent) return report(sent.error());
   std::printf("sent: %s answered HTTP %d\n", provider, transport.last.status);

@@ -11,8 +11,10 @@
 # the mingw C compiler (its C code does not depend on the C++ thread model) into $BUILD/windows/deps,
 # and kept there. picojson and Catch2 v2 are Debian's headers, linked into the same prefix, so that
 # no other host header reaches the Windows compiler. wine starts once (a persistent wineserver).
-# send_code, desktop_sign_in and device_sign_in need libcurl, which has no mingw package in Debian:
-# they are not built; their Winsock listener, TCP stream and browser opener are, and run
+# The examples are built too: their HTTP goes through WinHTTP on Windows (examples/common/
+# winhttp_transport.hpp; Debian has no mingw-w64 libcurl), and tools/ci/windows_examples.sh runs the
+# device, frame-loop and desktop sign-ins and send_code under wine against the OpenID provider and the
+# SMTP server on 127.0.0.1; the Winsock listener, TCP stream and browser opener also run on their own
 # (examples/common/loopback_check.cpp).
 #
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt; LOGTO_BUILD_DIR (default build/test); LOGTO_JOBS.
@@ -120,6 +122,18 @@ for model in posix win32; do
       [ "${n_fail:-0}" -eq 0 ] && failed=$((failed + 1))
     fi
     lap "$model tests under wine" "$t"
+    t=$SECONDS
+    bash tools/ci/windows_examples.sh "$dir" "$model" | tee "$dir.examples.log"
+    status=${PIPESTATUS[0]}
+    n_pass=$(grep -c '^PASS windows' "$dir.examples.log")
+    n_fail=$(grep -c '^FAIL windows' "$dir.examples.log")
+    passed=$((passed + n_pass))
+    failed=$((failed + n_fail))
+    if [ "$status" -ne 0 ]; then
+      failures+=("$model: examples against the peers")
+      [ "$n_fail" -eq 0 ] && failed=$((failed + 1))
+    fi
+    lap "$model examples under wine" "$t"
   else
     tail -20 "$dir.configure.log" 2>/dev/null
     failures+=("$model: build")
