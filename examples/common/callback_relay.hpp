@@ -72,6 +72,7 @@ class callback_relay {
         if (e == ERROR_PIPE_CONNECTED || e == ERROR_NO_DATA) {  // a client is (or was) there: read it
           std::string message = read_all(start, timeout_ms);
           ::DisconnectNamedPipe(pipe_);
+          ::ConnectNamedPipe(pipe_, nullptr);  // listening again at once (PIPE_NOWAIT: returns at once)
           if (!message.empty()) return message;
         }
       }
