@@ -13,7 +13,8 @@
 # no other host header reaches the Windows compiler. wine starts once (a persistent wineserver).
 # send_code, desktop_sign_in and device_sign_in need libcurl, which has no mingw package in Debian:
 # they are not built; their Winsock listener, TCP stream and browser opener are, and run
-# (examples/common/loopback_check.cpp).
+# (examples/common/loopback_check.cpp), and so are scheme_sign_in's named-pipe callback relay and its
+# HKCU\Software\Classes registration (examples/common/scheme_check.cpp).
 #
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt; LOGTO_BUILD_DIR (default build/test); LOGTO_JOBS.
 # Prints "N passed, M failed" and the stage's times; exit status 0 = every test passed.
