@@ -16,9 +16,9 @@
 #if defined(_WIN32)
 #include <windows.h>  // CreateNamedPipeW, CreateFileW
 #else
-#include <cerrno>      // errno
-#include <cstdlib>     // std::getenv
-#include <poll.h>      // poll
+#include <cerrno>   // errno
+#include <cstdlib>  // std::getenv
+#include <poll.h>   // poll
 #include <sys/socket.h>
 #include <sys/stat.h>  // mkdir, lstat
 #include <sys/un.h>    // sockaddr_un
@@ -29,7 +29,9 @@ namespace logto_examples {
 
 constexpr std::size_t relay_max_message = 16 * 1024;
 
-inline logto::error relay_error(const std::string& what) { return logto::make_error(logto::errc::transport_error, what); }
+inline logto::error relay_error(const std::string& what) {
+  return logto::make_error(logto::errc::transport_error, what);
+}
 
 #if defined(_WIN32)
 

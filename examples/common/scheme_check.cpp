@@ -71,9 +71,9 @@ int main() {
   check(registry_string(base + L"\\shell\\open\\command", nullptr) ==
             L"\"C:\\Program Files\\My Game\\game.exe\" --callback \"%1\"",
         "shell\\open\\command runs the program with --callback \"%1\"");
-  check(static_cast<bool>(logto_examples::unregister_url_scheme(scheme)) &&
-            registry_string(base, nullptr) == L"<absent>",
-        "unregister_url_scheme removes the key");
+  check(
+      static_cast<bool>(logto_examples::unregister_url_scheme(scheme)) && registry_string(base, nullptr) == L"<absent>",
+      "unregister_url_scheme removes the key");
 #elif !defined(__APPLE__)
   check(logto_examples::desktop_exec_argument("/usr/bin/game") == "/usr/bin/game", "a plain path stays unquoted");
   check(logto_examples::desktop_exec_argument("/opt/My Game/game") == "\"/opt/My Game/game\"",

@@ -42,7 +42,9 @@ inline bool is_url_scheme(const std::string& s) {
   return true;
 }
 
-inline logto::error scheme_error(const std::string& what) { return logto::make_error(logto::errc::invalid_argument, what); }
+inline logto::error scheme_error(const std::string& what) {
+  return logto::make_error(logto::errc::invalid_argument, what);
+}
 
 #if defined(_WIN32)
 
@@ -199,9 +201,10 @@ inline logto::result<std::string> register_url_scheme(const std::string& scheme,
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) return scheme_error("cannot write " + path);
   // NoDisplay: a handler, not an app to show in menus. %u: the one URI the browser hands over.
-  const std::string entry = "[Desktop Entry]\nType=Application\nName=" + app_name + " (sign-in callback)\nExec=" +
-                            desktop_exec_argument(executable) + " --callback %u\nMimeType=x-scheme-handler/" +
-                            scheme + ";\nNoDisplay=true\nTerminal=false\n";
+  const std::string entry = "[Desktop Entry]\nType=Application\nName=" + app_name +
+                            " (sign-in callback)\nExec=" + desktop_exec_argument(executable) +
+                            " --callback %u\nMimeType=x-scheme-handler/" + scheme +
+                            ";\nNoDisplay=true\nTerminal=false\n";
   const bool written = std::fwrite(entry.data(), 1, entry.size(), f) == entry.size();
   if (std::fclose(f) != 0 || !written) return scheme_error("cannot write " + path);
   if (run_program({"xdg-mime", "default", id, "x-scheme-handler/" + scheme}) != 0) {

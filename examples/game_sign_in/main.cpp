@@ -389,7 +389,9 @@ class sign_in_screen {
 
   void colour(Uint8 r, Uint8 g, Uint8 b) { SDL_SetRenderDrawColor(renderer_, r, g, b, 255); }
   void text(int x, int y, const std::string& s, int scale) { pixel_font::draw_text(renderer_, x, y, s, scale); }
-  void centred(int y, const std::string& s, int scale) { text((window_w - pixel_font::text_width(s, scale)) / 2, y, s, scale); }
+  void centred(int y, const std::string& s, int scale) {
+    text((window_w - pixel_font::text_width(s, scale)) / 2, y, s, scale);
+  }
 
   void add_button(int x, int y, const std::string& label, const std::string& action) {
     buttons_.push_back(button{SDL_Rect{x, y, 220, 56}, label, action});
@@ -457,9 +459,10 @@ class sign_in_screen {
       case screen::finishing:
       case screen::signing_out:
         colour(235, 235, 245);
-        centred(220, at_ == screen::starting    ? "Asking for a code..."
-                     : at_ == screen::finishing ? "Signed in. Getting your token..."
-                                                : "Signing out...",
+        centred(220,
+                at_ == screen::starting    ? "Asking for a code..."
+                : at_ == screen::finishing ? "Signed in. Getting your token..."
+                                           : "Signing out...",
                 3);
         spinner(window_w / 2, 330);
         break;
@@ -535,8 +538,8 @@ class sign_in_screen {
   }
 
   int finish(int status) {
-    std::printf("[frame %ld] exit: %ld frames drawn, %ld answers arrived in the frame they were sent\n", frame_,
-                frame_, blocked_answers_);
+    std::printf("[frame %ld] exit: %ld frames drawn, %ld answers arrived in the frame they were sent\n", frame_, frame_,
+                blocked_answers_);
     // Every answer must have come at least one frame after its request: the loop never waited for one.
     return status == 0 && blocked_answers_ == 0 ? 0 : 1;
   }
@@ -577,8 +580,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "game_sign_in: SDL_Init failed: %s (is there a display? try xvfb-run)\n", SDL_GetError());
     return 1;
   }
-  SDL_Window* window = SDL_CreateWindow("logto-cpp game sign-in", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                        window_w, window_h, 0);
+  SDL_Window* window =
+      SDL_CreateWindow("logto-cpp game sign-in", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, window_w, window_h, 0);
   SDL_Renderer* renderer = window == nullptr ? nullptr : SDL_CreateRenderer(window, -1, 0);
   if (renderer == nullptr) {
     std::fprintf(stderr, "game_sign_in: no window or renderer: %s\n", SDL_GetError());
