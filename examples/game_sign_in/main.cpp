@@ -379,10 +379,13 @@ class sign_in_screen {
       if (SDL_PointInRect(&p, &b.rect) == SDL_TRUE) return press(b.action, false);
     }
   }
-  void key(SDL_Keycode k) {  // Enter: the first button; Escape: the last one
+  void key(SDL_Keycode k) {  // Enter: the first button; Escape: Cancel or Back where there is one
     if (buttons_.empty()) return;
     if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_SPACE) press(buttons_.front().action, false);
-    if (k == SDLK_ESCAPE) press(buttons_.back().action, false);
+    if (k == SDLK_ESCAPE) {
+      press("cancel", false);
+      press("back", false);
+    }
   }
 
   // ---- drawing
