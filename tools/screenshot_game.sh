@@ -25,6 +25,7 @@ work=$(mktemp -d)
 game_pid=
 trap '[ -n "$game_pid" ] && kill "$game_pid" 2>/dev/null; rm -rf "$work"' EXIT
 mkdir "$work/shots"
+: >"$work/out"  # exists before the game starts writing to it
 # No --endpoint on the default port: the defaults (this provider, test-native-app, https://api.example.com).
 args=(--script sign-in,sign-out --screenshot-dir "$work/shots" --max-frames 6000)
 [ "$PORT" = 3001 ] || args+=(--endpoint "$LOGTO_TEST_ENDPOINT" --app-id test-native-app --resource https://api.example.com)

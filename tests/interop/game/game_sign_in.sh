@@ -48,6 +48,7 @@ show_output() { echo "--- game output"; grep -v ' tick$' "$work/out"; echo "---"
 
 # ---- 1-3: deny, retry, approve, sign out
 mkdir "$work/shots"
+: >"$work/out"  # exists before the game starts writing to it
 xvfb-run -a -s "-screen 0 800x600x24" "$game" --endpoint "$endpoint" --app-id test-native-app \
   --resource https://api.example.com --script sign-in,retry,sign-out --screenshot-dir "$work/shots" \
   --max-frames 6000 >"$work/out" 2>&1 &
