@@ -15,7 +15,8 @@
 # winhttp_transport.hpp; Debian has no mingw-w64 libcurl), and tools/ci/windows_examples.sh runs the
 # device, frame-loop and desktop sign-ins and send_code under wine against the OpenID provider and the
 # SMTP server on 127.0.0.1; the Winsock listener, TCP stream and browser opener also run on their own
-# (examples/common/loopback_check.cpp).
+# (examples/common/loopback_check.cpp), and so are scheme_sign_in's named-pipe callback relay and its
+# HKCU\Software\Classes registration (examples/common/scheme_check.cpp).
 #
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt; LOGTO_BUILD_DIR (default build/test); LOGTO_JOBS.
 # Prints "N passed, M failed" and the stage's times; exit status 0 = every test passed.
