@@ -42,6 +42,7 @@
 #include "logto/oidc/user_info.hpp"
 #include "logto/oidc/session.hpp"
 #include "logto/client.hpp"
+#include "logto/api/access_token_verifier.hpp"
 #include "logto/smtp/mime.hpp"
 #include "logto/smtp/address.hpp"
 #include "logto/smtp/message.hpp"

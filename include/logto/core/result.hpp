@@ -70,6 +70,11 @@ enum class errc {
   missing_scope_organizations,  ///< missing_scope_organizations
   session_expired,              ///< session_expired (the grant is gone: invalid_grant on refresh)
   storage_write_failed,         ///< storage.write_failed (the host's storage refused a write; detail: the key)
+  // ---- API side (Logto core's koa-auth codes)
+  auth_authorization_header_missing,            ///< auth.authorization_header_missing (no bearer token: 401)
+  auth_authorization_token_type_not_supported,  ///< auth.authorization_token_type_not_supported (not Bearer)
+  auth_forbidden,    ///< auth.forbidden (a valid token without the scope or organization asked for: 403)
+  auth_keys_unavailable,  ///< auth.keys_unavailable (the issuer's JWKS could not be loaded yet: 503)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
   general,                     ///< general
   invalid_config,              ///< invalid_config
@@ -131,6 +136,10 @@ constexpr std::string_view to_string(errc code) noexcept {
     case errc::missing_scope_organizations: return "missing_scope_organizations";
     case errc::session_expired: return "session_expired";
     case errc::storage_write_failed: return "storage.write_failed";
+    case errc::auth_authorization_header_missing: return "auth.authorization_header_missing";
+    case errc::auth_authorization_token_type_not_supported: return "auth.authorization_token_type_not_supported";
+    case errc::auth_forbidden: return "auth.forbidden";
+    case errc::auth_keys_unavailable: return "auth.keys_unavailable";
     case errc::general: return "general";
     case errc::invalid_config: return "invalid_config";
     case errc::invalid_response: return "invalid_response";

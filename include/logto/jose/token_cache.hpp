@@ -18,6 +18,7 @@
 #include <cstddef>        // std::size_t
 #include <cstdint>        // std::int64_t
 #include <memory>         // std::shared_ptr, std::make_shared
+#include <optional>       // std::optional
 #include <string>         // std::string
 #include <string_view>    // std::string_view
 #include <unordered_map>  // std::unordered_map
@@ -42,31 +43,49 @@ class verified_token_cache {
   result<std::shared_ptr<const verified_jwt>> verify(std::string_view token, const key_set& keys,
                                                      const verify_options& options) {
     if (auto r = detail::check_options(options); !r) return r.error();
-    if (keys.fingerprint() != fingerprint_) {
-      entries_.clear();
-      fingerprint_ = keys.fingerprint();
-    }
     auto digest = crypto::sha256(token);
     if (!digest) return digest.error();
-    const auto it = entries_.find(*digest);
-    if (it != entries_.end()) {
-      ++hits_;
-      auto r = validate(*it->second, options);
-      if (!r) {
-        if (r.error().code == errc::jwt_expired) entries_.erase(it);
-        return r.error();
-      }
-      return it->second;
-    }
-    ++misses_;
+    if (auto cached = lookup(*digest, keys.fingerprint(), options)) return std::move(*cached);
     auto verified = verify_jwt(token, keys, options);
     if (!verified) return verified.error();
     auto shared = std::make_shared<const verified_jwt>(std::move(*verified));
-    if (capacity_ != 0 && shared->claims.exp) {
-      if (entries_.size() >= capacity_) evict(*options.now);
-      entries_.emplace(std::move(*digest), shared);
-    }
+    store(std::move(*digest), keys.fingerprint(), shared, *options.now);
     return shared;
+  }
+
+  /// `verify` in two halves, for a caller that locks the cache but not the signature check between them
+  /// (`api::access_token_verifier`): `lookup` answers for a token digest (`crypto::sha256` of the compact
+  /// token) that verified under the key set with `fingerprint`, re-validated under `options`; nullopt when
+  /// it is not cached (counted as a miss). `options` must have passed `detail::check_options`.
+  std::optional<result<std::shared_ptr<const verified_jwt>>> lookup(const std::string& digest,
+                                                                    const std::string& fingerprint,
+                                                                    const verify_options& options) {
+    if (fingerprint != fingerprint_) {
+      entries_.clear();
+      fingerprint_ = fingerprint;
+    }
+    const auto it = entries_.find(digest);
+    if (it == entries_.end()) {
+      ++misses_;
+      return std::nullopt;
+    }
+    ++hits_;
+    auto r = validate(*it->second, options);
+    if (!r) {
+      if (r.error().code == errc::jwt_expired) entries_.erase(it);
+      return result<std::shared_ptr<const verified_jwt>>(r.error());
+    }
+    return result<std::shared_ptr<const verified_jwt>>(it->second);
+  }
+
+  /// The second half: keeps `token`, which fully verified under the key set with `fingerprint`, unless it
+  /// has no `exp` or the key set changed meanwhile.
+  void store(std::string digest, const std::string& fingerprint, std::shared_ptr<const verified_jwt> token,
+             std::int64_t now) {
+    if (capacity_ == 0 || !token->claims.exp) return;
+    if (fingerprint != fingerprint_) return;  // verified under keys the cache has moved on from: not kept
+    if (entries_.size() >= capacity_) evict(now);
+    entries_.emplace(std::move(digest), std::move(token));
   }
 
   /// Drops every entry.
