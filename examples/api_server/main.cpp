@@ -17,6 +17,7 @@
 
 #include <httplib.h>
 
+#include <chrono>    // std::chrono::milliseconds
 #include <csignal>   // sigset_t, sigwait
 #include <cstdint>   // std::int64_t
 #include <cstdio>    // std::printf, std::fprintf, std::fflush
@@ -230,11 +231,20 @@ class api_server {
   void guarded(verifier& v, const httplib::Request& req, httplib::Response& res, const std::vector<std::string>& scopes,
                Ok ok) {
     // RFC 7230 3.2.2: Authorization is not a list; two of them is a malformed request (400).
+    const std::string authorization = req.get_header_value("Authorization");
     auto claims =
         req.get_header_value_count("Authorization") > 1
             ? logto::result<api::access_token_claims>(logto::make_error(
                   logto::errc::jwt_malformed, "the request has more than one Authorization header", "Authorization"))
-            : v.verify(http_, req.get_header_value("Authorization"), scopes);
+            : v.verify(http_, authorization, scopes);
+    // Another request is fetching the keys (after a rotation many requests carry the new kid at once, and one
+    // fetches): the library never waits, this server does, up to a second, rather than answer 503.
+    for (int waits = 0; !claims && claims.error().code == logto::errc::auth_keys_unavailable && waits < 40; ++waits) {
+      const bool in_flight = v.fetch_in_flight();
+      if (in_flight) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      claims = v.verify(http_, authorization, scopes);
+      if (!in_flight) break;
+    }
     if (claims) {
       ok(*claims);
       return;

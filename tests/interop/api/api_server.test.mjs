@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // End-to-end test of examples/api_server against the bundled OpenID provider, with real access tokens:
 // valid (machine-to-machine and a user's), expired, wrong audience, wrong issuer, missing scope,
-// organization token, bad signature, rotated key (and a retired one), garbage, a flood of unknown kids
-// (bounded JWKS refetches), many requests at once. Every answer is checked for its RFC 6750 status and
+// organization token, bad signature, rotated key (a retired one too, and under load), garbage, a flood
+// of unknown kids (bounded JWKS refetches), many requests at once. Every answer is checked for its RFC 6750 status and
 // WWW-Authenticate value, and for never containing the token it was sent.
 //
 //   tests/interop/provider/run_with_provider.sh -- node tests/interop/api/api_server.test.mjs <api_server>
@@ -322,6 +322,20 @@ try {
     const newOrg = await resign(newest, { aud: 'urn:logto:organization:org_1', scope: null });
     await expect('newest kid on /org', 'GET', '/org', `Bearer ${newOrg}`, { status: 200 });
     await expect('retired kid on /org', 'GET', '/org', `Bearer ${orgToken}`, invalidToken('signature'));
+  });
+
+  await step('rotation under load: 40 requests at once under a new kid, one fetch, all 200', async () => {
+    await fetch(`${endpoint}/test/rotate-keys`, { method: 'POST' });
+    const fresh = await m2mToken('read:data');
+    await sleep((COOLDOWN + 1) * 1000);
+    const before = await jwksRequests();
+    const answers = await Promise.all(Array.from({ length: 40 }, () => call(base, 'GET', '/data', { authorization: `Bearer ${fresh}` })));
+    const statuses = {};
+    for (const r of answers) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    // One request fetches; the verifier tells the others the keys are on their way (not 401), and the
+    // server waits for them.
+    check(statuses[200] === 40, 'every request passes', statuses);
+    check((await jwksRequests()) - before === 1, 'one JWKS fetch for all of them');
   });
 
   await step('many requests at once: 240 in parallel, mixed, each answered right', async () => {
