@@ -45,7 +45,8 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   apt-get update -q || exit 1
   pkgs=(cmake ninja-build meson pkg-config g++ clang libmbedtls-dev picojson-dev catch2 libcurl4-openssl-dev
         python3 doxygen openssl ca-certificates bzip2 xz-utils dpkg-dev
-        libsdl2-dev libqrencode-dev xvfb xauth zbar-tools xdg-utils curl)  # game_sign_in, scheme_sign_in
+        libsdl2-dev libqrencode-dev xvfb xauth zbar-tools xdg-utils curl  # game_sign_in, scheme_sign_in
+        libcpp-httplib-dev)  # api_server
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
   apt-get install -y -q --no-install-recommends "${pkgs[@]}" || exit 1
   log "installing the test peers (npm ci)"
