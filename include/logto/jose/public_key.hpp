@@ -2,10 +2,13 @@
 /// @brief A JSON Web Key (RFC 7517, RFC 7518 6) as a ready-to-use mbedTLS public key.
 ///
 /// A key is parsed and checked once (RSA: size >= 2048 bits, mbedtls_rsa_check_pubkey; EC: exact coordinate
-/// lengths, mbedtls_ecp_check_pubkey) and then kept as an mbedTLS RSA context or an EC point. The EC keys of one
-/// `key_set` share one loaded `mbedtls_ecp_group` per curve, whose precomputed table for the base point is built
-/// once when the set is made. After construction nothing is written to the mbedTLS objects any more, so
-/// `public_key` is immutable and may verify from several threads at once.
+/// lengths, mbedtls_ecp_check_pubkey) and then kept as an mbedTLS RSA context or an EC point. These checks are
+/// cheap; what is costly is left to the key's first verification, so a JWKS pays only for the key it uses: the
+/// EC keys of one `key_set` share one loaded `mbedtls_ecp_group` per curve, whose precomputed table for the base
+/// point (16 M instructions for P-384) mbedTLS builds and keeps on the curve's first verification, and an RSA
+/// context caches R^2 mod N on its first public operation. Until one verification with the group (or RSA key)
+/// has succeeded, verifications with it run one at a time (`detail::first_use_gate`); after that nothing writes
+/// to the mbedTLS objects any more, so `public_key` may verify from several threads at once.
 #pragma once
 
 #include <array>        // std::array
@@ -31,6 +34,7 @@
 #include "logto/core/encoding.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/strict_json.hpp"
+#include "logto/core/sync.hpp"
 #include "logto/jose/algorithm.hpp"
 
 /// Smallest RSA modulus accepted (RFC 7518 3.3: 2048 bits or larger).
@@ -52,7 +56,7 @@ constexpr mbedtls_ecp_group_id group_id(curve crv) noexcept {
 }
 
 /// One loaded curve. `mbedtls_ecdsa_verify` caches the base point's comb table inside the group on first
-/// use; `warm_up` triggers that once, before the group is shared, so later verifies only read it.
+/// use; `gate` lets only one verification at a time run until one has succeeded (and so built the table).
 struct ec_group {
   ec_group() { mbedtls_ecp_group_init(&grp); }
   ec_group(const ec_group&) = delete;
@@ -61,10 +65,11 @@ struct ec_group {
 
   mbedtls_ecp_group grp;
   curve crv = curve::p256;
-  bool warmed = false;
+  logto::detail::first_use_gate gate;
 };
 
-/// The mbedTLS objects behind a `public_key`. Written only while the key is being built.
+/// The mbedTLS objects behind a `public_key`. Written while the key is being built and, for RSA, by its first
+/// successful verification (behind `gate`).
 struct key_material {
   key_material() {
 #if LOGTO_HAS_RSA
@@ -88,6 +93,7 @@ struct key_material {
 #if LOGTO_HAS_RSA
   mbedtls_pk_context pk;  // RSA: holds the mbedtls_rsa_context
   mbedtls_rsa_context* rsa = nullptr;
+  logto::detail::first_use_gate gate;  // RSA: mbedtls_rsa_public caches R^2 mod N in the context on first use
 #endif
   mbedtls_ecp_point q;              // EC public point
   std::shared_ptr<ec_group> group;  // EC: shared by every key of this curve in a key set
@@ -150,6 +156,15 @@ class public_key {
   const std::optional<std::string>& kid() const noexcept { return kid_; }
   /// The JWK `alg`, if it named one (the key is then bound to that algorithm, RFC 8725 3.1).
   std::optional<algorithm> alg() const noexcept { return alg_; }
+
+  /// True once a verification with this key has succeeded (EC: with any key of its curve in the same set), so
+  /// the one-time work mbedTLS caches (base-point table, R^2 mod N) is done and verifications run in parallel.
+  bool prepared() const noexcept {
+#if LOGTO_HAS_RSA
+    if (m_->type == key_type::rsa) return m_->gate.open();
+#endif
+    return m_->group && m_->group->gate.open();
+  }
 
   /// True when this key may verify `alg`: right key type, right curve for ES*, and the JWK's own `alg`
   /// (if any) equal to `alg`.
@@ -228,29 +243,17 @@ class public_key {
       rc = mbedtls_mpi_read_binary(&r, sig, n);
       if (rc == 0) rc = mbedtls_mpi_read_binary(&s, sig + n, n);
       // Rejects r or s outside [1, n-1] (the "psychic signature" r = s = 0 included) before any arithmetic.
-      if (rc == 0) rc = mbedtls_ecdsa_verify(&m_->group->grp, hash, hash_len, &m_->q, &r, &s);
+      if (rc == 0) {
+        rc = m_->group->gate.run([&] { return mbedtls_ecdsa_verify(&m_->group->grp, hash, hash_len, &m_->q, &r, &s); });
+      }
       mbedtls_mpi_free(&r);
       mbedtls_mpi_free(&s);
     } else {
 #if LOGTO_HAS_RSA
       const mbedtls_md_type_t md = crypto::md_type(hash_of(a));
       const auto hl = static_cast<unsigned int>(hash_len);
-      if (a == algorithm::rs256 || a == algorithm::rs384 || a == algorithm::rs512) {
-#if LOGTO_MBEDTLS_3
-        rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, md, hl, hash, sig);
-#else
-        rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, sig);
-#endif
-      } else {
-        // RFC 7518 3.5: MGF1 with the same hash, salt length = hash length (enforced, not "any").
-        const int salt = static_cast<int>(hash_len);
-#if LOGTO_MBEDTLS_3
-        rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, md, hl, hash, md, salt, sig);
-#else
-        rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, md, salt,
-                                               sig);
-#endif
-      }
+      const bool pkcs1 = a == algorithm::rs256 || a == algorithm::rs384 || a == algorithm::rs512;
+      rc = m_->gate.run([&] { return rsa_verify(pkcs1, md, hl, hash, sig); });
 #else
       rc = -1;  // unreachable: without RSA no RSA key is ever built
 #endif
@@ -266,6 +269,30 @@ class public_key {
  private:
   friend class key_set;
   public_key() = default;
+
+#if LOGTO_HAS_RSA
+  int rsa_verify(bool pkcs1, mbedtls_md_type_t md, unsigned int hl, const unsigned char* hash,
+                 const unsigned char* sig) const {
+    int rc = 0;
+    if (pkcs1) {
+#if LOGTO_MBEDTLS_3
+      rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, md, hl, hash, sig);
+#else
+      rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, sig);
+#endif
+    } else {
+      // RFC 7518 3.5: MGF1 with the same hash, salt length = hash length (enforced, not "any").
+      const int salt = static_cast<int>(hl);
+#if LOGTO_MBEDTLS_3
+      rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, md, hl, hash, md, salt, sig);
+#else
+      rc =
+          mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, md, salt, sig);
+#endif
+    }
+    return rc;
+  }
+#endif
 
   static result<std::string> decode_member(const json::object& jwk, std::string_view name, std::string_view what) {
     const json::value* v = json::find(jwk, name);
@@ -377,13 +404,7 @@ class public_key {
     m.type = key_type::rsa;
     m.bits = bits;
     m.sig_len = mbedtls_rsa_get_len(m.rsa);
-    // mbedTLS caches R^2 mod N inside the context on the first public operation; do it now, so that verifies
-    // never write to the shared context.
-    std::vector<unsigned char> in(m.sig_len, 0);
-    std::vector<unsigned char> out(m.sig_len, 0);
-    in.back() = 2;
-    rc = mbedtls_rsa_public(m.rsa, in.data(), out.data());
-    if (rc != 0) return detail::jwk_error("RSA JWK public operation failed (mbedtls " + std::to_string(rc) + ")");
+    // R^2 mod N (about one verification's worth of work) is left to the first verification: see `gate`.
     return ok();
 #endif
   }
@@ -435,18 +456,6 @@ class public_key {
     if (rc == 0) rc = mbedtls_ecp_check_pubkey(&group->grp, &m.q);
     if (rc != 0) {
       return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (mbedtls " + std::to_string(rc) + ")");
-    }
-    if (!group->warmed) {
-      // One discarded verification (r = s = 1) makes mbedTLS build and keep the base point's table now.
-      mbedtls_mpi one;
-      mbedtls_mpi_init(&one);
-      unsigned char digest[32];
-      for (std::size_t i = 0; i < sizeof digest; ++i) digest[i] = static_cast<unsigned char>(0xA5 ^ i);
-      if (mbedtls_mpi_lset(&one, 1) == 0) {
-        (void)mbedtls_ecdsa_verify(&group->grp, digest, sizeof digest, &m.q, &one, &one);
-      }
-      mbedtls_mpi_free(&one);
-      group->warmed = true;
     }
     m.type = key_type::ec;
     m.crv = crv;
