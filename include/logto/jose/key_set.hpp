@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>      // std::size_t
+#include <memory>       // std::shared_ptr, std::make_shared
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -13,6 +14,7 @@
 #include "logto/core/encoding.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/strict_json.hpp"
+#include "logto/core/sync.hpp"
 #include "logto/jose/algorithm.hpp"
 #include "logto/jose/public_key.hpp"
 
@@ -23,6 +25,15 @@
 
 namespace logto {
 namespace jose {
+
+namespace detail {
+/// The identity of a key set: its canonical text until `key_set::fingerprint()` is first asked, then its hash.
+struct key_set_fingerprint {
+  logto::detail::first_use_gate gate;
+  std::string canonical;
+  std::string hex;
+};
+}  // namespace detail
 
 /// A JWK of a key set that could not be used, and why.
 struct ignored_key {
@@ -87,7 +98,8 @@ class key_set {
     // members that define a key, in a fixed order (no number formatting: it would pull a floating-point
     // printer into small firmware builds).
     static constexpr const char* identity_members[] = {"kty", "kid", "use", "alg", "crv", "x", "y", "n", "e"};
-    std::string canonical;
+    auto fp = std::make_shared<detail::key_set_fingerprint>();
+    std::string& canonical = fp->canonical;
     for (const auto& entry : *keys) {
       const json::object* jwk = json::as_object(entry);
       if (jwk == nullptr) continue;
@@ -101,9 +113,7 @@ class key_set {
       }
       canonical += '\n';
     }
-    auto digest = crypto::sha256(canonical);
-    if (!digest) return digest.error();
-    set.fingerprint_ = hex_encode(*digest);
+    set.fingerprint_ = std::move(fp);
     return set;
   }
 
@@ -114,7 +124,25 @@ class key_set {
   bool empty() const noexcept { return keys_.empty(); }
   std::size_t size() const noexcept { return keys_.size(); }
   /// Hex SHA-256 over the set's entries (canonical JSON); equal for equal documents. Empty for `key_set()`.
-  const std::string& fingerprint() const noexcept { return fingerprint_; }
+  /// Computed on the first call (a verification does not need it; caches do), then kept.
+  const std::string& fingerprint() const noexcept {
+    static const std::string none;
+    if (!fingerprint_) return none;
+    detail::key_set_fingerprint& fp = *fingerprint_;
+    if (!fp.gate.open()) {
+      (void)fp.gate.run([&fp] {
+        if (fp.hex.empty()) {
+          auto digest = crypto::sha256(fp.canonical);
+          // A hash failure (an mbedTLS build without SHA-256 cannot get here) falls back to the canonical
+          // text itself, which identifies the document just as well.
+          fp.hex = digest ? hex_encode(*digest) : "canonical:" + fp.canonical;
+          std::string().swap(fp.canonical);
+        }
+        return 0;
+      });
+    }
+    return fp.hex;
+  }
 
   /// True when some entry (usable or ignored) has this `kid`: a token naming an unknown kid suggests the
   /// provider rotated its keys (OIDC Core 10.1.1).
@@ -173,7 +201,7 @@ class key_set {
  private:
   std::vector<public_key> keys_;
   std::vector<ignored_key> ignored_;
-  std::string fingerprint_;
+  std::shared_ptr<detail::key_set_fingerprint> fingerprint_;  // shared by copies of the set
 };
 
 }  // namespace jose
