@@ -1,14 +1,13 @@
 /// @file
-/// @brief A JSON Web Key (RFC 7517, RFC 7518 6) as a ready-to-use mbedTLS public key.
+/// @brief A JSON Web Key (RFC 7517, RFC 7518 6) as a ready-to-use public key of the crypto backend
+/// (core/crypto/backend.hpp: mbedTLS by default, or OpenSSL 3).
 ///
-/// A key is parsed and checked once (RSA: size >= 2048 bits, mbedtls_rsa_check_pubkey; EC: exact coordinate
-/// lengths, mbedtls_ecp_check_pubkey) and then kept as an mbedTLS RSA context or an EC point. These checks are
-/// cheap; what is costly is left to the key's first verification, so a JWKS pays only for the key it uses: the
-/// EC keys of one `key_set` share one loaded `mbedtls_ecp_group` per curve, whose precomputed table for the base
-/// point (16 M instructions for P-384) mbedTLS builds and keeps on the curve's first verification, and an RSA
-/// context caches R^2 mod N on its first public operation. Until one verification with the group (or RSA key)
-/// has succeeded, verifications with it run one at a time (`detail::first_use_gate`); after that nothing writes
-/// to the mbedTLS objects any more, so `public_key` may verify from several threads at once.
+/// A key is parsed and checked once (RSA: size >= 2048 bits and the backend's public-key check; EC: exact
+/// coordinate lengths and a point on its curve). These checks are cheap; what is costly is left to the key's
+/// first verification, so a JWKS pays only for the key it uses (with mbedTLS: the curve's base-point table,
+/// 16 M instructions for P-384, and an RSA key's R^2 mod N; see core/crypto/mbedtls.hpp). The EC keys of one
+/// `key_set` share one loaded curve. After its first successful verification nothing writes to a key any more,
+/// so `public_key` may verify from several threads at once.
 #pragma once
 
 #include <array>        // std::array
@@ -20,21 +19,12 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
-#include <mbedtls/bignum.h>  // mbedtls_mpi_*
-#include <mbedtls/ecdsa.h>   // mbedtls_ecdsa_verify
-#include <mbedtls/ecp.h>     // mbedtls_ecp_group, mbedtls_ecp_point, mbedtls_ecp_check_pubkey
-#include <mbedtls/md.h>      // mbedtls_md
-
-#include "logto/core/config.hpp"  // LOGTO_HAS_RSA
-#if LOGTO_HAS_RSA
-#include <mbedtls/pk.h>   // mbedtls_pk_context (owns the RSA context)
-#include <mbedtls/rsa.h>  // mbedtls_rsa_*
-#endif
+#include "logto/core/config.hpp"
+#include "logto/core/crypto/backend.hpp"  // LOGTO_CRYPTO_HAS_RSA, crypto::backend::*
 #include "logto/core/crypto.hpp"
 #include "logto/core/encoding.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/strict_json.hpp"
-#include "logto/core/sync.hpp"
 #include "logto/jose/algorithm.hpp"
 
 /// Smallest RSA modulus accepted (RFC 7518 3.3: 2048 bits or larger).
@@ -49,58 +39,22 @@ class key_set;
 
 namespace detail {
 
-constexpr mbedtls_ecp_group_id group_id(curve crv) noexcept {
-  return crv == curve::p256   ? MBEDTLS_ECP_DP_SECP256R1
-         : crv == curve::p384 ? MBEDTLS_ECP_DP_SECP384R1
-                              : MBEDTLS_ECP_DP_SECP521R1;
-}
-
-/// One loaded curve. `mbedtls_ecdsa_verify` caches the base point's comb table inside the group on first
-/// use; `gate` lets only one verification at a time run until one has succeeded (and so built the table).
-struct ec_group {
-  ec_group() { mbedtls_ecp_group_init(&grp); }
-  ec_group(const ec_group&) = delete;
-  ec_group& operator=(const ec_group&) = delete;
-  ~ec_group() { mbedtls_ecp_group_free(&grp); }
-
-  mbedtls_ecp_group grp;
-  curve crv = curve::p256;
-  logto::detail::first_use_gate gate;
-};
-
-/// The mbedTLS objects behind a `public_key`. Written while the key is being built and, for RSA, by its first
-/// successful verification (behind `gate`).
+/// The backend objects behind a `public_key`. Written while the key is being built (and, inside the backend,
+/// by its first successful verification).
 struct key_material {
-  key_material() {
-#if LOGTO_HAS_RSA
-    mbedtls_pk_init(&pk);
-#endif
-    mbedtls_ecp_point_init(&q);
-  }
-  key_material(const key_material&) = delete;
-  key_material& operator=(const key_material&) = delete;
-  ~key_material() {
-    mbedtls_ecp_point_free(&q);
-#if LOGTO_HAS_RSA
-    mbedtls_pk_free(&pk);
-#endif
-  }
-
   key_type type = key_type::rsa;
   curve crv = curve::p256;  // EC only
   std::size_t bits = 0;     // RSA modulus bits, or the curve's bits
   std::size_t sig_len = 0;  // exact signature length in bytes (RSA: modulus bytes; EC: 2 * coordinate)
-#if LOGTO_HAS_RSA
-  mbedtls_pk_context pk;  // RSA: holds the mbedtls_rsa_context
-  mbedtls_rsa_context* rsa = nullptr;
-  logto::detail::first_use_gate gate;  // RSA: mbedtls_rsa_public caches R^2 mod N in the context on first use
+#if LOGTO_CRYPTO_HAS_RSA
+  crypto::backend::rsa_key rsa;
 #endif
-  mbedtls_ecp_point q;              // EC public point
-  std::shared_ptr<ec_group> group;  // EC: shared by every key of this curve in a key set
+  crypto::backend::ec_key ec;                        // EC public point
+  std::shared_ptr<crypto::backend::ec_group> group;  // EC: shared by every key of this curve in a key set
 };
 
 /// Loaded groups of one key set, one per curve (created on first use).
-using group_pool = std::array<std::shared_ptr<ec_group>, 3>;
+using group_pool = std::array<std::shared_ptr<crypto::backend::ec_group>, 3>;
 
 inline error jwk_error(std::string message) { return make_error(errc::jwk_invalid, std::move(message)); }
 
@@ -130,7 +84,7 @@ inline std::string quote(std::string_view value) {
 // ---------------------------------------------------------------------------------------------
 // Public keys
 
-/// A public signature-verification key built from a JWK. Cheap to copy (shares its immutable mbedTLS state).
+/// A public signature-verification key built from a JWK. Cheap to copy (shares its backend state).
 class public_key {
  public:
   /// Builds a key from a parsed JWK object (RFC 7517 4, RFC 7518 6). Fails with `errc::jwk_invalid` when the
@@ -160,10 +114,10 @@ class public_key {
   /// True once a verification with this key has succeeded (EC: with any key of its curve in the same set), so
   /// the one-time work mbedTLS caches (base-point table, R^2 mod N) is done and verifications run in parallel.
   bool prepared() const noexcept {
-#if LOGTO_HAS_RSA
-    if (m_->type == key_type::rsa) return m_->gate.open();
+#if LOGTO_CRYPTO_HAS_RSA
+    if (m_->type == key_type::rsa) return m_->rsa.prepared();
 #endif
-    return m_->group && m_->group->gate.open();
+    return m_->group && m_->group->prepared();
   }
 
   /// True when this key may verify `alg`: right key type, right curve for ES*, and the JWK's own `alg`
@@ -197,7 +151,7 @@ class public_key {
   /// Verifies a JWS signature (RFC 7515 5.2 step 8) over `signing_input` (ASCII(BASE64URL(header) '.'
   /// BASE64URL(payload))). `signature` is the decoded signature: for ES* exactly R||S of the curve's size
   /// (64/96/132 bytes, RFC 7518 3.4; DER or any other length fails), for RS*/PS* exactly the modulus length.
-  /// Any non-zero mbedTLS return code is a failure (`errc::jwt_signature_invalid`).
+  /// Any failure of the backend is a failure (`errc::jwt_signature_invalid`).
   result<void> verify(algorithm a, std::string_view signing_input, std::string_view signature) const {
     if (!can_verify(a)) {
       return make_error(errc::jwt_no_matching_key,
@@ -206,10 +160,8 @@ class public_key {
     unsigned char hash[64];
     const crypto::hash_alg h = hash_of(a);
     const std::size_t hlen = crypto::hash_size(h);
-    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(crypto::md_type(h));
-    if (info == nullptr) return make_error(errc::crypto_error, "hash algorithm not available in this mbedTLS build");
-    if (mbedtls_md(info, reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), hash) !=
-        0) {
+    if (crypto::backend::digest(crypto::hash_id_of(h), reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                signing_input.size(), hash) != 0) {
       return make_error(errc::crypto_error, "hashing the JWS signing input failed");
     }
     return verify_digest(a, hash, hlen, signature);
@@ -233,35 +185,20 @@ class public_key {
       if (m_->type == key_type::ec) why += " (R||S, RFC 7518 3.4; DER-encoded or padded signatures are refused)";
       return make_error(errc::jwt_signature_invalid, std::move(why));
     }
-    int rc = 0;
+    int rc = -1;
     if (m_->type == key_type::ec) {
       const std::size_t n = coordinate_size(m_->crv);
-      mbedtls_mpi r;
-      mbedtls_mpi s;
-      mbedtls_mpi_init(&r);
-      mbedtls_mpi_init(&s);
-      rc = mbedtls_mpi_read_binary(&r, sig, n);
-      if (rc == 0) rc = mbedtls_mpi_read_binary(&s, sig + n, n);
-      // Rejects r or s outside [1, n-1] (the "psychic signature" r = s = 0 included) before any arithmetic.
-      if (rc == 0) {
-        rc = m_->group->gate.run([&] { return mbedtls_ecdsa_verify(&m_->group->grp, hash, hash_len, &m_->q, &r, &s); });
-      }
-      mbedtls_mpi_free(&r);
-      mbedtls_mpi_free(&s);
+      rc = m_->ec.verify(*m_->group, hash, hash_len, sig, sig + n, n);
     } else {
-#if LOGTO_HAS_RSA
-      const mbedtls_md_type_t md = crypto::md_type(hash_of(a));
-      const auto hl = static_cast<unsigned int>(hash_len);
-      const bool pkcs1 = a == algorithm::rs256 || a == algorithm::rs384 || a == algorithm::rs512;
-      rc = m_->gate.run([&] { return rsa_verify(pkcs1, md, hl, hash, sig); });
-#else
-      rc = -1;  // unreachable: without RSA no RSA key is ever built
-#endif
+#if LOGTO_CRYPTO_HAS_RSA
+      const bool pss = a == algorithm::ps256 || a == algorithm::ps384 || a == algorithm::ps512;
+      rc = m_->rsa.verify(pss, crypto::hash_id_of(hash_of(a)), hash, hash_len, sig);
+#endif  // else unreachable: without RSA no RSA key is ever built
     }
     if (rc != 0) {
       return make_error(errc::jwt_signature_invalid,
                         std::string(to_string(a)) + " signature verification failed with " + describe(),
-                        "mbedtls " + std::to_string(rc));
+                        std::string(crypto::backend::name) + " " + std::to_string(rc));
     }
     return ok();
   }
@@ -269,30 +206,6 @@ class public_key {
  private:
   friend class key_set;
   public_key() = default;
-
-#if LOGTO_HAS_RSA
-  int rsa_verify(bool pkcs1, mbedtls_md_type_t md, unsigned int hl, const unsigned char* hash,
-                 const unsigned char* sig) const {
-    int rc = 0;
-    if (pkcs1) {
-#if LOGTO_MBEDTLS_3
-      rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, md, hl, hash, sig);
-#else
-      rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, sig);
-#endif
-    } else {
-      // RFC 7518 3.5: MGF1 with the same hash, salt length = hash length (enforced, not "any").
-      const int salt = static_cast<int>(hl);
-#if LOGTO_MBEDTLS_3
-      rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, md, hl, hash, md, salt, sig);
-#else
-      rc =
-          mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, md, salt, sig);
-#endif
-    }
-    return rc;
-  }
-#endif
 
   static result<std::string> decode_member(const json::object& jwk, std::string_view name, std::string_view what) {
     const json::value* v = json::find(jwk, name);
@@ -372,7 +285,7 @@ class public_key {
   }
 
   static result<void> build_rsa(const json::object& jwk, detail::key_material& m) {
-#if !LOGTO_HAS_RSA
+#if !LOGTO_CRYPTO_HAS_RSA
     (void)jwk;
     (void)m;
     return detail::jwk_error("RSA JWK: this mbedTLS build has no RSA (MBEDTLS_RSA_C / MBEDTLS_PK_C)");
@@ -385,26 +298,22 @@ class public_key {
     // RFC 7518 6.3.1.1 asks for the minimal encoding; a leading zero octet does not change the integer, so it
     // is tolerated (some providers add one), and the size below is computed from the value itself.
     if (e->size() > 32) return detail::jwk_error("RSA JWK exponent \"e\" is implausibly large");
-    int rc = mbedtls_pk_setup(&m.pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA));
-    if (rc != 0) return make_error(errc::crypto_error, "mbedtls_pk_setup failed", std::to_string(rc));
-    m.rsa = mbedtls_pk_rsa(m.pk);
     const auto* nb = reinterpret_cast<const unsigned char*>(n->data());
     const auto* eb = reinterpret_cast<const unsigned char*>(e->data());
-    rc = mbedtls_rsa_import_raw(m.rsa, nb, n->size(), nullptr, 0, nullptr, 0, nullptr, 0, eb, e->size());
-    if (rc == 0) rc = mbedtls_rsa_complete(m.rsa);
-    if (rc != 0) return detail::jwk_error("RSA JWK could not be loaded (mbedtls " + std::to_string(rc) + ")");
-    // Size first: check_pubkey accepts moduli down to 128 bits.
-    const std::size_t bits = mbedtls_pk_get_bitlen(&m.pk);
+    const std::string lib(crypto::backend::name);
+    int rc = m.rsa.load(nb, n->size(), eb, e->size());
+    if (rc != 0) return detail::jwk_error("RSA JWK could not be loaded (" + lib + " " + std::to_string(rc) + ")");
+    // Size first: the backends' checks accept moduli far below 2048 bits.
+    const std::size_t bits = m.rsa.bits();
     if (bits < LOGTO_MIN_RSA_BITS) {
       return detail::jwk_error("RSA JWK modulus is " + std::to_string(bits) + " bits; at least " +
                                std::to_string(LOGTO_MIN_RSA_BITS) + " are required (RFC 7518 3.3)");
     }
-    rc = mbedtls_rsa_check_pubkey(m.rsa);
-    if (rc != 0) return detail::jwk_error("RSA JWK is not a valid public key (mbedtls " + std::to_string(rc) + ")");
+    rc = m.rsa.check();
+    if (rc != 0) return detail::jwk_error("RSA JWK is not a valid public key (" + lib + " " + std::to_string(rc) + ")");
     m.type = key_type::rsa;
     m.bits = bits;
-    m.sig_len = mbedtls_rsa_get_len(m.rsa);
-    // R^2 mod N (about one verification's worth of work) is left to the first verification: see `gate`.
+    m.sig_len = m.rsa.size();
     return ok();
 #endif
   }
@@ -436,26 +345,21 @@ class public_key {
                                " bytes each (got " + std::to_string(x->size()) + " and " + std::to_string(y->size()) +
                                ", RFC 7518 6.2.1.2)");
     }
-    std::shared_ptr<detail::ec_group> group;
+    std::shared_ptr<crypto::backend::ec_group> group;
     const auto index = static_cast<std::size_t>(crv);
     if (pool != nullptr) group = (*pool)[index];
+    const std::string lib(crypto::backend::name);
     if (!group) {
-      group = std::make_shared<detail::ec_group>();
-      group->crv = crv;
-      const int rc = mbedtls_ecp_group_load(&group->grp, detail::group_id(crv));
-      if (rc != 0) return make_error(errc::crypto_error, "mbedtls_ecp_group_load failed", std::to_string(rc));
+      group = std::make_shared<crypto::backend::ec_group>();
+      const int rc = group->load(static_cast<crypto::backend::ec_curve>(crv));
+      if (rc != 0)
+        return make_error(errc::crypto_error, "loading curve " + *crv_s + " failed", lib + " " + std::to_string(rc));
       if (pool != nullptr) (*pool)[index] = group;
     }
-    std::string point;
-    point.reserve(1 + 2 * size);
-    point += '\x04';  // uncompressed SEC 1 point
-    point += *x;
-    point += *y;
-    int rc = mbedtls_ecp_point_read_binary(&group->grp, &m.q, reinterpret_cast<const unsigned char*>(point.data()),
-                                           point.size());
-    if (rc == 0) rc = mbedtls_ecp_check_pubkey(&group->grp, &m.q);
+    const int rc = m.ec.load(*group, reinterpret_cast<const unsigned char*>(x->data()),
+                             reinterpret_cast<const unsigned char*>(y->data()), size);
     if (rc != 0) {
-      return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (mbedtls " + std::to_string(rc) + ")");
+      return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (" + lib + " " + std::to_string(rc) + ")");
     }
     m.type = key_type::ec;
     m.crv = crv;
