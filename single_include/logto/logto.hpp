@@ -1807,8 +1807,8 @@ inline std::string stringify(const members& m) {
 /// compute HMACs and verify signatures. mbedTLS (`logto/core/crypto/mbedtls.hpp`) is the default;
 /// `LOGTO_CRYPTO_OPENSSL=1` selects OpenSSL 3 (`logto/core/crypto/openssl.hpp`).
 ///
-/// Each backend provides, in `logto::crypto::backend`: `name`, `hash_id`, `ec_curve`, `has_rsa`, `digest`,
-/// `hmac`, `hmac_sha256` (one context for a chain of MACs), `ec_group` (a curve shared by the keys of a set),
+/// Each backend provides, in `logto::crypto::backend`: `name`, `hash_id` and `ec_curve` (core/crypto/ids.hpp),
+/// `digest`, `hmac`, `hmac_sha256` (one context for a chain of MACs), `ec_group` (a curve shared by the keys of a set),
 /// `ec_key` (load with on-curve check, verify R||S) and `rsa_key` (load, `bits`, `size`, `check`, PKCS#1 v1.5 /
 /// PSS verify). Functions return 0 on success or the backend's failure code (only ever shown in messages).
 ///
@@ -1837,7 +1837,6 @@ inline std::string stringify(const members& m) {
 
 #include <atomic>   // std::atomic (the cached verification context)
 #include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint8_t
 
 #include <openssl/bn.h>           // BN_*
 #include <openssl/core_names.h>   // OSSL_PKEY_PARAM_*
@@ -1847,6 +1846,26 @@ inline std::string stringify(const members& m) {
 #include <openssl/param_build.h>  // OSSL_PARAM_BLD_*
 #include <openssl/rsa.h>          // RSA_PKCS1_PADDING, EVP_PKEY_CTX_set_rsa_*
 
+// ----- begin logto/core/crypto/ids.hpp
+/// @file
+/// @brief The identifiers both crypto backends share (core/crypto/backend.hpp): hashes and curves.
+
+#include <cstdint>  // std::uint8_t
+
+namespace logto {
+namespace crypto {
+namespace backend {
+
+/// The hash functions of the seam (the order of `crypto::hash_alg`).
+enum class hash_id : std::uint8_t { sha1, sha256, sha384, sha512 };
+
+/// NIST curves (the order of `jose::curve`).
+enum class ec_curve : std::uint8_t { p256, p384, p521 };
+
+}  // namespace backend
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/crypto/ids.hpp
 // ----- begin logto/core/sync.hpp
 /// @file
 /// @brief Locking as a customisation point: `default_mutex`, `null_mutex`, `is_lockable` and a scoped lock.
@@ -1988,15 +2007,6 @@ namespace backend {
 
 /// Named in error messages after a failure code, e.g. "openssl -106".
 inline constexpr const char* name = "openssl";
-
-/// The hash functions of the seam (the order of `crypto::hash_alg`).
-enum class hash_id : std::uint8_t { sha1, sha256, sha384, sha512 };
-
-/// NIST curves (the order of `jose::curve`).
-enum class ec_curve : std::uint8_t { p256, p384, p521 };
-
-/// OpenSSL always has RSA.
-inline constexpr bool has_rsa = true;
 
 namespace openssl_detail {
 
@@ -2282,7 +2292,6 @@ class rsa_key {
 /// at once.
 
 #include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint8_t
 #include <string>   // std::string
 
 #include <mbedtls/bignum.h>  // mbedtls_mpi_*
@@ -2301,15 +2310,6 @@ namespace backend {
 
 /// Named in error messages after a failure code, e.g. "mbedtls -19968".
 inline constexpr const char* name = "mbedtls";
-
-/// The hash functions of the seam (the order of `crypto::hash_alg`).
-enum class hash_id : std::uint8_t { sha1, sha256, sha384, sha512 };
-
-/// NIST curves (the order of `jose::curve`).
-enum class ec_curve : std::uint8_t { p256, p384, p521 };
-
-/// True when RSA keys can be loaded (mbedTLS built with MBEDTLS_RSA_C and MBEDTLS_PK_C).
-inline constexpr bool has_rsa = LOGTO_HAS_RSA != 0;
 
 /// The mbedTLS identifier of a hash.
 constexpr mbedtls_md_type_t md_type(hash_id h) noexcept {

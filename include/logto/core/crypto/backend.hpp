@@ -3,8 +3,8 @@
 /// compute HMACs and verify signatures. mbedTLS (`logto/core/crypto/mbedtls.hpp`) is the default;
 /// `LOGTO_CRYPTO_OPENSSL=1` selects OpenSSL 3 (`logto/core/crypto/openssl.hpp`).
 ///
-/// Each backend provides, in `logto::crypto::backend`: `name`, `hash_id`, `ec_curve`, `has_rsa`, `digest`,
-/// `hmac`, `hmac_sha256` (one context for a chain of MACs), `ec_group` (a curve shared by the keys of a set),
+/// Each backend provides, in `logto::crypto::backend`: `name`, `hash_id` and `ec_curve` (core/crypto/ids.hpp),
+/// `digest`, `hmac`, `hmac_sha256` (one context for a chain of MACs), `ec_group` (a curve shared by the keys of a set),
 /// `ec_key` (load with on-curve check, verify R||S) and `rsa_key` (load, `bits`, `size`, `check`, PKCS#1 v1.5 /
 /// PSS verify). Functions return 0 on success or the backend's failure code (only ever shown in messages).
 ///

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint8_t
 #include <string>   // std::string
 
 #include <mbedtls/bignum.h>  // mbedtls_mpi_*
@@ -24,7 +23,8 @@
 #include <mbedtls/pk.h>   // mbedtls_pk_context (owns the RSA context)
 #include <mbedtls/rsa.h>  // mbedtls_rsa_*
 #endif
-#include "logto/core/sync.hpp"  // logto::detail::first_use_gate
+#include "logto/core/crypto/ids.hpp"  // hash_id, ec_curve
+#include "logto/core/sync.hpp"        // logto::detail::first_use_gate
 
 namespace logto {
 namespace crypto {
@@ -32,15 +32,6 @@ namespace backend {
 
 /// Named in error messages after a failure code, e.g. "mbedtls -19968".
 inline constexpr const char* name = "mbedtls";
-
-/// The hash functions of the seam (the order of `crypto::hash_alg`).
-enum class hash_id : std::uint8_t { sha1, sha256, sha384, sha512 };
-
-/// NIST curves (the order of `jose::curve`).
-enum class ec_curve : std::uint8_t { p256, p384, p521 };
-
-/// True when RSA keys can be loaded (mbedTLS built with MBEDTLS_RSA_C and MBEDTLS_PK_C).
-inline constexpr bool has_rsa = LOGTO_HAS_RSA != 0;
 
 /// The mbedTLS identifier of a hash.
 constexpr mbedtls_md_type_t md_type(hash_id h) noexcept {

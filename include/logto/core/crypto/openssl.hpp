@@ -13,7 +13,6 @@
 
 #include <atomic>   // std::atomic (the cached verification context)
 #include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint8_t
 
 #include <openssl/bn.h>           // BN_*
 #include <openssl/core_names.h>   // OSSL_PKEY_PARAM_*
@@ -23,7 +22,8 @@
 #include <openssl/param_build.h>  // OSSL_PARAM_BLD_*
 #include <openssl/rsa.h>          // RSA_PKCS1_PADDING, EVP_PKEY_CTX_set_rsa_*
 
-#include "logto/core/sync.hpp"  // logto::detail::first_use_gate
+#include "logto/core/crypto/ids.hpp"  // hash_id, ec_curve
+#include "logto/core/sync.hpp"        // logto::detail::first_use_gate
 
 namespace logto {
 namespace crypto {
@@ -31,15 +31,6 @@ namespace backend {
 
 /// Named in error messages after a failure code, e.g. "openssl -106".
 inline constexpr const char* name = "openssl";
-
-/// The hash functions of the seam (the order of `crypto::hash_alg`).
-enum class hash_id : std::uint8_t { sha1, sha256, sha384, sha512 };
-
-/// NIST curves (the order of `jose::curve`).
-enum class ec_curve : std::uint8_t { p256, p384, p521 };
-
-/// OpenSSL always has RSA.
-inline constexpr bool has_rsa = true;
 
 namespace openssl_detail {
 
