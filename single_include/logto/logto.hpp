@@ -1829,32 +1829,8 @@ inline std::string stringify(const members& m) {
 /// with LOGTO_MUTEX: every translation unit of a program must see the same value (define it in the build
 /// system, not in a source file).
 
-
-#if LOGTO_CRYPTO_OPENSSL
-// ----- begin logto/core/crypto/openssl.hpp
-/// @file
-/// @brief The OpenSSL 3 crypto backend (optional, `LOGTO_CRYPTO_OPENSSL=1`): hashing, HMAC and JWS signature
-/// verification through OpenSSL's EVP API, for servers that link OpenSSL anyway and want its faster ECDSA and
-/// RSA. The same interface as `logto/core/crypto/mbedtls.hpp`; see `logto/core/crypto/backend.hpp`.
-///
-/// Keys are built from their raw JWK members with `EVP_PKEY_fromdata` (no DER or PEM round trip) and used
-/// read-only afterwards. A verification takes the key's initialised `EVP_PKEY_CTX` out of a one-slot cache (an
-/// atomic exchange), or makes a new one when another thread holds it, and puts it back afterwards: one key
-/// verifies from several threads at once, and a lone thread does not pay for a context per verification
-/// (about 16 K instructions for ES256, more for RSA, where the digest is fetched by name). Failures clear OpenSSL's
-/// per-thread error queue, so a host that reads `ERR_get_error` after its own calls never finds ours there.
-
-#include <atomic>   // std::atomic (the cached verification context)
-#include <cstddef>  // std::size_t
-
-#include <openssl/bn.h>           // BN_*
-#include <openssl/core_names.h>   // OSSL_PKEY_PARAM_*
-#include <openssl/err.h>          // ERR_clear_error, ERR_peek_last_error
-#include <openssl/evp.h>          // EVP_Digest, EVP_PKEY_*
-#include <openssl/hmac.h>         // HMAC
-#include <openssl/param_build.h>  // OSSL_PARAM_BLD_*
-#include <openssl/rsa.h>          // RSA_PKCS1_PADDING, EVP_PKEY_CTX_set_rsa_*
-
+// What both backends include, included here, outside the #if: tools/amalgamate.py inlines a header once,
+// where it is first included, and a first inclusion inside the unselected branch would leave it out.
 // ----- begin logto/core/crypto/ids.hpp
 /// @file
 /// @brief The identifiers both crypto backends share (core/crypto/backend.hpp): hashes and curves.
@@ -2009,6 +1985,32 @@ class first_use_gate {
 
 }  // namespace logto
 // ----- end logto/core/sync.hpp
+
+#if LOGTO_CRYPTO_OPENSSL
+// ----- begin logto/core/crypto/openssl.hpp
+/// @file
+/// @brief The OpenSSL 3 crypto backend (optional, `LOGTO_CRYPTO_OPENSSL=1`): hashing, HMAC and JWS signature
+/// verification through OpenSSL's EVP API, for servers that link OpenSSL anyway and want its faster ECDSA and
+/// RSA. The same interface as `logto/core/crypto/mbedtls.hpp`; see `logto/core/crypto/backend.hpp`.
+///
+/// Keys are built from their raw JWK members with `EVP_PKEY_fromdata` (no DER or PEM round trip) and used
+/// read-only afterwards. A verification takes the key's initialised `EVP_PKEY_CTX` out of a one-slot cache (an
+/// atomic exchange), or makes a new one when another thread holds it, and puts it back afterwards: one key
+/// verifies from several threads at once, and a lone thread does not pay for a context per verification
+/// (about 16 K instructions for ES256, more for RSA, where the digest is fetched by name). Failures clear OpenSSL's
+/// per-thread error queue, so a host that reads `ERR_get_error` after its own calls never finds ours there.
+
+#include <atomic>   // std::atomic (the cached verification context)
+#include <cstddef>  // std::size_t
+
+#include <openssl/bn.h>           // BN_*
+#include <openssl/core_names.h>   // OSSL_PKEY_PARAM_*
+#include <openssl/err.h>          // ERR_clear_error, ERR_peek_last_error
+#include <openssl/evp.h>          // EVP_Digest, EVP_PKEY_*
+#include <openssl/hmac.h>         // HMAC
+#include <openssl/param_build.h>  // OSSL_PARAM_BLD_*
+#include <openssl/rsa.h>          // RSA_PKCS1_PADDING, EVP_PKEY_CTX_set_rsa_*
+
 
 namespace logto {
 namespace crypto {
@@ -13541,6 +13543,12 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 /// rate_limit_exceeded, ...). Messages and details never contain secrets: config errors name the field
 /// and the expected type, never the value.
 
+// The parts, one concept per header (each includes the one before it):
+// ----- begin logto/connectors/usage.hpp
+/// @file
+/// @brief Usage types: what a one-time code is for (connector-kit TemplateType), and the kit's time helper.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
 #include <cmath>        // std::isnan, std::isinf, std::fabs
 #include <cstddef>      // std::size_t, std::nullptr_t
 #include <cstdint>      // std::int64_t, std::uint32_t
@@ -13614,6 +13622,37 @@ inline constexpr std::string_view required_usage_types[4] = {"Register", "SignIn
 constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
   return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/usage.hpp
+// ----- begin logto/connectors/js_value.hpp
+/// @file
+/// @brief An ordered JSON value with JavaScript semantics (JSON.stringify, String(v)): connector wire formats depend on
+/// insertion order. Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
 
 // ---------------------------------------------------------------------------------------------
 // JavaScript helpers (numbers are formatted by json::append_js_number in core/strict_json.hpp)
@@ -13839,6 +13878,37 @@ inline void value::append_js_string(std::string& out) const {
   }
 }
 
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/js_value.hpp
+// ----- begin logto/connectors/message.hpp
+/// @file
+/// @brief The message a connector sends: SendMessageData and its ordered SendMessagePayload.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
+
 // ---------------------------------------------------------------------------------------------
 // Payload and message
 
@@ -13925,6 +13995,38 @@ struct message {
   /// The usage type if `type` is one of the kit's names.
   std::optional<usage_type> usage() const noexcept { return usage_type_from_string(type); }
 };
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/message.hpp
+// ----- begin logto/connectors/templates.hpp
+/// @file
+/// @brief Template lookup (getConfigTemplateByType), e-mail templates and the host's i18n provider, and
+/// `{{placeholder}}` rendering (replaceSendMessageHandlebars), byte for byte. Part of the connector foundation;
+/// `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
 
 // ---------------------------------------------------------------------------------------------
 // Templates
@@ -14147,6 +14249,37 @@ inline std::string render_template(std::string_view tmpl, const payload& p) {
   return out;
 }
 
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/templates.hpp
+// ----- begin logto/connectors/config_checker.hpp
+/// @file
+/// @brief zod-like validation of a connector's JSON config: every problem with its path, never a value.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
+
 // ---------------------------------------------------------------------------------------------
 // Config validation and error helpers
 
@@ -14351,6 +14484,42 @@ class config_checker {
   std::string first_path_;
 };
 
+}  // namespace detail
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/config_checker.hpp
+// ----- begin logto/connectors/send.hpp
+/// @file
+/// @brief What every HTTP connector's `send()` shares: error helpers, message checks and `detail::send_http` (build,
+/// send, wipe Authorization, parse). Part of the connector foundation; `logto/connectors/connector.hpp` includes every
+/// part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
+
+namespace detail {
+
 /// A transport failure as a connector error. The official connectors let got's RequestError escape
 /// (no ConnectorError at all); we report errc::general with the transport's own message.
 inline error transport_failure(const error& e, std::string_view provider) {
@@ -14459,6 +14628,7 @@ auto send_http(const Connector& connector, const message& m, Transport& transpor
 
 }  // namespace connectors
 }  // namespace logto
+// ----- end logto/connectors/send.hpp
 // ----- end logto/connectors/connector.hpp
 // ----- begin logto/connectors/aliyun.hpp
 /// @file

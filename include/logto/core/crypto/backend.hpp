@@ -18,6 +18,10 @@
 #pragma once
 
 #include "logto/core/config.hpp"  // LOGTO_CRYPTO_OPENSSL, LOGTO_HAS_RSA
+// What both backends include, included here, outside the #if: tools/amalgamate.py inlines a header once,
+// where it is first included, and a first inclusion inside the unselected branch would leave it out.
+#include "logto/core/crypto/ids.hpp"  // hash_id, ec_curve
+#include "logto/core/sync.hpp"        // logto::detail::first_use_gate
 
 #if LOGTO_CRYPTO_OPENSSL
 #include "logto/core/crypto/openssl.hpp"
