@@ -10187,14 +10187,11 @@ class access_token_verifier {
     const std::int64_t now = clock_.now();
     logto::detail::scoped_lock<Mutex> lock(mutex_);
     if (in_flight_ && now - in_flight_since_ < options_.jwks_fetch_timeout) return std::nullopt;
-    bool due = false;
-    if (!jwks_.has_keys()) {
-      due = !attempted_ || now - last_attempt_ >= options_.jwks_retry;
-    } else if (jwks_.fetch_needed(now) != jose::jwks_fetch_reason::none) {
-      due = true;
-    } else if (refetch_wanted_ && jwks_.refetch_allowed(now)) {
-      due = true;
-    }
+    // No keys yet: retry every jwks_retry seconds. Keys: when stale, or after an unknown kid once the
+    // cooldown is over.
+    const bool due = !jwks_.has_keys() ? (!attempted_ || now - last_attempt_ >= options_.jwks_retry)
+                                       : (jwks_.fetch_needed(now) != jose::jwks_fetch_reason::none ||
+                                          (refetch_wanted_ && jwks_.refetch_allowed(now)));
     if (!due) return std::nullopt;
     in_flight_ = true;
     in_flight_since_ = now;

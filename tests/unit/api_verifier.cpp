@@ -461,12 +461,14 @@ TEST_CASE("api verifier: many threads at once share one verifier", "[api][verifi
   api::access_token_verifier<shared_clock, std::mutex> v(o, shared_clock{});
   REQUIRE(v.load_jwks(jwks_of(key)));
   std::vector<std::string> tokens;
+  tokens.reserve(16);
   for (int i = 0; i < 16; ++i) tokens.push_back(key.sign(payload(R"("jti":")" + std::to_string(i) + R"(")")));
   std::string forged = tokens[0];
   forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
   std::atomic<int> accepted{0};
   std::atomic<int> refused{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 40; ++i) {

@@ -21,7 +21,7 @@ failed=0
 
 echo '#include <logto/logto.hpp>' >"$work/umbrella.cpp"
 tus=("$work/umbrella.cpp")
-for f in tests/unit/client_client.cpp tests/unit/connectors_signing.cpp tests/unit/smtp_client.cpp; do
+for f in tests/unit/client_client.cpp tests/unit/connectors_signing.cpp tests/unit/smtp_client.cpp tests/unit/api_verifier.cpp; do
   [ -f "$f" ] && tus+=("$root/$f")
 done
 flags=(-std=c++17 -I"$root/include" -I"$root/tests/support" -DLOGTO_TEST_DATA_DIR=\""$root/tests/data"\")
