@@ -1,13 +1,15 @@
 // LOGTO_TEST_THREADS: 1 when the standard library has std::thread and std::mutex (and <thread> and
 // <mutex> are included), 0 for libstdc++ built without gthreads (mingw-w64's win32 thread model with
-// GCC 12) or libc++ built without threads (wasm32-wasi), where the tests that start threads are left
-// out and the library runs on LOGTO_MUTEX or LOGTO_NO_THREADS.
+// GCC 12), libc++ built without threads (wasm32-wasi) or emscripten without -pthread (std::thread is
+// declared but cannot start), where the tests that start threads are left out and the library runs on
+// LOGTO_MUTEX or LOGTO_NO_THREADS.
 #pragma once
 
 #include <chrono>   // std::chrono::milliseconds, steady_clock
 #include <cstddef>  // the standard library's configuration (_GLIBCXX_HAS_GTHREADS, _LIBCPP_HAS_NO_THREADS)
 
-#if (defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)) || defined(_LIBCPP_HAS_NO_THREADS)
+#if (defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)) || defined(_LIBCPP_HAS_NO_THREADS) || \
+    (defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__))
 #define LOGTO_TEST_THREADS 0
 #else
 #define LOGTO_TEST_THREADS 1
