@@ -167,7 +167,7 @@ enum class errc {
   // ---- API side (Logto core's koa-auth codes)
   auth_authorization_header_missing,            ///< auth.authorization_header_missing (no bearer token: 401)
   auth_authorization_token_type_not_supported,  ///< auth.authorization_token_type_not_supported (not Bearer)
-  auth_forbidden,    ///< auth.forbidden (a valid token without the scope or organization asked for: 403)
+  auth_forbidden,         ///< auth.forbidden (a valid token without the scope or organization asked for: 403)
   auth_keys_unavailable,  ///< auth.keys_unavailable (the issuer's JWKS could not be loaded yet: 503)
   // ---- connectors (connector-kit's ConnectorErrorCodes)
   general,                     ///< general
