@@ -54,6 +54,15 @@ def main():
                  "exp": jose["T"] + 100, "scope": "read write", "client_id": jose["client_id"]}
     write("jwt", "signed-access-token", compact({"alg": "ES256", "typ": "at+jwt"}) + "\0" + compact(at_claims))
 
+    # api_authorization: byte 0 (bit 0: any-organization verifier), then an Authorization header value
+    write("api_authorization", "bearer-at.valid", "\0Bearer " + tokens["at.valid"])
+    write("api_authorization", "bare-at.rs256", "\0" + tokens["at.rs256"])
+    write("api_authorization", "lowercase-at.short", "\0bearer  " + tokens["at.short"])
+    write("api_authorization", "basic", "\0Basic dXNlcjpwYXNz")
+    write("api_authorization", "bearer-empty", "\0Bearer ")
+    write("api_authorization", "organization-at.valid", "\1Bearer " + tokens["at.valid"])
+    write("api_authorization", "bearer-none", "\0Bearer " + tokens["attack.none"])
+
     # jwks: the small fixture sets, plus the EC keys and the 2048-bit RSA key of jwks.json
     for name in ["jwks-single.json", "jwks-two-p384.json"]:
         with open(os.path.join(ROOT, "tests/data/jose", name), "rb") as f:

@@ -10,8 +10,7 @@
 
 #include <string>
 
-#include <logto/core/url.hpp>
-#include <logto/http.hpp>
+#include <logto/logto.hpp>  // the one library header: include/ and single_include/ alike
 
 #include "examples/common/http_transport.hpp"
 

@@ -11,7 +11,7 @@
 #include <cstddef>  // std::size_t
 #include <string>   // std::string
 
-#include <logto/core/result.hpp>
+#include <logto/logto.hpp>  // the one library header: include/ and single_include/ alike
 
 #if defined(_WIN32)
 #include <winsock2.h>  // first, so a later <winsock2.h> does not meet <windows.h>'s winsock.h

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include <logto/http.hpp>
+#include <logto/logto.hpp>  // the one library header: include/ and single_include/ alike
 
 namespace logto_examples {
 

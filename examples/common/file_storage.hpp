@@ -31,8 +31,7 @@
 #include <string_view>
 #include <utility>
 
-#include <logto/core/crypto.hpp>
-#include <logto/core/result.hpp>
+#include <logto/logto.hpp>  // the one library header: include/ and single_include/ alike
 
 namespace logto_examples {
 

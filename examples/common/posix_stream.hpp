@@ -15,7 +15,7 @@
 #include <string_view>  // std::string_view
 #include <utility>      // std::exchange
 
-#include <logto/core/result.hpp>
+#include <logto/logto.hpp>  // the one library header: include/ and single_include/ alike
 
 #include "examples/common/socket.hpp"
 

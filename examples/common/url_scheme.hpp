@@ -16,7 +16,7 @@
 #include <string>   // std::string
 #include <vector>   // std::vector
 
-#include <logto/core/result.hpp>
+#include <logto/logto.hpp>  // the one library header: include/ and single_include/ alike
 
 #if defined(_WIN32)
 #include <winsock2.h>  // first, so a later <winsock2.h> does not meet <windows.h>'s winsock.h

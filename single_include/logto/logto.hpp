@@ -5113,7 +5113,22 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
 inline result<discovery> parse_discovery_response(const http_response& response, std::string_view endpoint,
                                                   const discovery_options& options = {}) {
   auto obj = parse_json_object_response(response, "OpenID discovery document");
-  if (!obj) return obj.error();
+  if (!obj) {
+    // Say which URL answered and what to check: a wrong endpoint is the usual cause.
+    error e = std::move(obj).error();
+    const auto url = discovery_url(endpoint);
+    std::string where = url ? *url : std::string(endpoint);
+    if (response.status == 404 || response.status == 403 || response.status == 401) {
+      e.message = "the OpenID discovery document was not found at " + where + " (HTTP " +
+                  std::to_string(response.status) +
+                  "): check config.endpoint. It is the tenant's base URL, e.g. https://your-tenant.logto.app, "
+                  "without /oidc (the library adds /oidc/.well-known/openid-configuration). Server said: " +
+                  e.message;
+    } else {
+      e.message = "fetching the OpenID discovery document from " + where + " failed: " + e.message;
+    }
+    return e;
+  }
   return parse_discovery(*obj, endpoint, options);
 }
 
@@ -7111,20 +7126,41 @@ struct core_state {
   static void wipe_device(device_record& d) { wipe_tokens(d.tokens); }
 };
 
-/// A token endpoint's answer as tokens; `invalid_grant` becomes `errc::session_expired`.
-inline result<oidc::token_response> token_outcome(result<http_response> response) {
+/// Which grant a token-endpoint answer belongs to: `invalid_grant` means something different for each.
+enum class grant_kind { refresh, authorization_code, client_credentials, token_exchange };
+
+/// A token endpoint's answer as tokens. `invalid_grant` on a refresh becomes `errc::session_expired` (the
+/// session is gone); on a code exchange or a token exchange it keeps its code and says what to try.
+inline result<oidc::token_response> token_outcome(result<http_response> response,
+                                                  grant_kind kind = grant_kind::refresh) {
   if (!response) return response.error();
   auto tokens = oidc::parse_token_response(*response);
   crypto::wipe(response->body);
-  if (!tokens && oidc::oauth_error_name(tokens.error()) == "invalid_grant") {
-    const error& e = tokens.error();
-    return make_error(errc::session_expired,
-                      "the provider rejected the grant (invalid_grant): the session is gone (expired, revoked, or a "
-                      "refresh token was used twice); sign in again. Server said: " +
-                          e.message,
-                      e.detail);
+  if (tokens || oidc::oauth_error_name(tokens.error()) != "invalid_grant") return tokens;
+  error e = std::move(tokens).error();
+  switch (kind) {
+    case grant_kind::refresh:
+      return make_error(errc::session_expired,
+                        "the provider rejected the refresh token (invalid_grant): the session is gone (expired, "
+                        "revoked, or the refresh token was used twice); sign in again. Server said: " +
+                            e.message,
+                        e.detail);
+    case grant_kind::authorization_code:
+      e.message =
+          "the provider rejected the authorization code (invalid_grant): it expired or was already used, "
+          "or the redirect URI or PKCE verifier differ from the sign-in request (was the callback handled "
+          "twice, or by another client?); start the sign-in again. Server said: " +
+          e.message;
+      return e;
+    case grant_kind::token_exchange:
+      e.message =
+          "the provider rejected the subject token (invalid_grant): it expired, was revoked or is not one this "
+          "app may exchange. Server said: " +
+          e.message;
+      return e;
+    case grant_kind::client_credentials: break;
   }
-  return tokens;
+  return e;
 }
 
 /// Why an answer was dropped: the session it belonged to ended while it was on its way.
@@ -7709,7 +7745,7 @@ struct callback_task : task_base {
       case stage::exchange: {
         auto response = s.take_own_response();
         if (!response) return s.out;
-        auto t = token_outcome(std::move(*response));
+        auto t = token_outcome(std::move(*response), grant_kind::authorization_code);
         if (!t) return finish<value_type>(out, t.error());
         tokens = std::move(*t);
         at = stage::store;
@@ -8030,7 +8066,7 @@ struct access_token_task : task_base {
       case stage::sent: {
         auto response = s.take_own_response();
         if (!response) return s.out;
-        auto t = token_outcome(std::move(*response));
+        auto t = token_outcome(std::move(*response), grant_kind::refresh);
         if (state.session != session_at) {
           // The session ended while the refresh was on its way: nothing of it is written.
           return publish(session_ended_error("a token refresh"));
@@ -8077,7 +8113,7 @@ struct access_token_task : task_base {
     auto& state = *s.st;
     auto response = s.take_own_response();
     if (at != stage::sent || !response || state.session != session_at) return;
-    auto t = token_outcome(std::move(*response));
+    auto t = token_outcome(std::move(*response), grant_kind::refresh);
     if (!t) {
       if (t.error().code == errc::session_expired) state.grant_lost(t.error(), session_at);
       return;
@@ -8158,7 +8194,7 @@ struct client_credentials_task : task_base {
     auto& state = *s.st;
     shared_fetch& f = state.m2m_fetches[key];
     if (auto response = s.take_own_response()) {
-      auto tokens = token_outcome(std::move(*response));
+      auto tokens = token_outcome(std::move(*response), grant_kind::client_credentials);
       state.end_fetch(f, s.id.value, tokens ? std::optional<error>() : std::optional<error>(tokens.error()));
       if (!tokens) return finish<value_type>(out, tokens.error());
       state.m2m_tokens.set(key, state.entry_for(*tokens, requested_at));
@@ -8194,7 +8230,8 @@ struct token_exchange_task : task_base {
 
   template <class State>
   step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
-    if (auto response = s.take_own_response()) return finish<value_type>(out, token_outcome(std::move(*response)));
+    if (auto response = s.take_own_response())
+      return finish<value_type>(out, token_outcome(std::move(*response), grant_kind::token_exchange));
     step st;
     if (!discovered(s, now, out, st)) return st;
     auto request = oidc::build_token_exchange_request(s.st->auth(), s.disc->token_endpoint, grant);
@@ -15079,10 +15116,27 @@ class twilio_sms {
 
   /// 2xx -> success (the body is not read, as in the official connector); anything else, 304
   /// included (deliberate difference, see the file comment), -> general with the body as detail.
+  /// Twilio's own error (`{"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211"}`)
+  /// is named in the message, so a person sees which number or setting is wrong.
   result<void> parse_response(const http_response& r) const {
     if (logto::detail::http_ok(r.status)) return ok();
-    return make_error(errc::general, "Twilio refused to send the message (" + detail::status_text(r.status) + ")",
-                      detail::excerpt(r.body));
+    std::string message = "Twilio refused to send the message (" + detail::status_text(r.status);
+    if (auto body = json::parse(r.body); body && body->is<json::object>()) {
+      const json::object& o = body->get<json::object>();
+      const auto code = json::get_integer(o, "code");
+      const auto text = json::get_string(o, "message");
+      if (code) message += ", Twilio error " + std::to_string(*code);
+      if (text) {
+        std::string said = detail::excerpt(*text, 300);
+        for (char& c : said) {
+          if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';  // one line in a log
+        }
+        message += ": " + said;
+      }
+      if (code) message += "; see https://www.twilio.com/docs/errors/" + std::to_string(*code);
+    }
+    message += ")";
+    return make_error(errc::general, std::move(message), detail::excerpt(r.body));
   }
 
   /// Builds, sends through `transport` and parses; the Basic credentials are wiped once sent.

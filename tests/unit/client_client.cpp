@@ -198,8 +198,9 @@ TEST_CASE("a failed callback stores nothing and keeps the session for a retry", 
     };
     auto r = h.cl.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == errc::session_expired);
+    CHECK(r.error().code == errc::oauth_error);  // a bad code, not an expired session
     CHECK(r.error().detail == "invalid_grant");
+    CHECK(r.error().message.find("authorization code") != std::string::npos);
   }
   SECTION("the ID token has the wrong issuer") {
     h.provider.on_token = [](const http_request&) {

@@ -299,6 +299,40 @@ TEST_CASE("core: invalid_grant clears the dead session and tells the host once",
   CHECK(h.provider.count("/oidc/token") == 1);
 }
 
+TEST_CASE("core: invalid_grant means a bad code at the code exchange, a bad subject token at token exchange",
+          "[client][core]") {
+  core_harness<> h(test_config());
+  int told = 0;
+  h.core.set_session_expired_handler([&told](const error&) { ++told; });
+  h.provider.on_token = [](const http_request&) {
+    return json_response(400, R"({"code":"oidc.invalid_grant","message":"Grant request is invalid."})");
+  };
+  auto sign_in = h.core.sign_in(redirect_to("com.example.app://callback"));
+  auto url = h.pump(sign_in);
+  REQUIRE_OK(url);
+  const auto query = parse_query(parse_url(*url)->query);
+  const std::string state = *find_param(*query, "state");
+  auto callback = h.core.handle_sign_in_callback("com.example.app://callback?code=c&state=" + form_encode(state));
+  auto r = h.pump(callback);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == errc::request_error);  // Logto's code kept, not "session expired"
+  CHECK(r.error().detail == "oidc.invalid_grant");
+  CHECK(r.error().message.find("authorization code") != std::string::npos);
+  CHECK(r.error().message.find("refresh") == std::string::npos);
+  CHECK(r.error().message.find("Grant request is invalid.") != std::string::npos);
+  CHECK(told == 0);
+
+  oidc::token_exchange_grant grant;
+  grant.subject_token = "ST";
+  grant.subject_token_type = "urn:ietf:params:oauth:token-type:access_token";
+  auto exchanged = h.core.exchange_token(grant);
+  auto x = h.pump(exchanged);
+  REQUIRE_FALSE(x);
+  CHECK(x.error().code == errc::request_error);
+  CHECK(x.error().message.find("subject token") != std::string::npos);
+  CHECK(told == 0);
+}
+
 TEST_CASE("core: a rotated refresh token the storage refused is reported, kept and written later", "[client][core]") {
   core_harness<refusing_storage> h;
   h.storage.inner.set("idToken", jose_test::token("valid.ES384"));

@@ -582,3 +582,23 @@ TEST_CASE("send(): library clock and random source, transport failures, outcome"
   REQUIRE_FALSE(not_modified);
   CHECK(not_modified.error().code == errc::general);
 }
+
+TEST_CASE("Twilio's own error code and message are in the error a person reads", "[connectors][twilio]") {
+  auto tw = twilio_sms::from_json(twilio_config());
+  REQUIRE(tw);
+  auto r = tw->parse_response(
+      {400,
+       {},
+       R"({"code":21211,"message":"The 'To' number +1555 is not a valid phone number.\r\nX","more_info":"https://www.twilio.com/docs/errors/21211","status":400})"});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == errc::general);  // connector-kit's code, as the official connector
+  CHECK(r.error().message.find("HTTP 400") != std::string::npos);
+  CHECK(r.error().message.find("Twilio error 21211") != std::string::npos);
+  CHECK(r.error().message.find("is not a valid phone number.") != std::string::npos);
+  CHECK(r.error().message.find("https://www.twilio.com/docs/errors/21211") != std::string::npos);
+  CHECK(r.error().message.find('\r') == std::string::npos);  // the provider's text stays on one line
+  // A body that is not Twilio's JSON still says the status.
+  auto html = tw->parse_response({502, {}, "<html>bad gateway</html>"});
+  REQUIRE_FALSE(html);
+  CHECK(html.error().message == "Twilio refused to send the message (HTTP 502)");
+}

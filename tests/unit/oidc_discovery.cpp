@@ -177,3 +177,23 @@ TEST_CASE("discovery: error statuses and non-object bodies", "[oidc][discovery]"
   REQUIRE_FALSE(bad_endpoint);
   CHECK(bad_endpoint.error().code == errc::invalid_url);
 }
+
+TEST_CASE("discovery: a 404 names the URL tried and what to check", "[oidc][discovery]") {
+  http_response not_found;
+  not_found.status = 404;
+  not_found.body = "Not Found";
+  auto d = oidc::parse_discovery_response(not_found, "https://foo.logto.app/oidc");
+  REQUIRE_FALSE(d);
+  CHECK(d.error().code == errc::http_error);
+  CHECK(d.error().message.find("https://foo.logto.app/oidc/oidc/.well-known/openid-configuration") !=
+        std::string::npos);
+  CHECK(d.error().message.find("without /oidc") != std::string::npos);
+  http_response down;
+  down.status = 503;
+  down.body = "busy";
+  auto e = oidc::parse_discovery_response(down, "https://foo.logto.app");
+  REQUIRE_FALSE(e);
+  CHECK(e.error().message.find("fetching the OpenID discovery document from "
+                               "https://foo.logto.app/oidc/.well-known/openid-configuration failed") !=
+        std::string::npos);
+}

@@ -345,20 +345,41 @@ struct core_state {
   static void wipe_device(device_record& d) { wipe_tokens(d.tokens); }
 };
 
-/// A token endpoint's answer as tokens; `invalid_grant` becomes `errc::session_expired`.
-inline result<oidc::token_response> token_outcome(result<http_response> response) {
+/// Which grant a token-endpoint answer belongs to: `invalid_grant` means something different for each.
+enum class grant_kind { refresh, authorization_code, client_credentials, token_exchange };
+
+/// A token endpoint's answer as tokens. `invalid_grant` on a refresh becomes `errc::session_expired` (the
+/// session is gone); on a code exchange or a token exchange it keeps its code and says what to try.
+inline result<oidc::token_response> token_outcome(result<http_response> response,
+                                                  grant_kind kind = grant_kind::refresh) {
   if (!response) return response.error();
   auto tokens = oidc::parse_token_response(*response);
   crypto::wipe(response->body);
-  if (!tokens && oidc::oauth_error_name(tokens.error()) == "invalid_grant") {
-    const error& e = tokens.error();
-    return make_error(errc::session_expired,
-                      "the provider rejected the grant (invalid_grant): the session is gone (expired, revoked, or a "
-                      "refresh token was used twice); sign in again. Server said: " +
-                          e.message,
-                      e.detail);
+  if (tokens || oidc::oauth_error_name(tokens.error()) != "invalid_grant") return tokens;
+  error e = std::move(tokens).error();
+  switch (kind) {
+    case grant_kind::refresh:
+      return make_error(errc::session_expired,
+                        "the provider rejected the refresh token (invalid_grant): the session is gone (expired, "
+                        "revoked, or the refresh token was used twice); sign in again. Server said: " +
+                            e.message,
+                        e.detail);
+    case grant_kind::authorization_code:
+      e.message =
+          "the provider rejected the authorization code (invalid_grant): it expired or was already used, "
+          "or the redirect URI or PKCE verifier differ from the sign-in request (was the callback handled "
+          "twice, or by another client?); start the sign-in again. Server said: " +
+          e.message;
+      return e;
+    case grant_kind::token_exchange:
+      e.message =
+          "the provider rejected the subject token (invalid_grant): it expired, was revoked or is not one this "
+          "app may exchange. Server said: " +
+          e.message;
+      return e;
+    case grant_kind::client_credentials: break;
   }
-  return tokens;
+  return e;
 }
 
 /// Why an answer was dropped: the session it belonged to ended while it was on its way.

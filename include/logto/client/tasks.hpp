@@ -248,7 +248,7 @@ struct callback_task : task_base {
       case stage::exchange: {
         auto response = s.take_own_response();
         if (!response) return s.out;
-        auto t = token_outcome(std::move(*response));
+        auto t = token_outcome(std::move(*response), grant_kind::authorization_code);
         if (!t) return finish<value_type>(out, t.error());
         tokens = std::move(*t);
         at = stage::store;

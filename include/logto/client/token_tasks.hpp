@@ -106,7 +106,7 @@ struct access_token_task : task_base {
       case stage::sent: {
         auto response = s.take_own_response();
         if (!response) return s.out;
-        auto t = token_outcome(std::move(*response));
+        auto t = token_outcome(std::move(*response), grant_kind::refresh);
         if (state.session != session_at) {
           // The session ended while the refresh was on its way: nothing of it is written.
           return publish(session_ended_error("a token refresh"));
@@ -153,7 +153,7 @@ struct access_token_task : task_base {
     auto& state = *s.st;
     auto response = s.take_own_response();
     if (at != stage::sent || !response || state.session != session_at) return;
-    auto t = token_outcome(std::move(*response));
+    auto t = token_outcome(std::move(*response), grant_kind::refresh);
     if (!t) {
       if (t.error().code == errc::session_expired) state.grant_lost(t.error(), session_at);
       return;
@@ -234,7 +234,7 @@ struct client_credentials_task : task_base {
     auto& state = *s.st;
     shared_fetch& f = state.m2m_fetches[key];
     if (auto response = s.take_own_response()) {
-      auto tokens = token_outcome(std::move(*response));
+      auto tokens = token_outcome(std::move(*response), grant_kind::client_credentials);
       state.end_fetch(f, s.id.value, tokens ? std::optional<error>() : std::optional<error>(tokens.error()));
       if (!tokens) return finish<value_type>(out, tokens.error());
       state.m2m_tokens.set(key, state.entry_for(*tokens, requested_at));
@@ -270,7 +270,8 @@ struct token_exchange_task : task_base {
 
   template <class State>
   step run(op_state<State>& s, std::int64_t now, std::optional<result<value_type>>& out) {
-    if (auto response = s.take_own_response()) return finish<value_type>(out, token_outcome(std::move(*response)));
+    if (auto response = s.take_own_response())
+      return finish<value_type>(out, token_outcome(std::move(*response), grant_kind::token_exchange));
     step st;
     if (!discovered(s, now, out, st)) return st;
     auto request = oidc::build_token_exchange_request(s.st->auth(), s.disc->token_endpoint, grant);

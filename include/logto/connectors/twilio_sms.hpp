@@ -162,10 +162,27 @@ class twilio_sms {
 
   /// 2xx -> success (the body is not read, as in the official connector); anything else, 304
   /// included (deliberate difference, see the file comment), -> general with the body as detail.
+  /// Twilio's own error (`{"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211"}`)
+  /// is named in the message, so a person sees which number or setting is wrong.
   result<void> parse_response(const http_response& r) const {
     if (logto::detail::http_ok(r.status)) return ok();
-    return make_error(errc::general, "Twilio refused to send the message (" + detail::status_text(r.status) + ")",
-                      detail::excerpt(r.body));
+    std::string message = "Twilio refused to send the message (" + detail::status_text(r.status);
+    if (auto body = json::parse(r.body); body && body->is<json::object>()) {
+      const json::object& o = body->get<json::object>();
+      const auto code = json::get_integer(o, "code");
+      const auto text = json::get_string(o, "message");
+      if (code) message += ", Twilio error " + std::to_string(*code);
+      if (text) {
+        std::string said = detail::excerpt(*text, 300);
+        for (char& c : said) {
+          if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';  // one line in a log
+        }
+        message += ": " + said;
+      }
+      if (code) message += "; see https://www.twilio.com/docs/errors/" + std::to_string(*code);
+    }
+    message += ")";
+    return make_error(errc::general, std::move(message), detail::excerpt(r.body));
   }
 
   /// Builds, sends through `transport` and parses; the Basic credentials are wiped once sent.

@@ -165,7 +165,22 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
 inline result<discovery> parse_discovery_response(const http_response& response, std::string_view endpoint,
                                                   const discovery_options& options = {}) {
   auto obj = parse_json_object_response(response, "OpenID discovery document");
-  if (!obj) return obj.error();
+  if (!obj) {
+    // Say which URL answered and what to check: a wrong endpoint is the usual cause.
+    error e = std::move(obj).error();
+    const auto url = discovery_url(endpoint);
+    std::string where = url ? *url : std::string(endpoint);
+    if (response.status == 404 || response.status == 403 || response.status == 401) {
+      e.message = "the OpenID discovery document was not found at " + where + " (HTTP " +
+                  std::to_string(response.status) +
+                  "): check config.endpoint. It is the tenant's base URL, e.g. https://your-tenant.logto.app, "
+                  "without /oidc (the library adds /oidc/.well-known/openid-configuration). Server said: " +
+                  e.message;
+    } else {
+      e.message = "fetching the OpenID discovery document from " + where + " failed: " + e.message;
+    }
+    return e;
+  }
   return parse_discovery(*obj, endpoint, options);
 }
 
