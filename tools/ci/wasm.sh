@@ -54,7 +54,7 @@ build_mbedtls() {
   local dir=$1 cc=$2 ar=$3 t0=$SECONDS
   shift 3
   [ -f "$dir/libmbedcrypto.a" ] && [ "$dir/libmbedcrypto.a" -nt "$USER_CONFIG" ] && return 0
-  echo "=== wasm: mbedTLS $(basename "$src" | sed 's/.*-//') with $cc"
+  echo "=== wasm: mbedTLS $(sed -n 's/.*MBEDTLS_VERSION_STRING *"\(.*\)".*/\1/p' "$src/include/mbedtls/version.h" | head -1) with $cc"
   rm -rf "$dir" && mkdir -p "$dir/obj"
   # Batches of files per compiler call (emcc starts Python for each); mbedTLS is not held to our warnings.
   (cd "$dir/obj" && ls "$src"/library/*.c "$@" | xargs -n 25 -P "$JOBS" nice -n 5 "$cc" "${CC_TARGET[@]}" \
@@ -108,8 +108,9 @@ echo "(wasm: wasi-noexc took $((SECONDS - t0)) s)"
 t0=$SECONDS
 CC_TARGET=()
 mkdir -p "$B/inc"
-# Emscripten's sysroot does not search /usr/include: the two header-only dependencies are copied.
-cp /usr/include/picojson.h "$B/inc/" && cp -r /usr/include/catch2 "$B/inc/"
+# Emscripten's sysroot does not search /usr/include: the two header-only dependencies are copied (-p: their
+# dates kept, so that a second run rebuilds nothing).
+cp -p /usr/include/picojson.h "$B/inc/" && cp -rp /usr/include/catch2 "$B/inc/"
 EM_LINK="-fexceptions -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1 -sWASM_ASYNC_COMPILATION=0 -sTOTAL_STACK=8388608"
 if build_mbedtls "$B/em-mbedtls" emcc emar; then
   # -O0: this leg is about exceptions and emscripten's own libc++; optimised builds are the WASI leg and
