@@ -152,7 +152,7 @@ rm -f "$B"/callgrind/*
 printf 'group\tname\tir_per_op\talloc_ir_per_op\n' >"$B/ir.tsv"
 while IFS=$'\t' read -r idx group name is_limit; do
   case "$name" in npm* | node*) continue ;; esac
-  case "$group" in verify/* | access-token/*) n=$IR_N_SLOW ;; *) n=$IR_N_FAST ;; esac
+  case "$group" in verify/* | access-token/* | cold/*) n=$IR_N_SLOW ;; *) n=$IR_N_FAST ;; esac
   out="$B/callgrind/cg.$idx"
   if valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" "${BENCH[@]}" ir "$idx" "$n" \
     >/dev/null 2>"$B/callgrind/log.$idx"; then

@@ -28,7 +28,7 @@ MUTATIONS=(
   'alg-none|jose/jws.hpp|if (*alg_name == "none") {|if (false) {|attack: alg none*'
   'alg-hmac|jose/jws.hpp|(*alg_name)[0] == '"'"'H'"'"' && (*alg_name)[1] == '"'"'S'"'"')|false)|attack: HS256*'
   'alg-allow-list|jose/jws.hpp|if (!allowed.contains(*alg)) {|if (false) {|attack: an algorithm off the app*'
-  'kid-binding|jose/jwk.hpp|if (kid && (!k.kid() \|\| *k.kid() != *kid)) continue;|if (false) continue;|attack: a kid that stays unknown*'
+  'kid-binding|jose/key_set.hpp|if (kid && (!k.kid() \|\| *k.kid() != *kid)) continue;|if (false) continue;|attack: a kid that stays unknown*'
   'kid-refetch|client/operation.hpp|if (v.error().code != errc::jwt_no_matching_key \|\| !s.jwks.refetch_allowed(now)) return fail(v.error());|return fail(v.error());|attack: a kid that stays unknown*'
   'rfc9207-iss|oidc/callback.hpp|if (!iss.empty() && iss != options.issuer) {|if (false) {|attack: a mix-up iss*'
   'rfc9207-required|oidc/callback.hpp|if (iss.empty() && options.require_issuer) {|if (false) {|attack: iss stripped*'

@@ -4,7 +4,7 @@
 # On a fresh Debian 12 machine as root it installs what it needs (apt, then npm for the test peers),
 # then builds and runs the whole matrix:
 #   gcc        g++, include/, -Werror, unit + include hygiene (every public header alone; also in clang-noexc) + interop (real OpenID provider, real SMTP
-#              server, official Logto connectors as oracles) + examples
+#              server, official Logto connectors as oracles) + examples + the JOSE/crypto tests again with the OpenSSL 3 backend
 #   gcc-single g++, single_include/ (the whole unit suite against the amalgamation)
 #   gcc-noexc  g++, -fno-exceptions -fno-rtti, -O2 -D_GLIBCXX_ASSERTIONS
 #   clang      clang++, -O2 -flto
@@ -45,9 +45,10 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   log "installing build and test dependencies (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q || exit 1
-  pkgs=(cmake ninja-build meson pkg-config g++ clang libmbedtls-dev picojson-dev catch2 libcurl4-openssl-dev
+  pkgs=(cmake ninja-build meson pkg-config g++ clang libmbedtls-dev picojson-dev catch2 libcurl4-openssl-dev libssl-dev
         python3 doxygen openssl ca-certificates bzip2 xz-utils dpkg-dev
-        libsdl2-dev libqrencode-dev xvfb xauth zbar-tools xdg-utils curl)  # game_sign_in, scheme_sign_in
+        libsdl2-dev libqrencode-dev xvfb xauth zbar-tools xdg-utils curl  # game_sign_in, scheme_sign_in
+        libcpp-httplib-dev)  # api_server
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
   apt-get install -y -q --no-install-recommends "${pkgs[@]}" || exit 1
   log "installing the test peers (npm ci)"
@@ -62,7 +63,7 @@ if [ "$node_major" -lt 20 ] || [ ! -d tests/interop/node_modules ]; then
 fi
 
 declare -A CXX FLAGS EXTRA FILTER
-CXX[gcc]=g++;           FLAGS[gcc]="";                              EXTRA[gcc]="-DLOGTO_INTEROP_TESTS=$interop -DLOGTO_BUILD_EXAMPLES=ON"
+CXX[gcc]=g++;           FLAGS[gcc]="";                              EXTRA[gcc]="-DLOGTO_INTEROP_TESTS=$interop -DLOGTO_BUILD_EXAMPLES=ON -DLOGTO_OPENSSL_TESTS=ON"
 CXX[gcc-single]=g++;    FLAGS[gcc-single]="";                       EXTRA[gcc-single]="-DLOGTO_SINGLE_HEADER=ON -DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"
 CXX[gcc-noexc]=g++;     FLAGS[gcc-noexc]="-fno-exceptions -fno-rtti -O2 -D_GLIBCXX_ASSERTIONS"
 EXTRA[gcc-noexc]="-DLOGTO_BUILD_EXAMPLES=OFF -DLOGTO_INCLUDE_HYGIENE=OFF"

@@ -73,6 +73,12 @@
 #define LOGTO_HAS_TLS 0
 #endif
 
+/// Define as 1 to verify JWS signatures, hash and HMAC with OpenSSL 3 instead of mbedTLS (core/crypto/backend.hpp;
+/// link libcrypto). mbedTLS stays required for everything else. Every translation unit must see the same value.
+#ifndef LOGTO_CRYPTO_OPENSSL
+#define LOGTO_CRYPTO_OPENSSL 0
+#endif
+
 /// Largest JSON document the parsers accept (bytes). Provider and token responses are far smaller.
 #ifndef LOGTO_MAX_JSON_SIZE
 #define LOGTO_MAX_JSON_SIZE (static_cast<std::size_t>(1024) * 1024u)
@@ -1798,8 +1804,8 @@ inline std::string stringify(const members& m) {
 // ----- end logto/core/strict_json.hpp
 // ----- begin logto/core/crypto.hpp
 /// @file
-/// @brief Crypto façade over mbedTLS (2.28 and 3.x): hashes and HMAC through the generic `mbedtls_md`
-/// API, a CSPRNG, constant-time comparison and zeroization.
+/// @brief Crypto façade: hashes and HMAC through the crypto backend (core/crypto/backend.hpp: mbedTLS 2.28 / 3.x
+/// by default, or OpenSSL 3), a CSPRNG (mbedTLS CTR-DRBG), constant-time comparison and zeroization.
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint8_t
@@ -1813,12 +1819,54 @@ inline std::string stringify(const members& m) {
 #include <mbedtls/md.h>             // mbedtls_md_*
 #include <mbedtls/platform_util.h>  // mbedtls_platform_zeroize
 
+// ----- begin logto/core/crypto/backend.hpp
+/// @file
+/// @brief The crypto backend seam: the one narrow interface through which the JOSE and connector layers hash,
+/// compute HMACs and verify signatures. mbedTLS (`logto/core/crypto/mbedtls.hpp`) is the default;
+/// `LOGTO_CRYPTO_OPENSSL=1` selects OpenSSL 3 (`logto/core/crypto/openssl.hpp`).
+///
+/// Each backend provides, in `logto::crypto::backend`: `name`, `hash_id` and `ec_curve` (core/crypto/ids.hpp),
+/// `digest`, `hmac`, `hmac_sha256` (one context for a chain of MACs), `ec_group` (a curve shared by the keys of a set),
+/// `ec_key` (load with on-curve check, verify R||S) and `rsa_key` (load, `bits`, `size`, `check`, PKCS#1 v1.5 /
+/// PSS verify). Functions return 0 on success or the backend's failure code (only ever shown in messages).
+///
+/// Why a macro and not a template parameter: a host links one crypto library, so one backend per program is
+/// all anyone needs, and a macro keeps every public name (`jose::public_key`, `jose::key_set`, the verify
+/// functions, the clients built on them) exactly as it is. A template parameter would turn those into
+/// templates over the backend, change every signature that names them, and make each header that verifies
+/// instantiate them again, for a choice no program makes twice. The cost of the macro is the ODR rule it shares
+/// with LOGTO_MUTEX: every translation unit of a program must see the same value (define it in the build
+/// system, not in a source file).
+
+// What both backends include, included here, outside the #if: tools/amalgamate.py inlines a header once,
+// where it is first included, and a first inclusion inside the unselected branch would leave it out.
+// ----- begin logto/core/crypto/ids.hpp
+/// @file
+/// @brief The identifiers both crypto backends share (core/crypto/backend.hpp): hashes and curves.
+
+#include <cstdint>  // std::uint8_t
+
+namespace logto {
+namespace crypto {
+namespace backend {
+
+/// The hash functions of the seam (the order of `crypto::hash_alg`).
+enum class hash_id : std::uint8_t { sha1, sha256, sha384, sha512 };
+
+/// NIST curves (the order of `jose::curve`).
+enum class ec_curve : std::uint8_t { p256, p384, p521 };
+
+}  // namespace backend
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/crypto/ids.hpp
 // ----- begin logto/core/sync.hpp
 /// @file
 /// @brief Locking as a customisation point: `default_mutex`, `null_mutex`, `is_lockable` and a scoped lock.
 ///
-/// The library locks in three places: `client` (its `Mutex` parameter), `memory_storage` and the
-/// default random source. All of them use `default_mutex` unless told otherwise, chosen here:
+/// The library locks in four places: `client` (its `Mutex` parameter), `memory_storage`, the
+/// default random source and the first verification with a JWK (`detail::first_use_gate`). All of them use
+/// `default_mutex` unless told otherwise, chosen here:
 /// - `LOGTO_NO_THREADS` (bare metal, single-threaded engines): `null_mutex`, and nothing in the
 ///   library includes `<mutex>` (a host without threads needs no lock, whatever else is defined).
 /// - else `LOGTO_MUTEX` defined: that type. For hosts without `std::mutex` (mingw-w64 with the win32
@@ -1839,6 +1887,10 @@ inline std::string stringify(const members& m) {
 
 #if defined(LOGTO_MUTEX_HEADER) && !LOGTO_NO_THREADS
 #include LOGTO_MUTEX_HEADER
+#endif
+
+#if !LOGTO_NO_THREADS
+#include <atomic>  // std::atomic<bool> (first_use_gate)
 #endif
 
 #if !defined(LOGTO_MUTEX) && !LOGTO_NO_THREADS
@@ -1894,10 +1946,571 @@ class scoped_lock {
  private:
   Mutex& m_;
 };
+
+/// Guards an object that mbedTLS completes on its first use (an EC group's base-point table, an RSA context's
+/// R^2 mod N): calls run one at a time until one of them succeeds, and freely afterwards. A successful call has
+/// written whatever the object caches, so later calls only read it and may run from several threads at once.
+/// Once open, a call costs one acquire load more than the bare operation.
+class first_use_gate {
+ public:
+  first_use_gate() = default;
+  first_use_gate(const first_use_gate&) = delete;
+  first_use_gate& operator=(const first_use_gate&) = delete;
+
+  /// Runs `f` (returning 0 on success, like mbedTLS), serialised while the gate is still closed.
+  template <class F>
+  int run(F&& f) {
+    if (open()) return f();
+    scoped_lock<default_mutex> lock(mutex_);
+    const int rc = f();
+    if (rc == 0) set_open();
+    return rc;
+  }
+  /// True once a call has succeeded.
+  bool open() const noexcept {
+#if LOGTO_NO_THREADS
+    return open_;
+#else
+    return open_.load(std::memory_order_acquire);
+#endif
+  }
+
+ private:
+  void set_open() noexcept {
+#if LOGTO_NO_THREADS
+    open_ = true;
+#else
+    open_.store(true, std::memory_order_release);
+#endif
+  }
+#if LOGTO_NO_THREADS
+  bool open_ = false;
+#else
+  std::atomic<bool> open_{false};
+#endif
+  default_mutex mutex_;
+};
 }  // namespace detail
 
 }  // namespace logto
 // ----- end logto/core/sync.hpp
+
+#if LOGTO_CRYPTO_OPENSSL
+// ----- begin logto/core/crypto/openssl.hpp
+/// @file
+/// @brief The OpenSSL 3 crypto backend (optional, `LOGTO_CRYPTO_OPENSSL=1`): hashing, HMAC and JWS signature
+/// verification through OpenSSL's EVP API, for servers that link OpenSSL anyway and want its faster ECDSA and
+/// RSA. The same interface as `logto/core/crypto/mbedtls.hpp`; see `logto/core/crypto/backend.hpp`.
+///
+/// Keys are built from their raw JWK members with `EVP_PKEY_fromdata` (no DER or PEM round trip) and used
+/// read-only afterwards. A verification takes the key's initialised `EVP_PKEY_CTX` out of a one-slot cache (an
+/// atomic exchange), or makes a new one when another thread holds it, and puts it back afterwards: one key
+/// verifies from several threads at once, and a lone thread does not pay for a context per verification
+/// (about 16 K instructions for ES256, more for RSA, where the digest is fetched by name). Failures clear OpenSSL's
+/// per-thread error queue, so a host that reads `ERR_get_error` after its own calls never finds ours there.
+
+#include <atomic>   // std::atomic (the cached verification context)
+#include <cstddef>  // std::size_t
+
+#include <openssl/bn.h>           // BN_*
+#include <openssl/core_names.h>   // OSSL_PKEY_PARAM_*
+#include <openssl/err.h>          // ERR_clear_error, ERR_peek_last_error
+#include <openssl/evp.h>          // EVP_Digest, EVP_PKEY_*
+#include <openssl/hmac.h>         // HMAC
+#include <openssl/param_build.h>  // OSSL_PARAM_BLD_*
+#include <openssl/rsa.h>          // RSA_PKCS1_PADDING, EVP_PKEY_CTX_set_rsa_*
+
+
+namespace logto {
+namespace crypto {
+namespace backend {
+
+/// Named in error messages after a failure code, e.g. "openssl -106".
+inline constexpr const char* name = "openssl";
+
+namespace openssl_detail {
+
+inline const EVP_MD* md(hash_id h) noexcept {
+  return h == hash_id::sha1     ? EVP_sha1()
+         : h == hash_id::sha256 ? EVP_sha256()
+         : h == hash_id::sha384 ? EVP_sha384()
+                                : EVP_sha512();
+}
+
+/// A failure code for messages (the reason of OpenSSL's last error, negated), with the error queue cleared.
+inline int failure() noexcept {
+  const unsigned long e = ERR_peek_last_error();
+  ERR_clear_error();
+  const int reason = static_cast<int>(ERR_GET_REASON(e));
+  return reason > 0 ? -reason : -1;
+}
+
+/// Owns the objects of one `EVP_PKEY_fromdata` call.
+struct param_builder {
+  param_builder() : bld(OSSL_PARAM_BLD_new()) {}
+  param_builder(const param_builder&) = delete;
+  param_builder& operator=(const param_builder&) = delete;
+  ~param_builder() {
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+  }
+  /// The key of type `type` ("RSA", "EC") from the pushed parameters, or nullptr.
+  EVP_PKEY* build(const char* type) {
+    params = OSSL_PARAM_BLD_to_param(bld);
+    if (params == nullptr) return nullptr;
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
+    EVP_PKEY* key = nullptr;
+    if (ctx == nullptr || EVP_PKEY_fromdata_init(ctx) != 1 ||
+        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+      key = nullptr;
+    }
+    EVP_PKEY_CTX_free(ctx);
+    return key;
+  }
+
+  OSSL_PARAM_BLD* bld;
+  OSSL_PARAM* params = nullptr;
+};
+
+/// A verification context for `key`, or nullptr.
+inline EVP_PKEY_CTX* verify_context(EVP_PKEY* key) noexcept {
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+  if (ctx != nullptr && EVP_PKEY_verify_init(ctx) == 1) return ctx;
+  EVP_PKEY_CTX_free(ctx);
+  return nullptr;
+}
+
+/// One cached verification context. `take` hands it out (or nullptr when empty or in use elsewhere); `give`
+/// puts one back, freeing whatever another thread put there meanwhile.
+class context_slot {
+ public:
+  context_slot() = default;
+  context_slot(const context_slot&) = delete;
+  context_slot& operator=(const context_slot&) = delete;
+  ~context_slot() { EVP_PKEY_CTX_free(slot_.load(std::memory_order_acquire)); }
+
+  EVP_PKEY_CTX* take() noexcept { return slot_.exchange(nullptr, std::memory_order_acq_rel); }
+  void give(EVP_PKEY_CTX* ctx) noexcept { EVP_PKEY_CTX_free(slot_.exchange(ctx, std::memory_order_acq_rel)); }
+
+ private:
+  std::atomic<EVP_PKEY_CTX*> slot_{nullptr};
+};
+
+/// Appends a DER INTEGER (X.690 8.3) holding the unsigned big-endian `bytes`.
+inline std::size_t der_integer(unsigned char* out, const unsigned char* bytes, std::size_t n) noexcept {
+  while (n > 1 && bytes[0] == 0) {
+    ++bytes;
+    --n;
+  }
+  const bool pad = (bytes[0] & 0x80) != 0;
+  std::size_t i = 0;
+  out[i++] = 0x02;
+  out[i++] = static_cast<unsigned char>(n + (pad ? 1 : 0));
+  if (pad) out[i++] = 0;
+  for (std::size_t k = 0; k < n; ++k) out[i++] = bytes[k];
+  return i;
+}
+
+}  // namespace openssl_detail
+
+/// `out` = hash of `len` bytes at `data`; 0 or a failure code.
+inline int digest(hash_id h, const unsigned char* data, std::size_t len, unsigned char* out) noexcept {
+  return EVP_Digest(data, len, out, nullptr, openssl_detail::md(h), nullptr) == 1 ? 0 : openssl_detail::failure();
+}
+
+/// `out` = HMAC (RFC 2104) of `data` under `key`; 0 or a failure code.
+inline int hmac(hash_id h, const unsigned char* key, std::size_t key_len, const unsigned char* data, std::size_t len,
+                unsigned char* out) noexcept {
+  return HMAC(openssl_detail::md(h), key, static_cast<int>(key_len), data, len, out, nullptr) != nullptr
+             ? 0
+             : openssl_detail::failure();
+}
+
+/// HMAC-SHA256 for a chain of MACs (the interface of the mbedTLS backend's context-reusing class).
+class hmac_sha256 {
+ public:
+  bool setup() noexcept { return true; }
+  /// `out` (32 bytes) = HMAC-SHA256(key, msg).
+  bool mac(const unsigned char* key, std::size_t key_len, const unsigned char* msg, std::size_t msg_len,
+           unsigned char* out) noexcept {
+    return hmac(hash_id::sha256, key, key_len, msg, msg_len, out) == 0;
+  }
+};
+
+/// A curve, shared by the EC keys of that curve in a key set (OpenSSL keeps its own tables).
+class ec_group {
+ public:
+  int load(ec_curve crv) noexcept {
+    crv_ = crv;
+    return 0;
+  }
+  /// True once a verification with this curve has succeeded.
+  bool prepared() const noexcept { return gate_.open(); }
+
+ private:
+  friend class ec_key;
+  const char* curve_name() const noexcept {
+    return crv_ == ec_curve::p256 ? "P-256" : crv_ == ec_curve::p384 ? "P-384" : "P-521";
+  }
+  ec_curve crv_ = ec_curve::p256;
+  logto::detail::first_use_gate gate_;  // only for `prepared()`: OpenSSL needs no serialised first use
+};
+
+/// An EC public point.
+class ec_key {
+ public:
+  ec_key() = default;
+  ec_key(const ec_key&) = delete;
+  ec_key& operator=(const ec_key&) = delete;
+  ~ec_key() { EVP_PKEY_free(key_); }
+
+  /// Loads the point (x, y), `size` bytes each; OpenSSL refuses a point that is not on the curve (SEC 1
+  /// 3.2.2.1), and the quick public-key check confirms it. 0 or a failure code.
+  int load(const ec_group& group, const unsigned char* x, const unsigned char* y, std::size_t size) {
+    unsigned char point[1 + 2 * 66];
+    if (size > 66) return -1;
+    point[0] = 0x04;  // uncompressed SEC 1 point
+    for (std::size_t i = 0; i < size; ++i) {
+      point[1 + i] = x[i];
+      point[1 + size + i] = y[i];
+    }
+    openssl_detail::param_builder p;
+    if (p.bld == nullptr ||
+        OSSL_PARAM_BLD_push_utf8_string(p.bld, OSSL_PKEY_PARAM_GROUP_NAME, group.curve_name(), 0) != 1 ||
+        OSSL_PARAM_BLD_push_octet_string(p.bld, OSSL_PKEY_PARAM_PUB_KEY, point, 1 + 2 * size) != 1) {
+      return openssl_detail::failure();
+    }
+    key_ = p.build("EC");
+    if (key_ == nullptr) return openssl_detail::failure();
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key_, nullptr);
+    const bool ok = ctx != nullptr && EVP_PKEY_public_check_quick(ctx) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    return ok ? 0 : openssl_detail::failure();
+  }
+
+  /// Verifies the ECDSA signature (r, s), `size` bytes each, over `hash`. 0 when valid. OpenSSL refuses r or
+  /// s outside [1, n-1] (the "psychic signature" r = s = 0 included).
+  int verify(ec_group& group, const unsigned char* hash, std::size_t hash_len, const unsigned char* r,
+             const unsigned char* s, std::size_t size) const {
+    if (size > 66) return -1;
+    // OpenSSL takes the DER form (SEQUENCE of two INTEGERs): at most 3 + 2 * (2 + 67) bytes for P-521.
+    unsigned char body[2 * (2 + 67)];
+    std::size_t n = openssl_detail::der_integer(body, r, size);
+    n += openssl_detail::der_integer(body + n, s, size);
+    unsigned char der[3 + sizeof body];
+    std::size_t i = 0;
+    der[i++] = 0x30;
+    if (n > 127) der[i++] = 0x81;
+    der[i++] = static_cast<unsigned char>(n);
+    for (std::size_t k = 0; k < n; ++k) der[i++] = body[k];
+    return group.gate_.run([&] {
+      EVP_PKEY_CTX* ctx = slot_.take();
+      if (ctx == nullptr) ctx = openssl_detail::verify_context(key_);
+      if (ctx == nullptr) return openssl_detail::failure();
+      const bool ok = EVP_PKEY_verify(ctx, der, i, hash, hash_len) == 1;
+      slot_.give(ctx);
+      return ok ? 0 : openssl_detail::failure();
+    });
+  }
+
+ private:
+  EVP_PKEY* key_ = nullptr;
+  mutable openssl_detail::context_slot slot_;
+};
+
+/// An RSA public key.
+class rsa_key {
+ public:
+  rsa_key() = default;
+  rsa_key(const rsa_key&) = delete;
+  rsa_key& operator=(const rsa_key&) = delete;
+  ~rsa_key() {
+    EVP_PKEY_free(key_);
+    BN_free(n_);
+    BN_free(e_);
+  }
+
+  /// Loads the big-endian modulus and exponent. 0 or a failure code.
+  int load(const unsigned char* n, std::size_t n_len, const unsigned char* e, std::size_t e_len) {
+    n_ = BN_bin2bn(n, static_cast<int>(n_len), nullptr);
+    e_ = BN_bin2bn(e, static_cast<int>(e_len), nullptr);
+    openssl_detail::param_builder p;
+    if (n_ == nullptr || e_ == nullptr || p.bld == nullptr ||
+        OSSL_PARAM_BLD_push_BN(p.bld, OSSL_PKEY_PARAM_RSA_N, n_) != 1 ||
+        OSSL_PARAM_BLD_push_BN(p.bld, OSSL_PKEY_PARAM_RSA_E, e_) != 1) {
+      return openssl_detail::failure();
+    }
+    key_ = p.build("RSA");
+    return key_ != nullptr ? 0 : openssl_detail::failure();
+  }
+  /// Modulus size in bits.
+  std::size_t bits() const noexcept { return static_cast<std::size_t>(BN_num_bits(n_)); }
+  /// Modulus size in bytes (the exact signature length).
+  std::size_t size() const noexcept { return static_cast<std::size_t>(BN_num_bytes(n_)); }
+  /// The checks of mbedTLS's `mbedtls_rsa_check_pubkey`, so both backends accept the same keys: odd modulus,
+  /// odd exponent, 3 <= e < n. (OpenSSL's own `EVP_PKEY_public_check` runs a primality test on n.)
+  int check() const noexcept {
+    const bool ok = BN_is_odd(n_) && BN_is_odd(e_) && BN_num_bits(e_) >= 2 && BN_cmp(e_, n_) < 0;
+    return ok ? 0 : -1;
+  }
+  /// True once a verification with this key has succeeded.
+  bool prepared() const noexcept { return gate_.open(); }
+
+  /// Verifies an RSASSA-PKCS1-v1_5 (`pss` false) or RSASSA-PSS signature of `size()` bytes over `hash`;
+  /// PSS with MGF1 of the same hash and a salt as long as the hash (RFC 7518 3.5). 0 when valid.
+  int verify(bool pss, hash_id h, const unsigned char* hash, std::size_t hash_len, const unsigned char* sig) {
+    // One cached context per padding and hash: a context is configured once.
+    openssl_detail::context_slot& slot = slots_[(pss ? 4u : 0u) + static_cast<unsigned>(h)];
+    return gate_.run([&] {
+      EVP_PKEY_CTX* ctx = slot.take();
+      if (ctx == nullptr) {
+        const EVP_MD* md = openssl_detail::md(h);
+        ctx = openssl_detail::verify_context(key_);
+        bool ok = ctx != nullptr &&
+                  EVP_PKEY_CTX_set_rsa_padding(ctx, pss ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING) == 1 &&
+                  EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
+        if (ok && pss) {
+          ok = EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, static_cast<int>(hash_len)) == 1 &&
+               EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) == 1;
+        }
+        if (!ok) {
+          EVP_PKEY_CTX_free(ctx);
+          return openssl_detail::failure();
+        }
+      }
+      const bool ok = EVP_PKEY_verify(ctx, sig, size(), hash, hash_len) == 1;
+      slot.give(ctx);
+      return ok ? 0 : openssl_detail::failure();
+    });
+  }
+
+ private:
+  EVP_PKEY* key_ = nullptr;
+  BIGNUM* n_ = nullptr;
+  BIGNUM* e_ = nullptr;
+  openssl_detail::context_slot slots_[8];  // [pss * 4 + hash]
+  logto::detail::first_use_gate gate_;     // only for `prepared()`: OpenSSL needs no serialised first use
+};
+
+}  // namespace backend
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/crypto/openssl.hpp
+/// True when the backend can verify RS* / PS* signatures.
+#define LOGTO_CRYPTO_HAS_RSA 1
+#else
+// ----- begin logto/core/crypto/mbedtls.hpp
+/// @file
+/// @brief The mbedTLS crypto backend (the default): hashing, HMAC and JWS signature verification over mbedTLS
+/// 2.28 or 3.x. Everything that differs between those versions lives here.
+///
+/// mbedTLS completes two objects on their first use and caches the result inside them: an EC group's
+/// precomputed table for the base point (16 M instructions for P-384), and an RSA context's R^2 mod N. Both are
+/// left to the first verification, so loading a key set pays only for the keys it uses; until one verification
+/// with the group (or RSA key) has succeeded, verifications with it run one at a time
+/// (`logto::detail::first_use_gate`), and afterwards nothing writes to them, so they verify from several threads
+/// at once.
+
+#include <cstddef>  // std::size_t
+#include <string>   // std::string
+
+#include <mbedtls/bignum.h>  // mbedtls_mpi_*
+#include <mbedtls/ecdsa.h>   // mbedtls_ecdsa_verify
+#include <mbedtls/ecp.h>     // mbedtls_ecp_group, mbedtls_ecp_point, mbedtls_ecp_check_pubkey
+#include <mbedtls/md.h>      // mbedtls_md, mbedtls_md_hmac_*
+
+#if LOGTO_HAS_RSA
+#include <mbedtls/pk.h>   // mbedtls_pk_context (owns the RSA context)
+#include <mbedtls/rsa.h>  // mbedtls_rsa_*
+#endif
+
+namespace logto {
+namespace crypto {
+namespace backend {
+
+/// Named in error messages after a failure code, e.g. "mbedtls -19968".
+inline constexpr const char* name = "mbedtls";
+
+/// The mbedTLS identifier of a hash.
+constexpr mbedtls_md_type_t md_type(hash_id h) noexcept {
+  return h == hash_id::sha1     ? MBEDTLS_MD_SHA1
+         : h == hash_id::sha256 ? MBEDTLS_MD_SHA256
+         : h == hash_id::sha384 ? MBEDTLS_MD_SHA384
+                                : MBEDTLS_MD_SHA512;
+}
+
+/// `out` = hash of `len` bytes at `data`; 0 or an mbedTLS error code.
+inline int digest(hash_id h, const unsigned char* data, std::size_t len, unsigned char* out) noexcept {
+  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md_type(h));
+  if (info == nullptr) return MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE;
+  return mbedtls_md(info, data, len, out);
+}
+
+/// `out` = HMAC (RFC 2104) of `data` under `key`; 0 or an mbedTLS error code.
+inline int hmac(hash_id h, const unsigned char* key, std::size_t key_len, const unsigned char* data, std::size_t len,
+                unsigned char* out) noexcept {
+  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md_type(h));
+  if (info == nullptr) return MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE;
+  return mbedtls_md_hmac(info, key, key_len, data, len, out);
+}
+
+/// HMAC-SHA256 with one context for a chain of MACs (Tencent's TC3 key derivation: one setup, not one per
+/// HMAC as `hmac` does). Freeing the context zeroizes the key material.
+class hmac_sha256 {
+ public:
+  hmac_sha256() noexcept { mbedtls_md_init(&ctx_); }
+  hmac_sha256(const hmac_sha256&) = delete;
+  hmac_sha256& operator=(const hmac_sha256&) = delete;
+  ~hmac_sha256() { mbedtls_md_free(&ctx_); }
+
+  bool setup() noexcept {
+    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
+    return info != nullptr && mbedtls_md_setup(&ctx_, info, 1) == 0;
+  }
+  /// `out` (32 bytes) = HMAC-SHA256(key, msg).
+  bool mac(const unsigned char* key, std::size_t key_len, const unsigned char* msg, std::size_t msg_len,
+           unsigned char* out) noexcept {
+    return mbedtls_md_hmac_starts(&ctx_, key, key_len) == 0 && mbedtls_md_hmac_update(&ctx_, msg, msg_len) == 0 &&
+           mbedtls_md_hmac_finish(&ctx_, out) == 0;
+  }
+
+ private:
+  mbedtls_md_context_t ctx_;
+};
+
+/// One loaded curve, shared by the EC keys of that curve in a key set.
+class ec_group {
+ public:
+  ec_group() { mbedtls_ecp_group_init(&grp_); }
+  ec_group(const ec_group&) = delete;
+  ec_group& operator=(const ec_group&) = delete;
+  ~ec_group() { mbedtls_ecp_group_free(&grp_); }
+
+  /// Loads the curve's constants (cheap: no table is built here). 0 or an mbedTLS error code.
+  int load(ec_curve crv) noexcept {
+    return mbedtls_ecp_group_load(&grp_, crv == ec_curve::p256   ? MBEDTLS_ECP_DP_SECP256R1
+                                         : crv == ec_curve::p384 ? MBEDTLS_ECP_DP_SECP384R1
+                                                                 : MBEDTLS_ECP_DP_SECP521R1);
+  }
+  /// True once a verification with this curve has succeeded (its base-point table is built).
+  bool prepared() const noexcept { return gate_.open(); }
+
+ private:
+  friend class ec_key;
+  mbedtls_ecp_group grp_;
+  // mbedtls_ecdsa_verify caches the base point's comb table inside the group on first use.
+  logto::detail::first_use_gate gate_;
+};
+
+/// An EC public point.
+class ec_key {
+ public:
+  ec_key() { mbedtls_ecp_point_init(&q_); }
+  ec_key(const ec_key&) = delete;
+  ec_key& operator=(const ec_key&) = delete;
+  ~ec_key() { mbedtls_ecp_point_free(&q_); }
+
+  /// Loads the point (x, y), `size` bytes each, and checks that it lies on the curve (SEC 1 3.2.2.1).
+  /// 0 or an mbedTLS error code.
+  int load(const ec_group& group, const unsigned char* x, const unsigned char* y, std::size_t size) {
+    std::string point;
+    point.reserve(1 + 2 * size);
+    point += '\x04';  // uncompressed SEC 1 point
+    point.append(reinterpret_cast<const char*>(x), size);
+    point.append(reinterpret_cast<const char*>(y), size);
+    int rc = mbedtls_ecp_point_read_binary(&group.grp_, &q_, reinterpret_cast<const unsigned char*>(point.data()),
+                                           point.size());
+    if (rc == 0) rc = mbedtls_ecp_check_pubkey(&group.grp_, &q_);
+    return rc;
+  }
+
+  /// Verifies the ECDSA signature (r, s), `size` bytes each, over `hash`. 0 when valid.
+  int verify(ec_group& group, const unsigned char* hash, std::size_t hash_len, const unsigned char* r_bytes,
+             const unsigned char* s_bytes, std::size_t size) const {
+    mbedtls_mpi r;
+    mbedtls_mpi s;
+    mbedtls_mpi_init(&r);
+    mbedtls_mpi_init(&s);
+    int rc = mbedtls_mpi_read_binary(&r, r_bytes, size);
+    if (rc == 0) rc = mbedtls_mpi_read_binary(&s, s_bytes, size);
+    // Rejects r or s outside [1, n-1] (the "psychic signature" r = s = 0 included) before any arithmetic.
+    if (rc == 0) {
+      rc = group.gate_.run([&] { return mbedtls_ecdsa_verify(&group.grp_, hash, hash_len, &q_, &r, &s); });
+    }
+    mbedtls_mpi_free(&r);
+    mbedtls_mpi_free(&s);
+    return rc;
+  }
+
+ private:
+  mbedtls_ecp_point q_;
+};
+
+#if LOGTO_HAS_RSA
+/// An RSA public key.
+class rsa_key {
+ public:
+  rsa_key() { mbedtls_pk_init(&pk_); }
+  rsa_key(const rsa_key&) = delete;
+  rsa_key& operator=(const rsa_key&) = delete;
+  ~rsa_key() { mbedtls_pk_free(&pk_); }
+
+  /// Loads the big-endian modulus and exponent. 0 or an mbedTLS error code.
+  int load(const unsigned char* n, std::size_t n_len, const unsigned char* e, std::size_t e_len) {
+    int rc = mbedtls_pk_setup(&pk_, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA));
+    if (rc != 0) return rc;
+    rsa_ = mbedtls_pk_rsa(pk_);
+    rc = mbedtls_rsa_import_raw(rsa_, n, n_len, nullptr, 0, nullptr, 0, nullptr, 0, e, e_len);
+    if (rc == 0) rc = mbedtls_rsa_complete(rsa_);
+    return rc;
+  }
+  /// Modulus size in bits.
+  std::size_t bits() const noexcept { return mbedtls_pk_get_bitlen(&pk_); }
+  /// Modulus size in bytes (the exact signature length).
+  std::size_t size() const noexcept { return mbedtls_rsa_get_len(rsa_); }
+  /// `mbedtls_rsa_check_pubkey` (modulus and exponent in range). 0 when it passes.
+  int check() const noexcept { return mbedtls_rsa_check_pubkey(rsa_); }
+  /// True once a verification with this key has succeeded (R^2 mod N is cached).
+  bool prepared() const noexcept { return gate_.open(); }
+
+  /// Verifies an RSASSA-PKCS1-v1_5 (`pss` false) or RSASSA-PSS signature of `size()` bytes over `hash`;
+  /// PSS with MGF1 of the same hash and a salt as long as the hash (RFC 7518 3.5). 0 when valid.
+  int verify(bool pss, hash_id h, const unsigned char* hash, std::size_t hash_len, const unsigned char* sig) {
+    const mbedtls_md_type_t md = md_type(h);
+    const auto hl = static_cast<unsigned int>(hash_len);
+    return gate_.run([&] {
+      if (!pss) {
+#if LOGTO_MBEDTLS_3
+        return mbedtls_rsa_rsassa_pkcs1_v15_verify(rsa_, md, hl, hash, sig);
+#else
+        return mbedtls_rsa_rsassa_pkcs1_v15_verify(rsa_, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, sig);
+#endif
+      }
+      const int salt = static_cast<int>(hl);
+#if LOGTO_MBEDTLS_3
+      return mbedtls_rsa_rsassa_pss_verify_ext(rsa_, md, hl, hash, md, salt, sig);
+#else
+      return mbedtls_rsa_rsassa_pss_verify_ext(rsa_, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, md, salt, sig);
+#endif
+    });
+  }
+
+ private:
+  mbedtls_pk_context pk_;  // holds the mbedtls_rsa_context
+  mbedtls_rsa_context* rsa_ = nullptr;
+  // mbedtls_rsa_public caches R^2 mod N in the context on first use.
+  logto::detail::first_use_gate gate_;
+};
+#endif
+
+}  // namespace backend
+}  // namespace crypto
+}  // namespace logto
+// ----- end logto/core/crypto/mbedtls.hpp
+/// True when the backend can verify RS* / PS* signatures.
+#define LOGTO_CRYPTO_HAS_RSA LOGTO_HAS_RSA
+#endif
+// ----- end logto/core/crypto/backend.hpp
 
 namespace logto {
 namespace crypto {
@@ -1918,24 +2531,28 @@ constexpr mbedtls_md_type_t md_type(hash_alg alg) noexcept {
                                    : MBEDTLS_MD_SHA512;
 }
 
+/// The backend's identifier of `alg`.
+constexpr backend::hash_id hash_id_of(hash_alg alg) noexcept { return static_cast<backend::hash_id>(alg); }
+
 /// Message digest of `data` (raw bytes).
 inline result<std::string> digest(hash_alg alg, std::string_view data) {
-  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md_type(alg));
-  if (info == nullptr) return make_error(errc::crypto_error, "hash algorithm not available in this mbedTLS build");
   unsigned char out[64];
-  const int rc = mbedtls_md(info, reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  if (rc != 0) return make_error(errc::crypto_error, "mbedtls_md failed", std::to_string(rc));
+  const int rc =
+      backend::digest(hash_id_of(alg), reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  if (rc != 0) {
+    return make_error(errc::crypto_error, "hashing failed (is the hash in this crypto library's build?)",
+                      std::string(backend::name) + " " + std::to_string(rc));
+  }
   return std::string(reinterpret_cast<const char*>(out), hash_size(alg));
 }
 
 /// HMAC (RFC 2104) of `data` under `key` (raw bytes).
 inline result<std::string> hmac(hash_alg alg, std::string_view key, std::string_view data) {
-  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md_type(alg));
-  if (info == nullptr) return make_error(errc::crypto_error, "hash algorithm not available in this mbedTLS build");
   unsigned char out[64];
-  const int rc = mbedtls_md_hmac(info, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                                 reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  if (rc != 0) return make_error(errc::crypto_error, "mbedtls_md_hmac failed", std::to_string(rc));
+  const int rc = backend::hmac(hash_id_of(alg), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                               reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  if (rc != 0)
+    return make_error(errc::crypto_error, "HMAC failed", std::string(backend::name) + " " + std::to_string(rc));
   std::string mac(reinterpret_cast<const char*>(out), hash_size(alg));
   mbedtls_platform_zeroize(out, sizeof out);
   return mac;
@@ -2667,51 +3284,28 @@ class sealed_storage {
 #endif
 // ----- begin logto/jose/jwk.hpp
 /// @file
-/// @brief JWS algorithms (RFC 7518 3), JSON Web Keys (RFC 7517) as ready-to-use mbedTLS public keys, and
-/// key sets (JWKS) with the key selection rules of OIDC Core 10.1 / RFC 8725 3.1.
+/// @brief JWS algorithms, JSON Web Keys and key sets: includes `jose/algorithm.hpp` (RFC 7518 3.1),
+/// `jose/public_key.hpp` (RFC 7517 4, RFC 7518 6) and `jose/key_set.hpp` (RFC 7517 5, OIDC Core 10.1).
 ///
-/// A key is parsed and checked once (RSA: size >= 2048 bits, mbedtls_rsa_check_pubkey; EC: exact coordinate
-/// lengths, mbedtls_ecp_check_pubkey) and then kept as an mbedTLS RSA context or an EC point. The EC keys of one
-/// `key_set` share one loaded `mbedtls_ecp_group` per curve, whose precomputed table for the base point is built
-/// once when the set is made. After construction nothing is written to the mbedTLS objects any more, so
-/// `public_key` and `key_set` are immutable and may verify from several threads at once.
+/// Kept so that code including this header sees every name it always did; new code may include only the part
+/// it needs.
 
-#include <array>             // std::array
+// ----- begin logto/jose/algorithm.hpp
+/// @file
+/// @brief JWS algorithms (RFC 7518 3.1), the key types and curves they need, and an allow-list of them
+/// (RFC 8725 3.1).
+
 #include <cstddef>           // std::size_t
 #include <cstdint>           // std::uint16_t, std::uint8_t
 #include <initializer_list>  // std::initializer_list
-#include <memory>            // std::shared_ptr, std::make_shared
 #include <optional>          // std::optional
 #include <string>            // std::string
 #include <string_view>       // std::string_view
-#include <utility>           // std::move
 #include <vector>            // std::vector
 
-#include <mbedtls/bignum.h>  // mbedtls_mpi_*
-#include <mbedtls/ecdsa.h>   // mbedtls_ecdsa_verify
-#include <mbedtls/ecp.h>     // mbedtls_ecp_group, mbedtls_ecp_point, mbedtls_ecp_check_pubkey
-#include <mbedtls/md.h>      // mbedtls_md
-
-#if LOGTO_HAS_RSA
-#include <mbedtls/pk.h>   // mbedtls_pk_context (owns the RSA context)
-#include <mbedtls/rsa.h>  // mbedtls_rsa_*
-#endif
-
-/// Most keys a JWKS may hold (a larger set is rejected as a whole). Logto publishes one or two.
-#ifndef LOGTO_MAX_JWKS_KEYS
-#define LOGTO_MAX_JWKS_KEYS 64
-#endif
-
-/// Smallest RSA modulus accepted (RFC 7518 3.3: 2048 bits or larger).
-#ifndef LOGTO_MIN_RSA_BITS
-#define LOGTO_MIN_RSA_BITS 2048
-#endif
 
 namespace logto {
 namespace jose {
-
-// ---------------------------------------------------------------------------------------------
-// Algorithms
 
 /// The JWS algorithms this library verifies (RFC 7518 3.1). `none`, HS* (symmetric, so never for tokens
 /// from a provider's JWKS) and EdDSA (not in mbedTLS 2.28/3.6) are deliberately absent.
@@ -2836,58 +3430,71 @@ class algorithm_set {
   std::uint16_t bits_ = 0;
 };
 
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/algorithm.hpp
+// ----- begin logto/jose/key_set.hpp
+/// @file
+/// @brief A JSON Web Key Set (RFC 7517 5) with the key selection rules of OIDC Core 10.1 / RFC 8725 3.1.
+
+#include <cstddef>      // std::size_t
+#include <memory>       // std::shared_ptr, std::make_shared
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+// ----- begin logto/jose/public_key.hpp
+/// @file
+/// @brief A JSON Web Key (RFC 7517, RFC 7518 6) as a ready-to-use public key of the crypto backend
+/// (core/crypto/backend.hpp: mbedTLS by default, or OpenSSL 3).
+///
+/// A key is parsed and checked once (RSA: size >= 2048 bits and the backend's public-key check; EC: exact
+/// coordinate lengths and a point on its curve). These checks are cheap; what is costly is left to the key's
+/// first verification, so a JWKS pays only for the key it uses (with mbedTLS: the curve's base-point table,
+/// 16 M instructions for P-384, and an RSA key's R^2 mod N; see core/crypto/mbedtls.hpp). The EC keys of one
+/// `key_set` share one loaded curve. After its first successful verification nothing writes to a key any more,
+/// so `public_key` may verify from several threads at once.
+
+#include <array>        // std::array
+#include <cstddef>      // std::size_t
+#include <memory>       // std::shared_ptr, std::make_shared
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
+
+
+/// Smallest RSA modulus accepted (RFC 7518 3.3: 2048 bits or larger).
+#ifndef LOGTO_MIN_RSA_BITS
+#define LOGTO_MIN_RSA_BITS 2048
+#endif
+
+namespace logto {
+namespace jose {
+
+class key_set;
+
 namespace detail {
 
-constexpr mbedtls_ecp_group_id group_id(curve crv) noexcept {
-  return crv == curve::p256   ? MBEDTLS_ECP_DP_SECP256R1
-         : crv == curve::p384 ? MBEDTLS_ECP_DP_SECP384R1
-                              : MBEDTLS_ECP_DP_SECP521R1;
-}
-
-/// One loaded curve. `mbedtls_ecdsa_verify` caches the base point's comb table inside the group on first
-/// use; `warm_up` triggers that once, before the group is shared, so later verifies only read it.
-struct ec_group {
-  ec_group() { mbedtls_ecp_group_init(&grp); }
-  ec_group(const ec_group&) = delete;
-  ec_group& operator=(const ec_group&) = delete;
-  ~ec_group() { mbedtls_ecp_group_free(&grp); }
-
-  mbedtls_ecp_group grp;
-  curve crv = curve::p256;
-  bool warmed = false;
-};
-
-/// The mbedTLS objects behind a `public_key`. Written only while the key is being built.
+/// The backend objects behind a `public_key`. Written while the key is being built (and, inside the backend,
+/// by its first successful verification).
 struct key_material {
-  key_material() {
-#if LOGTO_HAS_RSA
-    mbedtls_pk_init(&pk);
-#endif
-    mbedtls_ecp_point_init(&q);
-  }
-  key_material(const key_material&) = delete;
-  key_material& operator=(const key_material&) = delete;
-  ~key_material() {
-    mbedtls_ecp_point_free(&q);
-#if LOGTO_HAS_RSA
-    mbedtls_pk_free(&pk);
-#endif
-  }
-
   key_type type = key_type::rsa;
   curve crv = curve::p256;  // EC only
   std::size_t bits = 0;     // RSA modulus bits, or the curve's bits
   std::size_t sig_len = 0;  // exact signature length in bytes (RSA: modulus bytes; EC: 2 * coordinate)
-#if LOGTO_HAS_RSA
-  mbedtls_pk_context pk;  // RSA: holds the mbedtls_rsa_context
-  mbedtls_rsa_context* rsa = nullptr;
+#if LOGTO_CRYPTO_HAS_RSA
+  crypto::backend::rsa_key rsa;
 #endif
-  mbedtls_ecp_point q;              // EC public point
-  std::shared_ptr<ec_group> group;  // EC: shared by every key of this curve in a key set
+  crypto::backend::ec_key ec;                        // EC public point
+  std::shared_ptr<crypto::backend::ec_group> group;  // EC: shared by every key of this curve in a key set
 };
 
 /// Loaded groups of one key set, one per curve (created on first use).
-using group_pool = std::array<std::shared_ptr<ec_group>, 3>;
+using group_pool = std::array<std::shared_ptr<crypto::backend::ec_group>, 3>;
 
 inline error jwk_error(std::string message) { return make_error(errc::jwk_invalid, std::move(message)); }
 
@@ -2917,7 +3524,7 @@ inline std::string quote(std::string_view value) {
 // ---------------------------------------------------------------------------------------------
 // Public keys
 
-/// A public signature-verification key built from a JWK. Cheap to copy (shares its immutable mbedTLS state).
+/// A public signature-verification key built from a JWK. Cheap to copy (shares its backend state).
 class public_key {
  public:
   /// Builds a key from a parsed JWK object (RFC 7517 4, RFC 7518 6). Fails with `errc::jwk_invalid` when the
@@ -2943,6 +3550,15 @@ class public_key {
   const std::optional<std::string>& kid() const noexcept { return kid_; }
   /// The JWK `alg`, if it named one (the key is then bound to that algorithm, RFC 8725 3.1).
   std::optional<algorithm> alg() const noexcept { return alg_; }
+
+  /// True once a verification with this key has succeeded (EC: with any key of its curve in the same set), so
+  /// the one-time work mbedTLS caches (base-point table, R^2 mod N) is done and verifications run in parallel.
+  bool prepared() const noexcept {
+#if LOGTO_CRYPTO_HAS_RSA
+    if (m_->type == key_type::rsa) return m_->rsa.prepared();
+#endif
+    return m_->group && m_->group->prepared();
+  }
 
   /// True when this key may verify `alg`: right key type, right curve for ES*, and the JWK's own `alg`
   /// (if any) equal to `alg`.
@@ -2975,7 +3591,7 @@ class public_key {
   /// Verifies a JWS signature (RFC 7515 5.2 step 8) over `signing_input` (ASCII(BASE64URL(header) '.'
   /// BASE64URL(payload))). `signature` is the decoded signature: for ES* exactly R||S of the curve's size
   /// (64/96/132 bytes, RFC 7518 3.4; DER or any other length fails), for RS*/PS* exactly the modulus length.
-  /// Any non-zero mbedTLS return code is a failure (`errc::jwt_signature_invalid`).
+  /// Any failure of the backend is a failure (`errc::jwt_signature_invalid`).
   result<void> verify(algorithm a, std::string_view signing_input, std::string_view signature) const {
     if (!can_verify(a)) {
       return make_error(errc::jwt_no_matching_key,
@@ -2984,10 +3600,8 @@ class public_key {
     unsigned char hash[64];
     const crypto::hash_alg h = hash_of(a);
     const std::size_t hlen = crypto::hash_size(h);
-    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(crypto::md_type(h));
-    if (info == nullptr) return make_error(errc::crypto_error, "hash algorithm not available in this mbedTLS build");
-    if (mbedtls_md(info, reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), hash) !=
-        0) {
+    if (crypto::backend::digest(crypto::hash_id_of(h), reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                signing_input.size(), hash) != 0) {
       return make_error(errc::crypto_error, "hashing the JWS signing input failed");
     }
     return verify_digest(a, hash, hlen, signature);
@@ -3011,47 +3625,20 @@ class public_key {
       if (m_->type == key_type::ec) why += " (R||S, RFC 7518 3.4; DER-encoded or padded signatures are refused)";
       return make_error(errc::jwt_signature_invalid, std::move(why));
     }
-    int rc = 0;
+    int rc = -1;
     if (m_->type == key_type::ec) {
       const std::size_t n = coordinate_size(m_->crv);
-      mbedtls_mpi r;
-      mbedtls_mpi s;
-      mbedtls_mpi_init(&r);
-      mbedtls_mpi_init(&s);
-      rc = mbedtls_mpi_read_binary(&r, sig, n);
-      if (rc == 0) rc = mbedtls_mpi_read_binary(&s, sig + n, n);
-      // Rejects r or s outside [1, n-1] (the "psychic signature" r = s = 0 included) before any arithmetic.
-      if (rc == 0) rc = mbedtls_ecdsa_verify(&m_->group->grp, hash, hash_len, &m_->q, &r, &s);
-      mbedtls_mpi_free(&r);
-      mbedtls_mpi_free(&s);
+      rc = m_->ec.verify(*m_->group, hash, hash_len, sig, sig + n, n);
     } else {
-#if LOGTO_HAS_RSA
-      const mbedtls_md_type_t md = crypto::md_type(hash_of(a));
-      const auto hl = static_cast<unsigned int>(hash_len);
-      if (a == algorithm::rs256 || a == algorithm::rs384 || a == algorithm::rs512) {
-#if LOGTO_MBEDTLS_3
-        rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, md, hl, hash, sig);
-#else
-        rc = mbedtls_rsa_rsassa_pkcs1_v15_verify(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, sig);
-#endif
-      } else {
-        // RFC 7518 3.5: MGF1 with the same hash, salt length = hash length (enforced, not "any").
-        const int salt = static_cast<int>(hash_len);
-#if LOGTO_MBEDTLS_3
-        rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, md, hl, hash, md, salt, sig);
-#else
-        rc = mbedtls_rsa_rsassa_pss_verify_ext(m_->rsa, nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hl, hash, md, salt,
-                                               sig);
-#endif
-      }
-#else
-      rc = -1;  // unreachable: without RSA no RSA key is ever built
-#endif
+#if LOGTO_CRYPTO_HAS_RSA
+      const bool pss = a == algorithm::ps256 || a == algorithm::ps384 || a == algorithm::ps512;
+      rc = m_->rsa.verify(pss, crypto::hash_id_of(hash_of(a)), hash, hash_len, sig);
+#endif  // else unreachable: without RSA no RSA key is ever built
     }
     if (rc != 0) {
       return make_error(errc::jwt_signature_invalid,
                         std::string(to_string(a)) + " signature verification failed with " + describe(),
-                        "mbedtls " + std::to_string(rc));
+                        std::string(crypto::backend::name) + " " + std::to_string(rc));
     }
     return ok();
   }
@@ -3138,7 +3725,7 @@ class public_key {
   }
 
   static result<void> build_rsa(const json::object& jwk, detail::key_material& m) {
-#if !LOGTO_HAS_RSA
+#if !LOGTO_CRYPTO_HAS_RSA
     (void)jwk;
     (void)m;
     return detail::jwk_error("RSA JWK: this mbedTLS build has no RSA (MBEDTLS_RSA_C / MBEDTLS_PK_C)");
@@ -3151,32 +3738,22 @@ class public_key {
     // RFC 7518 6.3.1.1 asks for the minimal encoding; a leading zero octet does not change the integer, so it
     // is tolerated (some providers add one), and the size below is computed from the value itself.
     if (e->size() > 32) return detail::jwk_error("RSA JWK exponent \"e\" is implausibly large");
-    int rc = mbedtls_pk_setup(&m.pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA));
-    if (rc != 0) return make_error(errc::crypto_error, "mbedtls_pk_setup failed", std::to_string(rc));
-    m.rsa = mbedtls_pk_rsa(m.pk);
     const auto* nb = reinterpret_cast<const unsigned char*>(n->data());
     const auto* eb = reinterpret_cast<const unsigned char*>(e->data());
-    rc = mbedtls_rsa_import_raw(m.rsa, nb, n->size(), nullptr, 0, nullptr, 0, nullptr, 0, eb, e->size());
-    if (rc == 0) rc = mbedtls_rsa_complete(m.rsa);
-    if (rc != 0) return detail::jwk_error("RSA JWK could not be loaded (mbedtls " + std::to_string(rc) + ")");
-    // Size first: check_pubkey accepts moduli down to 128 bits.
-    const std::size_t bits = mbedtls_pk_get_bitlen(&m.pk);
+    const std::string lib(crypto::backend::name);
+    int rc = m.rsa.load(nb, n->size(), eb, e->size());
+    if (rc != 0) return detail::jwk_error("RSA JWK could not be loaded (" + lib + " " + std::to_string(rc) + ")");
+    // Size first: the backends' checks accept moduli far below 2048 bits.
+    const std::size_t bits = m.rsa.bits();
     if (bits < LOGTO_MIN_RSA_BITS) {
       return detail::jwk_error("RSA JWK modulus is " + std::to_string(bits) + " bits; at least " +
                                std::to_string(LOGTO_MIN_RSA_BITS) + " are required (RFC 7518 3.3)");
     }
-    rc = mbedtls_rsa_check_pubkey(m.rsa);
-    if (rc != 0) return detail::jwk_error("RSA JWK is not a valid public key (mbedtls " + std::to_string(rc) + ")");
+    rc = m.rsa.check();
+    if (rc != 0) return detail::jwk_error("RSA JWK is not a valid public key (" + lib + " " + std::to_string(rc) + ")");
     m.type = key_type::rsa;
     m.bits = bits;
-    m.sig_len = mbedtls_rsa_get_len(m.rsa);
-    // mbedTLS caches R^2 mod N inside the context on the first public operation; do it now, so that verifies
-    // never write to the shared context.
-    std::vector<unsigned char> in(m.sig_len, 0);
-    std::vector<unsigned char> out(m.sig_len, 0);
-    in.back() = 2;
-    rc = mbedtls_rsa_public(m.rsa, in.data(), out.data());
-    if (rc != 0) return detail::jwk_error("RSA JWK public operation failed (mbedtls " + std::to_string(rc) + ")");
+    m.sig_len = m.rsa.size();
     return ok();
 #endif
   }
@@ -3208,38 +3785,21 @@ class public_key {
                                " bytes each (got " + std::to_string(x->size()) + " and " + std::to_string(y->size()) +
                                ", RFC 7518 6.2.1.2)");
     }
-    std::shared_ptr<detail::ec_group> group;
+    std::shared_ptr<crypto::backend::ec_group> group;
     const auto index = static_cast<std::size_t>(crv);
     if (pool != nullptr) group = (*pool)[index];
+    const std::string lib(crypto::backend::name);
     if (!group) {
-      group = std::make_shared<detail::ec_group>();
-      group->crv = crv;
-      const int rc = mbedtls_ecp_group_load(&group->grp, detail::group_id(crv));
-      if (rc != 0) return make_error(errc::crypto_error, "mbedtls_ecp_group_load failed", std::to_string(rc));
+      group = std::make_shared<crypto::backend::ec_group>();
+      const int rc = group->load(static_cast<crypto::backend::ec_curve>(crv));
+      if (rc != 0)
+        return make_error(errc::crypto_error, "loading curve " + *crv_s + " failed", lib + " " + std::to_string(rc));
       if (pool != nullptr) (*pool)[index] = group;
     }
-    std::string point;
-    point.reserve(1 + 2 * size);
-    point += '\x04';  // uncompressed SEC 1 point
-    point += *x;
-    point += *y;
-    int rc = mbedtls_ecp_point_read_binary(&group->grp, &m.q, reinterpret_cast<const unsigned char*>(point.data()),
-                                           point.size());
-    if (rc == 0) rc = mbedtls_ecp_check_pubkey(&group->grp, &m.q);
+    const int rc = m.ec.load(*group, reinterpret_cast<const unsigned char*>(x->data()),
+                             reinterpret_cast<const unsigned char*>(y->data()), size);
     if (rc != 0) {
-      return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (mbedtls " + std::to_string(rc) + ")");
-    }
-    if (!group->warmed) {
-      // One discarded verification (r = s = 1) makes mbedTLS build and keep the base point's table now.
-      mbedtls_mpi one;
-      mbedtls_mpi_init(&one);
-      unsigned char digest[32];
-      for (std::size_t i = 0; i < sizeof digest; ++i) digest[i] = static_cast<unsigned char>(0xA5 ^ i);
-      if (mbedtls_mpi_lset(&one, 1) == 0) {
-        (void)mbedtls_ecdsa_verify(&group->grp, digest, sizeof digest, &m.q, &one, &one);
-      }
-      mbedtls_mpi_free(&one);
-      group->warmed = true;
+      return detail::jwk_error("EC JWK point is not on curve " + *crv_s + " (" + lib + " " + std::to_string(rc) + ")");
     }
     m.type = key_type::ec;
     m.crv = crv;
@@ -3254,8 +3814,26 @@ class public_key {
   std::optional<algorithm> alg_;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Key sets
+}  // namespace jose
+}  // namespace logto
+// ----- end logto/jose/public_key.hpp
+
+/// Most keys a JWKS may hold (a larger set is rejected as a whole). Logto publishes one or two.
+#ifndef LOGTO_MAX_JWKS_KEYS
+#define LOGTO_MAX_JWKS_KEYS 64
+#endif
+
+namespace logto {
+namespace jose {
+
+namespace detail {
+/// The identity of a key set: its canonical text until `key_set::fingerprint()` is first asked, then its hash.
+struct key_set_fingerprint {
+  logto::detail::first_use_gate gate;
+  std::string canonical;
+  std::string hex;
+};
+}  // namespace detail
 
 /// A JWK of a key set that could not be used, and why.
 struct ignored_key {
@@ -3320,7 +3898,8 @@ class key_set {
     // members that define a key, in a fixed order (no number formatting: it would pull a floating-point
     // printer into small firmware builds).
     static constexpr const char* identity_members[] = {"kty", "kid", "use", "alg", "crv", "x", "y", "n", "e"};
-    std::string canonical;
+    auto fp = std::make_shared<detail::key_set_fingerprint>();
+    std::string& canonical = fp->canonical;
     for (const auto& entry : *keys) {
       const json::object* jwk = json::as_object(entry);
       if (jwk == nullptr) continue;
@@ -3334,9 +3913,7 @@ class key_set {
       }
       canonical += '\n';
     }
-    auto digest = crypto::sha256(canonical);
-    if (!digest) return digest.error();
-    set.fingerprint_ = hex_encode(*digest);
+    set.fingerprint_ = std::move(fp);
     return set;
   }
 
@@ -3347,7 +3924,25 @@ class key_set {
   bool empty() const noexcept { return keys_.empty(); }
   std::size_t size() const noexcept { return keys_.size(); }
   /// Hex SHA-256 over the set's entries (canonical JSON); equal for equal documents. Empty for `key_set()`.
-  const std::string& fingerprint() const noexcept { return fingerprint_; }
+  /// Computed on the first call (a verification does not need it; caches do), then kept.
+  const std::string& fingerprint() const noexcept {
+    static const std::string none;
+    if (!fingerprint_) return none;
+    detail::key_set_fingerprint& fp = *fingerprint_;
+    if (!fp.gate.open()) {
+      (void)fp.gate.run([&fp] {
+        if (fp.hex.empty()) {
+          auto digest = crypto::sha256(fp.canonical);
+          // A hash failure (an mbedTLS build without SHA-256 cannot get here) falls back to the canonical
+          // text itself, which identifies the document just as well.
+          fp.hex = digest ? hex_encode(*digest) : "canonical:" + fp.canonical;
+          std::string().swap(fp.canonical);
+        }
+        return 0;
+      });
+    }
+    return fp.hex;
+  }
 
   /// True when some entry (usable or ignored) has this `kid`: a token naming an unknown kid suggests the
   /// provider rotated its keys (OIDC Core 10.1.1).
@@ -3406,11 +4001,12 @@ class key_set {
  private:
   std::vector<public_key> keys_;
   std::vector<ignored_key> ignored_;
-  std::string fingerprint_;
+  std::shared_ptr<detail::key_set_fingerprint> fingerprint_;  // shared by copies of the set
 };
 
 }  // namespace jose
 }  // namespace logto
+// ----- end logto/jose/key_set.hpp
 // ----- end logto/jose/jwk.hpp
 // ----- begin logto/jose/jws.hpp
 /// @file
@@ -3784,6 +4380,10 @@ struct unverified_jwt {
 };
 
 /// What a verification requires. `issuer`, `audience` and `now` must be set.
+///
+/// `now` is a timestamp: build the options for each verification, never once for a long-lived object (it
+/// would accept tokens past their `exp` forever). An API server uses `api::access_token_verifier`, which
+/// reads its clock on every call.
 struct verify_options {
   std::string issuer;    ///< `iss` must equal this exactly (OIDC Core 3.1.3.7 step 2)
   std::string audience;  ///< `aud` must equal or contain this (client id for ID tokens, resource for access tokens)
@@ -3815,7 +4415,8 @@ struct verify_options {
   std::string_view token_name = "JWT";
 
   /// Options for an access token issued for `resource` (RFC 9068 / Logto API resources): exact `iss`,
-  /// `aud` contains `resource`, `exp` required, leeway `default_access_token_leeway`.
+  /// `aud` contains `resource`, `exp` required, leeway `default_access_token_leeway`. Per request: `now`
+  /// is captured here (see the struct comment; `api::access_token_verifier` is the long-lived form).
   static verify_options access_token(std::string issuer, std::string resource, std::int64_t now,
                                      std::vector<std::string> required_scopes = {}) {
     verify_options o;
@@ -9232,7 +9833,8 @@ class async_client {
 /// - **Its own JWKS** (`<issuer>/jwks`, Logto's): fetched sans-I/O (`jwks_request()` hands the host a GET,
 ///   `jwks_response()` takes the answer) or by the blocking `verify(http, authorization)`. Keys are
 ///   refetched when stale (10 min) and when a token names an unknown `kid` (key rotation), but at most once
-///   per cooldown (30 s), whatever number of forged `kid`s arrive; one fetch at a time.
+///   per cooldown (30 s), whatever number of forged `kid`s arrive; one fetch at a time. While it is out, the
+///   blocking `verify` answers an unknown `kid` with `auth_keys_unavailable` (503, try again), not 401.
 /// - **A bounded verified-token cache**: a repeat of a token costs a SHA-256 and the claim checks; entries
 ///   are re-validated against the current time and options, dropped with the key set that verified them.
 /// - **Thread-safe:** the JWKS and the cache are guarded by `Mutex` (`default_mutex`); signatures are checked
@@ -9575,6 +10177,14 @@ class access_token_verifier {
         }
         return verify(authorization, extra_scopes);
       }
+      if (fetch_in_flight()) {
+        // Another thread is fetching the keys right now: after a rotation many requests carry the new kid at
+        // once, and only one fetches. "Try again shortly" (503), not "your token is bad" (401).
+        return make_error(errc::auth_keys_unavailable,
+                          "the access token's key is not loaded yet: the issuer's keys (" + options_.jwks_uri +
+                              ") are being fetched by another request; try again shortly",
+                          "jwks_in_flight");
+      }
     }
     return out;
   }
@@ -9647,6 +10257,12 @@ class access_token_verifier {
   bool has_keys() {
     logto::detail::scoped_lock<Mutex> lock(mutex_);
     return jwks_.has_keys();
+  }
+  /// Whether a JWKS fetch handed out by `jwks_request()` is still unanswered (and not yet given up).
+  bool fetch_in_flight() {
+    const std::int64_t now = clock_.now();
+    logto::detail::scoped_lock<Mutex> lock(mutex_);
+    return in_flight_ && now - in_flight_since_ < options_.jwks_fetch_timeout;
   }
   /// Cache statistics (for monitoring and tests).
   std::size_t cache_hits() {
@@ -12936,6 +13552,12 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 /// rate_limit_exceeded, ...). Messages and details never contain secrets: config errors name the field
 /// and the expected type, never the value.
 
+// The parts, one concept per header (each includes the one before it):
+// ----- begin logto/connectors/usage.hpp
+/// @file
+/// @brief Usage types: what a one-time code is for (connector-kit TemplateType), and the kit's time helper.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
 #include <cmath>        // std::isnan, std::isinf, std::fabs
 #include <cstddef>      // std::size_t, std::nullptr_t
 #include <cstdint>      // std::int64_t, std::uint32_t
@@ -13009,6 +13631,37 @@ inline constexpr std::string_view required_usage_types[4] = {"Register", "SignIn
 constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
   return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/usage.hpp
+// ----- begin logto/connectors/js_value.hpp
+/// @file
+/// @brief An ordered JSON value with JavaScript semantics (JSON.stringify, String(v)): connector wire formats depend on
+/// insertion order. Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
 
 // ---------------------------------------------------------------------------------------------
 // JavaScript helpers (numbers are formatted by json::append_js_number in core/strict_json.hpp)
@@ -13234,6 +13887,37 @@ inline void value::append_js_string(std::string& out) const {
   }
 }
 
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/js_value.hpp
+// ----- begin logto/connectors/message.hpp
+/// @file
+/// @brief The message a connector sends: SendMessageData and its ordered SendMessagePayload.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
+
 // ---------------------------------------------------------------------------------------------
 // Payload and message
 
@@ -13320,6 +14004,38 @@ struct message {
   /// The usage type if `type` is one of the kit's names.
   std::optional<usage_type> usage() const noexcept { return usage_type_from_string(type); }
 };
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/message.hpp
+// ----- begin logto/connectors/templates.hpp
+/// @file
+/// @brief Template lookup (getConfigTemplateByType), e-mail templates and the host's i18n provider, and
+/// `{{placeholder}}` rendering (replaceSendMessageHandlebars), byte for byte. Part of the connector foundation;
+/// `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
 
 // ---------------------------------------------------------------------------------------------
 // Templates
@@ -13542,6 +14258,37 @@ inline std::string render_template(std::string_view tmpl, const payload& p) {
   return out;
 }
 
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/templates.hpp
+// ----- begin logto/connectors/config_checker.hpp
+/// @file
+/// @brief zod-like validation of a connector's JSON config: every problem with its path, never a value.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
+
 // ---------------------------------------------------------------------------------------------
 // Config validation and error helpers
 
@@ -13746,6 +14493,42 @@ class config_checker {
   std::string first_path_;
 };
 
+}  // namespace detail
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/config_checker.hpp
+// ----- begin logto/connectors/send.hpp
+/// @file
+/// @brief What every HTTP connector's `send()` shares: error helpers, message checks and `detail::send_http` (build,
+/// send, wipe Authorization, parse). Part of the connector foundation; `logto/connectors/connector.hpp` includes every
+/// part.
+
+#include <cmath>        // std::isnan, std::isinf, std::fabs
+#include <cstddef>      // std::size_t, std::nullptr_t
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <cstdio>       // std::snprintf
+#include <cstdlib>      // std::strtod
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::enable_if, std::is_integral, std::decay
+#include <utility>      // std::move, std::pair, std::declval
+#include <vector>       // std::vector
+#if defined(__has_include)
+#if __has_include(<charconv>)
+#include <charconv>  // std::to_chars
+#endif
+#endif
+#include <clocale>  // std::localeconv
+
+
+namespace logto {
+namespace connectors {
+
+namespace detail {
+
 /// A transport failure as a connector error. The official connectors let got's RequestError escape
 /// (no ConnectorError at all); we report errc::general with the transport's own message.
 inline error transport_failure(const error& e, std::string_view provider) {
@@ -13854,6 +14637,7 @@ auto send_http(const Connector& connector, const message& m, Transport& transpor
 
 }  // namespace connectors
 }  // namespace logto
+// ----- end logto/connectors/send.hpp
 // ----- end logto/connectors/connector.hpp
 // ----- begin logto/connectors/aliyun.hpp
 /// @file
@@ -14508,8 +15292,6 @@ class aliyun_dm {
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include <mbedtls/md.h>  // mbedtls_md_*
-
 
 namespace logto {
 namespace connectors {
@@ -14539,28 +15321,18 @@ struct tc3_signature {
 
 namespace detail {
 
-/// One HMAC-SHA256 context reused for the whole key-derivation chain (one allocation per signing,
-/// not one per HMAC as `mbedtls_md_hmac` does). `mbedtls_md_free` zeroizes the key material.
+/// HMAC-SHA256 for the whole key-derivation chain, through the crypto backend (with mbedTLS: one context
+/// reused, so one allocation per signing, not one per HMAC; freeing it zeroizes the key material).
 class hmac_sha256 {
  public:
-  hmac_sha256() noexcept { mbedtls_md_init(&ctx_); }
-  hmac_sha256(const hmac_sha256&) = delete;
-  hmac_sha256& operator=(const hmac_sha256&) = delete;
-  ~hmac_sha256() { mbedtls_md_free(&ctx_); }
-
-  bool setup() noexcept {
-    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-    return info != nullptr && mbedtls_md_setup(&ctx_, info, 1) == 0;
-  }
+  bool setup() noexcept { return h_.setup(); }
   /// out = HMAC-SHA256(key, msg).
   bool mac(const unsigned char* key, std::size_t key_len, std::string_view msg, unsigned char out[32]) noexcept {
-    return mbedtls_md_hmac_starts(&ctx_, key, key_len) == 0 &&
-           mbedtls_md_hmac_update(&ctx_, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) == 0 &&
-           mbedtls_md_hmac_finish(&ctx_, out) == 0;
+    return h_.mac(key, key_len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), out);
   }
 
  private:
-  mbedtls_md_context_t ctx_;
+  crypto::backend::hmac_sha256 h_;
 };
 
 /// Appends lower-case hex of `n` bytes.
@@ -14574,10 +15346,9 @@ inline void append_hex(std::string& out, const unsigned char* p, std::size_t n) 
 
 /// Appends hex(sha256(data)).
 inline bool append_sha256_hex(std::string& out, std::string_view data) {
-  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
   unsigned char digest[32];
-  if (info == nullptr ||
-      mbedtls_md(info, reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest) != 0) {
+  if (crypto::backend::digest(crypto::backend::hash_id::sha256, reinterpret_cast<const unsigned char*>(data.data()),
+                              data.size(), digest) != 0) {
     return false;
   }
   append_hex(out, digest, sizeof digest);

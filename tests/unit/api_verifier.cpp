@@ -390,6 +390,45 @@ TEST_CASE("api verifier: blocking convenience follows a key rotation", "[api][ve
   REQUIRE_FALSE(old);
 }
 
+TEST_CASE("api verifier: an unknown kid while another request fetches the keys answers 503, not 401",
+          "[api][verifier]") {
+  jose_test::es256_signer old_key("old");
+  jose_test::es256_signer new_key("new");
+  shared_clock clock;
+  verifier v(resource_options(), clock);
+  REQUIRE(v.load_jwks(jwks_of(old_key)));
+  const std::string token = "Bearer " + new_key.sign(payload(""));
+  REQUIRE_FALSE(v.verify(token));  // the new kid is seen: a refetch is wanted
+  *clock.t += 30;
+  auto request = v.jwks_request();  // "another thread" takes the fetch
+  REQUIRE(request);
+  CHECK(v.fetch_in_flight());
+
+  jwks_server server;
+  server.body = new_key.add_to(jwks_of(old_key));
+  auto waiting = v.verify(server, token);
+  REQUIRE_FALSE(waiting);
+  CHECK(waiting.error().code == errc::auth_keys_unavailable);
+  CHECK(server.fetches == 0);  // still one fetch at a time
+  const auto c = v.challenge_for(waiting.error());
+  CHECK(c.status == 503);
+  CHECK(c.retry_after > 0);
+
+  http_response answer;
+  answer.status = 200;
+  answer.body = server.body;
+  REQUIRE(v.jwks_response(answer));
+  CHECK_FALSE(v.fetch_in_flight());
+  CHECK(v.verify(server, token));
+  // With no fetch out, an unknown kid within the cooldown is the token's fault again (401).
+  jose_test::es256_signer stranger("stranger");
+  auto forged = v.verify(server, "Bearer " + stranger.sign(payload("")));
+  REQUIRE_FALSE(forged);
+  CHECK(forged.error().code == errc::jwt_no_matching_key);
+  CHECK(v.challenge_for(forged.error()).status == 401);
+  CHECK(server.fetches == 0);
+}
+
 TEST_CASE("api verifier: options are checked", "[api][verifier]") {
   api::verifier_options o;
   CHECK_FALSE(api::access_token_verifier<>(o).valid());

@@ -54,7 +54,7 @@ inline std::string token(const std::string& name) {
   return s ? *s : std::string();
 }
 
-/// Key sets parsed once per process (parsing warms up the EC tables, a few ms per curve).
+/// Key sets parsed once per process (the first verification per curve builds its EC table, a few ms).
 inline const logto::jose::key_set& keys(const std::string& file) {
   static const logto::jose::key_set main =
       logto::jose::key_set::parse(read_data("jwks.json")).value_or(logto::jose::key_set());

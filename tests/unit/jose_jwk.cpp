@@ -340,3 +340,68 @@ TEST_CASE("a key_set verifies from several threads at once (immutable after cons
   CHECK(good == 12);
 }
 #endif  // LOGTO_TEST_THREADS
+
+TEST_CASE("a JWKS prepares a key on its first verification, and only that key's curve", "[jose][jwk]") {
+  auto keys = key_set::parse(jose_test::read_data("jwks.json"));
+  REQUIRE(keys);
+  for (const auto& k : keys->keys()) CHECK_FALSE(k.prepared());  // parsing only checks, builds no tables
+  auto p256 = keys->select(algorithm::es256, std::string_view("ec-p256"));
+  auto p384 = keys->select(algorithm::es384, std::string_view("ec-p384"));
+  auto rsa = keys->select(algorithm::rs256, std::string_view("rsa-2048"));
+  REQUIRE(p256);
+  REQUIRE(p384);
+  REQUIRE(rsa);
+  const std::string es = jose_test::token("valid.ES384");
+  auto jws = parse_compact(es);
+  REQUIRE(jws);
+  // A failed verification leaves the key unprepared (its table may not have been built).
+  std::string forged = jws->signature;
+  forged[forged.size() - 1] = static_cast<char>(forged[forged.size() - 1] ^ 1);
+  CHECK_FALSE((*p384)->verify(algorithm::es384, jws->signing_input, forged));
+  CHECK_FALSE((*p384)->prepared());
+  CHECK((*p384)->verify(algorithm::es384, jws->signing_input, jws->signature));
+  CHECK((*p384)->prepared());
+  CHECK_FALSE((*p256)->prepared());
+  CHECK_FALSE((*rsa)->prepared());
+  CHECK(verify_compact(jose_test::token("valid.RS256"), *keys));
+  CHECK((*rsa)->prepared());
+  CHECK_FALSE((*p256)->prepared());
+}
+
+TEST_CASE("a key that fails its checks is still refused when the JWKS is parsed, not on first use", "[jose][jwk]") {
+  auto jwk = jwk_from_main("ec-p256");
+  std::string y = unb64(jwk, "y");
+  y[y.size() - 1] = static_cast<char>(y[y.size() - 1] ^ 1);  // off the curve
+  jwk["y"] = json::value(b64(y));
+  json::array list{json::value(jwk)};
+  json::object doc;
+  doc["keys"] = json::value(list);
+  auto keys = key_set::from_json(json::value(doc));
+  REQUIRE(keys);
+  CHECK(keys->empty());
+  REQUIRE(keys->ignored().size() == 1);
+  CHECK(keys->ignored()[0].reason.find("not on curve") != std::string::npos);
+}
+
+#if LOGTO_TEST_THREADS
+TEST_CASE("the first verifications with a fresh key_set may run from several threads at once", "[jose][jwk]") {
+  for (int round = 0; round < 3; ++round) {
+    auto keys = key_set::parse(jose_test::read_data("jwks.json"));
+    REQUIRE(keys);
+    const std::string tokens[] = {jose_test::token("valid.ES384"), jose_test::token("valid.RS256"),
+                                  jose_test::token("valid.ES256"), jose_test::token("valid.PS256")};
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        if (verify_compact(tokens[t % 4], *keys)) ++good;
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(good == 8);
+    for (const auto& k : keys->keys()) {
+      if (k.kid() == std::string("ec-p521") || k.kid() == std::string("rsa-4096")) CHECK_FALSE(k.prepared());
+    }
+  }
+}
+#endif  // LOGTO_TEST_THREADS

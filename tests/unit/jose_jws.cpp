@@ -51,7 +51,7 @@ TEST_CASE("RFC 7515 5.2: a corrupted signature or payload fails for every algori
     INFO(name);
     const std::string t = token(name);
     const error e = expect_error(jose_test::tamper_signature(t), errc::jwt_signature_invalid);
-    CHECK(e.detail.find("mbedtls") == 0);
+    CHECK(e.detail.find(crypto::backend::name) == 0);  // the backend's own failure code
     // The same signature over a different payload.
     auto payload = base64url_decode(jose_test::segment(t, 1));
     REQUIRE(payload);

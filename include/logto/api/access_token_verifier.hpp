@@ -14,7 +14,8 @@
 /// - **Its own JWKS** (`<issuer>/jwks`, Logto's): fetched sans-I/O (`jwks_request()` hands the host a GET,
 ///   `jwks_response()` takes the answer) or by the blocking `verify(http, authorization)`. Keys are
 ///   refetched when stale (10 min) and when a token names an unknown `kid` (key rotation), but at most once
-///   per cooldown (30 s), whatever number of forged `kid`s arrive; one fetch at a time.
+///   per cooldown (30 s), whatever number of forged `kid`s arrive; one fetch at a time. While it is out, the
+///   blocking `verify` answers an unknown `kid` with `auth_keys_unavailable` (503, try again), not 401.
 /// - **A bounded verified-token cache**: a repeat of a token costs a SHA-256 and the claim checks; entries
 ///   are re-validated against the current time and options, dropped with the key set that verified them.
 /// - **Thread-safe:** the JWKS and the cache are guarded by `Mutex` (`default_mutex`); signatures are checked
@@ -368,6 +369,14 @@ class access_token_verifier {
         }
         return verify(authorization, extra_scopes);
       }
+      if (fetch_in_flight()) {
+        // Another thread is fetching the keys right now: after a rotation many requests carry the new kid at
+        // once, and only one fetches. "Try again shortly" (503), not "your token is bad" (401).
+        return make_error(errc::auth_keys_unavailable,
+                          "the access token's key is not loaded yet: the issuer's keys (" + options_.jwks_uri +
+                              ") are being fetched by another request; try again shortly",
+                          "jwks_in_flight");
+      }
     }
     return out;
   }
@@ -440,6 +449,12 @@ class access_token_verifier {
   bool has_keys() {
     logto::detail::scoped_lock<Mutex> lock(mutex_);
     return jwks_.has_keys();
+  }
+  /// Whether a JWKS fetch handed out by `jwks_request()` is still unanswered (and not yet given up).
+  bool fetch_in_flight() {
+    const std::int64_t now = clock_.now();
+    logto::detail::scoped_lock<Mutex> lock(mutex_);
+    return in_flight_ && now - in_flight_since_ < options_.jwks_fetch_timeout;
   }
   /// Cache statistics (for monitoring and tests).
   std::size_t cache_hits() {

@@ -21,9 +21,7 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
-#include <mbedtls/md.h>  // mbedtls_md_*
-
-#include "logto/core/crypto.hpp"
+#include "logto/core/crypto.hpp"  // crypto::backend (core/crypto/backend.hpp)
 #include "logto/core/encoding.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/time.hpp"
@@ -56,28 +54,18 @@ struct tc3_signature {
 
 namespace detail {
 
-/// One HMAC-SHA256 context reused for the whole key-derivation chain (one allocation per signing,
-/// not one per HMAC as `mbedtls_md_hmac` does). `mbedtls_md_free` zeroizes the key material.
+/// HMAC-SHA256 for the whole key-derivation chain, through the crypto backend (with mbedTLS: one context
+/// reused, so one allocation per signing, not one per HMAC; freeing it zeroizes the key material).
 class hmac_sha256 {
  public:
-  hmac_sha256() noexcept { mbedtls_md_init(&ctx_); }
-  hmac_sha256(const hmac_sha256&) = delete;
-  hmac_sha256& operator=(const hmac_sha256&) = delete;
-  ~hmac_sha256() { mbedtls_md_free(&ctx_); }
-
-  bool setup() noexcept {
-    const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-    return info != nullptr && mbedtls_md_setup(&ctx_, info, 1) == 0;
-  }
+  bool setup() noexcept { return h_.setup(); }
   /// out = HMAC-SHA256(key, msg).
   bool mac(const unsigned char* key, std::size_t key_len, std::string_view msg, unsigned char out[32]) noexcept {
-    return mbedtls_md_hmac_starts(&ctx_, key, key_len) == 0 &&
-           mbedtls_md_hmac_update(&ctx_, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) == 0 &&
-           mbedtls_md_hmac_finish(&ctx_, out) == 0;
+    return h_.mac(key, key_len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), out);
   }
 
  private:
-  mbedtls_md_context_t ctx_;
+  crypto::backend::hmac_sha256 h_;
 };
 
 /// Appends lower-case hex of `n` bytes.
@@ -91,10 +79,9 @@ inline void append_hex(std::string& out, const unsigned char* p, std::size_t n) 
 
 /// Appends hex(sha256(data)).
 inline bool append_sha256_hex(std::string& out, std::string_view data) {
-  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
   unsigned char digest[32];
-  if (info == nullptr ||
-      mbedtls_md(info, reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest) != 0) {
+  if (crypto::backend::digest(crypto::backend::hash_id::sha256, reinterpret_cast<const unsigned char*>(data.data()),
+                              data.size(), digest) != 0) {
     return false;
   }
   append_hex(out, digest, sizeof digest);

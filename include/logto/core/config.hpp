@@ -58,6 +58,12 @@
 #define LOGTO_HAS_TLS 0
 #endif
 
+/// Define as 1 to verify JWS signatures, hash and HMAC with OpenSSL 3 instead of mbedTLS (core/crypto/backend.hpp;
+/// link libcrypto). mbedTLS stays required for everything else. Every translation unit must see the same value.
+#ifndef LOGTO_CRYPTO_OPENSSL
+#define LOGTO_CRYPTO_OPENSSL 0
+#endif
+
 /// Largest JSON document the parsers accept (bytes). Provider and token responses are far smaller.
 #ifndef LOGTO_MAX_JSON_SIZE
 #define LOGTO_MAX_JSON_SIZE (static_cast<std::size_t>(1024) * 1024u)

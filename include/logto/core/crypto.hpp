@@ -1,6 +1,6 @@
 /// @file
-/// @brief Crypto façade over mbedTLS (2.28 and 3.x): hashes and HMAC through the generic `mbedtls_md`
-/// API, a CSPRNG, constant-time comparison and zeroization.
+/// @brief Crypto façade: hashes and HMAC through the crypto backend (core/crypto/backend.hpp: mbedTLS 2.28 / 3.x
+/// by default, or OpenSSL 3), a CSPRNG (mbedTLS CTR-DRBG), constant-time comparison and zeroization.
 #pragma once
 
 #include <cstddef>      // std::size_t
@@ -15,6 +15,7 @@
 #include <mbedtls/md.h>             // mbedtls_md_*
 #include <mbedtls/platform_util.h>  // mbedtls_platform_zeroize
 
+#include "logto/core/crypto/backend.hpp"
 #include "logto/core/encoding.hpp"
 #include "logto/core/result.hpp"
 #include "logto/core/sync.hpp"
@@ -38,24 +39,28 @@ constexpr mbedtls_md_type_t md_type(hash_alg alg) noexcept {
                                    : MBEDTLS_MD_SHA512;
 }
 
+/// The backend's identifier of `alg`.
+constexpr backend::hash_id hash_id_of(hash_alg alg) noexcept { return static_cast<backend::hash_id>(alg); }
+
 /// Message digest of `data` (raw bytes).
 inline result<std::string> digest(hash_alg alg, std::string_view data) {
-  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md_type(alg));
-  if (info == nullptr) return make_error(errc::crypto_error, "hash algorithm not available in this mbedTLS build");
   unsigned char out[64];
-  const int rc = mbedtls_md(info, reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  if (rc != 0) return make_error(errc::crypto_error, "mbedtls_md failed", std::to_string(rc));
+  const int rc =
+      backend::digest(hash_id_of(alg), reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  if (rc != 0) {
+    return make_error(errc::crypto_error, "hashing failed (is the hash in this crypto library's build?)",
+                      std::string(backend::name) + " " + std::to_string(rc));
+  }
   return std::string(reinterpret_cast<const char*>(out), hash_size(alg));
 }
 
 /// HMAC (RFC 2104) of `data` under `key` (raw bytes).
 inline result<std::string> hmac(hash_alg alg, std::string_view key, std::string_view data) {
-  const mbedtls_md_info_t* info = mbedtls_md_info_from_type(md_type(alg));
-  if (info == nullptr) return make_error(errc::crypto_error, "hash algorithm not available in this mbedTLS build");
   unsigned char out[64];
-  const int rc = mbedtls_md_hmac(info, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                                 reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  if (rc != 0) return make_error(errc::crypto_error, "mbedtls_md_hmac failed", std::to_string(rc));
+  const int rc = backend::hmac(hash_id_of(alg), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                               reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  if (rc != 0)
+    return make_error(errc::crypto_error, "HMAC failed", std::string(backend::name) + " " + std::to_string(rc));
   std::string mac(reinterpret_cast<const char*>(out), hash_size(alg));
   mbedtls_platform_zeroize(out, sizeof out);
   return mac;

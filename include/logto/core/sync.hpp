@@ -1,8 +1,9 @@
 /// @file
 /// @brief Locking as a customisation point: `default_mutex`, `null_mutex`, `is_lockable` and a scoped lock.
 ///
-/// The library locks in three places: `client` (its `Mutex` parameter), `memory_storage` and the
-/// default random source. All of them use `default_mutex` unless told otherwise, chosen here:
+/// The library locks in four places: `client` (its `Mutex` parameter), `memory_storage`, the
+/// default random source and the first verification with a JWK (`detail::first_use_gate`). All of them use
+/// `default_mutex` unless told otherwise, chosen here:
 /// - `LOGTO_NO_THREADS` (bare metal, single-threaded engines): `null_mutex`, and nothing in the
 ///   library includes `<mutex>` (a host without threads needs no lock, whatever else is defined).
 /// - else `LOGTO_MUTEX` defined: that type. For hosts without `std::mutex` (mingw-w64 with the win32
@@ -25,6 +26,10 @@
 
 #if defined(LOGTO_MUTEX_HEADER) && !LOGTO_NO_THREADS
 #include LOGTO_MUTEX_HEADER
+#endif
+
+#if !LOGTO_NO_THREADS
+#include <atomic>  // std::atomic<bool> (first_use_gate)
 #endif
 
 #if !defined(LOGTO_MUTEX) && !LOGTO_NO_THREADS
@@ -79,6 +84,50 @@ class scoped_lock {
 
  private:
   Mutex& m_;
+};
+
+/// Guards an object that mbedTLS completes on its first use (an EC group's base-point table, an RSA context's
+/// R^2 mod N): calls run one at a time until one of them succeeds, and freely afterwards. A successful call has
+/// written whatever the object caches, so later calls only read it and may run from several threads at once.
+/// Once open, a call costs one acquire load more than the bare operation.
+class first_use_gate {
+ public:
+  first_use_gate() = default;
+  first_use_gate(const first_use_gate&) = delete;
+  first_use_gate& operator=(const first_use_gate&) = delete;
+
+  /// Runs `f` (returning 0 on success, like mbedTLS), serialised while the gate is still closed.
+  template <class F>
+  int run(F&& f) {
+    if (open()) return f();
+    scoped_lock<default_mutex> lock(mutex_);
+    const int rc = f();
+    if (rc == 0) set_open();
+    return rc;
+  }
+  /// True once a call has succeeded.
+  bool open() const noexcept {
+#if LOGTO_NO_THREADS
+    return open_;
+#else
+    return open_.load(std::memory_order_acquire);
+#endif
+  }
+
+ private:
+  void set_open() noexcept {
+#if LOGTO_NO_THREADS
+    open_ = true;
+#else
+    open_.store(true, std::memory_order_release);
+#endif
+  }
+#if LOGTO_NO_THREADS
+  bool open_ = false;
+#else
+  std::atomic<bool> open_{false};
+#endif
+  default_mutex mutex_;
 };
 }  // namespace detail
 

@@ -157,6 +157,10 @@ struct unverified_jwt {
 };
 
 /// What a verification requires. `issuer`, `audience` and `now` must be set.
+///
+/// `now` is a timestamp: build the options for each verification, never once for a long-lived object (it
+/// would accept tokens past their `exp` forever). An API server uses `api::access_token_verifier`, which
+/// reads its clock on every call.
 struct verify_options {
   std::string issuer;    ///< `iss` must equal this exactly (OIDC Core 3.1.3.7 step 2)
   std::string audience;  ///< `aud` must equal or contain this (client id for ID tokens, resource for access tokens)
@@ -188,7 +192,8 @@ struct verify_options {
   std::string_view token_name = "JWT";
 
   /// Options for an access token issued for `resource` (RFC 9068 / Logto API resources): exact `iss`,
-  /// `aud` contains `resource`, `exp` required, leeway `default_access_token_leeway`.
+  /// `aud` contains `resource`, `exp` required, leeway `default_access_token_leeway`. Per request: `now`
+  /// is captured here (see the struct comment; `api::access_token_verifier` is the long-lived form).
   static verify_options access_token(std::string issuer, std::string resource, std::int64_t now,
                                      std::vector<std::string> required_scopes = {}) {
     verify_options o;

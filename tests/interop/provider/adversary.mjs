@@ -45,6 +45,13 @@ const fromB64Json = (segment) => JSON.parse(Buffer.from(segment, 'base64url').to
 const epoch = () => Math.floor(Date.now() / 1000);
 const privateOnly = ({ kid, alg, use, key_ops: keyOps, ...jwk }) => jwk;
 
+/** `payload` signed by the private JWK `jwk` under `header`, with the key's own alg and kid. */
+export async function resignWith(jwk, header, payload) {
+  return new CompactSign(Buffer.from(JSON.stringify(payload)))
+    .setProtectedHeader({ ...header, alg: jwk.alg, kid: jwk.kid })
+    .sign(await importJWK(privateOnly(jwk), jwk.alg));
+}
+
 /**
  * @param {object} deps
  * @param {() => object} deps.signingKey  the provider's current signing key (private JWK)
@@ -59,10 +66,7 @@ export function createAdversary({ signingKey, log }) {
     return new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
   }
 
-  async function resign(header, payload) {
-    const jwk = signingKey();
-    return sign({ ...header, alg: jwk.alg, kid: jwk.kid }, payload, await importJWK(privateOnly(jwk), jwk.alg));
-  }
+  const resign = (header, payload) => resignWith(signingKey(), header, payload);
 
   async function forgeIdToken(idToken, ctx) {
     const [h, p, s] = idToken.split('.');

@@ -656,6 +656,30 @@ async function suite(alg) {
       note(`[${alg}] grant type not allowed for client: ${native.text}`);
     });
 
+    await step('resign: claims merged, re-signed by the current key; JWKS fetches counted', async () => {
+      const before = (await http(`${base}/test/health`)).json.jwksRequests;
+      const at = (await http(tokenUrl(), {
+        method: 'POST', basic: [M2M, M2M_SECRET], form: { grant_type: 'client_credentials', resource: API, scope: 'read:data' },
+      })).json.access_token;
+      const past = Math.floor(Date.now() / 1000) - 600;
+      const r = await http(`${base}/test/resign`, {
+        method: 'POST', form: { token: at, claims: JSON.stringify({ exp: past, aud: 'urn:logto:organization:org_1', scope: null }) },
+      });
+      check(r.status === 200 && typeof r.json?.token === 'string', 'resign 200', r.json);
+      const { payload, header } = await verifyJwt(r.json.token, { audience: 'urn:logto:organization:org_1' }).catch((e) => {
+        check(e.code === 'ERR_JWT_EXPIRED', 'only exp fails', e.code);
+        return { payload: jose.decodeJwt(r.json.token), header: jose.decodeProtectedHeader(r.json.token) };
+      });
+      check(payload.exp === past && payload.scope === undefined && payload.client_id === M2M, 'merged, null removes', payload);
+      check(header.kid === jose.decodeProtectedHeader(at).kid && header.typ === 'at+jwt', 'same key and typ', header);
+      const set = jose.createLocalJWKSet((await http(disco.jwks_uri)).json);
+      await jose.compactVerify(r.json.token, set);  // the signature verifies even though exp has passed
+      const after = (await http(`${base}/test/health`)).json.jwksRequests;
+      check(after - before === 2, 'GET /test/health counts GET /oidc/jwks', { before, after });
+      const bad = await http(`${base}/test/resign`, { method: 'POST', form: { token: 'x.y', claims: '{}' } });
+      check(bad.status === 400 && bad.json?.error === 'invalid_request', 'not a JWS -> 400', bad.json);
+    });
+
     await step('device flow: approve, authorization_pending, slow_down', async () => {
       const da = await http(disco.device_authorization_endpoint, {
         method: 'POST', form: { client_id: NATIVE, scope: 'openid offline_access profile read:data', resource: API },

@@ -22,7 +22,7 @@ import {
   TEST_USER,
 } from './config.mjs';
 import { generateSigningJwk, publicJwk, SUPPORTED_ALGS } from './keys.mjs';
-import { createAdversary } from './adversary.mjs';
+import { createAdversary, resignWith } from './adversary.mjs';
 import { setRefreshTokenReuseWindow } from './adapter.mjs';
 
 // stdout carries exactly one line (the ready line). oidc-provider prints
@@ -176,6 +176,9 @@ let current; // { provider, callback }
 let nextKeyPromise;
 // Rewrites answers while an attack is selected (adversary.mjs, POST /test/adversary).
 const adversary = createAdversary({ signingKey: () => signingKeys[0], log });
+
+/** GET /oidc/jwks answered so far (GET /test/health), so API tests can bound refetches. */
+let jwksRequests = 0;
 
 /** device_code -> { interval (s), last (ms) } for slow_down handling */
 const devicePolls = new Map();
@@ -453,6 +456,37 @@ async function handleRotate(req, res, url) {
   });
 }
 
+// POST /test/resign: the token with `claims` merged into its payload (a null value removes that claim),
+// re-signed by the current signing key. For API tests that need access tokens the provider does not mint:
+// expired, organization (aud urn:logto:organization:<id>), other claims.
+async function handleResign(req, res, url) {
+  const params = await readParams(req, url);
+  let claims = params.claims ?? {};
+  if (typeof claims === 'string') {
+    try {
+      claims = JSON.parse(claims);
+    } catch {
+      claims = undefined;
+    }
+  }
+  const parts = typeof params.token === 'string' ? params.token.split('.') : [];
+  if (parts.length !== 3 || claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
+    sendJson(res, 400, { error: 'invalid_request', error_description: 'need token (a JWS) and claims (a JSON object)' });
+    return;
+  }
+  let header;
+  let payload;
+  try {
+    [header, payload] = parts.slice(0, 2).map((s) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')));
+  } catch {
+    sendJson(res, 400, { error: 'invalid_request', error_description: 'token header or payload is not JSON' });
+    return;
+  }
+  payload = { ...payload, ...claims };
+  for (const [name, value] of Object.entries(claims)) if (value === null) delete payload[name];
+  sendJson(res, 200, { token: await resignWith(signingKeys[0], header, payload) });
+}
+
 // ---------------------------------------------------------------------------
 // Dispatcher
 // ---------------------------------------------------------------------------
@@ -486,6 +520,7 @@ async function dispatch(req, res) {
   }
 
   if (pathname === '/oidc' || pathname.startsWith('/oidc/')) {
+    if (pathname === '/oidc/jwks') jwksRequests += 1;
     if (req.method === 'GET' && pathname === '/oidc/session/end/confirm') {
       await rewriteGetLogoutConfirm(req, url);
     }
@@ -518,10 +553,14 @@ async function dispatch(req, res) {
         kids: signingKeys.map((k) => k.kid),
         deviceInterval: opts.deviceInterval ?? null,
         refreshReuseWindow: opts.refreshReuseWindow,
+        jwksRequests,
       });
       return;
     case 'POST /test/rotate-keys':
       await handleRotate(req, res, url);
+      return;
+    case 'POST /test/resign':
+      await handleResign(req, res, url);
       return;
     case 'POST /test/device/approve':
       await handleDeviceDecision(req, res, url, true);

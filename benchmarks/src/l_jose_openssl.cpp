@@ -1,0 +1,60 @@
+// logto-cpp with its OpenSSL 3 backend (LOGTO_CRYPTO_OPENSSL=1): jose::verify_id_token exactly as in l_jose.cpp
+// (JWKS of four keys parsed once, options built once), and the cold start of l_cold.cpp.
+//
+// The benchmark program also holds the default (mbedTLS) build of the library, and a program must see one
+// LOGTO_CRYPTO_OPENSSL value in every translation unit (the inline functions would clash). So this file renames
+// the library's namespace (`logto` -> `logto_ossl`) before reading it: a second, independent copy of the
+// library, its OpenSSL build, in the same program and the same interleaved rounds.
+#include "bench.hpp"
+
+#define LOGTO_CRYPTO_OPENSSL 1
+#define logto logto_ossl
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <logto/core/time.hpp>
+#include <logto/jose/id_token.hpp>
+#include <logto/jose/jwt.hpp>
+
+namespace {
+
+using namespace logto;
+
+jose::id_token_options options_for(const bench::jwt_fixture& f) {
+  jose::id_token_options o;
+  o.issuer = f.issuer;
+  o.client_id = f.audience;
+  const auto a = jose::algorithm_from_name(f.alg);
+  if (!a) throw std::runtime_error("unknown alg " + f.alg);
+  o.algorithms = jose::algorithm_set{*a};
+  return o;
+}
+
+std::int64_t bench_now(const bench::jwt_fixture& f) { return std::min(system_clock().now(), f.iat + 60); }
+
+class ossl_verifier : public bench::simple_verifier {
+ public:
+  explicit ossl_verifier(const bench::jwt_fixture& f) : f_(f), options_(options_for(f)) {
+    auto keys = jose::key_set::parse(f.jwks_json);
+    if (!keys) throw std::runtime_error("key_set::parse: " + keys.error().message);
+    keys_ = std::move(*keys);
+  }
+  bool verify(const std::string& token) override {
+    options_.now = bench_now(f_);
+    return jose::verify_id_token(token, keys_, options_).has_value();
+  }
+
+ private:
+  const bench::jwt_fixture& f_;
+  jose::key_set keys_;
+  jose::id_token_options options_;
+};
+
+const bench::register_verifier reg_id("logto-cpp, OpenSSL backend: jose::verify_id_token", 11, false,
+                                      [](const bench::jwt_fixture& f,
+                                         std::string&) -> std::unique_ptr<bench::verifier> {
+                                        return std::make_unique<ossl_verifier>(f);
+                                      });
+
+}  // namespace
