@@ -24,9 +24,11 @@
 #   cross      the unit suite for armhf (-O3) and s390x (big-endian, -O2) under qemu-user
 #   baremetal  tests/embedded/smoke.cpp on a Cortex-M4 (QEMU mps2-an386), reference values
 #   windows    the unit suite and examples for Windows (mingw-w64, both thread models) under wine
+#   wasm       the unit suite for wasm32-wasi (no exceptions) and with emscripten (exceptions) under Node,
+#              and examples/wasm_sign_in (emscripten, the host's fetch) against the bundled provider
 #   fuzz       every libFuzzer target: corpus and regression replay, then bounded runs
 #
-# Environment: LOGTO_SKIP_INSTALL=1 skips apt/npm; LOGTO_CONFIGS="gcc clang" runs only those builds;
+# Environment: LOGTO_SKIP_INSTALL=1 skips apt/npm; LOGTO_CONFIGS="gcc clang" runs only those builds ("none": none);
 # LOGTO_STAGES="fuzz cross" runs only those extra stages (default: all; "none" for none);
 # LOGTO_JOBS=N parallel jobs (default: nproc).
 set -uo pipefail
@@ -149,6 +151,7 @@ done
 run_stage cross "$BUILD/cross"
 run_stage baremetal "$BUILD/baremetal"
 run_stage windows
+run_stage wasm "$BUILD/wasm"
 LOGTO_FUZZ_BUILD_DIR=$BUILD/fuzz LOGTO_JOBS=$JOBS run_stage fuzz
 
 if [ -z "${LOGTO_CONFIGS:-}" ] || [[ " ${LOGTO_CONFIGS} " == *" packaging "* ]]; then

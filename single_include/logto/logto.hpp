@@ -1118,16 +1118,25 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 #define LOGTO_DEFINED_PICOJSON_ASSERT
 #endif
 
-#if !LOGTO_HAS_EXCEPTIONS && defined(__GNUC__) && !defined(__clang__)
+#if !LOGTO_HAS_EXCEPTIONS && ((defined(__GNUC__) && !defined(__clang__)) || defined(__wasm__))
 // picojson's value(double) has `throw std::overflow_error("")` for a non-finite number, which g++
-// refuses to compile under -fno-exceptions (clang accepts it in a system header and terminates when it
-// runs). So for the duration of the include the throw becomes `std::abort(), (void)`: a NaN or an
-// infinity still stops right there, as the uncaught exception would, and no picojson value can hold
-// one (picojson's own serialize() would print `nan`; JSON has no such number). The library never gets
-// there: its parser refuses non-finite numbers and it builds no number from anything else.
+// refuses to compile under -fno-exceptions. clang accepts it in a system header and terminates when it
+// runs, except on WebAssembly: there it still calls __cxa_throw, which Debian's wasm32 libc++abi (built
+// without exceptions) does not define, so the program does not link. So for the duration of the include
+// the throw becomes `std::abort(), (void)`: a NaN or an infinity still stops right there, as the
+// uncaught exception would, and no picojson value can hold one (picojson's own serialize() would print
+// `nan`; JSON has no such number). The library never gets there: its parser refuses non-finite numbers
+// and it builds no number from anything else.
 #pragma push_macro("throw")
 #undef throw
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wkeyword-macro"
+#endif
 #define throw std::abort(), (void)
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 #define LOGTO_PUSHED_THROW
 #endif
 
@@ -1865,8 +1874,8 @@ enum class ec_curve : std::uint8_t { p256, p384, p521 };
 ///   header is read; `LOGTO_MUTEX_HEADER`, when defined, is included first for that (both can come
 ///   from the build system: `-DLOGTO_MUTEX_HEADER='"my_mutex.hpp"' -DLOGTO_MUTEX=my::mutex`). Every
 ///   translation unit of a program must see the same choice.
-/// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads) is a
-///   compile error that names both macros.
+/// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads, libc++
+///   built without threads as for wasm32-wasi) is a compile error that names both macros.
 ///
 /// Any type with `void lock()` and `void unlock()` will do (`try_lock` is never called); the library
 /// only ever locks through `detail::scoped_lock`, which unlocks on every path, and never copies or
@@ -1886,9 +1895,9 @@ enum class ec_curve : std::uint8_t { p256, p384, p521 };
 
 #if !defined(LOGTO_MUTEX) && !LOGTO_NO_THREADS
 #include <mutex>  // std::mutex
-#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#if (defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)) || defined(_LIBCPP_HAS_NO_THREADS)
 #error \
-    "logto-cpp: this standard library has no std::mutex (e.g. mingw-w64 with the win32 thread model): \
+    "logto-cpp: this standard library has no std::mutex (e.g. mingw-w64 with the win32 thread model, WASI): \
 define LOGTO_MUTEX as your mutex type (and LOGTO_MUTEX_HEADER as the header declaring it), or LOGTO_NO_THREADS=1"
 #endif
 #endif

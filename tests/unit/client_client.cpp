@@ -11,7 +11,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>  // std::this_thread (std::thread itself: test_threads.hpp)
 #include <vector>
 
 using namespace logto;

@@ -12,12 +12,12 @@
 #include <memory>
 
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "catch2_compat.hpp"
 #include "jose_fixtures.hpp"
 #include "jose_signer.hpp"
+#include "test_threads.hpp"
 
 // REQUIRE that a result holds a value, showing the error otherwise.
 #define REQUIRE_OK(expr)                                                                              \
@@ -74,7 +74,7 @@ struct fake_provider {
     }
     if (req.url == endpoint + "/oidc/jwks") return json_response(200, jwks);
     if (req.url == endpoint + "/oidc/token") {
-      if (token_delay.count() > 0) std::this_thread::sleep_for(token_delay);
+      if (token_delay.count() > 0) logto_test::sleep_for(token_delay);
       return on_token(req);
     }
     if (req.url == endpoint + "/oidc/token/revocation") return http_response{200, {}, ""};

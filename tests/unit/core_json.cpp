@@ -7,7 +7,8 @@
 #include <cstring>
 #include <limits>
 
-#if !defined(_WIN32)
+// No fork() on Windows or WebAssembly: the child-process test below is left out there.
+#if !defined(_WIN32) && !defined(__wasm__)
 #include <fcntl.h>     // open
 #include <csignal>     // SIGABRT
 #include <sys/wait.h>  // waitpid
@@ -209,7 +210,7 @@ TEST_CASE("non-finite numbers in the library's own types are written as null, as
   }
 }
 
-#if !defined(_WIN32)
+#if !defined(_WIN32) && !defined(__wasm__)
 namespace {
 // Runs `f(fd)` in a child process (SIGABRT reset to its default action, so that the test framework's
 // handler stays out of it; stderr to /dev/null); returns the child's wait status and what it wrote to `fd`.

@@ -7,11 +7,11 @@
 
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "catch2_compat.hpp"
 #include "smtp_fixtures.hpp"
+#include "test_threads.hpp"
 
 using namespace logto;
 using smtp_test::scripted_server;
@@ -613,7 +613,7 @@ TEST_CASE("driver: a server trickling bytes cannot stretch the reply deadline", 
     std::size_t pos = 0;
     result<std::size_t> read(char* buffer, std::size_t, int timeout_ms) {
       if (timeout_ms <= 0) return make_error(errc::timeout, "t");
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      logto_test::sleep_for(std::chrono::milliseconds(5));
       buffer[0] = greeting[pos++ % greeting.size()];
       return std::size_t{1};
     }

@@ -28,39 +28,11 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   apt-get install -y -q --no-install-recommends gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi \
     libstdc++-arm-none-eabi-newlib qemu-system-arm picojson-dev libmbedtls-dev python3 >"$B/apt.log" 2>&1 ||
     { tail -20 "$B/apt.log"; fail "apt-get install failed"; }
-  # apt-get source needs a deb-src entry for Debian 12 (CI's fresh machine has none).
-  ver=$(dpkg-query -W -f='${source:Version}\n' libmbedtls-dev | head -1)
-  if ! apt-cache showsrc mbedtls 2>/dev/null | grep -qx "Version: $ver"; then
-    cat >/etc/apt/sources.list.d/logto-baremetal-src.sources <<'EOF'
-# Added by logto-cpp tools/ci/baremetal.sh: Debian 12's source packages (mbedTLS 2.28 for the Cortex-M4).
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb-src
-URIs: http://deb.debian.org/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-    apt-get update -q >/dev/null || fail "apt-get update failed"
-  fi
   echo "(baremetal: install took $((SECONDS - start)) s)"
 fi
 
-# ---- mbedTLS source: the version of the host's libmbedtls-dev, pinned so that a trixie deb-src entry
-# (tools/mbedtls3.sh adds one) does not hand out 3.x.
-src=$(ls -d "$B"/src/*/library/.. 2>/dev/null | head -1)
-if [ -z "$src" ]; then
-  ver=$(dpkg-query -W -f='${source:Version}\n' libmbedtls-dev 2>/dev/null | head -1)
-  rm -rf "$B/src" && mkdir -p "$B/src"
-  (cd "$B/src" && apt-get source --download-only "mbedtls${ver:+=$ver}" >"$B/src.log" 2>&1 &&
-    tar xf mbedtls_*.orig.tar.* && rm -f mbedtls_*) || { tail -5 "$B/src.log"; fail "apt-get source mbedtls failed"; }
-  src=$(ls -d "$B"/src/*/library/.. | head -1)
-fi
-src=$(cd "$src" && pwd)
+# ---- mbedTLS source: Debian's, the version of the host's libmbedtls-dev (adds a deb-src entry if needed).
+src=$(tools/ci/mbedtls_source.sh "$B") || fail "could not unpack Debian's mbedTLS source package"
 
 ARMC=(-Os -mcpu=cortex-m4 -mthumb -ffunction-sections -fdata-sections -DLOGTO_EMBEDDED_SMOKE
       -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' -I"$EMB" -I"$src/include" -I"$B/inc")

@@ -55,16 +55,25 @@
 #define LOGTO_DEFINED_PICOJSON_ASSERT
 #endif
 
-#if !LOGTO_HAS_EXCEPTIONS && defined(__GNUC__) && !defined(__clang__)
+#if !LOGTO_HAS_EXCEPTIONS && ((defined(__GNUC__) && !defined(__clang__)) || defined(__wasm__))
 // picojson's value(double) has `throw std::overflow_error("")` for a non-finite number, which g++
-// refuses to compile under -fno-exceptions (clang accepts it in a system header and terminates when it
-// runs). So for the duration of the include the throw becomes `std::abort(), (void)`: a NaN or an
-// infinity still stops right there, as the uncaught exception would, and no picojson value can hold
-// one (picojson's own serialize() would print `nan`; JSON has no such number). The library never gets
-// there: its parser refuses non-finite numbers and it builds no number from anything else.
+// refuses to compile under -fno-exceptions. clang accepts it in a system header and terminates when it
+// runs, except on WebAssembly: there it still calls __cxa_throw, which Debian's wasm32 libc++abi (built
+// without exceptions) does not define, so the program does not link. So for the duration of the include
+// the throw becomes `std::abort(), (void)`: a NaN or an infinity still stops right there, as the
+// uncaught exception would, and no picojson value can hold one (picojson's own serialize() would print
+// `nan`; JSON has no such number). The library never gets there: its parser refuses non-finite numbers
+// and it builds no number from anything else.
 #pragma push_macro("throw")
 #undef throw
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wkeyword-macro"
+#endif
 #define throw std::abort(), (void)
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 #define LOGTO_PUSHED_THROW
 #endif
 

@@ -11,8 +11,8 @@
 ///   header is read; `LOGTO_MUTEX_HEADER`, when defined, is included first for that (both can come
 ///   from the build system: `-DLOGTO_MUTEX_HEADER='"my_mutex.hpp"' -DLOGTO_MUTEX=my::mutex`). Every
 ///   translation unit of a program must see the same choice.
-/// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads) is a
-///   compile error that names both macros.
+/// - else `std::mutex`. A standard library without it (libstdc++ built without gthreads, libc++
+///   built without threads as for wasm32-wasi) is a compile error that names both macros.
 ///
 /// Any type with `void lock()` and `void unlock()` will do (`try_lock` is never called); the library
 /// only ever locks through `detail::scoped_lock`, which unlocks on every path, and never copies or
@@ -34,9 +34,9 @@
 
 #if !defined(LOGTO_MUTEX) && !LOGTO_NO_THREADS
 #include <mutex>  // std::mutex
-#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)
+#if (defined(__GLIBCXX__) && !defined(_GLIBCXX_HAS_GTHREADS)) || defined(_LIBCPP_HAS_NO_THREADS)
 #error \
-    "logto-cpp: this standard library has no std::mutex (e.g. mingw-w64 with the win32 thread model): \
+    "logto-cpp: this standard library has no std::mutex (e.g. mingw-w64 with the win32 thread model, WASI): \
 define LOGTO_MUTEX as your mutex type (and LOGTO_MUTEX_HEADER as the header declaring it), or LOGTO_NO_THREADS=1"
 #endif
 #endif
