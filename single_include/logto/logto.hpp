@@ -13553,7 +13553,9 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 // ----- begin logto/connectors/usage.hpp
 /// @file
 /// @brief Usage types: what a one-time code is for (connector-kit TemplateType), and the kit's time helper.
-/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part. The parts
+/// include each other in a chain (usage, js_value, message, templates, config_checker, send), and this,
+/// the first, includes what all of them use.
 
 #include <cmath>        // std::isnan, std::isinf, std::fabs
 #include <cstddef>      // std::size_t, std::nullptr_t
@@ -13636,25 +13638,6 @@ constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
 /// @file
 /// @brief An ordered JSON value with JavaScript semantics (JSON.stringify, String(v)): connector wire formats depend on
 /// insertion order. Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
-
-#include <cmath>        // std::isnan, std::isinf, std::fabs
-#include <cstddef>      // std::size_t, std::nullptr_t
-#include <cstdint>      // std::int64_t, std::uint32_t
-#include <cstdio>       // std::snprintf
-#include <cstdlib>      // std::strtod
-#include <functional>   // std::function
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral, std::decay
-#include <utility>      // std::move, std::pair, std::declval
-#include <vector>       // std::vector
-#if defined(__has_include)
-#if __has_include(<charconv>)
-#include <charconv>  // std::to_chars
-#endif
-#endif
-#include <clocale>  // std::localeconv
 
 
 namespace logto {
@@ -13892,25 +13875,6 @@ inline void value::append_js_string(std::string& out) const {
 /// @brief The message a connector sends: SendMessageData and its ordered SendMessagePayload.
 /// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
 
-#include <cmath>        // std::isnan, std::isinf, std::fabs
-#include <cstddef>      // std::size_t, std::nullptr_t
-#include <cstdint>      // std::int64_t, std::uint32_t
-#include <cstdio>       // std::snprintf
-#include <cstdlib>      // std::strtod
-#include <functional>   // std::function
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral, std::decay
-#include <utility>      // std::move, std::pair, std::declval
-#include <vector>       // std::vector
-#if defined(__has_include)
-#if __has_include(<charconv>)
-#include <charconv>  // std::to_chars
-#endif
-#endif
-#include <clocale>  // std::localeconv
-
 
 namespace logto {
 namespace connectors {
@@ -14010,25 +13974,6 @@ struct message {
 /// @brief Template lookup (getConfigTemplateByType), e-mail templates and the host's i18n provider, and
 /// `{{placeholder}}` rendering (replaceSendMessageHandlebars), byte for byte. Part of the connector foundation;
 /// `logto/connectors/connector.hpp` includes every part.
-
-#include <cmath>        // std::isnan, std::isinf, std::fabs
-#include <cstddef>      // std::size_t, std::nullptr_t
-#include <cstdint>      // std::int64_t, std::uint32_t
-#include <cstdio>       // std::snprintf
-#include <cstdlib>      // std::strtod
-#include <functional>   // std::function
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral, std::decay
-#include <utility>      // std::move, std::pair, std::declval
-#include <vector>       // std::vector
-#if defined(__has_include)
-#if __has_include(<charconv>)
-#include <charconv>  // std::to_chars
-#endif
-#endif
-#include <clocale>  // std::localeconv
 
 
 namespace logto {
@@ -14263,25 +14208,6 @@ inline std::string render_template(std::string_view tmpl, const payload& p) {
 /// @brief zod-like validation of a connector's JSON config: every problem with its path, never a value.
 /// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
 
-#include <cmath>        // std::isnan, std::isinf, std::fabs
-#include <cstddef>      // std::size_t, std::nullptr_t
-#include <cstdint>      // std::int64_t, std::uint32_t
-#include <cstdio>       // std::snprintf
-#include <cstdlib>      // std::strtod
-#include <functional>   // std::function
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral, std::decay
-#include <utility>      // std::move, std::pair, std::declval
-#include <vector>       // std::vector
-#if defined(__has_include)
-#if __has_include(<charconv>)
-#include <charconv>  // std::to_chars
-#endif
-#endif
-#include <clocale>  // std::localeconv
-
 
 namespace logto {
 namespace connectors {
@@ -14500,25 +14426,6 @@ class config_checker {
 /// @brief What every HTTP connector's `send()` shares: error helpers, message checks and `detail::send_http` (build,
 /// send, wipe Authorization, parse). Part of the connector foundation; `logto/connectors/connector.hpp` includes every
 /// part.
-
-#include <cmath>        // std::isnan, std::isinf, std::fabs
-#include <cstddef>      // std::size_t, std::nullptr_t
-#include <cstdint>      // std::int64_t, std::uint32_t
-#include <cstdio>       // std::snprintf
-#include <cstdlib>      // std::strtod
-#include <functional>   // std::function
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral, std::decay
-#include <utility>      // std::move, std::pair, std::declval
-#include <vector>       // std::vector
-#if defined(__has_include)
-#if __has_include(<charconv>)
-#include <charconv>  // std::to_chars
-#endif
-#endif
-#include <clocale>  // std::localeconv
 
 
 namespace logto {

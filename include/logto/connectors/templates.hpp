@@ -4,31 +4,6 @@
 /// `logto/connectors/connector.hpp` includes every part.
 #pragma once
 
-#include <cmath>        // std::isnan, std::isinf, std::fabs
-#include <cstddef>      // std::size_t, std::nullptr_t
-#include <cstdint>      // std::int64_t, std::uint32_t
-#include <cstdio>       // std::snprintf
-#include <cstdlib>      // std::strtod
-#include <functional>   // std::function
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <type_traits>  // std::enable_if, std::is_integral, std::decay
-#include <utility>      // std::move, std::pair, std::declval
-#include <vector>       // std::vector
-#if defined(__has_include)
-#if __has_include(<charconv>)
-#include <charconv>  // std::to_chars
-#endif
-#endif
-#include <clocale>  // std::localeconv
-
-#include "logto/core/crypto.hpp"
-#include "logto/core/encoding.hpp"
-#include "logto/core/strict_json.hpp"
-#include "logto/core/result.hpp"
-#include "logto/core/time.hpp"
-#include "logto/http.hpp"
 #include "logto/connectors/message.hpp"
 
 namespace logto {

@@ -1,6 +1,8 @@
 /// @file
 /// @brief Usage types: what a one-time code is for (connector-kit TemplateType), and the kit's time helper.
-/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+/// Part of the connector foundation; `logto/connectors/connector.hpp` includes every part. The parts
+/// include each other in a chain (usage, js_value, message, templates, config_checker, send), and this,
+/// the first, includes what all of them use.
 #pragma once
 
 #include <cmath>        // std::isnan, std::isinf, std::fabs
