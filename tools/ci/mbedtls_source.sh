@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Unpacks Debian's mbedTLS source package, the version of the host's libmbedtls-dev (2.28 on Debian 12),
 # into DIR/src once, and prints the source tree's path. Used by the stages that compile mbedTLS for
-# another target (baremetal.sh, wasm.sh). Unless LOGTO_SKIP_INSTALL=1 it first adds a deb-src entry for
+# another target (baremetal.sh, wasm.sh, windows.sh). Unless LOGTO_SKIP_INSTALL=1 it first adds a deb-src entry for
 # Debian 12 when apt knows no source of that version (CI's fresh machine has none). The version is pinned
 # so that a trixie deb-src entry (tools/mbedtls3.sh adds one) does not hand out 3.x.
 #   usage: tools/ci/mbedtls_source.sh DIR        (messages on stderr; exit 1 on failure)

@@ -7,7 +7,8 @@
 #          LOGTO_MUTEX = examples/common/win32_mutex.hpp (an SRWLOCK) and the tests that start
 #          threads are left out (tests/support/test_threads.hpp)
 # Both builds include tests/unit/core_platform_macros.cpp, which reads the library after <windows.h>.
-# mbedTLS has no mingw package in Debian: Debian 12's own source package (2.28) is built once with
+# mbedTLS has no mingw package in Debian: Debian 12's own source package (2.28, unpacked by
+# tools/ci/mbedtls_source.sh, as for baremetal and wasm) is built once with
 # the mingw C compiler (its C code does not depend on the C++ thread model) into $BUILD/windows/deps,
 # and kept there. picojson and Catch2 v2 are Debian's headers, linked into the same prefix, so that
 # no other host header reaches the Windows compiler. wine starts once (a persistent wineserver).
@@ -48,28 +49,13 @@ DEPS=$BUILD/deps
 if [ ! -f "$DEPS/lib/libmbedcrypto.a" ] || [ ! -f "$DEPS/include/mbedtls/version.h" ]; then
   log "building mbedTLS 2.28 (Debian 12's source package) with mingw-w64"
   t=$SECONDS
-  if ! apt-cache showsrc mbedtls 2>/dev/null | grep -q '^Version: 2\.28'; then
-    cat >/etc/apt/sources.list.d/logto-bookworm-src.sources <<'SRC'
-# Added by logto-cpp tools/ci/windows.sh: Debian 12's source packages (mbedTLS 2.28 for mingw-w64).
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-    apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null || exit 1
-  fi
-  work=$(mktemp -d)
-  (cd "$work" && apt-get source --download-only mbedtls/bookworm >/dev/null 2>&1)
-  tarball=$(ls "$work"/mbedtls_2.28*.orig.tar.* 2>/dev/null | head -n 1)
-  if [ -z "$tarball" ]; then
-    echo "windows: could not download Debian's mbedtls 2.28 source package" >&2
-    rm -rf "$work"
+  # Debian's source package, unpacked once (tools/ci/mbedtls_source.sh adds the deb-src entry it needs).
+  src=$(tools/ci/mbedtls_source.sh "$BUILD/mbedtls-source") || {
+    echo "windows: could not unpack Debian's mbedTLS source package" >&2
     echo "0 passed, 1 failed"
     exit 1
-  fi
-  tar -xf "$tarball" -C "$work"
-  src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+  }
+  work=$(mktemp -d)
   if ! { cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$ROOT/tools/ci/mingw-w64.cmake" \
            -DLOGTO_MINGW_THREADS=win32 -DENABLE_TESTING=OFF -DENABLE_PROGRAMS=OFF -DUSE_SHARED_MBEDTLS_LIBRARY=OFF \
            -DCMAKE_BUILD_TYPE=Release -DMBEDTLS_FATAL_WARNINGS=OFF -DCMAKE_INSTALL_PREFIX="$DEPS" >"$BUILD/mbedtls.log" 2>&1 &&
