@@ -26,7 +26,7 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null || fail "apt-get update failed"
   apt-get install -y -q --no-install-recommends gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi \
-    libstdc++-arm-none-eabi-newlib qemu-system-arm picojson-dev libmbedtls-dev python3 >"$B/apt.log" 2>&1 ||
+    libstdc++-arm-none-eabi-newlib qemu-system-arm libmbedtls-dev python3 >"$B/apt.log" 2>&1 ||
     { tail -20 "$B/apt.log"; fail "apt-get install failed"; }
   echo "(baremetal: install took $((SECONDS - start)) s)"
 fi
@@ -49,7 +49,6 @@ if [ ! -f "$lib" ] || [ "$EMB/mbedtls_config.h" -nt "$lib" ]; then
 fi
 
 echo "=== baremetal: smoke.cpp (arm-none-eabi-g++ $(arm-none-eabi-gcc -dumpversion), -Os, newlib-nano)"
-cp /usr/include/picojson.h "$B/inc/"  # header-only; the Debian copy, without the rest of the host's /usr/include
 python3 "$EMB/make_fixture.py" "$ROOT" "$B/inc/smoke_fixture.h" || fail "make_fixture.py failed"
 WARN=(-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
 rm -f "$B/smoke.elf"

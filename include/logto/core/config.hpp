@@ -1,5 +1,5 @@
 /// @file
-/// @brief Configuration knobs and the mbedTLS / picojson version checks shared by every header.
+/// @brief Configuration knobs and the mbedTLS version checks shared by every header.
 #pragma once
 
 #include <cstddef>  // std::size_t
@@ -23,8 +23,8 @@
 #define LOGTO_MBEDTLS_3 0
 #endif
 
-// Exceptions: the library never throws and never catches. This only tells whether the host compiles
-// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/strict_json.hpp).
+// Exceptions: the library never throws and never catches, and behaves the same with or without them.
+// LOGTO_HAS_EXCEPTIONS tells a host which way it is compiled.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define LOGTO_HAS_EXCEPTIONS 1
 #else
