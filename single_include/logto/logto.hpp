@@ -1155,21 +1155,21 @@ class value {
   using member = std::pair<std::string, value>;
 
   value() noexcept { u_.d = 0; }
-  value(null) noexcept : value() {}                                        // NOLINT
-  value(std::nullptr_t) noexcept : value() {}                              // NOLINT
-  value(bool b) noexcept : kind_(kind::boolean) { u_.b = b; }        // NOLINT
-  value(double d) noexcept : kind_(kind::number) { u_.d = d; }        // NOLINT
+  value(null) noexcept : value() {}                             // NOLINT
+  value(std::nullptr_t) noexcept : value() {}                   // NOLINT
+  value(bool b) noexcept : kind_(kind::boolean) { u_.b = b; }   // NOLINT
+  value(double d) noexcept : kind_(kind::number) { u_.d = d; }  // NOLINT
   template <class I, typename std::enable_if<std::is_integral<I>::value && !std::is_same<I, bool>::value &&
                                                  !std::is_same<I, char>::value,
                                              int>::type = 0>
   value(I i) noexcept : kind_(kind::number) {  // NOLINT
     u_.d = static_cast<double>(i);
   }
-  value(std::string s);                                                    // NOLINT
-  value(std::string_view s) : value(std::string(s)) {}                     // NOLINT
-  value(const char* s) : value(std::string(s == nullptr ? "" : s)) {}      // NOLINT
-  value(array a);                                                          // NOLINT
-  value(object o);                                                         // NOLINT
+  value(std::string s);                                                // NOLINT
+  value(std::string_view s) : value(std::string(s)) {}                 // NOLINT
+  value(const char* s) : value(std::string(s == nullptr ? "" : s)) {}  // NOLINT
+  value(array a);                                                      // NOLINT
+  value(object o);                                                     // NOLINT
 
   value(const value& other);
   value(value&& other) noexcept : kind_(other.kind_), u_(other.u_) {
@@ -1226,9 +1226,7 @@ class value {
 
   /// The member `key` of an object (nullptr if absent or not an object).
   const value* find(std::string_view key) const noexcept;
-  value* find(std::string_view key) noexcept {
-    return const_cast<value*>(static_cast<const value*>(this)->find(key));
-  }
+  value* find(std::string_view key) noexcept { return const_cast<value*>(static_cast<const value*>(this)->find(key)); }
 
   // Defined in core/strict_json.hpp (the parser and the writer), which every user of this header includes.
 
@@ -1962,7 +1960,9 @@ class reader {
 
   /// Pointers for code that branches on the type itself (nullptr when absent or of another type).
   const std::string* string_ptr() const noexcept { return v_ == nullptr ? nullptr : v_->if_string(); }
-  const object* as_object_ptr() const noexcept { return obj_ != nullptr ? obj_ : v_ == nullptr ? nullptr : v_->if_object(); }
+  const object* as_object_ptr() const noexcept {
+    return obj_ != nullptr ? obj_ : v_ == nullptr ? nullptr : v_->if_object();
+  }
 
  private:
   const value* v_ = nullptr;
@@ -5946,9 +5946,8 @@ inline error map_error_json(const json::value& body, int status) {
   if (const std::string* err = r["error"].string_ptr()) {
     const std::string name = printable(*err, 128);
     const std::string* description = r["error_description"].string_ptr();
-    std::string text = description != nullptr
-                           ? printable(*description)
-                           : "the server answered HTTP " + status_text + " with OAuth error " + name;
+    std::string text = description != nullptr ? printable(*description)
+                                              : "the server answered HTTP " + status_text + " with OAuth error " + name;
     return make_error(errc::oauth_error, std::move(text), name);
   }
   return make_error(errc::unexpected_response_error,

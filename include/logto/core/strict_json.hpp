@@ -523,7 +523,9 @@ class reader {
 
   /// Pointers for code that branches on the type itself (nullptr when absent or of another type).
   const std::string* string_ptr() const noexcept { return v_ == nullptr ? nullptr : v_->if_string(); }
-  const object* as_object_ptr() const noexcept { return obj_ != nullptr ? obj_ : v_ == nullptr ? nullptr : v_->if_object(); }
+  const object* as_object_ptr() const noexcept {
+    return obj_ != nullptr ? obj_ : v_ == nullptr ? nullptr : v_->if_object();
+  }
 
  private:
   const value* v_ = nullptr;

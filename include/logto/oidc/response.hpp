@@ -27,9 +27,8 @@ inline error map_error_json(const json::value& body, int status) {
   if (const std::string* err = r["error"].string_ptr()) {
     const std::string name = printable(*err, 128);
     const std::string* description = r["error_description"].string_ptr();
-    std::string text = description != nullptr
-                           ? printable(*description)
-                           : "the server answered HTTP " + status_text + " with OAuth error " + name;
+    std::string text = description != nullptr ? printable(*description)
+                                              : "the server answered HTTP " + status_text + " with OAuth error " + name;
     return make_error(errc::oauth_error, std::move(text), name);
   }
   return make_error(errc::unexpected_response_error,
