@@ -1081,6 +1081,7 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 /// header and `json_value.hpp` calls `get<T>()`.
 
 #include <algorithm>
+#include <cfloat>  // FLT_EVAL_METHOD
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -1768,7 +1769,9 @@ class parser {
   // magnitude too large for a double (1e400, Infinity in JavaScript) is refused, because no
   // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
-#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+    if (exact_fast_path(s, d)) return true;
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L && !defined(__NEWLIB__) && \
+    !defined(LOGTO_JSON_NO_FROM_CHARS)
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
     if (r.ptr != s.data() + s.size()) return false;
     // Out of range: too large, or too small for even a subnormal (libstdc++ also reports some
@@ -1776,9 +1779,60 @@ class parser {
     if (r.ec == std::errc::result_out_of_range) return strtod_c(s, d) && std::isfinite(d);
     if (r.ec != std::errc()) return false;
 #else
+    // newlib (firmware): its strtod (David Gay's, correctly rounded) is linked anyway, and libstdc++'s
+    // from_chars for double would add about 19.5 KB of flash for numbers a device rarely sees.
     if (!strtod_c(s, d)) return false;
 #endif
     return std::isfinite(d);
+  }
+
+  // Most numbers in OpenID JSON are integers (exp, iat, expires_in) or short decimals. When the
+  // significant digits fit in 2^53 and the power of ten is at most 10^22, both are exact doubles and
+  // one IEEE multiplication or division rounds correctly (Clinger 1990), so no general conversion is
+  // needed. Only where doubles are evaluated in double precision (FLT_EVAL_METHOD 0).
+  static bool exact_fast_path(std::string_view s, double& d) {
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    std::size_t i = 0;
+    const bool negative = s[0] == '-';
+    if (negative) ++i;
+    std::uint64_t mantissa = 0;
+    int digits = 0, exp10 = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      if (digits != 0 || s[i] != '0') ++digits;
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[i] - '0');
+      if (digits > 15) return false;
+    }
+    if (i < s.size() && s[i] == '.') {
+      for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+        if (digits != 0 || s[i] != '0') ++digits;
+        mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[i] - '0');
+        --exp10;
+        if (digits > 15) return false;
+      }
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      bool exp_negative = false;
+      if (s[i] == '+' || s[i] == '-') exp_negative = s[i++] == '-';
+      int e = 0;
+      for (; i < s.size(); ++i) {
+        e = e * 10 + (s[i] - '0');
+        if (e > 400) return false;
+      }
+      exp10 += exp_negative ? -e : e;
+    }
+    if (exp10 < -22 || exp10 > 22) return false;
+    const auto m = static_cast<double>(mantissa);  // exact: below 10^15 < 2^53
+    d = exp10 < 0 ? m / powers[-exp10] : m * powers[exp10];
+    if (negative) d = -d;
+    return true;
+#else
+    (void)s;
+    (void)d;
+    return false;
+#endif
   }
 
   // std::strtod on a JSON number whatever the locale (it reads the locale's decimal point).
@@ -14134,7 +14188,7 @@ class payload {
   }
 
   /// Sets `key`: an existing member keeps its position (as JS assignment does), a new one is appended.
-  payload& set(std::string key, value v) {
+  payload& set(std::string_view key, value v) {
     (*root_.if_object())[key] = std::move(v);
     return *this;
   }

@@ -4,6 +4,8 @@
 #include <logto/oidc/session.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -99,6 +101,44 @@ TEST_CASE("accessors check types first", "[core][json]") {
   CHECK_FALSE(json::get_optional_bool(o, "s"));
   CHECK_FALSE(json::get_optional_string(o, "z"));
   CHECK_FALSE(json::get_optional_string(o, "z", {}, true)->has_value());
+}
+
+TEST_CASE("numbers read by the parser equal strtod's correctly rounded double", "[core][json]") {
+  // The parser has an exact fast path (<= 15 significant digits, |10^e| <= 10^22) and a general one;
+  // both must give the double C's strtod gives (correctly rounded on glibc), for every spelling.
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  const auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const char* formats[] = {"%.17g", "%.15g", "%.6g", "%.3e", "%.0f", "%.2f", "%.9e", "%.16e"};
+  int checked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    double v = 0;
+    const std::uint64_t r = next();
+    if (i % 3 == 0) {
+      std::memcpy(&v, &r, sizeof v);  // any bit pattern
+      if (!std::isfinite(v)) continue;
+    } else if (i % 3 == 1) {
+      v = static_cast<double>(r % 100000000000ULL) / std::pow(10.0, static_cast<double>(r % 23));  // short decimals
+    } else {
+      v = static_cast<double>(static_cast<std::int64_t>(r >> 11)) * (r & 1 ? -1 : 1);  // integers up to 2^53
+    }
+    char buf[400];  // "%.2f" of 1e308 has 312 characters
+    const int n = std::snprintf(buf, sizeof buf, formats[(r >> 3) % 8], v);
+    REQUIRE((n > 0 && static_cast<std::size_t>(n) < sizeof buf));
+    const double expected = std::strtod(buf, nullptr);
+    if (!std::isfinite(expected)) continue;
+    auto parsed = json::parse(buf);
+    INFO(buf);
+    REQUIRE(parsed);
+    REQUIRE(parsed->if_number() != nullptr);
+    CHECK(std::memcmp(parsed->if_number(), &expected, sizeof expected) == 0);
+    ++checked;
+  }
+  CHECK(checked > 15000);
 }
 
 TEST_CASE("objects keep document and insertion order", "[core][json]") {

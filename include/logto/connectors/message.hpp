@@ -36,7 +36,7 @@ class payload {
   }
 
   /// Sets `key`: an existing member keeps its position (as JS assignment does), a new one is appended.
-  payload& set(std::string key, value v) {
+  payload& set(std::string_view key, value v) {
     (*root_.if_object())[key] = std::move(v);
     return *this;
   }
