@@ -320,7 +320,9 @@ class parser {
     double d = 0;
     if (!to_double(text_.substr(start, pos_ - start), d)) {
       pos_ = start;
-      return set_error("number out of range");
+      return set_error(LOGTO_JSON_SMALL_NUMBERS ? "number needs more than 15 significant digits or a power of ten "
+                                                  "beyond +-22, which this build cannot read (LOGTO_JSON_SMALL_NUMBERS)"
+                                                : "number out of range");
     }
     out = value(d);
     return true;
@@ -333,7 +335,9 @@ class parser {
   // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
     if (exact_fast_path(s, d)) return true;
-#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L && !defined(__NEWLIB__) && \
+#if LOGTO_JSON_SMALL_NUMBERS
+    return false;
+#elif defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L && !defined(__NEWLIB__) && \
     !defined(LOGTO_JSON_NO_FROM_CHARS)
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
     if (r.ptr != s.data() + s.size()) return false;

@@ -16,7 +16,7 @@ namespace oidc {
 
 namespace detail {
 /// The error a parsed JSON error body stands for (see `map_error_response`); `status` is for messages.
-inline error map_error_json(const json::value& body, int status) {
+inline error map_error_json(const json::value& body, int status, std::string_view body_text) {
   const std::string status_text = std::to_string(status);
   const json::reader r(body, "error response");
   const std::string* code = r["code"].string_ptr();
@@ -33,7 +33,7 @@ inline error map_error_json(const json::value& body, int status) {
   }
   return make_error(errc::unexpected_response_error,
                     "Unexpected response error from the server (HTTP " + status_text + ").",
-                    printable(json::stringify(body)));
+                    printable(body_text));
 }
 }  // namespace detail
 
@@ -43,7 +43,8 @@ inline error map_error_json(const json::value& body, int status) {
 /// - JSON object with string `error` (RFC 6749 5.2), no code/message pair: `errc::oauth_error`, detail =
 ///   `error`, message = `error_description` (or a sentence naming `error` when there is none). JS calls
 ///   this `unexpected_response_error`; the OAuth error is too useful to drop;
-/// - any other JSON: `errc::unexpected_response_error`, detail = the body (compact, truncated);
+/// - any other JSON: `errc::unexpected_response_error`, detail = the body as sent (control characters
+///   blanked, truncated; not re-serialised, which would link a float formatter into firmware);
 /// - not JSON: `errc::rate_limited` for 429, else `errc::http_error`; detail `rate_limited` or
 ///   `http_error_<status>`, message = the body text (control characters blanked, at most 512 bytes).
 inline error map_error_response(const http_response& response) {
@@ -56,7 +57,7 @@ inline error map_error_response(const http_response& response) {
     return make_error(limited ? errc::rate_limited : errc::http_error, std::move(message),
                       limited ? std::string("rate_limited") : "http_error_" + status);
   }
-  return detail::map_error_json(*parsed, response.status);
+  return detail::map_error_json(*parsed, response.status, response.body);
 }
 
 /// The JSON object in a 2xx response; the mapped error (`map_error_response`) for any other status;

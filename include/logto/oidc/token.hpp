@@ -175,7 +175,7 @@ inline void wipe_token_members(json::object& obj) {
 inline result<token_response> parse_token_response(const json::object& obj) {
   const json::reader r(obj, "token response", errc::token_response_invalid);
   if (!r["access_token"].present() && r["error"].string_ptr() != nullptr) {
-    return detail::map_error_json(json::value(obj), 200);
+    return detail::map_error_json(json::value(obj), 200, {});  // has `error`: never the raw-body case
   }
   token_response t;
   auto access = r["access_token"].string();
