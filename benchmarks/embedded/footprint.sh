@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Footprint per feature (issue 18), in one command:
+#   1. the Cortex-M4 size table: each row of size/ (and the issue's smoke, ../with_logto.cpp) compiled as a
+#      firmware user compiles it (arm-none-eabi-g++ -Os -mcpu=cortex-m4 -mthumb -fno-exceptions -fno-rtti,
+#      -ffunction-sections -fdata-sections, LOGTO_NO_THREADS, newlib-nano, --gc-sections) and linked against
+#      mbedTLS 2.28 built from Debian's source with tests/embedded/mbedtls_config.h; flash (text + data) and
+#      static RAM (data + bss) from arm-none-eabi-size, next to bare mbedTLS doing the same crypto (size/base.cpp);
+#   2. where the flash of the smoke goes, per symbol and per archive member (footprint_report.py, from the
+#      linker map and arm-none-eabi-nm);
+#   3. peak heap per operation of a sign-in (heap_peak.cpp on the host, with a counting malloc).
+# Writes benchmarks/results/footprint.md (and prints it). Nothing in it is typed in by hand.
+#
+#   usage: benchmarks/embedded/footprint.sh [BUILD_DIR]      (default build/footprint)
+# Environment: LOGTO_SKIP_INSTALL=1 skips apt; LOGTO_JOBS=N (default 2); FOOTPRINT_OUT=path (default
+# benchmarks/results/footprint.md).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+HERE=$ROOT/benchmarks/embedded
+EMB=$ROOT/tests/embedded
+B=${1:-$ROOT/build/footprint}
+mkdir -p "$B" && B=$(cd "$B" && pwd)
+JOBS=${LOGTO_JOBS:-2}
+OUT=${FOOTPRINT_OUT:-$ROOT/benchmarks/results/footprint.md}
+start=$SECONDS
+fail() { echo "footprint: $*" >&2; exit 1; }
+
+if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null || fail "apt-get update failed"
+  apt-get install -y -q --no-install-recommends gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi \
+    libstdc++-arm-none-eabi-newlib g++ libmbedtls-dev picojson-dev python3 >"$B/apt.log" 2>&1 ||
+    { tail -20 "$B/apt.log"; fail "apt-get install failed"; }
+fi
+src=$(tools/ci/mbedtls_source.sh "$B") || fail "could not unpack Debian's mbedTLS source package"
+mkdir -p "$B/inc" && cp /usr/include/picojson.h "$B/inc/"
+
+ARMC=(-Os -mcpu=cortex-m4 -mthumb -ffunction-sections -fdata-sections -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
+      -I"$EMB" -I"$src/include")
+ARMCXX=("${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti -DLOGTO_NO_THREADS=1 -I"$ROOT/include" -I"$HERE/size"
+        -I"$B/inc" -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -Wno-psabi)
+ARMLD=(-mcpu=cortex-m4 -mthumb --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections)
+
+# ---- three mbedTLS libraries from the same sources: es (P-256, no RSA/PK/X.509/TLS: the device config),
+# rsa (+ RSA, PK, OID), tls (+ TLS 1.2 client, X.509, GCM).
+lib_flag() { case "$1" in es) ;; rsa) echo -DBENCH_MBEDTLS_RSA ;; tls) echo -DBENCH_MBEDTLS_TLS ;; esac; }
+t0=$SECONDS
+for lib in es rsa tls; do
+  a=$B/lib-$lib/libmbedcrypto.a
+  [ -f "$a" ] && [ "$a" -nt "$EMB/mbedtls_config.h" ] && continue
+  rm -rf "$B/lib-$lib" && mkdir -p "$B/lib-$lib/obj"
+  # shellcheck disable=SC2046
+  ls "$src"/library/*.c | xargs -P "$JOBS" -I{} sh -c \
+    'arm-none-eabi-gcc "$@" -c "{}" -o "'"$B/lib-$lib/obj"'/$(basename "{}" .c).o"' _ "${ARMC[@]}" $(lib_flag $lib) ||
+    fail "mbedTLS ($lib) does not build"
+  arm-none-eabi-ar rcs "$a" "$B/lib-$lib"/obj/*.o || fail "arm-none-eabi-ar failed"
+done
+mbedtls_s=$((SECONDS - t0))
+
+# ---- the rows: name | label | source | library | extra flags | baseline row
+# Baselines are rows too (size/base.cpp with BASE_* macros); a row's "same crypto" names one of them.
+ROWS=$(cat <<'EOF'
+b_empty|empty program (startup, newlib-nano)|size/base.cpp|es||
+b_sha|bare mbedTLS: SHA-256|size/base.cpp|es|-DBASE_SHA256|
+b_es|bare mbedTLS: SHA-256 + ECDSA P-256 verify|size/base.cpp|es|-DBASE_SHA256 -DBASE_ES256|
+b_rs|bare mbedTLS: SHA-256 + ECDSA P-256 + RSA PKCS#1 v1.5 verify|size/base.cpp|rsa|-DBASE_SHA256 -DBASE_ES256 -DBASE_RS256|
+b_hmac1|bare mbedTLS: HMAC-SHA1|size/base.cpp|es|-DBASE_HMAC_SHA1|
+b_hmac256|bare mbedTLS: HMAC-SHA256 + SHA-256|size/base.cpp|es|-DBASE_HMAC_SHA256|
+b_tls|bare mbedTLS: TLS 1.2 client handshake + X.509|size/base.cpp|tls|-DBASE_TLS|
+smoke1|issue smoke (1): bare ES256 verify (../mbedtls_only.cpp)|mbedtls_only.cpp|es||
+smoke2|issue smoke (2): PKCE + sign-in URI + JWKS + ES256 ID token (../with_logto.cpp)|with_logto.cpp|es||smoke1
+oidc|OIDC steps: PKCE + sign-in URI + callback parse|size/oidc.cpp|es||b_sha
+exchange|+ code exchange: token request + token response parse|size/oidc.cpp|es|-DROW_CODE_EXCHANGE|b_sha
+es256|+ JOSE: JWKS + ES256 ID-token verify|size/oidc.cpp|es|-DROW_CODE_EXCHANGE -DROW_VERIFY|b_es
+rs256|+ RS256 (mbedTLS with RSA, PK)|size/oidc.cpp|rsa|-DROW_CODE_EXCHANGE -DROW_VERIFY|b_rs
+client|client core: sign-in + callback over an in-memory transport|size/client.cpp|es||b_es
+aliyun_sms|connector aliyun_sms: request build|size/connector.cpp|es|-DROW_ALIYUN_SMS|b_hmac1
+aliyun_dm|connector aliyun_dm: request build|size/connector.cpp|es|-DROW_ALIYUN_DM|b_hmac1
+tencent_sms|connector tencent_sms: request build|size/connector.cpp|es|-DROW_TENCENT_SMS|b_hmac256
+twilio_sms|connector twilio_sms: request build|size/connector.cpp|es|-DROW_TWILIO_SMS|b_empty
+smtp_message|SMTP message build (smtp/message.hpp)|size/connector.cpp|es|-DROW_SMTP_MESSAGE|b_empty
+smtp_tls|SMTP connector: send over TLS (session + mbedTLS TLS client)|size/smtp_tls.cpp|tls||b_tls
+EOF
+)
+t0=$SECONDS
+rm -rf "$B/rows" && mkdir -p "$B/rows"
+arm-none-eabi-gcc "${ARMC[@]}" -Wall -Wextra -Werror -c "$HERE/size/board.c" -o "$B/rows/board.o" || fail "board.c"
+build_row() {  # one line of ROWS
+  IFS='|' read -r name _ source lib flags _ <<<"$1"
+  local o=$B/rows/$name
+  # shellcheck disable=SC2086
+  if arm-none-eabi-g++ "${ARMCXX[@]}" $(lib_flag "$lib") $flags -c "$HERE/$source" -o "$o.o" 2>"$o.log" &&
+    arm-none-eabi-g++ "${ARMLD[@]}" "$o.o" "$B/rows/board.o" -L"$B/lib-$lib" -lmbedcrypto -o "$o.elf" \
+      -Wl,-Map="$o.map" 2>>"$o.log"; then
+    echo "  $name: $(($(arm-none-eabi-size "$o.elf" | awk 'NR==2 {print $1 + $2}'))) B flash"
+  else
+    rm -f "$o.elf"
+    echo "  $name: DOES NOT BUILD (see $o.log)"
+  fi
+}
+echo "=== footprint: $(echo "$ROWS" | wc -l) Cortex-M4 rows (arm-none-eabi-g++ $(arm-none-eabi-gcc -dumpversion), $JOBS at a time)"
+while IFS= read -r row; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+  build_row "$row" &
+done <<<"$ROWS"
+wait
+rows_s=$((SECONDS - t0))
+echo "$ROWS" >"$B/rows/rows.txt"
+
+# ---- peak heap per operation (host build; the same library and inputs as the Cortex-M4 smoke)
+t0=$SECONDS
+python3 "$HERE/heap_fixture.py" "$ROOT" "$B/inc/heap_fixture.h" || fail "heap_fixture.py failed"
+heap_ok=1
+g++ -O2 -std=c++17 -DLOGTO_NO_THREADS=1 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -I"$ROOT/include" \
+  -I"$B/inc" "$HERE/heap_peak.cpp" -o "$B/heap_peak" -lmbedcrypto 2>"$B/heap_peak.log" || heap_ok=0
+if [ $heap_ok = 1 ]; then "$B/heap_peak" >"$B/heap.md" 2>>"$B/heap_peak.log" || heap_ok=0; fi
+[ $heap_ok = 1 ] || { cat "$B/heap_peak.log"; echo "**heap_peak did not build or run** (see $B/heap_peak.log)" >"$B/heap.md"; }
+heap_s=$((SECONDS - t0))
+
+python3 "$HERE/footprint_report.py" "$B" "$src" >"$B/footprint.md" || fail "footprint_report.py failed"
+{
+  cat "$B/footprint.md"
+  echo
+  cat "$B/heap.md"
+  echo
+  echo "Generated by \`bash benchmarks/embedded/footprint.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), tree $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet -- include benchmarks tests/embedded 2>/dev/null || echo ' (with local changes)'): mbedTLS libraries ${mbedtls_s} s, Cortex-M4 rows ${rows_s} s, heap ${heap_s} s."
+} >"$OUT"
+cat "$OUT"
+echo "footprint: wrote $OUT; took $((SECONDS - start)) s"
