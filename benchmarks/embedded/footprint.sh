@@ -76,6 +76,7 @@ b_hmac256|bare mbedTLS: HMAC-SHA256 + SHA-256|size/base.cpp|es|-DBASE_HMAC_SHA25
 b_tls|bare mbedTLS: TLS 1.2 client handshake + X.509|size/base.cpp|tls|-DBASE_TLS|
 smoke1|issue 18 smoke (1): bare ES256 verify (../mbedtls_only.cpp)|mbedtls_only.cpp|es||
 smoke2|issue 18 smoke (2): PKCE + sign-in URI + JWKS + ES256 ID token (../with_logto.cpp)|with_logto.cpp|es||smoke1
+smoke2_nostdio|the same with LOGTO_NO_STDIO (no stderr message before abort on a failed result access)|with_logto.cpp|es|-DLOGTO_NO_STDIO|smoke1
 oidc|OIDC steps: PKCE + sign-in URI + callback parse|size/oidc.cpp|es||b_sha
 exchange|+ code exchange: token request + token response parse|size/oidc.cpp|es|-DROW_CODE_EXCHANGE|b_sha
 es256|+ JOSE: JWKS + ES256 ID-token verify|size/oidc.cpp|es|-DROW_CODE_EXCHANGE -DROW_VERIFY|b_es

@@ -271,7 +271,7 @@ def main(build, mbedtls_src, short=False):
     # ---- which library members cost most, and the chain of calls from main that pulls each in
     p("### What pulls in the large library members")
     p()
-    p("Members of libstdc++, newlib-nano and libgcc of 1 KB or more in any row, with the rows that link them "
+    p("Members of libstdc++, newlib-nano and libgcc of 512 B or more in any row, with the rows that link them "
       "and the chain of references from `main` that pulls them in (from the map's \"Archive member included\" "
       "section and the row object's relocations; functions inlined into their caller do not appear in a chain). "
       "mbedTLS is left out: its members are the crypto the row asks for.")
@@ -287,7 +287,7 @@ def main(build, mbedtls_src, short=False):
             per_member[member(obj)] += size
         graph = None
         for mem, size in per_member.items():
-            if size < 1024 or origin(mem) in ("mbedTLS", "program (with logto-cpp inlined)", "board inputs (board.c)"):
+            if size < 512 or origin(mem) in ("mbedTLS", "program (with logto-cpp inlined)", "board inputs (board.c)"):
                 continue
             if mem in seen_members:
                 seen_members[mem]["rows"].append(r["name"])
