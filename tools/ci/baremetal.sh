@@ -5,8 +5,9 @@
 # the project's warning set with -Werror, and mbedTLS 2.28 compiled for the M4 from Debian's source package
 # (the same version as the host's libmbedtls-dev) with tests/embedded/mbedtls_config.h (-DLOGTO_EMBEDDED_SMOKE:
 # P-256 and P-384, no RSA, PK, X.509 or TLS). The guest checks reference values (PKCE, sign-in URIs, ES256 /
-# ES384 tokens accepted, tampered / forged / expired refused, an Aliyun signature) and exits, via semihosting,
-# with the number of failed checks.
+# ES384 tokens accepted, tampered / forged / expired refused, an Aliyun signature, an Aliyun request sent
+# through the board's clock and entropy callback, the library locking through the board's mutex) and exits,
+# via semihosting, with the number of failed checks.
 #
 #   usage: tools/ci/baremetal.sh [BUILD_DIR]     (default build/baremetal)
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt (the mbedTLS source is still downloaded once if missing);
