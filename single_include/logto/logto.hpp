@@ -2799,10 +2799,18 @@ inline void append_padded(std::string& out, std::int64_t v, int width) {
   for (int i = n; i < width; ++i) out += '0';
   while (n > 0) out += digits[--n];
 }
+/// `03:04:05`.
+inline void append_time_of_day(std::string& out, const civil_time& t) {
+  append_padded(out, t.hour, 2);
+  out += ':';
+  append_padded(out, t.minute, 2);
+  out += ':';
+  append_padded(out, t.second, 2);
+}
 }  // namespace detail
 
-/// `2024-01-02T03:04:05Z` (ISO 8601 / RFC 3339, UTC, no fraction): Aliyun's `Timestamp`.
-inline std::string format_iso8601(std::int64_t unix_seconds) {
+/// `2024-01-02` (the UTC day): Tencent TC3's credential-scope date.
+inline std::string format_date(std::int64_t unix_seconds) {
   const civil_time t = to_civil(unix_seconds);
   std::string out;
   out.reserve(24);
@@ -2811,25 +2819,15 @@ inline std::string format_iso8601(std::int64_t unix_seconds) {
   detail::append_padded(out, t.month, 2);
   out += '-';
   detail::append_padded(out, t.day, 2);
-  out += 'T';
-  detail::append_padded(out, t.hour, 2);
-  out += ':';
-  detail::append_padded(out, t.minute, 2);
-  out += ':';
-  detail::append_padded(out, t.second, 2);
-  out += 'Z';
   return out;
 }
 
-/// `2024-01-02` (the UTC day): Tencent TC3's credential-scope date.
-inline std::string format_date(std::int64_t unix_seconds) {
-  const civil_time t = to_civil(unix_seconds);
-  std::string out;
-  detail::append_padded(out, t.year, 4);
-  out += '-';
-  detail::append_padded(out, t.month, 2);
-  out += '-';
-  detail::append_padded(out, t.day, 2);
+/// `2024-01-02T03:04:05Z` (ISO 8601 / RFC 3339, UTC, no fraction): Aliyun's `Timestamp`.
+inline std::string format_iso8601(std::int64_t unix_seconds) {
+  std::string out = format_date(unix_seconds);
+  out += 'T';
+  detail::append_time_of_day(out, to_civil(unix_seconds));
+  out += 'Z';
   return out;
 }
 
@@ -2847,11 +2845,7 @@ inline std::string format_rfc5322(std::int64_t unix_seconds) {
   out += ' ';
   detail::append_padded(out, t.year, 4);
   out += ' ';
-  detail::append_padded(out, t.hour, 2);
-  out += ':';
-  detail::append_padded(out, t.minute, 2);
-  out += ':';
-  detail::append_padded(out, t.second, 2);
+  detail::append_time_of_day(out, t);
   out += " +0000";
   return out;
 }
