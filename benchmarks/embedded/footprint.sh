@@ -13,6 +13,7 @@
 # README.md (FOOTPRINT_README=0 leaves README.md alone). Nothing in either is typed in by hand.
 #
 #   usage: benchmarks/embedded/footprint.sh [BUILD_DIR]      (default build/footprint)
+# Exit status 0 when every row built and every heap run completed.
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt; LOGTO_JOBS=N (default 2); FOOTPRINT_OUT=path (default
 # benchmarks/results/footprint.md).
 set -uo pipefail
@@ -179,4 +180,10 @@ open("README.md", "w", encoding="utf-8").write(readme)
 PY
   echo "footprint: README.md's table updated"
 fi
-echo "footprint: wrote $OUT; took $((SECONDS - start)) s"
+missing=0
+while IFS='|' read -r name _; do [ -f "$B/rows/$name.elf" ] || missing=$((missing + 1)); done <<<"$ROWS"
+heap_runs=$(grep -c '^## Peak heap per operation: ' "$H/heap.md")
+echo "footprint: wrote $OUT; $(($(echo "$ROWS" | wc -l) - missing)) rows built, $missing did not; $heap_runs heap runs; took $((SECONDS - start)) s"
+# Exit 1 when a row or a heap run is missing (the report says which and why), so that a change that breaks the
+# bare-metal build does not pass unnoticed.
+[ "$missing" -eq 0 ] && [ "$heap_runs" -eq "$(command -v qemu-system-arm >/dev/null && echo 2 || echo 1)" ]
