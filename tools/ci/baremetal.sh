@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Bare metal (issue 16): tests/embedded/smoke.cpp on an emulated Cortex-M4 (QEMU mps2-an386), built as a
-# firmware user builds it: arm-none-eabi-g++ -Os, newlib-nano, -fno-exceptions -fno-rtti, LOGTO_NO_THREADS,
+# firmware user builds it: arm-none-eabi-g++ -Os, newlib-nano, -fno-exceptions -fno-rtti, the board's mutex as
+# LOGTO_MUTEX (tests/embedded/board_hooks.hpp: a PRIMASK critical section; its clock and entropy callback too),
 # the project's warning set with -Werror, and mbedTLS 2.28 compiled for the M4 from Debian's source package
 # (the same version as the host's libmbedtls-dev) with tests/embedded/mbedtls_config.h (-DLOGTO_EMBEDDED_SMOKE:
 # P-256 and P-384, no RSA, PK, X.509 or TLS). The guest checks reference values (PKCE, sign-in URIs, ES256 /
-# ES384 tokens accepted, tampered / forged / expired refused, an Aliyun signature) and exits, via semihosting,
-# with the number of failed checks.
+# ES384 tokens accepted, tampered / forged / expired refused, an Aliyun signature, an Aliyun request sent
+# through the board's clock and entropy callback, the library locking through the board's mutex) and exits,
+# via semihosting, with the number of failed checks.
 #
 #   usage: tools/ci/baremetal.sh [BUILD_DIR]     (default build/baremetal)
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt (the mbedTLS source is still downloaded once if missing);
@@ -54,7 +56,8 @@ WARN=(-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
 rm -f "$B/smoke.elf"
 # -Wno-psabi: GCC's note that the ABI of std::pair<..., std::int64_t> arguments changed in GCC 7.1.
 arm-none-eabi-gcc "${ARMC[@]}" -Wall -Wextra -Werror -c "$EMB/support.c" -o "$B/support.o" || fail "support.c does not build"
-arm-none-eabi-g++ "${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti -DLOGTO_NO_THREADS=1 -I"$ROOT/include" -I"$ROOT/tests/support" \
+arm-none-eabi-g++ "${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti -DLOGTO_MUTEX_HEADER='"board_hooks.hpp"' \
+  -DLOGTO_MUTEX=board::irq_mutex -I"$ROOT/include" -I"$ROOT/tests/support" \
   "${WARN[@]}" -Wno-psabi -c "$EMB/smoke.cpp" -o "$B/smoke.o" || fail "smoke.cpp does not build"
 arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb --specs=nano.specs -nostartfiles -T "$EMB/mps2_an386.ld" -Wl,--gc-sections \
   "$B/smoke.o" "$B/support.o" -L"$B" -lmbedcrypto -o "$B/smoke.elf" || fail "smoke.elf does not link"
