@@ -78,6 +78,7 @@ b_tls|bare mbedTLS: TLS 1.2 client handshake + X.509|size/base.cpp|tls|-DBASE_TL
 smoke1|issue 18 smoke (1): bare ES256 verify (../mbedtls_only.cpp)|mbedtls_only.cpp|es||
 smoke2|issue 18 smoke (2): PKCE + sign-in URI + JWKS + ES256 ID token (../with_logto.cpp)|with_logto.cpp|es||smoke1
 smoke2_nostdio|the same with LOGTO_NO_STDIO (no stderr message before abort on a failed result access)|with_logto.cpp|es|-DLOGTO_NO_STDIO|smoke1
+smoke2_small|firmware settings: LOGTO_NO_STDIO + LOGTO_JSON_SMALL_NUMBERS (no general decimal conversion)|with_logto.cpp|es|-DLOGTO_NO_STDIO -DLOGTO_JSON_SMALL_NUMBERS=1|smoke1
 oidc|OIDC steps: PKCE + sign-in URI + callback parse|size/oidc.cpp|es||b_sha
 exchange|+ code exchange: token request + token response parse|size/oidc.cpp|es|-DROW_CODE_EXCHANGE|b_sha
 es256|+ JOSE: JWKS + ES256 ID-token verify|size/oidc.cpp|es|-DROW_CODE_EXCHANGE -DROW_VERIFY|b_es

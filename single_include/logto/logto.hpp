@@ -89,6 +89,15 @@
 #define LOGTO_MAX_JSON_DEPTH 64
 #endif
 
+/// Define as 1 on firmware to leave the general decimal-to-double conversion (libstdc++'s
+/// `from_chars` or the C library's `strtod`: about 33 KB of flash on a Cortex-M4) out of the JSON parser.
+/// Numbers with at most 15 significant digits and a power of ten within +-22 (every integer up to
+/// 10^15, every timestamp, `expires_in`, `interval`, ordinary decimals) are still read exactly; any
+/// other number is refused with `errc::invalid_json` naming this macro.
+#ifndef LOGTO_JSON_SMALL_NUMBERS
+#define LOGTO_JSON_SMALL_NUMBERS 0
+#endif
+
 /// Largest compact JWT accepted (bytes).
 #ifndef LOGTO_MAX_JWT_SIZE
 #define LOGTO_MAX_JWT_SIZE (static_cast<std::size_t>(64) * 1024u)
@@ -1677,6 +1686,7 @@ class parser {
   bool parse_string(std::string& out) {
     ++pos_;  // opening quote
     const std::size_t start = pos_;
+    bool non_ascii = false;
     for (;;) {
       if (pos_ >= text_.size()) return set_error("unterminated string");
       const auto c = static_cast<unsigned char>(text_[pos_]);
@@ -1688,10 +1698,13 @@ class parser {
       if (c != '\\') {
         // Copy a run of plain bytes at once; UTF-8 is validated below for the whole string.
         std::size_t end = pos_;
+        unsigned char high = 0;  // any byte >= 0x80: only then is the UTF-8 check needed
         while (end < text_.size() && text_[end] != '"' && text_[end] != '\\' &&
                static_cast<unsigned char>(text_[end]) >= 0x20) {
+          high |= static_cast<unsigned char>(text_[end]);
           ++end;
         }
+        non_ascii = non_ascii || (high & 0x80u) != 0;
         out.append(text_.data() + pos_, end - pos_);
         pos_ = end;
         continue;
@@ -1725,7 +1738,9 @@ class parser {
         default: return set_error("invalid escape");
       }
     }
-    if (!is_valid_utf8(out)) {
+    // Escapes add only valid UTF-8, and a run of plain bytes cannot end inside a multi-byte sequence
+    // (it stops at an ASCII byte), so checking the whole string is needed only when a run had a high byte.
+    if (non_ascii && !is_valid_utf8(out)) {
       pos_ = start;
       return set_error("string is not valid UTF-8");
     }
@@ -1757,7 +1772,9 @@ class parser {
     double d = 0;
     if (!to_double(text_.substr(start, pos_ - start), d)) {
       pos_ = start;
-      return set_error("number out of range");
+      return set_error(LOGTO_JSON_SMALL_NUMBERS ? "number needs more than 15 significant digits or a power of ten "
+                                                  "beyond +-22, which this build cannot read (LOGTO_JSON_SMALL_NUMBERS)"
+                                                : "number out of range");
     }
     out = value(d);
     return true;
@@ -1770,7 +1787,9 @@ class parser {
   // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
     if (exact_fast_path(s, d)) return true;
-#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L && !defined(__NEWLIB__) && \
+#if LOGTO_JSON_SMALL_NUMBERS
+    return false;
+#elif defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L && !defined(__NEWLIB__) && \
     !defined(LOGTO_JSON_NO_FROM_CHARS)
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
     if (r.ptr != s.data() + s.size()) return false;
@@ -4720,7 +4739,14 @@ inline result<segments> split_compact(std::string_view token) {
     return jws_malformed("the token is " + std::to_string(token.size()) + " bytes; the limit is " +
                          std::to_string(LOGTO_MAX_JWT_SIZE) + " (LOGTO_MAX_JWT_SIZE)");
   }
-  const auto dots = static_cast<std::size_t>(std::count(token.begin(), token.end(), '.'));
+  // One pass (memchr-speed finds): the first two dots, then any after them.
+  const std::size_t d1 = token.find('.');
+  const std::size_t d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
+  std::size_t dots = d1 == std::string_view::npos ? 0 : d2 == std::string_view::npos ? 1 : 2;
+  if (dots == 2) {
+    const std::string_view rest = token.substr(d2 + 1);
+    dots += static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '.'));
+  }
   if (dots == 4) {
     return jws_unsupported("the token has 5 segments (a JWE, RFC 7516 7.1); encrypted tokens are not supported");
   }
@@ -4728,8 +4754,6 @@ inline result<segments> split_compact(std::string_view token) {
     return jws_malformed("a compact JWS has 3 dot-separated segments (RFC 7515 7.1); this token has " +
                          std::to_string(dots + 1));
   }
-  const std::size_t d1 = token.find('.');
-  const std::size_t d2 = token.find('.', d1 + 1);
   return segments{token.substr(0, d1), token.substr(d1 + 1, d2 - d1 - 1), token.substr(d2 + 1)};
 }
 
@@ -4743,46 +4767,72 @@ inline result<jws_header> decode_header(std::string_view token, algorithm_set al
   return detail::parse_header(seg->header, allowed);
 }
 
+namespace detail {
+/// A compact JWS as the verify path holds it: the signing input is a view of the token (the token is
+/// hashed where it lies, never copied); payload and signature decoded once each.
+struct compact_parts {
+  jws_header header;
+  std::string_view signing_input;
+  std::string payload;
+  std::string signature;
+};
+
+inline result<compact_parts> decode_compact(std::string_view token, algorithm_set allowed) {
+  auto seg = split_compact(token);
+  if (!seg) return seg.error();
+  auto header = parse_header(seg->header, allowed);
+  if (!header) return header.error();
+  if (seg->payload.empty()) return jws_malformed("JWS payload segment is empty");
+  if (seg->signature.empty())
+    return jws_malformed("JWS signature segment is empty (unsecured tokens are not accepted)");
+  compact_parts out;
+  out.header = std::move(*header);
+  out.signing_input = token.substr(0, seg->header.size() + 1 + seg->payload.size());
+  auto payload = base64url_decode(seg->payload);
+  if (!payload) return jws_malformed("JWS payload is not valid base64url: " + payload.error().message);
+  out.payload = std::move(*payload);
+  auto sig = base64url_decode(seg->signature);
+  if (!sig) return jws_malformed("JWS signature is not valid base64url: " + sig.error().message);
+  out.signature = std::move(*sig);
+  return out;
+}
+
+inline result<void> verify_parts(const jws_header& header, std::string_view signing_input, std::string_view signature,
+                                 const key_set& keys) {
+  std::optional<std::string_view> kid;
+  if (header.kid) kid = *header.kid;
+  auto key = keys.select(header.alg, kid);
+  if (!key) return key.error();
+  return (*key)->verify(header.alg, signing_input, signature);
+}
+}  // namespace detail
+
 /// Splits and decodes a compact JWS and checks its header (see the file comment). Verifies nothing:
 /// use `verify_compact` (or jwt.hpp) to authenticate it.
 inline result<compact_jws> parse_compact(std::string_view token, algorithm_set allowed = algorithm_set::all()) {
-  auto seg = detail::split_compact(token);
-  if (!seg) return seg.error();
-  auto header = detail::parse_header(seg->header, allowed);
-  if (!header) return header.error();
-  if (seg->payload.empty()) return detail::jws_malformed("JWS payload segment is empty");
-  if (seg->signature.empty()) {
-    return detail::jws_malformed("JWS signature segment is empty (unsecured tokens are not accepted)");
-  }
+  auto parts = detail::decode_compact(token, allowed);
+  if (!parts) return parts.error();
   compact_jws out;
-  out.header = std::move(*header);
-  out.signing_input.assign(token.data(), seg->header.size() + 1 + seg->payload.size());
-  auto payload = base64url_decode(seg->payload);
-  if (!payload) return detail::jws_malformed("JWS payload is not valid base64url: " + payload.error().message);
-  out.payload = std::move(*payload);
-  auto sig = base64url_decode(seg->signature);
-  if (!sig) return detail::jws_malformed("JWS signature is not valid base64url: " + sig.error().message);
-  out.signature = std::move(*sig);
+  out.header = std::move(parts->header);
+  out.signing_input.assign(parts->signing_input);
+  out.payload = std::move(parts->payload);
+  out.signature = std::move(parts->signature);
   return out;
 }
 
 /// Verifies a parsed JWS: picks the key (`key_set::select` by `alg` and `kid`) and checks the signature.
 inline result<void> verify_signature(const compact_jws& jws, const key_set& keys) {
-  std::optional<std::string_view> kid;
-  if (jws.header.kid) kid = *jws.header.kid;
-  auto key = keys.select(jws.header.alg, kid);
-  if (!key) return key.error();
-  return (*key)->verify(jws.header.alg, jws.signing_input, jws.signature);
+  return detail::verify_parts(jws.header, jws.signing_input, jws.signature, keys);
 }
 
 /// Parses and verifies a compact JWS against `keys`, accepting only algorithms in `allowed`.
 /// Returns the header and the authenticated payload bytes.
 inline result<verified_jws> verify_compact(std::string_view token, const key_set& keys,
                                            algorithm_set allowed = algorithm_set::all()) {
-  auto jws = parse_compact(token, allowed);
-  if (!jws) return jws.error();
-  if (auto v = verify_signature(*jws, keys); !v) return v.error();
-  return verified_jws{std::move(jws->header), std::move(jws->payload)};
+  auto parts = detail::decode_compact(token, allowed);
+  if (!parts) return parts.error();
+  if (auto v = detail::verify_parts(parts->header, parts->signing_input, parts->signature, keys); !v) return v.error();
+  return verified_jws{std::move(parts->header), std::move(parts->payload)};
 }
 
 }  // namespace jose
@@ -5122,9 +5172,13 @@ namespace detail {
 
 // Payload bytes -> JSON object -> claims (RFC 7519 7.2 steps 9-10).
 inline result<std::pair<json::object, jwt_claims>> decode_payload(std::string_view payload) {
-  if (!is_valid_utf8(payload)) return jws_malformed("JWT payload is not valid UTF-8 (RFC 8725 3.7)");
+  // One pass: the parser checks UTF-8 in every string and allows only ASCII outside them, so the
+  // payload is valid UTF-8 whenever it parses; the check runs again only to name a failure right.
   auto doc = json::parse(payload);
-  if (!doc) return jws_malformed("JWT payload is not valid JSON: " + doc.error().message);
+  if (!doc) {
+    if (!is_valid_utf8(payload)) return jws_malformed("JWT payload is not valid UTF-8 (RFC 8725 3.7)");
+    return jws_malformed("JWT payload is not valid JSON: " + doc.error().message);
+  }
   json::object* root = json::as_object(*doc);
   if (root == nullptr) return jws_malformed("JWT payload must be a JSON object (RFC 7519 7.2)");
   json::object obj = std::move(*root);
@@ -5139,9 +5193,9 @@ inline result<std::pair<json::object, jwt_claims>> decode_payload(std::string_vi
 /// the payload and its claims under `options`.
 inline result<verified_jwt> verify_jwt(std::string_view token, const key_set& keys, const verify_options& options) {
   if (auto r = detail::check_options(options); !r) return r.error();
-  auto jws = parse_compact(token, options.algorithms);
+  auto jws = detail::decode_compact(token, options.algorithms);
   if (!jws) return jws.error();
-  if (auto v = verify_signature(*jws, keys); !v) return v.error();
+  if (auto v = detail::verify_parts(jws->header, jws->signing_input, jws->signature, keys); !v) return v.error();
   auto decoded = detail::decode_payload(jws->payload);
   if (!decoded) {
     error e = std::move(decoded).error();
@@ -6030,7 +6084,7 @@ namespace oidc {
 
 namespace detail {
 /// The error a parsed JSON error body stands for (see `map_error_response`); `status` is for messages.
-inline error map_error_json(const json::value& body, int status) {
+inline error map_error_json(const json::value& body, int status, std::string_view body_text) {
   const std::string status_text = std::to_string(status);
   const json::reader r(body, "error response");
   const std::string* code = r["code"].string_ptr();
@@ -6046,8 +6100,7 @@ inline error map_error_json(const json::value& body, int status) {
     return make_error(errc::oauth_error, std::move(text), name);
   }
   return make_error(errc::unexpected_response_error,
-                    "Unexpected response error from the server (HTTP " + status_text + ").",
-                    printable(json::stringify(body)));
+                    "Unexpected response error from the server (HTTP " + status_text + ").", printable(body_text));
 }
 }  // namespace detail
 
@@ -6057,7 +6110,8 @@ inline error map_error_json(const json::value& body, int status) {
 /// - JSON object with string `error` (RFC 6749 5.2), no code/message pair: `errc::oauth_error`, detail =
 ///   `error`, message = `error_description` (or a sentence naming `error` when there is none). JS calls
 ///   this `unexpected_response_error`; the OAuth error is too useful to drop;
-/// - any other JSON: `errc::unexpected_response_error`, detail = the body (compact, truncated);
+/// - any other JSON: `errc::unexpected_response_error`, detail = the body as sent (control characters
+///   blanked, truncated; not re-serialised, which would link a float formatter into firmware);
 /// - not JSON: `errc::rate_limited` for 429, else `errc::http_error`; detail `rate_limited` or
 ///   `http_error_<status>`, message = the body text (control characters blanked, at most 512 bytes).
 inline error map_error_response(const http_response& response) {
@@ -6070,7 +6124,7 @@ inline error map_error_response(const http_response& response) {
     return make_error(limited ? errc::rate_limited : errc::http_error, std::move(message),
                       limited ? std::string("rate_limited") : "http_error_" + status);
   }
-  return detail::map_error_json(*parsed, response.status);
+  return detail::map_error_json(*parsed, response.status, response.body);
 }
 
 /// The JSON object in a 2xx response; the mapped error (`map_error_response`) for any other status;
@@ -6857,7 +6911,7 @@ inline void wipe_token_members(json::object& obj) {
 inline result<token_response> parse_token_response(const json::object& obj) {
   const json::reader r(obj, "token response", errc::token_response_invalid);
   if (!r["access_token"].present() && r["error"].string_ptr() != nullptr) {
-    return detail::map_error_json(json::value(obj), 200);
+    return detail::map_error_json(json::value(obj), 200, {});  // has `error`: never the raw-body case
   }
   token_response t;
   auto access = r["access_token"].string();

@@ -9,8 +9,8 @@
 
 int main() {
   int failures = 0;
-  const char* exact[] = {"0", "-0", "1795350026", "999999999999999", "0.5", "-12.25", "3.14159", "1e22", "1.5e-7",
-                         "123456789012345e-22"};
+  const char* exact[] = {"0",      "-0",      "1795350026", "999999999999999", "0.5",
+                         "-12.25", "3.14159", "1e22",       "1.5e-7",          "123456789012345e-22"};
   for (const char* text : exact) {
     auto v = logto::json::parse(text);
     const double expected = std::strtod(text, nullptr);

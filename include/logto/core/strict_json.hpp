@@ -240,6 +240,7 @@ class parser {
   bool parse_string(std::string& out) {
     ++pos_;  // opening quote
     const std::size_t start = pos_;
+    bool non_ascii = false;
     for (;;) {
       if (pos_ >= text_.size()) return set_error("unterminated string");
       const auto c = static_cast<unsigned char>(text_[pos_]);
@@ -251,10 +252,13 @@ class parser {
       if (c != '\\') {
         // Copy a run of plain bytes at once; UTF-8 is validated below for the whole string.
         std::size_t end = pos_;
+        unsigned char high = 0;  // any byte >= 0x80: only then is the UTF-8 check needed
         while (end < text_.size() && text_[end] != '"' && text_[end] != '\\' &&
                static_cast<unsigned char>(text_[end]) >= 0x20) {
+          high |= static_cast<unsigned char>(text_[end]);
           ++end;
         }
+        non_ascii = non_ascii || (high & 0x80u) != 0;
         out.append(text_.data() + pos_, end - pos_);
         pos_ = end;
         continue;
@@ -288,7 +292,9 @@ class parser {
         default: return set_error("invalid escape");
       }
     }
-    if (!is_valid_utf8(out)) {
+    // Escapes add only valid UTF-8, and a run of plain bytes cannot end inside a multi-byte sequence
+    // (it stops at an ASCII byte), so checking the whole string is needed only when a run had a high byte.
+    if (non_ascii && !is_valid_utf8(out)) {
       pos_ = start;
       return set_error("string is not valid UTF-8");
     }

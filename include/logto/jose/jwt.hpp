@@ -338,9 +338,13 @@ namespace detail {
 
 // Payload bytes -> JSON object -> claims (RFC 7519 7.2 steps 9-10).
 inline result<std::pair<json::object, jwt_claims>> decode_payload(std::string_view payload) {
-  if (!is_valid_utf8(payload)) return jws_malformed("JWT payload is not valid UTF-8 (RFC 8725 3.7)");
+  // One pass: the parser checks UTF-8 in every string and allows only ASCII outside them, so the
+  // payload is valid UTF-8 whenever it parses; the check runs again only to name a failure right.
   auto doc = json::parse(payload);
-  if (!doc) return jws_malformed("JWT payload is not valid JSON: " + doc.error().message);
+  if (!doc) {
+    if (!is_valid_utf8(payload)) return jws_malformed("JWT payload is not valid UTF-8 (RFC 8725 3.7)");
+    return jws_malformed("JWT payload is not valid JSON: " + doc.error().message);
+  }
   json::object* root = json::as_object(*doc);
   if (root == nullptr) return jws_malformed("JWT payload must be a JSON object (RFC 7519 7.2)");
   json::object obj = std::move(*root);
@@ -355,9 +359,9 @@ inline result<std::pair<json::object, jwt_claims>> decode_payload(std::string_vi
 /// the payload and its claims under `options`.
 inline result<verified_jwt> verify_jwt(std::string_view token, const key_set& keys, const verify_options& options) {
   if (auto r = detail::check_options(options); !r) return r.error();
-  auto jws = parse_compact(token, options.algorithms);
+  auto jws = detail::decode_compact(token, options.algorithms);
   if (!jws) return jws.error();
-  if (auto v = verify_signature(*jws, keys); !v) return v.error();
+  if (auto v = detail::verify_parts(jws->header, jws->signing_input, jws->signature, keys); !v) return v.error();
   auto decoded = detail::decode_payload(jws->payload);
   if (!decoded) {
     error e = std::move(decoded).error();

@@ -32,8 +32,7 @@ inline error map_error_json(const json::value& body, int status, std::string_vie
     return make_error(errc::oauth_error, std::move(text), name);
   }
   return make_error(errc::unexpected_response_error,
-                    "Unexpected response error from the server (HTTP " + status_text + ").",
-                    printable(body_text));
+                    "Unexpected response error from the server (HTTP " + status_text + ").", printable(body_text));
 }
 }  // namespace detail
 
