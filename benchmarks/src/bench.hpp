@@ -40,6 +40,12 @@ struct payload_case {
 };
 const std::vector<payload_case>& payload_cases();
 
+// Cold-start groups (issue 17): the JWKS of N keys (1, 3 or 10) holding `case_name`'s key: 1 = that key; 3 = it
+// and two keys of the other cases (a mixed set, as during rotation); 10 = the four case keys plus six copies of
+// the other cases' keys under other kids. The token's key sits in the middle. The group is "cold/<case>/<N> keys".
+std::string cold_jwks(const std::string& case_name, int n);
+std::string cold_group(const std::string& case_name, int n);
+
 // base64url decode for the contenders written here (the limit); empty on error.
 std::string b64url_decode(const std::string& in);
 // The decode floor of the payload groups' limit: a table-driven base64url decoder (4 characters -> 3 bytes

@@ -104,6 +104,39 @@ std::string b64url_decode(const std::string& in) {
   return out;
 }
 
+namespace {
+// `jwk_json` with its "kid" value replaced by `kid`.
+std::string with_kid(std::string jwk_json, const std::string& kid) {
+  const auto k = jwk_json.find("\"kid\":\"");
+  if (k == std::string::npos) throw std::runtime_error("fixture JWK without kid");
+  const auto start = k + 7;
+  const auto end = jwk_json.find('"', start);
+  return jwk_json.replace(start, end - start, kid);
+}
+}  // namespace
+
+std::string cold_jwks(const std::string& case_name, int n) {
+  std::vector<std::string> others;
+  for (const auto& c : jwt_case_names()) {
+    if (c != case_name) others.push_back(jwt_case(c).jwk_json);
+  }
+  std::vector<std::string> keys;
+  if (n >= 3) keys.assign(others.begin(), others.begin() + 2);
+  if (n >= 10) {
+    keys.push_back(others[2]);
+    for (int i = 0; i < 6; ++i)
+      keys.push_back(with_kid(others[static_cast<std::size_t>(i % 3)], "decoy-" + std::to_string(i)));
+  }
+  keys.insert(keys.begin() + static_cast<long>(keys.size() / 2), jwt_case(case_name).jwk_json);
+  std::string out = "{\"keys\":[";
+  for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
+  return out + "]}";
+}
+
+std::string cold_group(const std::string& case_name, int n) {
+  return "cold/" + case_name + "/" + std::to_string(n) + (n == 1 ? " key" : " keys");
+}
+
 long b64url_decode_into(const char* in, std::size_t n, unsigned char* out) {
   static const auto table = [] {
     std::array<unsigned char, 256> t{};

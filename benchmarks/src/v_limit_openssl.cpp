@@ -109,4 +109,41 @@ const bench::register_verifier reg_floor(
     },
     bench::groups::payload);
 
+// Cold start (groups cold/<case>/<N> keys, see l_cold.cpp): the key parsed from PEM and its verification context
+// made on every operation (what the constructor does), then the same primitive; the signature's DER form is
+// prepared once, outside, as the mbedTLS cold limit decodes the signature outside.
+class cold_openssl_limit : public bench::op {
+ public:
+  explicit cold_openssl_limit(const bench::jwt_fixture& f) : f_(f), d_(openssl_limit(f).split(f.token)) {}
+  std::size_t run(std::size_t n) override {
+    std::size_t ok = 0;
+    for (std::size_t i = 0; i < n; ++i) ok += openssl_limit(f_).verify_decoded(d_) ? 1 : 0;
+    return ok;
+  }
+
+ private:
+  const bench::jwt_fixture& f_;
+  openssl_limit::decoded d_;
+};
+
+struct register_cold_limit {
+  register_cold_limit() {
+    for (const auto& c : bench::jwt_case_names()) {
+      for (const int n : {1, 3, 10}) {
+        bench::op_registry().push_back(
+            {bench::cold_group(c, n), "limit (OpenSSL backend): parse the PEM key + bare OpenSSL 3 primitive", 2, false,
+             [c](std::string& self_check, std::string& why_not) -> std::unique_ptr<bench::op> {
+               auto o = std::make_unique<cold_openssl_limit>(bench::jwt_case(c));
+               if (o->run(1) != 1) {
+                 why_not = "rejects the valid token";
+                 return nullptr;
+               }
+               self_check = "accepts the token";
+               return o;
+             }});
+      }
+    }
+  }
+} reg_cold;
+
 }  // namespace
