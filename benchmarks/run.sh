@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # logto-cpp benchmarks (issue 8): the only source of the performance figures in the README.
 #
-#   bash benchmarks/run.sh           full run (about 7.5 minutes on the 2-core VM, first install excluded)
+#   bash benchmarks/run.sh           full run (7.5 minutes on the quiet 2-core VM before issue 17's groups; 37 at load 5-9)
 #   bash benchmarks/run.sh --quick   smoke run (a few rounds, 1-operation callgrind runs; about 2 minutes)
 #   bash benchmarks/run.sh --only payload/,verify/   only the runtime groups whose names start so (comma-separated
 #                                    prefixes; with --quick or without), no compile cost, no Cortex-M4; the report

@@ -397,8 +397,9 @@ void issue17_summary(const std::vector<std::string>& groups, const std::vector<s
       const double ml = exact(g, "limit: " + pem + "mbedTLS primitive"), mo = exact(g, "logto-cpp: " + parse);
       const double ol = exact(g, "limit (OpenSSL backend): " + pem + "OpenSSL 3 primitive");
       const double oo = exact(g, "logto-cpp, OpenSSL backend: " + parse);
-      std::cout << "| " << g << " | " << fmt_ir(ml) << " | " << fmt_ir(mo) << " | " << judged(mo, ml, 1.1) << " | "
-                << fmt_ir(ol) << " | " << fmt_ir(oo) << " | " << judged(oo, ol, 1.1) << " |\n";
+      auto ir_or_dash = [](double v) { return v > 0 ? fmt_ir(v) : std::string("—"); };
+      std::cout << "| " << g << " | " << ir_or_dash(ml) << " | " << ir_or_dash(mo) << " | " << judged(mo, ml, 1.1)
+                << " | " << ir_or_dash(ol) << " | " << ir_or_dash(oo) << " | " << judged(oo, ol, 1.1) << " |\n";
     }
   }
   if (gs.empty()) return;
