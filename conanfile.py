@@ -15,7 +15,7 @@ required_conan_version = ">=2.0"
 
 class LogtoCppConan(ConanFile):
     name = "logto-cpp"
-    description = "Logto sign-in (OpenID Connect) and Logto's passwordless connectors for C++17, on mbedTLS and picojson"
+    description = "Logto sign-in (OpenID Connect) and Logto's passwordless connectors for C++17, on mbedTLS"
     license = "MIT"
     url = "https://github.com/logto-io/logto-cpp"
     homepage = "https://github.com/logto-io/logto-cpp"
@@ -47,7 +47,6 @@ class LogtoCppConan(ConanFile):
         # transitive. The headers support mbedTLS 2.28 and 3.x; the range follows Conan Center's current
         # 3.6 LTS patch release (Conan Center replaces old patch releases, so an exact pin goes stale).
         self.requires("mbedtls/[>=3.6 <3.7]")
-        self.requires("picojson/1.3.0")
 
     def package_id(self):
         self.info.clear()

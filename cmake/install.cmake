@@ -2,7 +2,7 @@
 #   <includedir>/logto/...                 the headers: the include/ tree, or only logto.hpp when
 #                                          LOGTO_SINGLE_HEADER is ON (nlohmann/json's JSON_MultipleHeaders)
 #   <datadir>/cmake/logto/                 logtoConfig.cmake, logtoConfigVersion.cmake, logtoTargets.cmake,
-#                                          and our FindMbedTLS.cmake / Findpicojson.cmake fallbacks
+#                                          and our FindMbedTLS.cmake fallback
 #   <datadir>/pkgconfig/logto.pc           pkg-config file
 # Everything is architecture-independent (header-only), hence datadir (share/) rather than libdir, as
 # Debian's nlohmann-json3-dev does (/usr/share/cmake/nlohmann_json, /usr/share/pkgconfig/nlohmann_json.pc).
@@ -31,7 +31,7 @@ configure_package_config_file("${CMAKE_CURRENT_SOURCE_DIR}/cmake/logtoConfig.cma
 write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/logtoConfigVersion.cmake"
                                  VERSION "${PROJECT_VERSION}" COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/logtoConfig.cmake" "${CMAKE_CURRENT_BINARY_DIR}/logtoConfigVersion.cmake"
-              "${CMAKE_CURRENT_SOURCE_DIR}/cmake/FindMbedTLS.cmake" "${CMAKE_CURRENT_SOURCE_DIR}/cmake/Findpicojson.cmake"
+              "${CMAKE_CURRENT_SOURCE_DIR}/cmake/FindMbedTLS.cmake"
         DESTINATION "${LOGTO_INSTALL_CMAKEDIR}")
 
 # ---- pkg-config
@@ -99,16 +99,6 @@ set(LOGTO_PC_CFLAGS_LIST)
 set(LOGTO_PC_LIBS_LIST)
 set(_logto_implicit_includes ${CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES} /usr/include)
 set(_logto_implicit_libdirs ${CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES} /usr/lib /lib)
-
-# picojson has no .pc anywhere: its include directory, unless the compiler searches it anyway.
-if(picojson_INCLUDE_DIR)
-  set(_logto_picojson_includes "${picojson_INCLUDE_DIR}")
-else()
-  _logto_pc_target_paths(picojson::picojson _logto_picojson_includes _logto_unused)
-endif()
-foreach(dir IN LISTS _logto_picojson_includes)
-  _logto_pc_add_dir(LOGTO_PC_CFLAGS_LIST "-I" "${dir}" "${_logto_implicit_includes}")
-endforeach()
 
 if(LOGTO_PC_MODE STREQUAL "REQUIRES")
   set(LOGTO_PC_REQUIRES "mbedtls mbedx509 mbedcrypto")

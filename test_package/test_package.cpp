@@ -1,4 +1,4 @@
-// Conan test_package: uses both dependencies (mbedTLS for SHA-256, picojson for JSON) through the
+// Conan test_package: uses the dependency (mbedTLS for SHA-256) and the JSON model through the
 // public API and checks RFC 7636 Appendix B's S256 code_challenge.
 #include <logto/logto.hpp>
 

@@ -45,7 +45,7 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   log "installing build and test dependencies (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q || exit 1
-  pkgs=(cmake ninja-build meson pkg-config g++ clang libmbedtls-dev picojson-dev catch2 libcurl4-openssl-dev libssl-dev
+  pkgs=(cmake ninja-build meson pkg-config g++ clang libmbedtls-dev catch2 libcurl4-openssl-dev libssl-dev
         python3 doxygen openssl ca-certificates bzip2 xz-utils dpkg-dev
         libsdl2-dev libqrencode-dev xvfb xauth zbar-tools xdg-utils curl  # game_sign_in, scheme_sign_in
         libcpp-httplib-dev)  # api_server

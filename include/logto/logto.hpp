@@ -2,7 +2,7 @@
 /// @brief logto-cpp: Logto sign-in (OpenID Connect) and Logto's passwordless connectors for C++17.
 ///
 /// Include this one header (or `single_include/logto/logto.hpp`, its amalgamation). Dependencies:
-/// mbedTLS 2.28 or 3.x and picojson. See README.md.
+/// mbedTLS 2.28 or 3.x (and nothing else: JSON is the library's own). See README.md.
 #pragma once
 
 // IWYU pragma: begin_exports

@@ -19,9 +19,8 @@ else()
     )
 endif()
 
-# mbedTLS and picojson come from their own ports (the project vendors neither). Our CMake package
-# finds them through mbedTLS's MbedTLSConfig.cmake and the shipped Findpicojson.cmake, which accepts
-# vcpkg's <picojson/picojson.h>. logto.pc names mbedTLS with Requires: (the mbedtls port installs
+# mbedTLS comes from its own port (the project vendors nothing); JSON needs no dependency. Our CMake
+# package finds mbedTLS through its MbedTLSConfig.cmake. logto.pc names mbedTLS with Requires: (the mbedtls port installs
 # mbedtls.pc, mbedx509.pc and mbedcrypto.pc), so it stays architecture-independent in share/pkgconfig.
 vcpkg_cmake_configure(
     SOURCE_PATH "${SOURCE_PATH}"

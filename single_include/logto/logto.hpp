@@ -10,12 +10,12 @@
 /// @brief logto-cpp: Logto sign-in (OpenID Connect) and Logto's passwordless connectors for C++17.
 ///
 /// Include this one header (or `single_include/logto/logto.hpp`, its amalgamation). Dependencies:
-/// mbedTLS 2.28 or 3.x and picojson. See README.md.
+/// mbedTLS 2.28 or 3.x (and nothing else: JSON is the library's own). See README.md.
 
 // IWYU pragma: begin_exports
 // ----- begin logto/core/config.hpp
 /// @file
-/// @brief Configuration knobs and the mbedTLS / picojson version checks shared by every header.
+/// @brief Configuration knobs and the mbedTLS version checks shared by every header.
 
 #include <cstddef>  // std::size_t
 
@@ -38,8 +38,8 @@
 #define LOGTO_MBEDTLS_3 0
 #endif
 
-// Exceptions: the library never throws and never catches. This only tells whether the host compiles
-// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/strict_json.hpp).
+// Exceptions: the library never throws and never catches, and behaves the same with or without them.
+// LOGTO_HAS_EXCEPTIONS tells a host which way it is compiled.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define LOGTO_HAS_EXCEPTIONS 1
 #else
@@ -1066,151 +1066,438 @@ inline result<std::string> append_path(std::string_view endpoint, std::string_vi
 // ----- end logto/core/url.hpp
 // ----- begin logto/core/strict_json.hpp
 /// @file
-/// @brief JSON over picojson: a strict parser, type-checked accessors and a `JSON.stringify`-exact writer.
+/// @brief JSON: a strict parser, type-checked accessors with field paths and a `JSON.stringify`-exact
+/// writer, over the one model of `core/json_value.hpp`.
 ///
-/// picojson is the document model (`picojson::value`); its own parser is not used, because it throws
-/// on `1e400`, silently keeps the last of duplicate member names and is lenient about UTF-8. The parser
-/// here follows RFC 8259 strictly (plus: no duplicate names, finite numbers, valid UTF-8, no lone
-/// surrogates, bounded depth and size) and never throws. Accessors check types before `get<T>()`.
+/// The parser follows RFC 8259 strictly (plus: no duplicate member names, finite numbers, valid UTF-8,
+/// no lone surrogates, bounded depth and size) and never throws. Objects keep document order.
 ///
 /// Numbers: as JSON.parse reads them (`1e-400` is 0), except that `1e400` is refused. No non-finite
-/// number reaches any JSON the library writes: the parser makes none, the writers here write `null`
-/// for one (as JSON.stringify does), and a `picojson::value` built from one stops the program in every
-/// build (picojson throws; without exceptions it aborts, see below). Write JSON with `json::stringify`,
-/// not picojson's `serialize()`: a number changed in place through `get<double>()` is not checked.
+/// number reaches any JSON the library writes: the parser makes none, and the writers here write `null`
+/// for one, as JSON.stringify does.
+///
+/// Reading: `json::reader` (a value and its path: `token response: "expires_in" must be an integer
+/// JSON number`) and the `json::as_*` / `json::get_*` helpers check every type; no code outside this
+/// header and `json_value.hpp` calls `get<T>()`.
 
-// Everything picojson.h includes, included first, so that the keyword trick below cannot reach the
-// standard library's own headers.
 #include <algorithm>
+#include <cfloat>  // FLT_EVAL_METHOD
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <istream>  // picojson's operator>> (see the <iostream> note below)
-#include <iterator>
-#include <limits>
-#include <map>
-#include <memory>
 #include <optional>
-#include <ostream>  // picojson's operator<<
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 #include <clocale>
-#include <locale.h>
 #if defined(__has_include)
 #if __has_include(<charconv>)
 #include <charconv>  // std::from_chars, std::to_chars
 #endif
 #endif
 
+// ----- begin logto/core/json_value.hpp
+/// @file
+/// @brief The library's one JSON model: `json::value`, an ordered `json::object` and `json::array`.
+///
+/// Every JSON the library reads or writes (provider responses, JWT payloads, JWKS, stored sessions,
+/// connector configs and request bodies) is held in these types. Objects keep their members in the
+/// order they were parsed or inserted, because the connectors' wire formats depend on it
+/// (`JSON.stringify(payload)`, `Object.values(...)`), and writing follows JavaScript's enumeration order
+/// (array-index names first, ascending; then the rest in insertion order), so `json::stringify` is
+/// `JSON.stringify` byte for byte. Numbers are IEEE doubles, as in JavaScript; a non-finite number can
+/// be held (a connector may compute one) but is written as `null`, as JSON.stringify does, and the
+/// parser never makes one.
+///
+/// The interface follows picojson's (`is<T>()`, `get<T>()`, map-like objects) so code written against
+/// the picojson types this replaced keeps compiling; `get<T>()` on the wrong type stops the program
+/// (as picojson's assertion did), so check with `is<T>()` or use the `json::as_*` / `json::reader`
+/// accessors, which never do. Parsing is in `core/strict_json.hpp`.
 
-#if !LOGTO_HAS_EXCEPTIONS && !defined(PICOJSON_ASSERT)
-// picojson's default assertion throws. We check every type before get<T>(), so this never fires.
-#define PICOJSON_ASSERT(e)  \
-  do {                      \
-    if (!(e)) std::abort(); \
-  } while (0)
-#define LOGTO_DEFINED_PICOJSON_ASSERT
-#endif
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
-#if !LOGTO_HAS_EXCEPTIONS && ((defined(__GNUC__) && !defined(__clang__)) || defined(__wasm__))
-// picojson's value(double) has `throw std::overflow_error("")` for a non-finite number, which g++
-// refuses to compile under -fno-exceptions. clang accepts it in a system header and terminates when it
-// runs, except on WebAssembly: there it still calls __cxa_throw, which Debian's wasm32 libc++abi (built
-// without exceptions) does not define, so the program does not link. So for the duration of the include
-// the throw becomes `std::abort(), (void)`: a NaN or an infinity still stops right there, as the
-// uncaught exception would, and no picojson value can hold one (picojson's own serialize() would print
-// `nan`; JSON has no such number). The library never gets there: its parser refuses non-finite numbers
-// and it builds no number from anything else.
-#pragma push_macro("throw")
-#undef throw
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wkeyword-macro"
-#endif
-#define throw std::abort(), (void)
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
-#define LOGTO_PUSHED_THROW
-#endif
-
-// picojson.h includes <iostream> for its stream operators, which need only std::istream and
-// std::ostream (included above). <iostream> itself adds a static std::ios_base::Init object to every
-// translation unit that includes it; on a statically linked device that object links in the whole
-// stream and locale initialisation: 173 KB of flash and 6.4 KB of RAM on a Cortex-M4
-// (benchmarks/README.md). So with libstdc++, <iostream> is skipped while picojson.h is read, and its
-// guard is restored right after: a translation unit that includes <iostream> itself, before or after
-// this header, gets all of it. Define LOGTO_KEEP_PICOJSON_IOSTREAM to let picojson include it.
-#if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM) && !defined(LOGTO_KEEP_PICOJSON_IOSTREAM)
-// libstdc++'s own guard for <iostream>, set on purpose (see above).
-// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-#define _GLIBCXX_IOSTREAM 1
-#define LOGTO_SKIPPED_IOSTREAM
-#endif
-
-#if defined(__has_include)
-#if __has_include(<picojson/picojson.h>)
-#include <picojson/picojson.h>  // vcpkg's spelling
-#else
-#include <picojson.h>  // Debian's and Conan's spelling
-#endif
-#else
-#include <picojson.h>
-#endif
-
-#ifdef LOGTO_SKIPPED_IOSTREAM
-#undef _GLIBCXX_IOSTREAM
-#undef LOGTO_SKIPPED_IOSTREAM
-#endif
-#ifdef LOGTO_PUSHED_THROW
-#undef throw
-#pragma pop_macro("throw")
-#undef LOGTO_PUSHED_THROW
-#endif
-#ifdef LOGTO_DEFINED_PICOJSON_ASSERT
-#undef PICOJSON_ASSERT
-#undef LOGTO_DEFINED_PICOJSON_ASSERT
-#endif
 
 namespace logto {
 namespace json {
 
-using value = picojson::value;
-using object = picojson::object;
-using array = picojson::array;
+/// The type tag of JSON `null` (`v.is<json::null>()`).
+struct null {};
 
-/// Members in the order they should be written (`picojson::object` is a sorted map).
+class value;
+class object;
+/// A JSON array.
+using array = std::vector<value>;
+
+/// A JSON value: null, boolean, number (double), string, array or object. 16 bytes; strings, arrays
+/// and objects live on the heap, as in picojson.
+class value {
+ public:
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"  // the enumerators name the types they stand for, on purpose
+#endif
+  enum class kind : unsigned char { null, boolean, number, string, array, object };
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+  using array_type = json::array;
+  using object_type = json::object;
+  using member = std::pair<std::string, value>;
+
+  value() noexcept { u_.d = 0; }
+  value(null) noexcept : value() {}                             // NOLINT
+  value(std::nullptr_t) noexcept : value() {}                   // NOLINT
+  value(bool b) noexcept : kind_(kind::boolean) { u_.b = b; }   // NOLINT
+  value(double d) noexcept : kind_(kind::number) { u_.d = d; }  // NOLINT
+  template <class I, typename std::enable_if<std::is_integral<I>::value && !std::is_same<I, bool>::value &&
+                                                 !std::is_same<I, char>::value,
+                                             int>::type = 0>
+  value(I i) noexcept : kind_(kind::number) {  // NOLINT
+    u_.d = static_cast<double>(i);
+  }
+  value(std::string s);                                                // NOLINT
+  value(std::string_view s) : value(std::string(s)) {}                 // NOLINT
+  value(const char* s) : value(std::string(s == nullptr ? "" : s)) {}  // NOLINT
+  value(array a);                                                      // NOLINT
+  value(object o);                                                     // NOLINT
+
+  value(const value& other);
+  value(value&& other) noexcept : kind_(other.kind_), u_(other.u_) {
+    other.kind_ = kind::null;
+    other.u_.d = 0;
+  }
+  value& operator=(const value& other) {
+    if (this != &other) {
+      value copy(other);
+      swap(copy);
+    }
+    return *this;
+  }
+  value& operator=(value&& other) noexcept {
+    if (this != &other) {
+      value moved(std::move(other));
+      swap(moved);
+    }
+    return *this;
+  }
+  ~value() { release(); }
+
+  void swap(value& other) noexcept {
+    std::swap(kind_, other.kind_);
+    std::swap(u_, other.u_);
+  }
+
+  /// An empty object / array.
+  static value make_object();
+  static value make_array() { return value(array{}); }
+
+  kind type() const noexcept { return kind_; }
+  bool is_null() const noexcept { return kind_ == kind::null; }
+
+  /// True when the value holds a `T`: json::null, bool, double, std::string, json::array, json::object.
+  template <class T>
+  bool is() const noexcept;
+
+  /// The `T` held; stops the program when the value holds another type (check with `is<T>()`).
+  template <class T>
+  const T& get() const noexcept;
+  template <class T>
+  T& get() noexcept;
+
+  /// Pointers to the held value, or nullptr when it holds another type.
+  const bool* if_bool() const noexcept { return kind_ == kind::boolean ? &u_.b : nullptr; }
+  const double* if_number() const noexcept { return kind_ == kind::number ? &u_.d : nullptr; }
+  const std::string* if_string() const noexcept { return kind_ == kind::string ? u_.s : nullptr; }
+  std::string* if_string() noexcept { return kind_ == kind::string ? u_.s : nullptr; }
+  const array* if_array() const noexcept { return kind_ == kind::array ? u_.a : nullptr; }
+  array* if_array() noexcept { return kind_ == kind::array ? u_.a : nullptr; }
+  const object* if_object() const noexcept { return kind_ == kind::object ? u_.o : nullptr; }
+  object* if_object() noexcept { return kind_ == kind::object ? u_.o : nullptr; }
+
+  /// The member `key` of an object (nullptr if absent or not an object).
+  const value* find(std::string_view key) const noexcept;
+  value* find(std::string_view key) noexcept { return const_cast<value*>(static_cast<const value*>(this)->find(key)); }
+
+  // Defined in core/strict_json.hpp (the parser and the writer), which every user of this header includes.
+
+  /// Parses JSON text strictly (`json::parse`).
+  static result<value> parse(std::string_view text);
+  /// A copy of `v` (kept for code written against the connectors' former value type).
+  static value from_json(const value& v) { return v; }
+  template <class Document>
+  static value from_document(const Document&, const value& v) {
+    return v;
+  }
+
+  /// `JSON.stringify(v)` byte for byte (JavaScript's member order and number format, its escaping).
+  std::string to_json() const {
+    std::string out;
+    append_json(out);
+    return out;
+  }
+  void append_json(std::string& out) const;
+
+  /// `String(v)` as JavaScript computes it.
+  std::string to_js_string() const {
+    std::string out;
+    append_js_string(out);
+    return out;
+  }
+  void append_js_string(std::string& out) const;
+
+  /// Calls `f(const member&)` for each member of an object in JavaScript's enumeration order
+  /// (array-index names ascending, then the rest in insertion order).
+  template <class F>
+  void for_each_member_js_order(F&& f) const;
+
+  /// Deep equality (numbers by `==`, objects member by member in order).
+  friend bool operator==(const value& a, const value& b) noexcept;
+  friend bool operator!=(const value& a, const value& b) noexcept { return !(a == b); }
+
+ private:
+  void release() noexcept;
+
+  kind kind_ = kind::null;
+  union storage {
+    bool b;
+    double d;
+    std::string* s;
+    json::array* a;
+    json::object* o;
+  } u_;
+};
+
+/// A JSON object: members in insertion (document) order, with the lookups of a map. Names are unique
+/// (the parser refuses duplicates; `emplace` and `operator[]` keep the first). Lookup is linear, which
+/// for the small objects of OpenID and connector JSON beats a tree; the parser checks duplicates in
+/// O(n log n), so a large hostile object costs no quadratic time.
+class object {
+ public:
+  using value_type = std::pair<std::string, value>;
+  using container = std::vector<value_type>;
+  using iterator = container::iterator;
+  using const_iterator = container::const_iterator;
+  using size_type = std::size_t;
+
+  object() = default;
+  object(std::initializer_list<value_type> init) {
+    for (const auto& m : init) emplace(m.first, m.second);
+  }
+
+  iterator begin() noexcept { return members_.begin(); }
+  iterator end() noexcept { return members_.end(); }
+  const_iterator begin() const noexcept { return members_.begin(); }
+  const_iterator end() const noexcept { return members_.end(); }
+  size_type size() const noexcept { return members_.size(); }
+  bool empty() const noexcept { return members_.empty(); }
+  void clear() noexcept { members_.clear(); }
+  void reserve(size_type n) { members_.reserve(n); }
+
+  iterator find(std::string_view key) noexcept {
+    for (auto it = members_.begin(); it != members_.end(); ++it) {
+      if (it->first == key) return it;
+    }
+    return members_.end();
+  }
+  const_iterator find(std::string_view key) const noexcept {
+    for (auto it = members_.begin(); it != members_.end(); ++it) {
+      if (it->first == key) return it;
+    }
+    return members_.end();
+  }
+  size_type count(std::string_view key) const noexcept { return find(key) == end() ? 0 : 1; }
+
+  /// The member `key`; stops the program when it is absent (std::map::at would throw): check with
+  /// `find` first, or use `json::find` / `json::reader`.
+  const value& at(std::string_view key) const noexcept {
+    const auto it = find(key);
+    if (it == end()) std::abort();
+    return it->second;
+  }
+  value& at(std::string_view key) noexcept {
+    const auto it = find(key);
+    if (it == end()) std::abort();
+    return it->second;
+  }
+
+  /// Inserts `key` at the end unless present (as std::map::emplace); returns the member and whether it
+  /// was inserted.
+  template <class V>
+  std::pair<iterator, bool> emplace(std::string key, V&& v) {
+    const auto it = find(key);
+    if (it != end()) return {it, false};
+    members_.emplace_back(std::move(key), value(std::forward<V>(v)));
+    return {members_.end() - 1, true};
+  }
+  std::pair<iterator, bool> insert(value_type m) { return emplace(std::move(m.first), std::move(m.second)); }
+
+  /// The member `key`, appended as null when absent (as std::map::operator[]).
+  value& operator[](std::string_view key) {
+    const auto it = find(key);
+    if (it != end()) return it->second;
+    members_.emplace_back(std::string(key), value());
+    return members_.back().second;
+  }
+
+  /// Removes `key`; returns how many members were removed (0 or 1).
+  size_type erase(std::string_view key) {
+    const auto it = find(key);
+    if (it == end()) return 0;
+    members_.erase(it);
+    return 1;
+  }
+
+  /// Appends without the uniqueness check: for the parser, which checks names itself.
+  void append_unchecked(std::string key, value v) { members_.emplace_back(std::move(key), std::move(v)); }
+
+  const container& members() const noexcept { return members_; }
+
+  friend bool operator==(const object& a, const object& b) noexcept { return a.members_ == b.members_; }
+  friend bool operator!=(const object& a, const object& b) noexcept { return !(a == b); }
+
+ private:
+  container members_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// value's members that need the complete types
+
+inline value::value(std::string s) : kind_(kind::string) { u_.s = new std::string(std::move(s)); }
+inline value::value(array a) : kind_(kind::array) { u_.a = new array(std::move(a)); }
+inline value::value(object o) : kind_(kind::object) { u_.o = new object(std::move(o)); }
+inline value value::make_object() { return value(object{}); }
+
+inline value::value(const value& other) : kind_(other.kind_) {
+  switch (kind_) {
+    case kind::string: u_.s = new std::string(*other.u_.s); break;
+    case kind::array: u_.a = new array(*other.u_.a); break;
+    case kind::object: u_.o = new object(*other.u_.o); break;
+    default: u_ = other.u_; break;
+  }
+}
+
+inline void value::release() noexcept {
+  switch (kind_) {
+    case kind::string: delete u_.s; break;
+    case kind::array: delete u_.a; break;
+    case kind::object: delete u_.o; break;
+    default: break;
+  }
+  kind_ = kind::null;
+}
+
+inline const value* value::find(std::string_view key) const noexcept {
+  if (kind_ != kind::object) return nullptr;
+  const auto it = u_.o->find(key);
+  return it == u_.o->end() ? nullptr : &it->second;
+}
+
+inline bool operator==(const value& a, const value& b) noexcept {
+  if (a.kind_ != b.kind_) return false;
+  switch (a.kind_) {
+    case value::kind::null: return true;
+    case value::kind::boolean: return a.u_.b == b.u_.b;
+    case value::kind::number: return a.u_.d == b.u_.d;
+    case value::kind::string: return *a.u_.s == *b.u_.s;
+    case value::kind::array: return *a.u_.a == *b.u_.a;
+    case value::kind::object: return *a.u_.o == *b.u_.o;
+  }
+  return false;
+}
+
+namespace detail {
+template <class T>
+struct kind_of;
+template <>
+struct kind_of<null> {
+  static constexpr value::kind k = value::kind::null;
+};
+template <>
+struct kind_of<bool> {
+  static constexpr value::kind k = value::kind::boolean;
+};
+template <>
+struct kind_of<double> {
+  static constexpr value::kind k = value::kind::number;
+};
+template <>
+struct kind_of<std::string> {
+  static constexpr value::kind k = value::kind::string;
+};
+template <>
+struct kind_of<array> {
+  static constexpr value::kind k = value::kind::array;
+};
+template <>
+struct kind_of<object> {
+  static constexpr value::kind k = value::kind::object;
+};
+}  // namespace detail
+
+template <class T>
+inline bool value::is() const noexcept {
+  return kind_ == detail::kind_of<T>::k;
+}
+
+template <class T>
+inline const T& value::get() const noexcept {
+  return const_cast<value*>(this)->get<T>();
+}
+
+template <class T>
+inline T& value::get() noexcept {
+  static_assert(!std::is_same<T, null>::value, "json::null holds nothing to get");
+  if (!is<T>()) std::abort();  // a contract violation, as picojson's assertion: check is<T>() first
+  if constexpr (std::is_same<T, bool>::value) {
+    return u_.b;
+  } else if constexpr (std::is_same<T, double>::value) {
+    return u_.d;
+  } else if constexpr (std::is_same<T, std::string>::value) {
+    return *u_.s;
+  } else if constexpr (std::is_same<T, array>::value) {
+    return *u_.a;
+  } else {
+    return *u_.o;
+  }
+}
+
+}  // namespace json
+}  // namespace logto
+// ----- end logto/core/json_value.hpp
+
+namespace logto {
+namespace json {
+
+/// Members in the order they should be written (kept from when objects were sorted maps; a
+/// `json::object` keeps order itself).
 using members = std::vector<std::pair<std::string, value>>;
 
 /// The largest integer a JSON number (an IEEE double) holds exactly: 2^53 - 1.
 inline constexpr std::int64_t max_safe_integer = 9007199254740991LL;
 
-/// A parsed document that also remembers the order members were written in.
-///
-/// picojson keeps members in a sorted map; where order matters (custom mail headers, message
-/// payloads) use `keys(obj)`. Move-only: the order is tied to the objects of this document.
+/// A parsed document. Objects keep their member order themselves now; `document` stays for code
+/// written when they did not (`keys(obj)` is the member names in order).
 class document {
  public:
   document() = default;
-  document(document&&) = default;
-  document& operator=(document&&) = default;
-  document(const document&) = delete;
-  document& operator=(const document&) = delete;
+  explicit document(value root) : root_(std::move(root)) {}
 
   const value& root() const noexcept { return root_; }
   value& root() noexcept { return root_; }
 
-  /// Member names of `obj` in document order (sorted order for an object not from this document).
+  /// Member names of `obj` in document order.
   std::vector<std::string> keys(const object& obj) const {
-    for (const auto& entry : order_) {
-      if (entry.first == &obj) return entry.second;
-    }
     std::vector<std::string> out;
     out.reserve(obj.size());
     for (const auto& kv : obj) out.push_back(kv.first);
@@ -1218,15 +1505,13 @@ class document {
   }
 
  private:
-  friend class parser;
   value root_;
-  std::vector<std::pair<const object*, std::vector<std::string>>> order_;
 };
 
-/// Strict RFC 8259 parser producing picojson values. Use `json::parse` / `json::parse_document`.
+/// Strict RFC 8259 parser. Use `json::parse`.
 class parser {
  public:
-  parser(std::string_view text, document* order_sink) : text_(text), doc_(order_sink) {}
+  explicit parser(std::string_view text) : text_(text) {}
 
   result<value> run() {
     if (text_.size() > LOGTO_MAX_JSON_SIZE) {
@@ -1300,11 +1585,9 @@ class parser {
     ++pos_;  // '{'
     out = value(object());
     object& obj = out.get<object>();
-    std::vector<std::string> order;
     skip_ws();
     if (pos_ < text_.size() && text_[pos_] == '}') {
       ++pos_;
-      record(obj, std::move(order));
       return true;
     }
     for (;;) {
@@ -1318,10 +1601,12 @@ class parser {
       skip_ws();
       value member;
       if (!parse_value(member, depth)) return false;
-      // RFC 7515 4 / RFC 7519 4: duplicate member names are rejected, never "last one wins".
-      if (obj.find(key) != obj.end()) return set_error("duplicate member name \"" + key + "\"");
-      if (doc_ != nullptr) order.push_back(key);
-      obj.emplace(std::move(key), std::move(member));
+      // RFC 7515 4 / RFC 7519 4: duplicate member names are rejected, never "last one wins". Small
+      // objects are checked as they grow; large ones once, sorted, so that no object costs n^2.
+      if (obj.size() < small_object && obj.find(key) != obj.end()) {
+        return set_error("duplicate member name \"" + key + "\"");
+      }
+      obj.append_unchecked(std::move(key), std::move(member));
       skip_ws();
       if (pos_ >= text_.size()) return set_error("unterminated object");
       if (text_[pos_] == ',') {
@@ -1330,15 +1615,23 @@ class parser {
       }
       if (text_[pos_] == '}') {
         ++pos_;
-        record(obj, std::move(order));
-        return true;
+        return obj.size() <= small_object || check_unique(obj);
       }
       return set_error("expected ',' or '}'");
     }
   }
 
-  void record(const object& obj, std::vector<std::string>&& order) {
-    if (doc_ != nullptr) doc_->order_.emplace_back(&obj, std::move(order));
+  static constexpr std::size_t small_object = 16;
+
+  bool check_unique(const object& obj) {
+    std::vector<const std::string*> names;
+    names.reserve(obj.size());
+    for (const auto& m : obj) names.push_back(&m.first);
+    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    for (std::size_t i = 1; i < names.size(); ++i) {
+      if (*names[i] == *names[i - 1]) return set_error("duplicate member name \"" + *names[i] + "\"");
+    }
+    return true;
   }
 
   bool parse_array(value& out, int depth) {
@@ -1373,7 +1666,7 @@ class parser {
     if (text_.size() - pos_ < 4) return set_error("truncated \\u escape");
     cp = 0;
     for (int i = 0; i < 4; ++i) {
-      const int v = detail::hex_value(text_[pos_ + static_cast<std::size_t>(i)]);
+      const int v = logto::detail::hex_value(text_[pos_ + static_cast<std::size_t>(i)]);
       if (v < 0) return set_error("invalid \\u escape");
       cp = (cp << 4) | static_cast<std::uint32_t>(v);
     }
@@ -1476,7 +1769,9 @@ class parser {
   // magnitude too large for a double (1e400, Infinity in JavaScript) is refused, because no
   // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
-#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+    if (exact_fast_path(s, d)) return true;
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L && !defined(__NEWLIB__) && \
+    !defined(LOGTO_JSON_NO_FROM_CHARS)
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
     if (r.ptr != s.data() + s.size()) return false;
     // Out of range: too large, or too small for even a subnormal (libstdc++ also reports some
@@ -1484,9 +1779,60 @@ class parser {
     if (r.ec == std::errc::result_out_of_range) return strtod_c(s, d) && std::isfinite(d);
     if (r.ec != std::errc()) return false;
 #else
+    // newlib (firmware): its strtod (David Gay's, correctly rounded) is linked anyway, and libstdc++'s
+    // from_chars for double would add about 19.5 KB of flash for numbers a device rarely sees.
     if (!strtod_c(s, d)) return false;
 #endif
     return std::isfinite(d);
+  }
+
+  // Most numbers in OpenID JSON are integers (exp, iat, expires_in) or short decimals. When the
+  // significant digits fit in 2^53 and the power of ten is at most 10^22, both are exact doubles and
+  // one IEEE multiplication or division rounds correctly (Clinger 1990), so no general conversion is
+  // needed. Only where doubles are evaluated in double precision (FLT_EVAL_METHOD 0).
+  static bool exact_fast_path(std::string_view s, double& d) {
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    std::size_t i = 0;
+    const bool negative = s[0] == '-';
+    if (negative) ++i;
+    std::uint64_t mantissa = 0;
+    int digits = 0, exp10 = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      if (digits != 0 || s[i] != '0') ++digits;
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[i] - '0');
+      if (digits > 15) return false;
+    }
+    if (i < s.size() && s[i] == '.') {
+      for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+        if (digits != 0 || s[i] != '0') ++digits;
+        mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[i] - '0');
+        --exp10;
+        if (digits > 15) return false;
+      }
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      bool exp_negative = false;
+      if (s[i] == '+' || s[i] == '-') exp_negative = s[i++] == '-';
+      int e = 0;
+      for (; i < s.size(); ++i) {
+        e = e * 10 + (s[i] - '0');
+        if (e > 400) return false;
+      }
+      exp10 += exp_negative ? -e : e;
+    }
+    if (exp10 < -22 || exp10 > 22) return false;
+    const auto m = static_cast<double>(mantissa);  // exact: below 10^15 < 2^53
+    d = exp10 < 0 ? m / powers[-exp10] : m * powers[exp10];
+    if (negative) d = -d;
+    return true;
+#else
+    (void)s;
+    (void)d;
+    return false;
+#endif
   }
 
   // std::strtod on a JSON number whatever the locale (it reads the locale's decimal point).
@@ -1500,107 +1846,215 @@ class parser {
   }
 
   std::string_view text_;
-  document* doc_;
   std::size_t pos_ = 0;
   bool failed_ = false;
   error error_;
 };
 
 /// Parses one JSON text strictly (see the file comment).
-inline result<value> parse(std::string_view text) { return parser(text, nullptr).run(); }
+inline result<value> parse(std::string_view text) { return parser(text).run(); }
 
-/// Parses one JSON text strictly and remembers member order (see `document::keys`).
+/// `json::parse` wrapped in a `document` (see there).
 inline result<document> parse_document(std::string_view text) {
-  document doc;
-  auto v = parser(text, &doc).run();
+  auto v = parser(text).run();
   if (!v) return v.error();
-  doc.root() = std::move(*v);
-  return result<document>(std::move(doc));
+  return document(std::move(*v));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Type-checked access. Every `get<T>()` in the library is behind one of these.
 
-inline const object* as_object(const value& v) { return v.is<object>() ? &v.get<object>() : nullptr; }
-inline const array* as_array(const value& v) { return v.is<array>() ? &v.get<array>() : nullptr; }
-inline const std::string* as_string(const value& v) { return v.is<std::string>() ? &v.get<std::string>() : nullptr; }
+inline const object* as_object(const value& v) noexcept { return v.if_object(); }
+inline const array* as_array(const value& v) noexcept { return v.if_array(); }
+inline const std::string* as_string(const value& v) noexcept { return v.if_string(); }
+inline const bool* as_bool(const value& v) noexcept { return v.if_bool(); }
+inline const double* as_number(const value& v) noexcept { return v.if_number(); }
+inline object* as_object(value& v) noexcept { return v.if_object(); }
 
 /// The integer held by `v`, if it is a JSON number with no fractional part within +-(2^53 - 1).
-inline std::optional<std::int64_t> as_integer(const value& v) {
-  if (!v.is<double>()) return std::nullopt;
-  const double d = v.get<double>();
+inline std::optional<std::int64_t> as_integer(const value& v) noexcept {
+  const double* p = v.if_number();
+  if (p == nullptr) return std::nullopt;
+  const double d = *p;
   if (!(d >= -static_cast<double>(max_safe_integer) && d <= static_cast<double>(max_safe_integer))) return std::nullopt;
   if (std::floor(d) != d) return std::nullopt;
   return static_cast<std::int64_t>(d);
 }
 
 /// The member `key` of `obj`, or nullptr.
-inline const value* find(const object& obj, std::string_view key) {
-  const auto it = obj.find(std::string(key));
+inline const value* find(const object& obj, std::string_view key) noexcept {
+  const auto it = obj.find(key);
   return it == obj.end() ? nullptr : &it->second;
 }
 
-namespace detail {
-inline error type_error(std::string_view context, std::string_view key, std::string_view expected) {
-  std::string msg;
-  if (!context.empty()) {
-    msg += context;
-    msg += ": ";
+/// A JSON value read together with the path that leads to it, so that every error names the field:
+/// `token response: "expires_in" must be an integer JSON number`,
+/// `Tencent SMS response: "Response.SendStatusSet[0].Code" must be a string`.
+///
+///     json::reader r(doc, "token response");
+///     auto token = r["access_token"].string();              // result<std::string>
+///     auto expires = r["expires_in"].optional_integer();    // absent or null -> nullopt
+///
+/// A reader is a cheap view (a pointer and a path); it never copies the document. Reading through a
+/// member that is absent gives an absent reader, so a chain fails at the first missing field with its
+/// full path. Errors carry `code` (errc::invalid_json unless given) and the path as detail.
+class reader {
+ public:
+  reader(const value& v, std::string_view context, errc code = errc::invalid_json)
+      : v_(&v), context_(context), code_(code) {}
+  reader(const object& obj, std::string_view context, errc code = errc::invalid_json)
+      : obj_(&obj), context_(context), code_(code) {}
+  reader(value&&, std::string_view, errc = errc::invalid_json) = delete;  // would outlive its value
+  reader(object&&, std::string_view, errc = errc::invalid_json) = delete;
+
+  /// The member `key` (absent when this is not an object or has no such member).
+  reader operator[](std::string_view key) const {
+    reader r(*this);
+    r.v_ = nullptr;
+    r.obj_ = nullptr;
+    if (const object* o = as_object_ptr()) {
+      const auto it = o->find(key);
+      if (it != o->end()) r.v_ = &it->second;
+    }
+    if (!r.path_.empty()) r.path_ += '.';
+    r.path_ += key;
+    return r;
   }
-  msg += '"';
-  msg += key;
-  msg += "\" ";
-  msg += expected;
-  return make_error(errc::invalid_json, std::move(msg), std::string(key));
-}
-}  // namespace detail
+  /// The element `i` (absent when this is not an array or is shorter).
+  reader operator[](std::size_t i) const {
+    reader r(*this);
+    r.v_ = nullptr;
+    r.obj_ = nullptr;
+    if (v_ != nullptr) {
+      if (const array* a = v_->if_array(); a != nullptr && i < a->size()) r.v_ = &(*a)[i];
+    }
+    r.path_ += '[';
+    r.path_ += std::to_string(i);
+    r.path_ += ']';
+    return r;
+  }
+
+  bool present() const noexcept { return v_ != nullptr || obj_ != nullptr; }
+  /// Absent, or JSON null.
+  bool absent_or_null() const noexcept { return obj_ == nullptr && (v_ == nullptr || v_->is_null()); }
+  /// The value, or nullptr when absent (a reader made from an object has no value of its own).
+  const value* get() const noexcept { return v_; }
+  const std::string& path() const noexcept { return path_; }
+
+  /// An error about this field: `context: "path" <what>` (`context: <what>` at the root).
+  error fail(std::string_view what) const {
+    std::string msg(context_);
+    if (!msg.empty()) msg += ": ";
+    if (!path_.empty()) {
+      msg += '"';
+      msg += path_;
+      msg += "\" ";
+    }
+    msg += what;
+    return make_error(code_, std::move(msg), path_);
+  }
+
+  // Required values: absent (or of another type) is an error.
+  result<std::string> string() const {
+    if (const std::string* s = string_ptr()) return *s;
+    return fail(present() ? "must be a string" : "is missing");
+  }
+  result<std::int64_t> integer() const {
+    if (!present()) return fail("is missing");
+    if (const auto i = v_ == nullptr ? std::nullopt : as_integer(*v_)) return *i;
+    return fail("must be an integer JSON number");
+  }
+  result<double> number() const {
+    if (v_ != nullptr && v_->if_number() != nullptr) return *v_->if_number();
+    return fail(present() ? "must be a number" : "is missing");
+  }
+  result<bool> boolean() const {
+    if (v_ != nullptr && v_->if_bool() != nullptr) return *v_->if_bool();
+    return fail(present() ? "must be a boolean" : "is missing");
+  }
+  result<const object*> object_value() const {
+    if (const object* o = as_object_ptr()) return o;
+    return fail(present() ? "must be an object" : "is missing");
+  }
+  result<const array*> array_value() const {
+    if (v_ != nullptr && v_->if_array() != nullptr) return v_->if_array();
+    return fail(present() ? "must be an array" : "is missing");
+  }
+
+  // Optional values: absent gives nullopt; so does null, unless `null_is_value` is false.
+  result<std::optional<std::string>> optional_string(bool null_is_absent = true) const {
+    if (!present() || (null_is_absent && absent_or_null())) return std::optional<std::string>();
+    if (const std::string* s = string_ptr()) return std::optional<std::string>(*s);
+    return fail(null_is_absent ? "must be a string or null" : "must be a string");
+  }
+  result<std::optional<std::int64_t>> optional_integer(bool null_is_absent = true) const {
+    if (!present() || (null_is_absent && absent_or_null())) return std::optional<std::int64_t>();
+    if (const auto i = v_ == nullptr ? std::nullopt : as_integer(*v_)) return std::optional<std::int64_t>(*i);
+    return fail("must be an integer JSON number");
+  }
+  result<std::optional<bool>> optional_boolean(bool null_is_absent = true) const {
+    if (!present() || (null_is_absent && absent_or_null())) return std::optional<bool>();
+    if (v_ != nullptr && v_->if_bool() != nullptr) return std::optional<bool>(*v_->if_bool());
+    return fail("must be a boolean");
+  }
+  /// An array of strings; absent or null gives an empty list.
+  result<std::vector<std::string>> string_list() const {
+    std::vector<std::string> out;
+    if (absent_or_null()) return out;
+    const array* a = v_ == nullptr ? nullptr : v_->if_array();
+    if (a == nullptr) return fail("must be an array of strings");
+    out.reserve(a->size());
+    for (const auto& e : *a) {
+      const std::string* s = e.if_string();
+      if (s == nullptr) return fail("must be an array of strings");
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  /// Pointers for code that branches on the type itself (nullptr when absent or of another type).
+  const std::string* string_ptr() const noexcept { return v_ == nullptr ? nullptr : v_->if_string(); }
+  const object* as_object_ptr() const noexcept {
+    return obj_ != nullptr ? obj_ : v_ == nullptr ? nullptr : v_->if_object();
+  }
+
+ private:
+  const value* v_ = nullptr;
+  const object* obj_ = nullptr;
+  std::string context_;
+  errc code_;
+  std::string path_;
+};
 
 /// A required string member. `context` prefixes the error message ("token response").
 inline result<std::string> get_string(const object& obj, std::string_view key, std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return detail::type_error(context, key, "is missing");
-  const std::string* s = as_string(*v);
-  if (s == nullptr) return detail::type_error(context, key, "must be a string");
-  return *s;
+  return reader(obj, context)[key].string();
 }
 
 /// An optional string member: absent (or, with `null_is_absent`, null) gives nullopt.
 inline result<std::optional<std::string>> get_optional_string(const object& obj, std::string_view key,
                                                               std::string_view context = {},
                                                               bool null_is_absent = false) {
-  const value* v = find(obj, key);
-  if (v == nullptr || (null_is_absent && v->is<picojson::null>())) return std::optional<std::string>();
-  const std::string* s = as_string(*v);
-  if (s == nullptr) return detail::type_error(context, key, "must be a string");
-  return std::optional<std::string>(*s);
+  const reader r = reader(obj, context)[key];
+  if (!r.present() || (null_is_absent && r.absent_or_null())) return std::optional<std::string>();
+  return r.optional_string(false);
 }
 
 /// A required integer member (a JSON number, integral, within +-(2^53 - 1); a string is an error).
 inline result<std::int64_t> get_integer(const object& obj, std::string_view key, std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return detail::type_error(context, key, "is missing");
-  const auto i = as_integer(*v);
-  if (!i) return detail::type_error(context, key, "must be an integer JSON number");
-  return *i;
+  return reader(obj, context)[key].integer();
 }
 
 /// An optional integer member.
 inline result<std::optional<std::int64_t>> get_optional_integer(const object& obj, std::string_view key,
                                                                 std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return std::optional<std::int64_t>();
-  const auto i = as_integer(*v);
-  if (!i) return detail::type_error(context, key, "must be an integer JSON number");
-  return std::optional<std::int64_t>(*i);
+  return reader(obj, context)[key].optional_integer(false);
 }
 
 /// An optional boolean member.
 inline result<std::optional<bool>> get_optional_bool(const object& obj, std::string_view key,
                                                      std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return std::optional<bool>();
-  if (!v->is<bool>()) return detail::type_error(context, key, "must be a boolean");
-  return std::optional<bool>(v->get<bool>());
+  return reader(obj, context)[key].optional_boolean(false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1752,38 +2206,104 @@ inline void append_members(std::string& out, const members& m) {
   out += '}';
 }
 
-/// Appends `v` as JSON.stringify would (object members in picojson's sorted order).
-inline void append(std::string& out, const value& v) {
-  if (v.is<picojson::null>()) {
-    out += "null";
-  } else if (v.is<bool>()) {
-    out += v.get<bool>() ? "true" : "false";
-  } else if (v.is<double>()) {
-    append_number(out, v.get<double>());
-  } else if (v.is<std::string>()) {
-    append_quoted(out, v.get<std::string>());
-  } else if (v.is<array>()) {
-    out += '[';
-    bool first = true;
-    for (const auto& e : v.get<array>()) {
-      if (!first) out += ',';
-      first = false;
-      append(out, e);
+namespace detail {
+/// True when `key` is a canonical array index ("0", "17"; not "01", below 2^32 - 1): JavaScript
+/// puts such keys first, in numeric order, when it enumerates an object.
+inline bool is_array_index(std::string_view key, std::uint32_t& index) noexcept {
+  if (key.empty() || key.size() > 10) return false;
+  if (key.size() > 1 && key[0] == '0') return false;
+  std::uint64_t v = 0;
+  for (const char c : key) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v >= 4294967295ULL) return false;
+  index = static_cast<std::uint32_t>(v);
+  return true;
+}
+}  // namespace detail
+
+template <class F>
+void value::for_each_member_js_order(F&& f) const {
+  if (kind_ != kind::object) return;
+  const auto& list = u_.o->members();
+  bool any_index = false;
+  std::uint32_t idx = 0;
+  for (const auto& m : list) {
+    if (detail::is_array_index(m.first, idx)) {
+      any_index = true;
+      break;
     }
-    out += ']';
-  } else if (v.is<object>()) {
-    out += '{';
-    bool first = true;
-    for (const auto& kv : v.get<object>()) {
-      if (!first) out += ',';
-      first = false;
-      append_quoted(out, kv.first);
-      out += ':';
-      append(out, kv.second);
-    }
-    out += '}';
+  }
+  if (!any_index) {  // the usual case: plain insertion order, no allocation
+    for (const auto& m : list) f(m);
+    return;
+  }
+  std::vector<std::pair<std::uint32_t, std::size_t>> indexed;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (detail::is_array_index(list[i].first, idx)) indexed.emplace_back(idx, i);
+  }
+  std::sort(indexed.begin(), indexed.end());
+  for (const auto& p : indexed) f(list[p.second]);
+  for (const auto& m : list) {
+    if (!detail::is_array_index(m.first, idx)) f(m);
   }
 }
+
+inline void value::append_json(std::string& out) const {
+  switch (kind_) {
+    case kind::null: out += "null"; return;
+    case kind::boolean: out += u_.b ? "true" : "false"; return;
+    case kind::number: append_number(out, u_.d); return;
+    case kind::string: append_quoted(out, *u_.s); return;
+    case kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : *u_.a) {
+        if (!first) out += ',';
+        first = false;
+        e.append_json(out);
+      }
+      out += ']';
+      return;
+    }
+    case kind::object: {
+      out += '{';
+      bool first = true;
+      for_each_member_js_order([&out, &first](const object::value_type& m) {
+        if (!first) out += ',';
+        first = false;
+        append_quoted(out, m.first);
+        out += ':';
+        m.second.append_json(out);
+      });
+      out += '}';
+      return;
+    }
+  }
+}
+
+inline void value::append_js_string(std::string& out) const {
+  switch (kind_) {
+    case kind::null: out += "null"; return;
+    case kind::boolean: out += u_.b ? "true" : "false"; return;
+    case kind::number: append_js_number(out, u_.d); return;
+    case kind::string: out += *u_.s; return;
+    case kind::array:
+      // Array.prototype.join(","): null and undefined elements are empty.
+      for (std::size_t i = 0; i < u_.a->size(); ++i) {
+        if (i != 0) out += ',';
+        if (!(*u_.a)[i].is_null()) (*u_.a)[i].append_js_string(out);
+      }
+      return;
+    case kind::object: out += "[object Object]"; return;
+  }
+}
+
+inline result<value> value::parse(std::string_view text) { return json::parse(text); }
+
+/// Appends `v` as JSON.stringify would (see `value::append_json`).
+inline void append(std::string& out, const value& v) { v.append_json(out); }
 
 /// `v` as compact JSON.
 inline std::string stringify(const value& v) {
@@ -2719,7 +3239,6 @@ result<std::string> uuid_v4(Random& rng) {
 
 #include <chrono>       // std::chrono::system_clock
 #include <cstdint>      // std::int64_t
-#include <cstdio>       // std::snprintf
 #include <string>       // std::string
 #include <type_traits>  // std::true_type, std::void_t
 #include <utility>      // std::declval
@@ -2780,21 +3299,56 @@ inline civil_time to_civil(std::int64_t unix_seconds) noexcept {
   return t;
 }
 
-/// `2024-01-02T03:04:05Z` (ISO 8601 / RFC 3339, UTC, no fraction): Aliyun's `Timestamp`.
-inline std::string format_iso8601(std::int64_t unix_seconds) {
-  const civil_time t = to_civil(unix_seconds);
-  char buf[48];
-  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month,
-                      t.day, t.hour, t.minute, t.second);
-  return buf;
+namespace detail {
+/// Appends `v` in decimal, zero-padded to `width` characters including a '-' sign, as printf's `%0*lld`. Written
+/// out because newlib-nano's printf (the usual firmware libc) has no `%lld` and would print "ld".
+inline void append_padded(std::string& out, std::int64_t v, int width) {
+  char digits[24];
+  int n = 0;
+  // Magnitude without negating INT64_MIN: take digits of the negative value.
+  std::int64_t rest = v;
+  do {
+    const int d = static_cast<int>(rest % 10);
+    digits[n++] = static_cast<char>('0' + (d < 0 ? -d : d));
+    rest /= 10;
+  } while (rest != 0);
+  if (v < 0) {
+    out += '-';
+    --width;
+  }
+  for (int i = n; i < width; ++i) out += '0';
+  while (n > 0) out += digits[--n];
 }
+/// `03:04:05`.
+inline void append_time_of_day(std::string& out, const civil_time& t) {
+  append_padded(out, t.hour, 2);
+  out += ':';
+  append_padded(out, t.minute, 2);
+  out += ':';
+  append_padded(out, t.second, 2);
+}
+}  // namespace detail
 
 /// `2024-01-02` (the UTC day): Tencent TC3's credential-scope date.
 inline std::string format_date(std::int64_t unix_seconds) {
   const civil_time t = to_civil(unix_seconds);
-  char buf[32];
-  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(t.year), t.month, t.day);
-  return buf;
+  std::string out;
+  out.reserve(24);
+  detail::append_padded(out, t.year, 4);
+  out += '-';
+  detail::append_padded(out, t.month, 2);
+  out += '-';
+  detail::append_padded(out, t.day, 2);
+  return out;
+}
+
+/// `2024-01-02T03:04:05Z` (ISO 8601 / RFC 3339, UTC, no fraction): Aliyun's `Timestamp`.
+inline std::string format_iso8601(std::int64_t unix_seconds) {
+  std::string out = format_date(unix_seconds);
+  out += 'T';
+  detail::append_time_of_day(out, to_civil(unix_seconds));
+  out += 'Z';
+  return out;
 }
 
 /// `Tue, 02 Jan 2024 03:04:05 +0000` (RFC 5322 3.3): the mail `Date` header as nodemailer writes it.
@@ -2803,10 +3357,17 @@ inline std::string format_rfc5322(std::int64_t unix_seconds) {
   static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const civil_time t = to_civil(unix_seconds);
-  char buf[64];
-  (void)std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d +0000", days[t.weekday], t.day,
-                      months[t.month - 1], static_cast<long long>(t.year), t.hour, t.minute, t.second);
-  return buf;
+  std::string out = days[t.weekday];
+  out += ", ";
+  detail::append_padded(out, t.day, 2);
+  out += ' ';
+  out += months[t.month - 1];
+  out += ' ';
+  detail::append_padded(out, t.year, 4);
+  out += ' ';
+  detail::append_time_of_day(out, t);
+  out += " +0000";
+  return out;
 }
 
 }  // namespace logto
@@ -4350,10 +4911,11 @@ struct jwt_claims {
                                 std::optional<std::int64_t>& out) {
     const json::value* v = json::find(payload, name);
     if (v == nullptr) return ok();
-    if (!v->is<double>()) {
+    const double* n = json::as_number(*v);
+    if (n == nullptr) {
       return claim_error(name, "\"" + std::string(name) + "\" must be a NumericDate (a JSON number, RFC 7519 2)");
     }
-    const double d = round_up ? std::ceil(v->get<double>()) : std::floor(v->get<double>());
+    const double d = round_up ? std::ceil(*n) : std::floor(*n);
     const auto limit = static_cast<double>(json::max_safe_integer);
     if (!(d >= -limit && d <= limit)) {
       return claim_error(name, "\"" + std::string(name) + "\" is out of range for a NumericDate");
@@ -4563,8 +5125,9 @@ inline result<std::pair<json::object, jwt_claims>> decode_payload(std::string_vi
   if (!is_valid_utf8(payload)) return jws_malformed("JWT payload is not valid UTF-8 (RFC 8725 3.7)");
   auto doc = json::parse(payload);
   if (!doc) return jws_malformed("JWT payload is not valid JSON: " + doc.error().message);
-  if (!doc->is<json::object>()) return jws_malformed("JWT payload must be a JSON object (RFC 7519 7.2)");
-  json::object obj = std::move(doc->get<json::object>());
+  json::object* root = json::as_object(*doc);
+  if (root == nullptr) return jws_malformed("JWT payload must be a JSON object (RFC 7519 7.2)");
+  json::object obj = std::move(*root);
   auto claims = jwt_claims::from_payload(obj);
   if (!claims) return claims.error();
   return std::make_pair(std::move(obj), std::move(*claims));
@@ -5469,22 +6032,18 @@ namespace detail {
 /// The error a parsed JSON error body stands for (see `map_error_response`); `status` is for messages.
 inline error map_error_json(const json::value& body, int status) {
   const std::string status_text = std::to_string(status);
-  if (const json::object* obj = json::as_object(body)) {
-    const json::value* code = json::find(*obj, "code");
-    const json::value* message = json::find(*obj, "message");
-    if (code != nullptr && message != nullptr && code->is<std::string>() && message->is<std::string>()) {
-      return make_error(errc::request_error, printable(message->get<std::string>()),
-                        printable(code->get<std::string>(), 128));
-    }
-    const json::value* err = json::find(*obj, "error");
-    if (err != nullptr && err->is<std::string>()) {
-      const std::string name = printable(err->get<std::string>(), 128);
-      const json::value* description = json::find(*obj, "error_description");
-      std::string text = description != nullptr && description->is<std::string>()
-                             ? printable(description->get<std::string>())
-                             : "the server answered HTTP " + status_text + " with OAuth error " + name;
-      return make_error(errc::oauth_error, std::move(text), name);
-    }
+  const json::reader r(body, "error response");
+  const std::string* code = r["code"].string_ptr();
+  const std::string* message = r["message"].string_ptr();
+  if (code != nullptr && message != nullptr) {
+    return make_error(errc::request_error, printable(*message), printable(*code, 128));
+  }
+  if (const std::string* err = r["error"].string_ptr()) {
+    const std::string name = printable(*err, 128);
+    const std::string* description = r["error_description"].string_ptr();
+    std::string text = description != nullptr ? printable(*description)
+                                              : "the server answered HTTP " + status_text + " with OAuth error " + name;
+    return make_error(errc::oauth_error, std::move(text), name);
   }
   return make_error(errc::unexpected_response_error,
                     "Unexpected response error from the server (HTTP " + status_text + ").",
@@ -5524,7 +6083,7 @@ inline result<json::object> parse_json_object_response(const http_response& resp
     return make_error(errc::unexpected_response_error,
                       std::string(what) + " (HTTP " + std::to_string(response.status) + ") is not valid JSON");
   }
-  json::object* obj = parsed->is<json::object>() ? &parsed->get<json::object>() : nullptr;
+  json::object* obj = json::as_object(*parsed);
   if (obj == nullptr) {
     return make_error(errc::unexpected_response_error, std::string(what) + " is JSON but not an object");
   }
@@ -5630,7 +6189,7 @@ inline error discovery_error(std::string_view field, const std::string& why) {
 
 inline result<std::string> discovery_url_field(const json::object& doc, std::string_view field, bool required) {
   const json::value* v = json::find(doc, field);
-  if (v == nullptr || (!required && v->is<picojson::null>())) {
+  if (v == nullptr || (!required && v->is_null())) {
     if (required) return discovery_error(field, "is missing");
     return std::string();
   }
@@ -5688,14 +6247,15 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
     *f.target = std::move(*v);
   }
   const json::value* iss_supported = json::find(doc, "authorization_response_iss_parameter_supported");
-  if (iss_supported != nullptr && !iss_supported->is<picojson::null>()) {
-    if (!iss_supported->is<bool>()) {
+  if (iss_supported != nullptr && !iss_supported->is_null()) {
+    const bool* flag = json::as_bool(*iss_supported);
+    if (flag == nullptr) {
       return detail::discovery_error("authorization_response_iss_parameter_supported", "must be a boolean");
     }
-    d.authorization_response_iss_parameter_supported = iss_supported->get<bool>();
+    d.authorization_response_iss_parameter_supported = *flag;
   }
   const json::value* algs = json::find(doc, "id_token_signing_alg_values_supported");
-  if (algs != nullptr && !algs->is<picojson::null>()) {
+  if (algs != nullptr && !algs->is_null()) {
     const json::array* arr = json::as_array(*algs);
     if (arr == nullptr) return detail::discovery_error("id_token_signing_alg_values_supported", "must be an array");
     for (const auto& item : *arr) {
@@ -6279,14 +6839,12 @@ inline result<void> parse_revocation_response(const http_response& response) {
 }
 
 namespace detail {
-inline error token_field_error(const error& e, std::string_view field) {
-  return make_error(errc::token_response_invalid, e.message, std::string(field));
-}
 /// Overwrites the token strings left in a parsed response before it is freed.
 inline void wipe_token_members(json::object& obj) {
   for (const char* key : {"access_token", "refresh_token", "id_token"}) {
     const auto it = obj.find(key);
-    if (it != obj.end() && it->second.is<std::string>()) crypto::wipe(it->second.get<std::string>());
+    if (it == obj.end()) continue;
+    if (std::string* s = it->second.if_string()) crypto::wipe(*s);
   }
 }
 }  // namespace detail
@@ -6297,20 +6855,14 @@ inline void wipe_token_members(json::object& obj) {
 /// An object without `access_token` but with a string `error` (some servers answer errors with 200) is
 /// mapped like an error response (`errc::oauth_error` / `errc::request_error`).
 inline result<token_response> parse_token_response(const json::object& obj) {
-  constexpr std::string_view ctx = "token response";
-  const json::value* at = json::find(obj, "access_token");
-  if (at == nullptr) {
-    const json::value* err = json::find(obj, "error");
-    if (err != nullptr && err->is<std::string>()) {
-      return detail::map_error_json(json::value(obj), 200);
-    }
+  const json::reader r(obj, "token response", errc::token_response_invalid);
+  if (!r["access_token"].present() && r["error"].string_ptr() != nullptr) {
+    return detail::map_error_json(json::value(obj), 200);
   }
   token_response t;
-  auto access = json::get_string(obj, "access_token", ctx);
-  if (!access) return detail::token_field_error(access.error(), "access_token");
-  if (access->empty()) {
-    return make_error(errc::token_response_invalid, "token response: \"access_token\" is empty", "access_token");
-  }
+  auto access = r["access_token"].string();
+  if (!access) return access.error();
+  if (access->empty()) return r["access_token"].fail("is empty");
   t.access_token = std::move(*access);
   struct optional_field {
     std::string_view name;
@@ -6321,19 +6873,14 @@ inline result<token_response> parse_token_response(const json::object& obj) {
                                    {"id_token", &t.id_token},
                                    {"scope", &t.scope}};
   for (const auto& f : fields) {
-    auto v = json::get_optional_string(obj, f.name, ctx, true);
-    if (!v) return detail::token_field_error(v.error(), f.name);
+    auto v = r[f.name].optional_string();
+    if (!v) return v.error();
     *f.target = std::move(*v);
   }
-  const json::value* expires = json::find(obj, "expires_in");
-  if (expires != nullptr && !expires->is<picojson::null>()) {
-    const auto n = json::as_integer(*expires);
-    if (!n || *n < 0) {
-      return make_error(errc::token_response_invalid,
-                        "token response: \"expires_in\" must be a non-negative integer JSON number", "expires_in");
-    }
-    t.expires_in = *n;
-  }
+  const json::reader expires = r["expires_in"];
+  auto n = expires.optional_integer();
+  if (!n || (*n && **n < 0)) return expires.fail("must be a non-negative integer JSON number");
+  if (*n) t.expires_in = **n;
   return t;
 }
 
@@ -6433,7 +6980,7 @@ inline result<device_authorization> parse_device_authorization(const json::objec
     return detail::device_field_error("verification_uri", "is not an absolute http(s) URL");
   }
   const json::value* complete = json::find(obj, "verification_uri_complete");
-  if (complete != nullptr && !complete->is<picojson::null>()) {
+  if (complete != nullptr && !complete->is_null()) {
     const std::string* s = json::as_string(*complete);
     if (s == nullptr) return detail::device_field_error("verification_uri_complete", "must be a string");
     if (!detail::check_http_url(*s, "verification_uri_complete", true)) {
@@ -6447,7 +6994,7 @@ inline result<device_authorization> parse_device_authorization(const json::objec
   if (!e || *e <= 0) return detail::device_field_error("expires_in", "must be a positive integer JSON number");
   d.expires_in = *e;
   const json::value* interval = json::find(obj, "interval");
-  if (interval != nullptr && !interval->is<picojson::null>()) {
+  if (interval != nullptr && !interval->is_null()) {
     const auto i = json::as_integer(*interval);
     if (!i || *i < 0) return detail::device_field_error("interval", "must be a non-negative integer JSON number");
     d.interval = *i;
@@ -6659,29 +7206,33 @@ struct claim_reader {
   }
   result<std::string> required_string(std::string_view key) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<std::string>()) return fail(key, "expected a string");
-    return v->get<std::string>();
+    const std::string* s = v == nullptr ? nullptr : json::as_string(*v);
+    if (s == nullptr) return fail(key, "expected a string");
+    return *s;
   }
   result<std::optional<std::string>> optional_string(std::string_view key) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || v->is<picojson::null>()) return std::optional<std::string>();
-    if (!v->is<std::string>()) return fail(key, "expected null or a string");
-    return std::optional<std::string>(v->get<std::string>());
+    if (v == nullptr || v->is_null()) return std::optional<std::string>();
+    const std::string* s = json::as_string(*v);
+    if (s == nullptr) return fail(key, "expected null or a string");
+    return std::optional<std::string>(*s);
   }
   result<std::optional<bool>> optional_bool(std::string_view key, bool null_ok) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || (null_ok && v->is<picojson::null>())) return std::optional<bool>();
-    if (!v->is<bool>()) return fail(key, "expected a boolean");
-    return std::optional<bool>(v->get<bool>());
+    if (v == nullptr || (null_ok && v->is_null())) return std::optional<bool>();
+    const bool* b = json::as_bool(*v);
+    if (b == nullptr) return fail(key, "expected a boolean");
+    return std::optional<bool>(*b);
   }
   result<std::optional<std::int64_t>> optional_number(std::string_view key, bool required) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || (!required && v->is<picojson::null>())) {
+    if (v == nullptr || (!required && v->is_null())) {
       if (required) return fail(key, "expected a number");
       return std::optional<std::int64_t>();
     }
-    if (!v->is<double>()) return fail(key, required ? "expected a number" : "expected null or a number");
-    const double d = std::floor(v->get<double>());
+    const double* n = json::as_number(*v);
+    if (n == nullptr) return fail(key, required ? "expected a number" : "expected null or a number");
+    const double d = std::floor(*n);
     if (!(d >= -static_cast<double>(json::max_safe_integer) && d <= static_cast<double>(json::max_safe_integer))) {
       return fail(key, "expected a number within +-(2^53 - 1)");
     }
@@ -6690,31 +7241,33 @@ struct claim_reader {
   result<std::vector<std::string>> string_array(std::string_view key) const {
     std::vector<std::string> out;
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || v->is<picojson::null>()) return out;
+    if (v == nullptr || v->is_null()) return out;
     const json::array* arr = json::as_array(*v);
     if (arr == nullptr) return fail(key, "expected an array of strings");
     for (const auto& e : *arr) {
-      if (!e.is<std::string>()) return fail(key, "expected an array of strings");
-      out.push_back(e.get<std::string>());
+      const std::string* s = json::as_string(e);
+      if (s == nullptr) return fail(key, "expected an array of strings");
+      out.push_back(*s);
     }
     return out;
   }
   /// `aud`: a string, or a non-empty array of strings. Fills `all`; returns the single audience.
   result<std::optional<std::string>> audience(std::vector<std::string>& all, bool required) const {
     const json::value* v = json::find(obj, "aud");
-    if (v == nullptr || (!required && v->is<picojson::null>())) {
+    if (v == nullptr || (!required && v->is_null())) {
       if (required) return fail("aud", "expected a string");
       return std::optional<std::string>();
     }
-    if (v->is<std::string>()) {
-      all.push_back(v->get<std::string>());
-      return std::optional<std::string>(v->get<std::string>());
+    if (const std::string* s = json::as_string(*v)) {
+      all.push_back(*s);
+      return std::optional<std::string>(*s);
     }
     const json::array* arr = json::as_array(*v);
     if (arr == nullptr || arr->empty()) return fail("aud", "expected a string or an array of strings");
     for (const auto& e : *arr) {
-      if (!e.is<std::string>()) return fail("aud", "expected a string or an array of strings");
-      all.push_back(e.get<std::string>());
+      const std::string* s = json::as_string(e);
+      if (s == nullptr) return fail("aud", "expected a string or an array of strings");
+      all.push_back(*s);
     }
     if (all.size() == 1) return std::optional<std::string>(all.front());
     return std::optional<std::string>();
@@ -6743,9 +7296,9 @@ inline result<json::object> decode_payload_object(std::string_view segment, errc
   auto parsed = json::parse(*bytes);
   if (!parsed)
     return make_error(code, std::string(what) + ": the payload is not JSON (" + parsed.error().message + ")");
-  if (!parsed->is<json::object>()) return make_error(code, std::string(what) + " is expected to be an object");
-  json::object payload = std::move(parsed->get<json::object>());
-  return payload;
+  json::object* payload = json::as_object(*parsed);
+  if (payload == nullptr) return make_error(code, std::string(what) + " is expected to be an object");
+  return std::move(*payload);
 }
 
 }  // namespace detail
@@ -7101,25 +7654,22 @@ inline std::string serialize_access_token_map(const access_token_map& map) {
 /// decides). Entries keep document order. Unknown entry members are dropped (JS would keep and
 /// re-write them); a JSON array at the top (which JS's object check lets through) is rejected.
 inline result<access_token_map> parse_access_token_map(std::string_view text) {
-  auto doc = json::parse_document(text);
+  auto doc = json::parse(text);
   if (!doc) return make_error(errc::invalid_json, "stored access-token map: " + doc.error().message);
-  const json::object* root = json::as_object(doc->root());
+  const json::object* root = json::as_object(*doc);
   if (root == nullptr) return make_error(errc::invalid_json, "stored access-token map is not a JSON object");
+  const json::reader map_reader(*root, "stored access-token map");
   access_token_map map;
-  for (const auto& key : doc->keys(*root)) {
-    const json::value* v = json::find(*root, key);
-    const json::object* entry = v == nullptr ? nullptr : json::as_object(*v);
-    const auto bad = [&key](std::string_view why) {
-      return make_error(errc::invalid_json, "stored access-token map: entry \"" + key + "\" " + std::string(why));
-    };
-    if (entry == nullptr) return bad("is not an object");
-    const json::value* token = json::find(*entry, "token");
-    const json::value* scope = json::find(*entry, "scope");
-    const json::value* expires_at = json::find(*entry, "expiresAt");
-    if (token == nullptr || !token->is<std::string>()) return bad("has no string \"token\"");
-    if (scope == nullptr || !scope->is<std::string>()) return bad("has no string \"scope\"");
-    if (expires_at == nullptr || !expires_at->is<double>()) return bad("has no number \"expiresAt\"");
-    map.set(key, access_token_entry{token->get<std::string>(), scope->get<std::string>(), expires_at->get<double>()});
+  for (const auto& member : *root) {
+    const json::reader entry = map_reader[member.first];
+    if (entry.as_object_ptr() == nullptr) return entry.fail("is not an object");
+    auto token = entry["token"].string();
+    if (!token) return token.error();
+    auto scope = entry["scope"].string();
+    if (!scope) return scope.error();
+    auto expires_at = entry["expiresAt"].number();
+    if (!expires_at) return expires_at.error();
+    map.set(member.first, access_token_entry{std::move(*token), std::move(*scope), *expires_at});
   }
   return map;
 }
@@ -7170,35 +7720,23 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
   const json::object* obj = json::as_object(*parsed);
   if (obj == nullptr) return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: not a JSON object");
   sign_in_session s;
+  const json::reader r(*obj, "Invalid sign-in session", errc::sign_in_session_invalid);
   struct field {
     std::string_view name;
     std::string* target;
   };
   const field fields[] = {{"redirectUri", &s.redirect_uri}, {"codeVerifier", &s.code_verifier}, {"state", &s.state}};
   for (const auto& f : fields) {
-    const json::value* v = json::find(*obj, f.name);
-    if (v == nullptr || !v->is<std::string>()) {
-      return make_error(errc::sign_in_session_invalid,
-                        "Invalid sign-in session: \"" + std::string(f.name) + "\" is not a string",
-                        std::string(f.name));
-    }
-    *f.target = v->get<std::string>();
+    auto v = r[f.name].string();
+    if (!v) return v.error();
+    *f.target = std::move(*v);
   }
-  const json::value* post = json::find(*obj, "postRedirectUri");
-  if (post != nullptr && !post->is<picojson::null>()) {
-    if (!post->is<std::string>()) {
-      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"postRedirectUri\" is not a string",
-                        "postRedirectUri");
-    }
-    s.post_redirect_uri = post->get<std::string>();
-  }
-  const json::value* nonce = json::find(*obj, "nonce");
-  if (nonce != nullptr && !nonce->is<picojson::null>()) {
-    if (!nonce->is<std::string>()) {
-      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"nonce\" is not a string", "nonce");
-    }
-    s.nonce = nonce->get<std::string>();
-  }
+  auto post = r["postRedirectUri"].optional_string();
+  if (!post) return post.error();
+  if (*post) s.post_redirect_uri = std::move(**post);
+  auto nonce = r["nonce"].optional_string();
+  if (!nonce) return nonce.error();
+  if (*nonce) s.nonce = std::move(**nonce);
   return s;
 }
 
@@ -13518,7 +14056,7 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 ///   inline constexpr std::string_view required_usage_types[4];     // Register, SignIn, ForgotPassword, Generic
 ///
 ///   class value;      // ordered JSON value (objects keep insertion order, as JS objects do)
-///     value::parse(json_text) -> result<value>; value::from_document(doc, v); value::from_json(picojson)
+///     value::parse(json_text) -> result<value>; (connectors::value is json::value, core/json_value.hpp)
 ///     type(), if_bool/if_number/if_string/if_array/if_object, find(key)
 ///     to_json()       -> JSON.stringify(v)  (JS key order: array-index keys first, JS number format)
 ///     to_js_string()  -> String(v)          ("[object Object]", arrays joined with ",", null -> "null")
@@ -13636,236 +14174,20 @@ constexpr std::int64_t unix_seconds_from_ms(std::int64_t ms) noexcept {
 // ----- end logto/connectors/usage.hpp
 // ----- begin logto/connectors/js_value.hpp
 /// @file
-/// @brief An ordered JSON value with JavaScript semantics (JSON.stringify, String(v)): connector wire formats depend on
-/// insertion order. Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+/// @brief `connectors::value`, the library's JSON value (ordered, with JavaScript semantics): connector wire formats
+/// depend on insertion order. Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
 
 
 namespace logto {
 namespace connectors {
 
-// ---------------------------------------------------------------------------------------------
-// JavaScript helpers (numbers are formatted by json::append_js_number in core/strict_json.hpp)
+/// The connectors' JSON value is the library's one model (`core/json_value.hpp`): ordered objects,
+/// `JSON.stringify` and `String(v)` exact. The alias keeps `connectors::value` working.
+using value = json::value;
 
 namespace detail {
-
-/// True when `key` is a canonical array index ("0", "17"; not "01", below 2^32 - 1): JavaScript
-/// puts such keys first, in numeric order, when it enumerates an object.
-inline bool is_array_index(std::string_view key, std::uint32_t& index) noexcept {
-  if (key.empty() || key.size() > 10) return false;
-  if (key.size() > 1 && key[0] == '0') return false;
-  std::uint64_t v = 0;
-  for (const char c : key) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  if (v >= 4294967295ULL) return false;
-  index = static_cast<std::uint32_t>(v);
-  return true;
-}
-
+using json::detail::is_array_index;
 }  // namespace detail
-
-// ---------------------------------------------------------------------------------------------
-// Ordered JSON values
-
-/// A JSON value whose objects keep member order (picojson sorts them; connector wire formats depend
-/// on insertion order: `JSON.stringify(payload)`, `Object.values(payload)`).
-class value {
- public:
-  enum class kind : unsigned char { null, boolean, number, string, array, object };
-  using array_type = std::vector<value>;
-  using member = std::pair<std::string, value>;
-  using object_type = std::vector<member>;
-
-  value() noexcept {}
-  value(std::nullptr_t) noexcept {}                              // NOLINT
-  value(bool b) noexcept : kind_(kind::boolean), bool_(b) {}     // NOLINT
-  value(double d) noexcept : kind_(kind::number), number_(d) {}  // NOLINT
-  template <class I, typename std::enable_if<std::is_integral<I>::value && !std::is_same<I, bool>::value &&
-                                                 !std::is_same<I, char>::value,
-                                             int>::type = 0>
-  value(I i) noexcept : kind_(kind::number), number_(static_cast<double>(i)) {}  // NOLINT
-  value(std::string s) : kind_(kind::string), string_(std::move(s)) {}           // NOLINT
-  value(const char* s) : kind_(kind::string), string_(s == nullptr ? "" : s) {}  // NOLINT
-  value(std::string_view s) : kind_(kind::string), string_(s) {}                 // NOLINT
-  value(array_type a) : kind_(kind::array), array_(std::move(a)) {}              // NOLINT
-  value(object_type o) : kind_(kind::object), object_(std::move(o)) {}           // NOLINT
-
-  /// An empty object / array.
-  static value make_object() { return value(object_type{}); }
-  static value make_array() { return value(array_type{}); }
-
-  kind type() const noexcept { return kind_; }
-  bool is_null() const noexcept { return kind_ == kind::null; }
-  const bool* if_bool() const noexcept { return kind_ == kind::boolean ? &bool_ : nullptr; }
-  const double* if_number() const noexcept { return kind_ == kind::number ? &number_ : nullptr; }
-  const std::string* if_string() const noexcept { return kind_ == kind::string ? &string_ : nullptr; }
-  std::string* if_string() noexcept { return kind_ == kind::string ? &string_ : nullptr; }
-  const array_type* if_array() const noexcept { return kind_ == kind::array ? &array_ : nullptr; }
-  array_type* if_array() noexcept { return kind_ == kind::array ? &array_ : nullptr; }
-  const object_type* if_object() const noexcept { return kind_ == kind::object ? &object_ : nullptr; }
-  object_type* if_object() noexcept { return kind_ == kind::object ? &object_ : nullptr; }
-
-  /// The member `key` of an object (nullptr if absent or not an object).
-  const value* find(std::string_view key) const noexcept {
-    if (kind_ != kind::object) return nullptr;
-    for (const auto& m : object_) {
-      if (m.first == key) return &m.second;
-    }
-    return nullptr;
-  }
-  value* find(std::string_view key) noexcept { return const_cast<value*>(static_cast<const value*>(this)->find(key)); }
-
-  /// Converts a picojson value. Objects come out in picojson's (sorted) order unless `doc` is the
-  /// document `v` was parsed into, in which case document order is kept.
-  static value from_document(const json::document& doc, const json::value& v) { return convert(&doc, v); }
-  static value from_json(const json::value& v) { return convert(nullptr, v); }
-
-  /// Parses JSON text (strict RFC 8259, see core/strict_json.hpp) keeping member order.
-  static result<value> parse(std::string_view text) {
-    auto doc = json::parse_document(text);
-    if (!doc) return doc.error();
-    return from_document(*doc, doc->root());
-  }
-
-  /// `JSON.stringify(v)` byte for byte (JS key order, JS number format, JSON.stringify escaping).
-  std::string to_json() const {
-    std::string out;
-    append_json(out);
-    return out;
-  }
-  void append_json(std::string& out) const;
-
-  /// `String(v)` as JavaScript computes it.
-  std::string to_js_string() const {
-    std::string out;
-    append_js_string(out);
-    return out;
-  }
-  void append_js_string(std::string& out) const;
-
-  /// Calls `f(const member&)` for each member of an object in JavaScript's enumeration order
-  /// (array-index keys ascending, then the rest in insertion order).
-  template <class F>
-  void for_each_member_js_order(F&& f) const;
-
- private:
-  static value convert(const json::document* doc, const json::value& v) {
-    if (v.is<picojson::null>()) return value();
-    if (v.is<bool>()) return value(v.get<bool>());
-    if (v.is<double>()) return value(v.get<double>());
-    if (v.is<std::string>()) return value(v.get<std::string>());
-    if (v.is<json::array>()) {
-      array_type a;
-      a.reserve(v.get<json::array>().size());
-      for (const auto& e : v.get<json::array>()) a.push_back(convert(doc, e));
-      return value(std::move(a));
-    }
-    const json::object& obj = v.get<json::object>();
-    object_type o;
-    o.reserve(obj.size());
-    if (doc != nullptr) {
-      for (const auto& key : doc->keys(obj)) {
-        const json::value* member_value = json::find(obj, key);
-        if (member_value != nullptr) o.emplace_back(key, convert(doc, *member_value));
-      }
-    } else {
-      for (const auto& kv : obj) o.emplace_back(kv.first, convert(doc, kv.second));
-    }
-    return value(std::move(o));
-  }
-
-  kind kind_ = kind::null;
-  bool bool_ = false;
-  double number_ = 0;
-  std::string string_;
-  array_type array_;
-  object_type object_;
-};
-
-template <class F>
-void value::for_each_member_js_order(F&& f) const {
-  if (kind_ != kind::object) return;
-  bool any_index = false;
-  std::uint32_t idx = 0;
-  for (const auto& m : object_) {
-    if (detail::is_array_index(m.first, idx)) {
-      any_index = true;
-      break;
-    }
-  }
-  if (!any_index) {  // the usual case: plain insertion order, no allocation
-    for (const auto& m : object_) f(m);
-    return;
-  }
-  std::vector<std::pair<std::uint32_t, std::size_t>> indexed;
-  for (std::size_t i = 0; i < object_.size(); ++i) {
-    if (detail::is_array_index(object_[i].first, idx)) indexed.emplace_back(idx, i);
-  }
-  // Insertion sort keeps this header free of <algorithm>'s heavier parts; index keys are few.
-  for (std::size_t i = 1; i < indexed.size(); ++i) {
-    for (std::size_t j = i; j > 0 && indexed[j - 1].first > indexed[j].first; --j)
-      std::swap(indexed[j - 1], indexed[j]);
-  }
-  for (const auto& p : indexed) f(object_[p.second]);
-  for (const auto& m : object_) {
-    if (!detail::is_array_index(m.first, idx)) f(m);
-  }
-}
-
-inline void value::append_json(std::string& out) const {
-  switch (kind_) {
-    case kind::null: out += "null"; return;
-    case kind::boolean: out += bool_ ? "true" : "false"; return;
-    case kind::number:
-      if (std::isnan(number_) || std::isinf(number_)) {
-        out += "null";  // JSON.stringify(NaN) === "null"
-      } else {
-        json::append_js_number(out, number_);
-      }
-      return;
-    case kind::string: json::append_quoted(out, string_); return;
-    case kind::array: {
-      out += '[';
-      for (std::size_t i = 0; i < array_.size(); ++i) {
-        if (i != 0) out += ',';
-        array_[i].append_json(out);
-      }
-      out += ']';
-      return;
-    }
-    case kind::object: {
-      out += '{';
-      bool first = true;
-      for_each_member_js_order([&out, &first](const member& m) {
-        if (!first) out += ',';
-        first = false;
-        json::append_quoted(out, m.first);
-        out += ':';
-        m.second.append_json(out);
-      });
-      out += '}';
-      return;
-    }
-  }
-}
-
-inline void value::append_js_string(std::string& out) const {
-  switch (kind_) {
-    case kind::null: out += "null"; return;
-    case kind::boolean: out += bool_ ? "true" : "false"; return;
-    case kind::number: json::append_js_number(out, number_); return;
-    case kind::string: out += string_; return;
-    case kind::array:
-      // Array.prototype.join(","): null and undefined elements are empty.
-      for (std::size_t i = 0; i < array_.size(); ++i) {
-        if (i != 0) out += ',';
-        if (!array_[i].is_null()) array_[i].append_js_string(out);
-      }
-      return;
-    case kind::object: out += "[object Object]"; return;
-  }
-}
 
 }  // namespace connectors
 }  // namespace logto
@@ -13907,12 +14229,8 @@ class payload {
   }
 
   /// Sets `key`: an existing member keeps its position (as JS assignment does), a new one is appended.
-  payload& set(std::string key, value v) {
-    if (value* existing = root_.find(key)) {
-      *existing = std::move(v);
-    } else {
-      root_.if_object()->emplace_back(std::move(key), std::move(v));
-    }
+  payload& set(std::string_view key, value v) {
+    (*root_.if_object())[key] = std::move(v);
     return *this;
   }
   payload& code(std::string v) { return set("code", value(std::move(v))); }
@@ -13927,17 +14245,8 @@ class payload {
     return v == nullptr ? nullptr : v->if_string();
   }
   bool contains(std::string_view key) const noexcept { return root_.find(key) != nullptr; }
-  bool erase(std::string_view key) {
-    auto& members = *root_.if_object();
-    for (auto it = members.begin(); it != members.end(); ++it) {
-      if (it->first == key) {
-        members.erase(it);
-        return true;
-      }
-    }
-    return false;
-  }
-  const std::vector<member>& members() const noexcept { return *root_.if_object(); }
+  bool erase(std::string_view key) { return root_.if_object()->erase(key) == 1; }
+  const std::vector<member>& members() const noexcept { return root_.if_object()->members(); }
   bool empty() const noexcept { return members().empty(); }
   std::size_t size() const noexcept { return members().size(); }
 
@@ -14256,7 +14565,7 @@ class config_checker {
   /// "nothing", "null", "a boolean", "a number", "a string", "an array", "an object".
   static std::string type_name(const json::value* v) {
     if (v == nullptr) return "nothing (the field is required)";
-    if (v->is<picojson::null>()) return "null";
+    if (v->is_null()) return "null";
     if (v->is<bool>()) return "a boolean";
     if (v->is<double>()) return "a number";
     if (v->is<std::string>()) return "a string";
@@ -15534,10 +15843,10 @@ class tencent_sms {
     // `const { Response: { SendStatusSet, RequestId } } = body; safeGetArray(SendStatusSet, 0)`
     const json::object* root = json::as_object(*parsed);
     const json::value* response = root == nullptr ? nullptr : json::find(*root, "Response");
-    if (response == nullptr || response->is<picojson::null>()) return shape_error("no Response object");
+    if (response == nullptr || response->is_null()) return shape_error("no Response object");
     const json::object* resp = json::as_object(*response);
     const json::value* set = resp == nullptr ? nullptr : json::find(*resp, "SendStatusSet");
-    if (set == nullptr || set->is<picojson::null>()) return shape_error("no Response.SendStatusSet");
+    if (set == nullptr || set->is_null()) return shape_error("no Response.SendStatusSet");
     const json::value* item = nullptr;
     bool truthy_primitive = false;  // a truthy non-object first item (a string's first character)
     if (const json::array* a = json::as_array(*set)) {
@@ -15617,7 +15926,7 @@ class tencent_sms {
   }
 
   static bool js_truthy(const json::value& v) {
-    if (v.is<picojson::null>()) return false;
+    if (v.is_null()) return false;
     if (v.is<bool>()) return v.get<bool>();
     if (v.is<double>()) return v.get<double>() != 0;
     if (v.is<std::string>()) return !v.get<std::string>().empty();
@@ -16299,7 +16608,7 @@ class smtp {
       }
     }
     if (const json::value* v = json::find(*root, "dnsTimeout")) {
-      if (!v->is<picojson::null>()) {
+      if (!v->is_null()) {
         check.issue("dnsTimeout",
                     "is not supported: the host's stream factory resolves the name, within "
                     "connectionTimeout; remove this field");

@@ -6,7 +6,8 @@
  *
  * With -DBENCH_MBEDTLS_RSA (run.sh's comparison build "(2r)") the configuration also holds RSA, PK and
  * OID, which the library needed before LOGTO_HAS_RSA existed; both libraries are built from the same
- * sources, and each program is compiled with the configuration of the library it links. */
+ * sources, and each program is compiled with the configuration of the library it links. With
+ * -DBENCH_MBEDTLS_TLS (benchmarks/embedded/size_table.sh) it adds a TLS 1.2 client and X.509. */
 #ifndef BENCH_MBEDTLS_CONFIG_H
 #define BENCH_MBEDTLS_CONFIG_H
 
@@ -46,6 +47,29 @@
 #define MBEDTLS_PKCS1_V15
 #define MBEDTLS_PKCS1_V21
 #define MBEDTLS_OID_C
+#endif
+#ifdef BENCH_MBEDTLS_TLS
+/* benchmarks/embedded/size_table.sh's "tls" library (row "SMTP + TLS"): a TLS 1.2 client with X.509 chain
+ * verification and SNI, ECDHE with ECDSA or RSA certificates, AES-GCM; PEM CAs. With RSA, PK and OID. */
+#define MBEDTLS_PK_C
+#define MBEDTLS_PK_PARSE_C
+#define MBEDTLS_RSA_C
+#define MBEDTLS_PKCS1_V15
+#define MBEDTLS_PKCS1_V21
+#define MBEDTLS_OID_C
+#define MBEDTLS_ECDH_C
+#define MBEDTLS_CIPHER_C
+#define MBEDTLS_GCM_C
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_BASE64_C
+#define MBEDTLS_PEM_PARSE_C
+#define MBEDTLS_SSL_TLS_C
+#define MBEDTLS_SSL_CLI_C
+#define MBEDTLS_SSL_PROTO_TLS1_2
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #endif
 #define MBEDTLS_MPI_MAX_SIZE 512 /* as in the RSA build (RSA up to 4096 bits), so that only RSA differs */
 

@@ -210,7 +210,7 @@ void run(const case_spec& c) {
         check(rcpt != nullptr && rcpt->size() == 1 && str((*rcpt)[0]) == c.to, c.name, "envelope recipient");
         check(boolean(member(env, "smtpUtf8")) == c.expect_smtputf8, c.name, "SMTPUTF8 flag");
         const json::value& auth = member(*record, "auth");
-        check(c.expect_auth.empty() ? auth.is<picojson::null>() : str(member(auth, "method")) == c.expect_auth, c.name,
+        check(c.expect_auth.empty() ? auth.is_null() : str(member(auth, "method")) == c.expect_auth, c.name,
               "auth method");
         const json::value& conn = member(*record, "connection");
         check(boolean(member(conn, "secure")) == c.expect_secure, c.name, "TLS at DATA time");

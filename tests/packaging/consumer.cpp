@@ -1,6 +1,6 @@
 // The program every packaging consumer builds (tests/packaging/run.sh): it includes logto-cpp the way
-// a user would, exercises the public API that needs both dependencies (mbedTLS for SHA-256 and the
-// CTR-DRBG, picojson for JSON), and checks the results. Exit status 0 and a last line
+// a user would, exercises the public API that needs the dependency (mbedTLS for SHA-256 and the
+// CTR-DRBG) and the JSON model, and checks the results. Exit status 0 and a last line
 // "logto-consumer OK <version>" mean the package works; run.sh compares the version.
 //
 // run.sh's single-header consumer rewrites the include below to "logto.hpp" (the amalgamation copied
@@ -91,7 +91,7 @@ int main() {
     }
   }
 
-  // JSON through picojson: the strict parser and the JSON.stringify-exact writer.
+  // JSON: the strict parser and the JSON.stringify-exact writer.
   const auto doc = logto::json::parse(R"({"code_challenge_method":"S256","expires_in":3600,"scope":"openid"})");
   check(doc.has_value(), "json::parse accepts a token-response-like object");
   if (doc) {

@@ -12,8 +12,8 @@
 #
 # Environment: CXX (default g++), LOGTO_PACKAGING_JOBS (default 2).
 # Needs: cmake >= 3.15 (cmake --install), meson, ninja (optional for CMake), pkg-config, a C++17
-# compiler, mbedTLS and picojson headers (Debian 12: cmake ninja-build meson pkg-config g++
-# libmbedtls-dev picojson-dev). Works as root.
+# compiler, mbedTLS headers (Debian 12: cmake ninja-build meson pkg-config g++ libmbedtls-dev).
+# Works as root.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -91,8 +91,8 @@ install_layout() {
   cmake --install "$work/build-install-$layout" --prefix "$work/prefix-$layout"
   local prefix=$work/prefix-$layout
   for f in share/cmake/logto/logtoConfig.cmake share/cmake/logto/logtoConfigVersion.cmake \
-           share/cmake/logto/logtoTargets.cmake share/cmake/logto/FindMbedTLS.cmake \
-           share/cmake/logto/Findpicojson.cmake share/pkgconfig/logto.pc include/logto/logto.hpp; do
+           share/cmake/logto/logtoTargets.cmake share/cmake/logto/FindMbedTLS.cmake \ share/pkgconfig/logto.pc
+           include/logto/logto.hpp; do
     [[ -f $prefix/$f ]] || die "install did not produce $f"
   done
   local headers

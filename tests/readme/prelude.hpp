@@ -5,6 +5,7 @@
 
 #include <logto/logto.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -24,6 +25,8 @@ inline int reply(int status, const std::vector<logto::http_header>&) { return st
 template <class... T>
 void use(const T&...) {}
 inline std::int64_t now() { return 0; }
+inline std::int64_t rtc_seconds() { return 0; }
+inline bool trng_fill(unsigned char*, std::size_t) { return false; }
 inline logto::result<logto::http_response> modem_http(const logto::http_request&) { return logto::http_response{}; }
 inline void sleep_until(std::int64_t) {}
 inline void pump_the_other_operations() {}

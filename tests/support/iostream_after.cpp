@@ -1,5 +1,4 @@
-// A program that includes <iostream> after <logto/logto.hpp> gets all of it: the guard that
-// core/strict_json.hpp sets while picojson.h is read is restored right after.
+// A program that includes <iostream> after <logto/logto.hpp> gets all of it.
 #include <logto/logto.hpp>
 #include <iostream>
 #include <string>

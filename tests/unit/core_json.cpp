@@ -4,6 +4,8 @@
 #include <logto/oidc/session.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -101,7 +103,45 @@ TEST_CASE("accessors check types first", "[core][json]") {
   CHECK_FALSE(json::get_optional_string(o, "z", {}, true)->has_value());
 }
 
-TEST_CASE("document remembers member order", "[core][json]") {
+TEST_CASE("numbers read by the parser equal strtod's correctly rounded double", "[core][json]") {
+  // The parser has an exact fast path (<= 15 significant digits, |10^e| <= 10^22) and a general one;
+  // both must give the double C's strtod gives (correctly rounded on glibc), for every spelling.
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  const auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const char* formats[] = {"%.17g", "%.15g", "%.6g", "%.3e", "%.0f", "%.2f", "%.9e", "%.16e"};
+  int checked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    double v = 0;
+    const std::uint64_t r = next();
+    if (i % 3 == 0) {
+      std::memcpy(&v, &r, sizeof v);  // any bit pattern
+      if (!std::isfinite(v)) continue;
+    } else if (i % 3 == 1) {
+      v = static_cast<double>(r % 100000000000ULL) / std::pow(10.0, static_cast<double>(r % 23));  // short decimals
+    } else {
+      v = static_cast<double>(static_cast<std::int64_t>(r >> 11)) * (r & 1 ? -1 : 1);  // integers up to 2^53
+    }
+    char buf[400];  // "%.2f" of 1e308 has 312 characters
+    const int n = std::snprintf(buf, sizeof buf, formats[(r >> 3) % 8], v);
+    REQUIRE((n > 0 && static_cast<std::size_t>(n) < sizeof buf));
+    const double expected = std::strtod(buf, nullptr);
+    if (!std::isfinite(expected)) continue;
+    auto parsed = json::parse(buf);
+    INFO(buf);
+    REQUIRE(parsed);
+    REQUIRE(parsed->if_number() != nullptr);
+    CHECK(std::memcmp(parsed->if_number(), &expected, sizeof expected) == 0);
+    ++checked;
+  }
+  CHECK(checked > 15000);
+}
+
+TEST_CASE("objects keep document and insertion order", "[core][json]") {
   auto doc = json::parse_document(R"({"zeta":1,"alpha":{"y":1,"x":2},"mid":3})");
   REQUIRE(doc);
   const auto& root = *json::as_object(doc->root());
@@ -110,7 +150,34 @@ TEST_CASE("document remembers member order", "[core][json]") {
   json::object other;
   other["b"] = json::value(1.0);
   other["a"] = json::value(2.0);
-  CHECK(doc->keys(other) == std::vector<std::string>{"a", "b"});
+  CHECK(doc->keys(other) == std::vector<std::string>{"b", "a"});
+  // Assigning to an existing member keeps its place (as JavaScript does); emplace keeps the first.
+  other["b"] = json::value(3.0);
+  CHECK_FALSE(other.emplace("a", json::value(4.0)).second);
+  CHECK(json::stringify(json::value(other)) == R"({"b":3,"a":2})");
+  CHECK(other.erase("b") == 1);
+  CHECK(other.erase("b") == 0);
+  CHECK(json::stringify(json::value(other)) == R"({"a":2})");
+}
+
+TEST_CASE("objects enumerate as JavaScript does: array-index names first, ascending", "[core][json]") {
+  // JSON.stringify(JSON.parse('{"b":1,"10":2,"a":3,"2":4,"01":5}')) === '{"2":4,"10":2,"b":1,"a":3,"01":5}'
+  auto v = json::parse(R"({"b":1,"10":2,"a":3,"2":4,"01":5})");
+  REQUIRE(v);
+  CHECK(json::stringify(*v) == R"({"2":4,"10":2,"b":1,"a":3,"01":5})");
+}
+
+TEST_CASE("a large object with a duplicate name is refused without quadratic work", "[core][json]") {
+  std::string text = "{";
+  for (int i = 0; i < 5000; ++i) text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  auto ok = json::parse(text.substr(0, text.size() - 1) + "}");
+  REQUIRE(ok);
+  CHECK(json::as_object(*ok)->size() == 5000);
+  text += "\"k4321\":0}";
+  auto dup = json::parse(text);
+  REQUIRE_FALSE(dup);
+  CHECK(dup.error().code == errc::invalid_json);
+  CHECK(dup.error().message.find("duplicate member name \"k4321\"") != std::string::npos);
 }
 
 TEST_CASE("stringify matches JSON.stringify", "[core][json]") {
@@ -123,7 +190,7 @@ TEST_CASE("stringify matches JSON.stringify", "[core][json]") {
   CHECK(json::stringify(m) == R"({"code":"123456","n":1795350026,"f":0.5,"neg":-3,"arr":[true,null]})");
   auto v = json::parse(R"({"b":[1e-7,1.25,100],"a":"x"})");
   REQUIRE(v);
-  CHECK(json::stringify(*v) == R"({"a":"x","b":[1e-7,1.25,100]})");
+  CHECK(json::stringify(*v) == R"({"b":[1e-7,1.25,100],"a":"x"})");
 }
 
 TEST_CASE("numbers are written as ECMA-262 Number::toString writes them", "[core][json]") {
@@ -241,24 +308,32 @@ int run_in_child(F f, std::string& output) {
 }
 }  // namespace
 
-TEST_CASE("a picojson value built from a non-finite number stops the program in every build", "[core][json]") {
-  // With exceptions picojson throws (and `noexcept` turns that into std::terminate); under g++
-  // -fno-exceptions the throw is std::abort() (core/strict_json.hpp). Either way nothing is written:
-  // picojson's serialize() would print `nan`.
-  const double inf = std::numeric_limits<double>::infinity();
-  for (const double bad : {std::nan(""), inf, -inf}) {
+TEST_CASE("reading a json::value as a type it does not hold stops the program, never reads garbage", "[core][json]") {
+  // The same contract picojson's assertion gave: check is<T>() (or use json::as_* / json::reader)
+  // first. A wrong get<T>() or a missing object::at() aborts before anything is written.
+  const auto wrong_get = [](int fd) noexcept {
+    const json::value v(std::string("text"));
+    const double d = v.get<double>();
+    const std::string text = std::to_string(d);
+    if (::write(fd, text.data(), text.size()) < 0) ::_exit(2);
+  };
+  const auto missing_member = [](int fd) noexcept {
+    const json::object o{{"a", json::value(1)}};
+    const std::string text = json::stringify(o.at("b"));
+    if (::write(fd, text.data(), text.size()) < 0) ::_exit(2);
+  };
+  for (int which = 0; which < 2; ++which) {
     std::string output;
-    const int status = run_in_child(
-        [bad](int fd) noexcept {
-          const json::value v(bad);
-          const std::string text = v.serialize();
-          if (::write(fd, text.data(), text.size()) < 0) ::_exit(2);
-        },
-        output);
-    INFO("the child wrote: " << output);
+    const int status = which == 0 ? run_in_child(wrong_get, output) : run_in_child(missing_member, output);
+    INFO("case " << which << ", the child wrote: " << output);
     CHECK(WIFSIGNALED(status));
     CHECK(WTERMSIG(status) == SIGABRT);
     CHECK(output.empty());
   }
+  // And the checked paths answer without stopping.
+  const json::value v(std::string("text"));
+  CHECK_FALSE(v.is<double>());
+  CHECK(v.if_number() == nullptr);
+  CHECK_FALSE(json::as_integer(v));
 }
 #endif

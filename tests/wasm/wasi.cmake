@@ -12,6 +12,6 @@ set(CMAKE_CXX_COMPILER_TARGET wasm32-wasi)
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,-z,stack-size=8388608")
 set(CMAKE_CXX_FLAGS_INIT "-DLOGTO_NO_THREADS=1")
 set(CMAKE_CROSSCOMPILING_EMULATOR node "${CMAKE_CURRENT_LIST_DIR}/run_wasi.mjs")
-# Header-only dependencies (picojson, Catch2) come from Debian's /usr/include, which clang searches for
+# Header-only dependencies (Catch2) come from Debian's /usr/include, which clang searches for
 # wasm32-wasi too, after wasi-libc's /usr/include/wasm32-wasi; Generic has no search prefixes.
 set(CMAKE_INCLUDE_PATH /usr/include)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Bare metal (issue 16): tests/embedded/smoke.cpp on an emulated Cortex-M4 (QEMU mps2-an386), built as a
-# firmware user builds it: arm-none-eabi-g++ -Os, newlib-nano, -fno-exceptions -fno-rtti, LOGTO_NO_THREADS,
+# firmware user builds it: arm-none-eabi-g++ -Os, newlib-nano, -fno-exceptions -fno-rtti, the board's mutex as
+# LOGTO_MUTEX (tests/embedded/board_hooks.hpp: a PRIMASK critical section; its clock and entropy callback too),
 # the project's warning set with -Werror, and mbedTLS 2.28 compiled for the M4 from Debian's source package
 # (the same version as the host's libmbedtls-dev) with tests/embedded/mbedtls_config.h (-DLOGTO_EMBEDDED_SMOKE:
 # P-256 and P-384, no RSA, PK, X.509 or TLS). The guest checks reference values (PKCE, sign-in URIs, ES256 /
-# ES384 tokens accepted, tampered / forged / expired refused, an Aliyun signature) and exits, via semihosting,
-# with the number of failed checks.
+# ES384 tokens accepted, tampered / forged / expired refused, an Aliyun signature, an Aliyun request sent
+# through the board's clock and entropy callback, the library locking through the board's mutex) and exits,
+# via semihosting, with the number of failed checks.
 #
 #   usage: tools/ci/baremetal.sh [BUILD_DIR]     (default build/baremetal)
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt (the mbedTLS source is still downloaded once if missing);
@@ -26,7 +28,7 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null || fail "apt-get update failed"
   apt-get install -y -q --no-install-recommends gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi \
-    libstdc++-arm-none-eabi-newlib qemu-system-arm picojson-dev libmbedtls-dev python3 >"$B/apt.log" 2>&1 ||
+    libstdc++-arm-none-eabi-newlib qemu-system-arm libmbedtls-dev python3 >"$B/apt.log" 2>&1 ||
     { tail -20 "$B/apt.log"; fail "apt-get install failed"; }
   echo "(baremetal: install took $((SECONDS - start)) s)"
 fi
@@ -49,13 +51,13 @@ if [ ! -f "$lib" ] || [ "$EMB/mbedtls_config.h" -nt "$lib" ]; then
 fi
 
 echo "=== baremetal: smoke.cpp (arm-none-eabi-g++ $(arm-none-eabi-gcc -dumpversion), -Os, newlib-nano)"
-cp /usr/include/picojson.h "$B/inc/"  # header-only; the Debian copy, without the rest of the host's /usr/include
 python3 "$EMB/make_fixture.py" "$ROOT" "$B/inc/smoke_fixture.h" || fail "make_fixture.py failed"
 WARN=(-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
 rm -f "$B/smoke.elf"
 # -Wno-psabi: GCC's note that the ABI of std::pair<..., std::int64_t> arguments changed in GCC 7.1.
 arm-none-eabi-gcc "${ARMC[@]}" -Wall -Wextra -Werror -c "$EMB/support.c" -o "$B/support.o" || fail "support.c does not build"
-arm-none-eabi-g++ "${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti -DLOGTO_NO_THREADS=1 -I"$ROOT/include" -I"$ROOT/tests/support" \
+arm-none-eabi-g++ "${ARMC[@]}" -std=c++17 -fno-exceptions -fno-rtti -DLOGTO_MUTEX_HEADER='"board_hooks.hpp"' \
+  -DLOGTO_MUTEX=board::irq_mutex -I"$ROOT/include" -I"$ROOT/tests/support" \
   "${WARN[@]}" -Wno-psabi -c "$EMB/smoke.cpp" -o "$B/smoke.o" || fail "smoke.cpp does not build"
 arm-none-eabi-g++ -mcpu=cortex-m4 -mthumb --specs=nano.specs -nostartfiles -T "$EMB/mps2_an386.ld" -Wl,--gc-sections \
   "$B/smoke.o" "$B/support.o" -L"$B" -lmbedcrypto -o "$B/smoke.elf" || fail "smoke.elf does not link"

@@ -4,7 +4,7 @@
 #          once reported core/result.hpp's tagged union as maybe-uninitialized
 #   s390x  64-bit big-endian, at -O2
 # Both with the project's warning set and -Werror (tests/CMakeLists.txt), against Debian's multiarch
-# libmbedtls-dev:<arch>; picojson and Catch2 v2 are header-only and come from the host's /usr/include.
+# libmbedtls-dev:<arch>; Catch2 v2 is header-only and comes from the host's /usr/include.
 #
 #   usage: tools/ci/cross.sh [BUILD_DIR]     (default build/cross)
 # Environment: LOGTO_SKIP_INSTALL=1 skips apt; LOGTO_CROSS_ARCHES="armhf" picks targets; LOGTO_JOBS=N.
@@ -28,7 +28,7 @@ declare -A OPT=([armhf]="-O3 -Wno-psabi" [s390x]=-O2)
 if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   echo "=== cross: installing cross compilers, qemu-user and libmbedtls-dev for $ARCHES (apt)"
   export DEBIAN_FRONTEND=noninteractive
-  pkgs=(cmake ninja-build picojson-dev catch2 qemu-user)
+  pkgs=(cmake ninja-build catch2 qemu-user)
   for a in $ARCHES; do
     dpkg --add-architecture "$a" || exit 1
     pkgs+=("g++-${TRIPLET[$a]}" "libmbedtls-dev:$a")

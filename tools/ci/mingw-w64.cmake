@@ -1,7 +1,7 @@
 # CMake toolchain for cross-building logto-cpp's tests and examples for Windows (x86-64) with Debian's
 # mingw-w64 (tools/ci/windows.sh). LOGTO_MINGW_THREADS picks the thread model: posix (winpthreads,
 # std::mutex and std::thread) or win32 (no std::mutex with GCC 12). LOGTO_WINDOWS_DEPS is a prefix
-# holding mbedTLS (built from Debian's source package) and links to the header-only picojson and
+# holding mbedTLS (built from Debian's source package) and a link to the header-only
 # Catch2 v2; it and the mingw-w64 sysroot are the only places searched, so no host header or
 # library (/usr/include, /usr/lib) can reach the Windows build.
 set(CMAKE_SYSTEM_NAME Windows)

@@ -37,7 +37,7 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null || die "apt-get update failed"
   apt-get install -y -q --no-install-recommends clang lld wasi-libc libc++-dev-wasm32 libc++abi-14-dev-wasm32 \
-    libclang-rt-dev-wasm32 emscripten cmake ninja-build picojson-dev catch2 libmbedtls-dev dpkg-dev >"$B/apt.log" 2>&1 ||
+    libclang-rt-dev-wasm32 emscripten cmake ninja-build catch2 libmbedtls-dev dpkg-dev >"$B/apt.log" 2>&1 ||
     { tail -20 "$B/apt.log"; die "apt-get install failed"; }
   echo "(wasm: install took $((SECONDS - start)) s)"
 fi
@@ -108,9 +108,9 @@ echo "(wasm: wasi-noexc took $((SECONDS - t0)) s)"
 t0=$SECONDS
 CC_TARGET=()
 mkdir -p "$B/inc"
-# Emscripten's sysroot does not search /usr/include: the two header-only dependencies are copied (-p: their
-# dates kept, so that a second run rebuilds nothing).
-cp -p /usr/include/picojson.h "$B/inc/" && cp -rp /usr/include/catch2 "$B/inc/"
+# Emscripten's sysroot does not search /usr/include: Catch2 (header-only) is copied (-p: its dates kept, so
+# that a second run rebuilds nothing).
+cp -rp /usr/include/catch2 "$B/inc/"
 EM_LINK="-fexceptions -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1 -sWASM_ASYNC_COMPILATION=0 -sTOTAL_STACK=8388608"
 if build_mbedtls "$B/em-mbedtls" emcc emar; then
   # -O0: this leg is about exceptions and emscripten's own libc++; optimised builds are the WASI leg and
@@ -119,7 +119,7 @@ if build_mbedtls "$B/em-mbedtls" emcc emar; then
   # -sWASM_ASYNC_COMPILATION=0: emscripten 3.1.6's loader would fetch() the .wasm by path under Node 20.
   # shellcheck disable=SC2046
   if emcmake cmake -S . -B "$B/em-exc" "${COMMON_CMAKE[@]}" -DCMAKE_CXX_FLAGS="-fexceptions -O0 $DEFS" \
-       -DCMAKE_EXE_LINKER_FLAGS="$EM_LINK" -Dpicojson_INCLUDE_DIR="$B/inc" -DLOGTO_CATCH2_V2_DIR="$B/inc" \
+       -DCMAKE_EXE_LINKER_FLAGS="$EM_LINK" -DLOGTO_CATCH2_V2_DIR="$B/inc" \
        $(mbedtls_cmake "$B/em-mbedtls") >"$B/em-exc.configure.log" 2>&1 &&
      nice -n 5 cmake --build "$B/em-exc" -j "$JOBS" --target logto_unit_tests; then
     run_suite em-exc node "$B/em-exc/tests/logto_unit_tests.js"

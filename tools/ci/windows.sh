@@ -10,7 +10,7 @@
 # mbedTLS has no mingw package in Debian: Debian 12's own source package (2.28, unpacked by
 # tools/ci/mbedtls_source.sh, as for baremetal and wasm) is built once with
 # the mingw C compiler (its C code does not depend on the C++ thread model) into $BUILD/windows/deps,
-# and kept there. picojson and Catch2 v2 are Debian's headers, linked into the same prefix, so that
+# and kept there. Catch2 v2 is Debian's header, linked into the same prefix, so that
 # no other host header reaches the Windows compiler. wine starts once (a persistent wineserver).
 # The examples are built too: their HTTP goes through WinHTTP on Windows (examples/common/
 # winhttp_transport.hpp; Debian has no mingw-w64 libcurl), and tools/ci/windows_examples.sh runs the
@@ -39,12 +39,12 @@ if [ "${LOGTO_SKIP_INSTALL:-0}" != 1 ]; then
   apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null || exit 1
   apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
     g++-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-win32 wine wine64 cmake ninja-build \
-    picojson-dev catch2 dpkg-dev xz-utils ca-certificates >/dev/null || exit 1
+    catch2 dpkg-dev xz-utils ca-certificates >/dev/null || exit 1
   lap install "$t"
 fi
 after_install=$SECONDS
 
-# ---- dependencies for the Windows compiler: mbedTLS from Debian's source, picojson and Catch2 headers
+# ---- dependencies for the Windows compiler: mbedTLS from Debian's source, Catch2 headers
 DEPS=$BUILD/deps
 if [ ! -f "$DEPS/lib/libmbedcrypto.a" ] || [ ! -f "$DEPS/include/mbedtls/version.h" ]; then
   log "building mbedTLS 2.28 (Debian 12's source package) with mingw-w64"
@@ -70,7 +70,6 @@ if [ ! -f "$DEPS/lib/libmbedcrypto.a" ] || [ ! -f "$DEPS/include/mbedtls/version
   lap "mbedTLS build" "$t"
 fi
 mkdir -p "$DEPS/include/catch2"
-ln -sfn /usr/include/picojson.h "$DEPS/include/picojson.h"
 for f in /usr/include/catch2/*; do ln -sfn "$f" "$DEPS/include/catch2/"; done
 
 # ---- wine: one prefix, one persistent wineserver for every run

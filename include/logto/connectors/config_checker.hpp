@@ -52,7 +52,7 @@ class config_checker {
   /// "nothing", "null", "a boolean", "a number", "a string", "an array", "an object".
   static std::string type_name(const json::value* v) {
     if (v == nullptr) return "nothing (the field is required)";
-    if (v->is<picojson::null>()) return "null";
+    if (v->is_null()) return "null";
     if (v->is<bool>()) return "a boolean";
     if (v->is<double>()) return "a number";
     if (v->is<std::string>()) return "a string";

@@ -14,7 +14,7 @@
 ///   inline constexpr std::string_view required_usage_types[4];     // Register, SignIn, ForgotPassword, Generic
 ///
 ///   class value;      // ordered JSON value (objects keep insertion order, as JS objects do)
-///     value::parse(json_text) -> result<value>; value::from_document(doc, v); value::from_json(picojson)
+///     value::parse(json_text) -> result<value>; (connectors::value is json::value, core/json_value.hpp)
 ///     type(), if_bool/if_number/if_string/if_array/if_object, find(key)
 ///     to_json()       -> JSON.stringify(v)  (JS key order: array-index keys first, JS number format)
 ///     to_js_string()  -> String(v)          ("[object Object]", arrays joined with ",", null -> "null")

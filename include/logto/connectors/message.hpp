@@ -36,12 +36,8 @@ class payload {
   }
 
   /// Sets `key`: an existing member keeps its position (as JS assignment does), a new one is appended.
-  payload& set(std::string key, value v) {
-    if (value* existing = root_.find(key)) {
-      *existing = std::move(v);
-    } else {
-      root_.if_object()->emplace_back(std::move(key), std::move(v));
-    }
+  payload& set(std::string_view key, value v) {
+    (*root_.if_object())[key] = std::move(v);
     return *this;
   }
   payload& code(std::string v) { return set("code", value(std::move(v))); }
@@ -56,17 +52,8 @@ class payload {
     return v == nullptr ? nullptr : v->if_string();
   }
   bool contains(std::string_view key) const noexcept { return root_.find(key) != nullptr; }
-  bool erase(std::string_view key) {
-    auto& members = *root_.if_object();
-    for (auto it = members.begin(); it != members.end(); ++it) {
-      if (it->first == key) {
-        members.erase(it);
-        return true;
-      }
-    }
-    return false;
-  }
-  const std::vector<member>& members() const noexcept { return *root_.if_object(); }
+  bool erase(std::string_view key) { return root_.if_object()->erase(key) == 1; }
+  const std::vector<member>& members() const noexcept { return root_.if_object()->members(); }
   bool empty() const noexcept { return members().empty(); }
   std::size_t size() const noexcept { return members().size(); }
 

@@ -302,7 +302,7 @@ class smtp {
       }
     }
     if (const json::value* v = json::find(*root, "dnsTimeout")) {
-      if (!v->is<picojson::null>()) {
+      if (!v->is_null()) {
         check.issue("dnsTimeout",
                     "is not supported: the host's stream factory resolves the name, within "
                     "connectionTimeout; remove this field");

@@ -196,10 +196,10 @@ class tencent_sms {
     // `const { Response: { SendStatusSet, RequestId } } = body; safeGetArray(SendStatusSet, 0)`
     const json::object* root = json::as_object(*parsed);
     const json::value* response = root == nullptr ? nullptr : json::find(*root, "Response");
-    if (response == nullptr || response->is<picojson::null>()) return shape_error("no Response object");
+    if (response == nullptr || response->is_null()) return shape_error("no Response object");
     const json::object* resp = json::as_object(*response);
     const json::value* set = resp == nullptr ? nullptr : json::find(*resp, "SendStatusSet");
-    if (set == nullptr || set->is<picojson::null>()) return shape_error("no Response.SendStatusSet");
+    if (set == nullptr || set->is_null()) return shape_error("no Response.SendStatusSet");
     const json::value* item = nullptr;
     bool truthy_primitive = false;  // a truthy non-object first item (a string's first character)
     if (const json::array* a = json::as_array(*set)) {
@@ -279,7 +279,7 @@ class tencent_sms {
   }
 
   static bool js_truthy(const json::value& v) {
-    if (v.is<picojson::null>()) return false;
+    if (v.is_null()) return false;
     if (v.is<bool>()) return v.get<bool>();
     if (v.is<double>()) return v.get<double>() != 0;
     if (v.is<std::string>()) return !v.get<std::string>().empty();

@@ -1,5 +1,5 @@
 /// @file
-/// @brief Configuration knobs and the mbedTLS / picojson version checks shared by every header.
+/// @brief Configuration knobs and the mbedTLS version checks shared by every header.
 #pragma once
 
 #include <cstddef>  // std::size_t
@@ -23,8 +23,8 @@
 #define LOGTO_MBEDTLS_3 0
 #endif
 
-// Exceptions: the library never throws and never catches. This only tells whether the host compiles
-// with them (used to keep Debian's picojson.h compiling under -fno-exceptions, see core/strict_json.hpp).
+// Exceptions: the library never throws and never catches, and behaves the same with or without them.
+// LOGTO_HAS_EXCEPTIONS tells a host which way it is compiled.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #define LOGTO_HAS_EXCEPTIONS 1
 #else
@@ -72,6 +72,15 @@
 /// Deepest JSON nesting the parser accepts.
 #ifndef LOGTO_MAX_JSON_DEPTH
 #define LOGTO_MAX_JSON_DEPTH 64
+#endif
+
+/// Define as 1 on firmware to leave the general decimal-to-double conversion (libstdc++'s
+/// `from_chars` or the C library's `strtod`: about 33 KB of flash on a Cortex-M4) out of the JSON parser.
+/// Numbers with at most 15 significant digits and a power of ten within +-22 (every integer up to
+/// 10^15, every timestamp, `expires_in`, `interval`, ordinary decimals) are still read exactly; any
+/// other number is refused with `errc::invalid_json` naming this macro.
+#ifndef LOGTO_JSON_SMALL_NUMBERS
+#define LOGTO_JSON_SMALL_NUMBERS 0
 #endif
 
 /// Largest compact JWT accepted (bytes).

@@ -1,41 +1,33 @@
 /// @file
-/// @brief JSON over picojson: a strict parser, type-checked accessors and a `JSON.stringify`-exact writer.
+/// @brief JSON: a strict parser, type-checked accessors with field paths and a `JSON.stringify`-exact
+/// writer, over the one model of `core/json_value.hpp`.
 ///
-/// picojson is the document model (`picojson::value`); its own parser is not used, because it throws
-/// on `1e400`, silently keeps the last of duplicate member names and is lenient about UTF-8. The parser
-/// here follows RFC 8259 strictly (plus: no duplicate names, finite numbers, valid UTF-8, no lone
-/// surrogates, bounded depth and size) and never throws. Accessors check types before `get<T>()`.
+/// The parser follows RFC 8259 strictly (plus: no duplicate member names, finite numbers, valid UTF-8,
+/// no lone surrogates, bounded depth and size) and never throws. Objects keep document order.
 ///
 /// Numbers: as JSON.parse reads them (`1e-400` is 0), except that `1e400` is refused. No non-finite
-/// number reaches any JSON the library writes: the parser makes none, the writers here write `null`
-/// for one (as JSON.stringify does), and a `picojson::value` built from one stops the program in every
-/// build (picojson throws; without exceptions it aborts, see below). Write JSON with `json::stringify`,
-/// not picojson's `serialize()`: a number changed in place through `get<double>()` is not checked.
+/// number reaches any JSON the library writes: the parser makes none, and the writers here write `null`
+/// for one, as JSON.stringify does.
+///
+/// Reading: `json::reader` (a value and its path: `token response: "expires_in" must be an integer
+/// JSON number`) and the `json::as_*` / `json::get_*` helpers check every type; no code outside this
+/// header and `json_value.hpp` calls `get<T>()`.
 #pragma once
 
-// Everything picojson.h includes, included first, so that the keyword trick below cannot reach the
-// standard library's own headers.
 #include <algorithm>
+#include <cfloat>  // FLT_EVAL_METHOD
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <istream>  // picojson's operator>> (see the <iostream> note below)
-#include <iterator>
-#include <limits>
-#include <map>
-#include <memory>
 #include <optional>
-#include <ostream>  // picojson's operator<<
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 #include <clocale>
-#include <locale.h>
 #if defined(__has_include)
 #if __has_include(<charconv>)
 #include <charconv>  // std::from_chars, std::to_chars
@@ -44,110 +36,31 @@
 
 #include "logto/core/config.hpp"
 #include "logto/core/encoding.hpp"
+#include "logto/core/json_value.hpp"
 #include "logto/core/result.hpp"
-
-#if !LOGTO_HAS_EXCEPTIONS && !defined(PICOJSON_ASSERT)
-// picojson's default assertion throws. We check every type before get<T>(), so this never fires.
-#define PICOJSON_ASSERT(e)  \
-  do {                      \
-    if (!(e)) std::abort(); \
-  } while (0)
-#define LOGTO_DEFINED_PICOJSON_ASSERT
-#endif
-
-#if !LOGTO_HAS_EXCEPTIONS && ((defined(__GNUC__) && !defined(__clang__)) || defined(__wasm__))
-// picojson's value(double) has `throw std::overflow_error("")` for a non-finite number, which g++
-// refuses to compile under -fno-exceptions. clang accepts it in a system header and terminates when it
-// runs, except on WebAssembly: there it still calls __cxa_throw, which Debian's wasm32 libc++abi (built
-// without exceptions) does not define, so the program does not link. So for the duration of the include
-// the throw becomes `std::abort(), (void)`: a NaN or an infinity still stops right there, as the
-// uncaught exception would, and no picojson value can hold one (picojson's own serialize() would print
-// `nan`; JSON has no such number). The library never gets there: its parser refuses non-finite numbers
-// and it builds no number from anything else.
-#pragma push_macro("throw")
-#undef throw
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wkeyword-macro"
-#endif
-#define throw std::abort(), (void)
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
-#define LOGTO_PUSHED_THROW
-#endif
-
-// picojson.h includes <iostream> for its stream operators, which need only std::istream and
-// std::ostream (included above). <iostream> itself adds a static std::ios_base::Init object to every
-// translation unit that includes it; on a statically linked device that object links in the whole
-// stream and locale initialisation: 173 KB of flash and 6.4 KB of RAM on a Cortex-M4
-// (benchmarks/README.md). So with libstdc++, <iostream> is skipped while picojson.h is read, and its
-// guard is restored right after: a translation unit that includes <iostream> itself, before or after
-// this header, gets all of it. Define LOGTO_KEEP_PICOJSON_IOSTREAM to let picojson include it.
-#if defined(__GLIBCXX__) && !defined(_GLIBCXX_IOSTREAM) && !defined(LOGTO_KEEP_PICOJSON_IOSTREAM)
-// libstdc++'s own guard for <iostream>, set on purpose (see above).
-// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-#define _GLIBCXX_IOSTREAM 1
-#define LOGTO_SKIPPED_IOSTREAM
-#endif
-
-#if defined(__has_include)
-#if __has_include(<picojson/picojson.h>)
-#include <picojson/picojson.h>  // vcpkg's spelling
-#else
-#include <picojson.h>  // Debian's and Conan's spelling
-#endif
-#else
-#include <picojson.h>
-#endif
-
-#ifdef LOGTO_SKIPPED_IOSTREAM
-#undef _GLIBCXX_IOSTREAM
-#undef LOGTO_SKIPPED_IOSTREAM
-#endif
-#ifdef LOGTO_PUSHED_THROW
-#undef throw
-#pragma pop_macro("throw")
-#undef LOGTO_PUSHED_THROW
-#endif
-#ifdef LOGTO_DEFINED_PICOJSON_ASSERT
-#undef PICOJSON_ASSERT
-#undef LOGTO_DEFINED_PICOJSON_ASSERT
-#endif
 
 namespace logto {
 namespace json {
 
-using value = picojson::value;
-using object = picojson::object;
-using array = picojson::array;
-
-/// Members in the order they should be written (`picojson::object` is a sorted map).
+/// Members in the order they should be written (kept from when objects were sorted maps; a
+/// `json::object` keeps order itself).
 using members = std::vector<std::pair<std::string, value>>;
 
 /// The largest integer a JSON number (an IEEE double) holds exactly: 2^53 - 1.
 inline constexpr std::int64_t max_safe_integer = 9007199254740991LL;
 
-/// A parsed document that also remembers the order members were written in.
-///
-/// picojson keeps members in a sorted map; where order matters (custom mail headers, message
-/// payloads) use `keys(obj)`. Move-only: the order is tied to the objects of this document.
+/// A parsed document. Objects keep their member order themselves now; `document` stays for code
+/// written when they did not (`keys(obj)` is the member names in order).
 class document {
  public:
   document() = default;
-  document(document&&) = default;
-  document& operator=(document&&) = default;
-  document(const document&) = delete;
-  document& operator=(const document&) = delete;
+  explicit document(value root) : root_(std::move(root)) {}
 
   const value& root() const noexcept { return root_; }
   value& root() noexcept { return root_; }
 
-  /// Member names of `obj` in document order (sorted order for an object not from this document).
+  /// Member names of `obj` in document order.
   std::vector<std::string> keys(const object& obj) const {
-    for (const auto& entry : order_) {
-      if (entry.first == &obj) return entry.second;
-    }
     std::vector<std::string> out;
     out.reserve(obj.size());
     for (const auto& kv : obj) out.push_back(kv.first);
@@ -155,15 +68,13 @@ class document {
   }
 
  private:
-  friend class parser;
   value root_;
-  std::vector<std::pair<const object*, std::vector<std::string>>> order_;
 };
 
-/// Strict RFC 8259 parser producing picojson values. Use `json::parse` / `json::parse_document`.
+/// Strict RFC 8259 parser. Use `json::parse`.
 class parser {
  public:
-  parser(std::string_view text, document* order_sink) : text_(text), doc_(order_sink) {}
+  explicit parser(std::string_view text) : text_(text) {}
 
   result<value> run() {
     if (text_.size() > LOGTO_MAX_JSON_SIZE) {
@@ -237,11 +148,9 @@ class parser {
     ++pos_;  // '{'
     out = value(object());
     object& obj = out.get<object>();
-    std::vector<std::string> order;
     skip_ws();
     if (pos_ < text_.size() && text_[pos_] == '}') {
       ++pos_;
-      record(obj, std::move(order));
       return true;
     }
     for (;;) {
@@ -255,10 +164,12 @@ class parser {
       skip_ws();
       value member;
       if (!parse_value(member, depth)) return false;
-      // RFC 7515 4 / RFC 7519 4: duplicate member names are rejected, never "last one wins".
-      if (obj.find(key) != obj.end()) return set_error("duplicate member name \"" + key + "\"");
-      if (doc_ != nullptr) order.push_back(key);
-      obj.emplace(std::move(key), std::move(member));
+      // RFC 7515 4 / RFC 7519 4: duplicate member names are rejected, never "last one wins". Small
+      // objects are checked as they grow; large ones once, sorted, so that no object costs n^2.
+      if (obj.size() < small_object && obj.find(key) != obj.end()) {
+        return set_error("duplicate member name \"" + key + "\"");
+      }
+      obj.append_unchecked(std::move(key), std::move(member));
       skip_ws();
       if (pos_ >= text_.size()) return set_error("unterminated object");
       if (text_[pos_] == ',') {
@@ -267,15 +178,23 @@ class parser {
       }
       if (text_[pos_] == '}') {
         ++pos_;
-        record(obj, std::move(order));
-        return true;
+        return obj.size() <= small_object || check_unique(obj);
       }
       return set_error("expected ',' or '}'");
     }
   }
 
-  void record(const object& obj, std::vector<std::string>&& order) {
-    if (doc_ != nullptr) doc_->order_.emplace_back(&obj, std::move(order));
+  static constexpr std::size_t small_object = 16;
+
+  bool check_unique(const object& obj) {
+    std::vector<const std::string*> names;
+    names.reserve(obj.size());
+    for (const auto& m : obj) names.push_back(&m.first);
+    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    for (std::size_t i = 1; i < names.size(); ++i) {
+      if (*names[i] == *names[i - 1]) return set_error("duplicate member name \"" + *names[i] + "\"");
+    }
+    return true;
   }
 
   bool parse_array(value& out, int depth) {
@@ -310,7 +229,7 @@ class parser {
     if (text_.size() - pos_ < 4) return set_error("truncated \\u escape");
     cp = 0;
     for (int i = 0; i < 4; ++i) {
-      const int v = detail::hex_value(text_[pos_ + static_cast<std::size_t>(i)]);
+      const int v = logto::detail::hex_value(text_[pos_ + static_cast<std::size_t>(i)]);
       if (v < 0) return set_error("invalid \\u escape");
       cp = (cp << 4) | static_cast<std::uint32_t>(v);
     }
@@ -401,7 +320,9 @@ class parser {
     double d = 0;
     if (!to_double(text_.substr(start, pos_ - start), d)) {
       pos_ = start;
-      return set_error("number out of range");
+      return set_error(LOGTO_JSON_SMALL_NUMBERS ? "number needs more than 15 significant digits or a power of ten "
+                                                  "beyond +-22, which this build cannot read (LOGTO_JSON_SMALL_NUMBERS)"
+                                                : "number out of range");
     }
     out = value(d);
     return true;
@@ -413,7 +334,11 @@ class parser {
   // magnitude too large for a double (1e400, Infinity in JavaScript) is refused, because no
   // non-finite number may enter a document (RFC 8259 6 has no such number).
   static bool to_double(std::string_view s, double& d) {
-#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+    if (exact_fast_path(s, d)) return true;
+#if LOGTO_JSON_SMALL_NUMBERS
+    return false;
+#elif defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L && !defined(__NEWLIB__) && \
+    !defined(LOGTO_JSON_NO_FROM_CHARS)
     const auto r = std::from_chars(s.data(), s.data() + s.size(), d);
     if (r.ptr != s.data() + s.size()) return false;
     // Out of range: too large, or too small for even a subnormal (libstdc++ also reports some
@@ -421,9 +346,60 @@ class parser {
     if (r.ec == std::errc::result_out_of_range) return strtod_c(s, d) && std::isfinite(d);
     if (r.ec != std::errc()) return false;
 #else
+    // newlib (firmware): its strtod (David Gay's, correctly rounded) is linked anyway, and libstdc++'s
+    // from_chars for double would add about 19.5 KB of flash for numbers a device rarely sees.
     if (!strtod_c(s, d)) return false;
 #endif
     return std::isfinite(d);
+  }
+
+  // Most numbers in OpenID JSON are integers (exp, iat, expires_in) or short decimals. When the
+  // significant digits fit in 2^53 and the power of ten is at most 10^22, both are exact doubles and
+  // one IEEE multiplication or division rounds correctly (Clinger 1990), so no general conversion is
+  // needed. Only where doubles are evaluated in double precision (FLT_EVAL_METHOD 0).
+  static bool exact_fast_path(std::string_view s, double& d) {
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    std::size_t i = 0;
+    const bool negative = s[0] == '-';
+    if (negative) ++i;
+    std::uint64_t mantissa = 0;
+    int digits = 0, exp10 = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      if (digits != 0 || s[i] != '0') ++digits;
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[i] - '0');
+      if (digits > 15) return false;
+    }
+    if (i < s.size() && s[i] == '.') {
+      for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+        if (digits != 0 || s[i] != '0') ++digits;
+        mantissa = mantissa * 10 + static_cast<std::uint64_t>(s[i] - '0');
+        --exp10;
+        if (digits > 15) return false;
+      }
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      bool exp_negative = false;
+      if (s[i] == '+' || s[i] == '-') exp_negative = s[i++] == '-';
+      int e = 0;
+      for (; i < s.size(); ++i) {
+        e = e * 10 + (s[i] - '0');
+        if (e > 400) return false;
+      }
+      exp10 += exp_negative ? -e : e;
+    }
+    if (exp10 < -22 || exp10 > 22) return false;
+    const auto m = static_cast<double>(mantissa);  // exact: below 10^15 < 2^53
+    d = exp10 < 0 ? m / powers[-exp10] : m * powers[exp10];
+    if (negative) d = -d;
+    return true;
+#else
+    (void)s;
+    (void)d;
+    return false;
+#endif
   }
 
   // std::strtod on a JSON number whatever the locale (it reads the locale's decimal point).
@@ -437,107 +413,215 @@ class parser {
   }
 
   std::string_view text_;
-  document* doc_;
   std::size_t pos_ = 0;
   bool failed_ = false;
   error error_;
 };
 
 /// Parses one JSON text strictly (see the file comment).
-inline result<value> parse(std::string_view text) { return parser(text, nullptr).run(); }
+inline result<value> parse(std::string_view text) { return parser(text).run(); }
 
-/// Parses one JSON text strictly and remembers member order (see `document::keys`).
+/// `json::parse` wrapped in a `document` (see there).
 inline result<document> parse_document(std::string_view text) {
-  document doc;
-  auto v = parser(text, &doc).run();
+  auto v = parser(text).run();
   if (!v) return v.error();
-  doc.root() = std::move(*v);
-  return result<document>(std::move(doc));
+  return document(std::move(*v));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Type-checked access. Every `get<T>()` in the library is behind one of these.
 
-inline const object* as_object(const value& v) { return v.is<object>() ? &v.get<object>() : nullptr; }
-inline const array* as_array(const value& v) { return v.is<array>() ? &v.get<array>() : nullptr; }
-inline const std::string* as_string(const value& v) { return v.is<std::string>() ? &v.get<std::string>() : nullptr; }
+inline const object* as_object(const value& v) noexcept { return v.if_object(); }
+inline const array* as_array(const value& v) noexcept { return v.if_array(); }
+inline const std::string* as_string(const value& v) noexcept { return v.if_string(); }
+inline const bool* as_bool(const value& v) noexcept { return v.if_bool(); }
+inline const double* as_number(const value& v) noexcept { return v.if_number(); }
+inline object* as_object(value& v) noexcept { return v.if_object(); }
 
 /// The integer held by `v`, if it is a JSON number with no fractional part within +-(2^53 - 1).
-inline std::optional<std::int64_t> as_integer(const value& v) {
-  if (!v.is<double>()) return std::nullopt;
-  const double d = v.get<double>();
+inline std::optional<std::int64_t> as_integer(const value& v) noexcept {
+  const double* p = v.if_number();
+  if (p == nullptr) return std::nullopt;
+  const double d = *p;
   if (!(d >= -static_cast<double>(max_safe_integer) && d <= static_cast<double>(max_safe_integer))) return std::nullopt;
   if (std::floor(d) != d) return std::nullopt;
   return static_cast<std::int64_t>(d);
 }
 
 /// The member `key` of `obj`, or nullptr.
-inline const value* find(const object& obj, std::string_view key) {
-  const auto it = obj.find(std::string(key));
+inline const value* find(const object& obj, std::string_view key) noexcept {
+  const auto it = obj.find(key);
   return it == obj.end() ? nullptr : &it->second;
 }
 
-namespace detail {
-inline error type_error(std::string_view context, std::string_view key, std::string_view expected) {
-  std::string msg;
-  if (!context.empty()) {
-    msg += context;
-    msg += ": ";
+/// A JSON value read together with the path that leads to it, so that every error names the field:
+/// `token response: "expires_in" must be an integer JSON number`,
+/// `Tencent SMS response: "Response.SendStatusSet[0].Code" must be a string`.
+///
+///     json::reader r(doc, "token response");
+///     auto token = r["access_token"].string();              // result<std::string>
+///     auto expires = r["expires_in"].optional_integer();    // absent or null -> nullopt
+///
+/// A reader is a cheap view (a pointer and a path); it never copies the document. Reading through a
+/// member that is absent gives an absent reader, so a chain fails at the first missing field with its
+/// full path. Errors carry `code` (errc::invalid_json unless given) and the path as detail.
+class reader {
+ public:
+  reader(const value& v, std::string_view context, errc code = errc::invalid_json)
+      : v_(&v), context_(context), code_(code) {}
+  reader(const object& obj, std::string_view context, errc code = errc::invalid_json)
+      : obj_(&obj), context_(context), code_(code) {}
+  reader(value&&, std::string_view, errc = errc::invalid_json) = delete;  // would outlive its value
+  reader(object&&, std::string_view, errc = errc::invalid_json) = delete;
+
+  /// The member `key` (absent when this is not an object or has no such member).
+  reader operator[](std::string_view key) const {
+    reader r(*this);
+    r.v_ = nullptr;
+    r.obj_ = nullptr;
+    if (const object* o = as_object_ptr()) {
+      const auto it = o->find(key);
+      if (it != o->end()) r.v_ = &it->second;
+    }
+    if (!r.path_.empty()) r.path_ += '.';
+    r.path_ += key;
+    return r;
   }
-  msg += '"';
-  msg += key;
-  msg += "\" ";
-  msg += expected;
-  return make_error(errc::invalid_json, std::move(msg), std::string(key));
-}
-}  // namespace detail
+  /// The element `i` (absent when this is not an array or is shorter).
+  reader operator[](std::size_t i) const {
+    reader r(*this);
+    r.v_ = nullptr;
+    r.obj_ = nullptr;
+    if (v_ != nullptr) {
+      if (const array* a = v_->if_array(); a != nullptr && i < a->size()) r.v_ = &(*a)[i];
+    }
+    r.path_ += '[';
+    r.path_ += std::to_string(i);
+    r.path_ += ']';
+    return r;
+  }
+
+  bool present() const noexcept { return v_ != nullptr || obj_ != nullptr; }
+  /// Absent, or JSON null.
+  bool absent_or_null() const noexcept { return obj_ == nullptr && (v_ == nullptr || v_->is_null()); }
+  /// The value, or nullptr when absent (a reader made from an object has no value of its own).
+  const value* get() const noexcept { return v_; }
+  const std::string& path() const noexcept { return path_; }
+
+  /// An error about this field: `context: "path" <what>` (`context: <what>` at the root).
+  error fail(std::string_view what) const {
+    std::string msg(context_);
+    if (!msg.empty()) msg += ": ";
+    if (!path_.empty()) {
+      msg += '"';
+      msg += path_;
+      msg += "\" ";
+    }
+    msg += what;
+    return make_error(code_, std::move(msg), path_);
+  }
+
+  // Required values: absent (or of another type) is an error.
+  result<std::string> string() const {
+    if (const std::string* s = string_ptr()) return *s;
+    return fail(present() ? "must be a string" : "is missing");
+  }
+  result<std::int64_t> integer() const {
+    if (!present()) return fail("is missing");
+    if (const auto i = v_ == nullptr ? std::nullopt : as_integer(*v_)) return *i;
+    return fail("must be an integer JSON number");
+  }
+  result<double> number() const {
+    if (v_ != nullptr && v_->if_number() != nullptr) return *v_->if_number();
+    return fail(present() ? "must be a number" : "is missing");
+  }
+  result<bool> boolean() const {
+    if (v_ != nullptr && v_->if_bool() != nullptr) return *v_->if_bool();
+    return fail(present() ? "must be a boolean" : "is missing");
+  }
+  result<const object*> object_value() const {
+    if (const object* o = as_object_ptr()) return o;
+    return fail(present() ? "must be an object" : "is missing");
+  }
+  result<const array*> array_value() const {
+    if (v_ != nullptr && v_->if_array() != nullptr) return v_->if_array();
+    return fail(present() ? "must be an array" : "is missing");
+  }
+
+  // Optional values: absent gives nullopt; so does null, unless `null_is_value` is false.
+  result<std::optional<std::string>> optional_string(bool null_is_absent = true) const {
+    if (!present() || (null_is_absent && absent_or_null())) return std::optional<std::string>();
+    if (const std::string* s = string_ptr()) return std::optional<std::string>(*s);
+    return fail(null_is_absent ? "must be a string or null" : "must be a string");
+  }
+  result<std::optional<std::int64_t>> optional_integer(bool null_is_absent = true) const {
+    if (!present() || (null_is_absent && absent_or_null())) return std::optional<std::int64_t>();
+    if (const auto i = v_ == nullptr ? std::nullopt : as_integer(*v_)) return std::optional<std::int64_t>(*i);
+    return fail("must be an integer JSON number");
+  }
+  result<std::optional<bool>> optional_boolean(bool null_is_absent = true) const {
+    if (!present() || (null_is_absent && absent_or_null())) return std::optional<bool>();
+    if (v_ != nullptr && v_->if_bool() != nullptr) return std::optional<bool>(*v_->if_bool());
+    return fail("must be a boolean");
+  }
+  /// An array of strings; absent or null gives an empty list.
+  result<std::vector<std::string>> string_list() const {
+    std::vector<std::string> out;
+    if (absent_or_null()) return out;
+    const array* a = v_ == nullptr ? nullptr : v_->if_array();
+    if (a == nullptr) return fail("must be an array of strings");
+    out.reserve(a->size());
+    for (const auto& e : *a) {
+      const std::string* s = e.if_string();
+      if (s == nullptr) return fail("must be an array of strings");
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  /// Pointers for code that branches on the type itself (nullptr when absent or of another type).
+  const std::string* string_ptr() const noexcept { return v_ == nullptr ? nullptr : v_->if_string(); }
+  const object* as_object_ptr() const noexcept {
+    return obj_ != nullptr ? obj_ : v_ == nullptr ? nullptr : v_->if_object();
+  }
+
+ private:
+  const value* v_ = nullptr;
+  const object* obj_ = nullptr;
+  std::string context_;
+  errc code_;
+  std::string path_;
+};
 
 /// A required string member. `context` prefixes the error message ("token response").
 inline result<std::string> get_string(const object& obj, std::string_view key, std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return detail::type_error(context, key, "is missing");
-  const std::string* s = as_string(*v);
-  if (s == nullptr) return detail::type_error(context, key, "must be a string");
-  return *s;
+  return reader(obj, context)[key].string();
 }
 
 /// An optional string member: absent (or, with `null_is_absent`, null) gives nullopt.
 inline result<std::optional<std::string>> get_optional_string(const object& obj, std::string_view key,
                                                               std::string_view context = {},
                                                               bool null_is_absent = false) {
-  const value* v = find(obj, key);
-  if (v == nullptr || (null_is_absent && v->is<picojson::null>())) return std::optional<std::string>();
-  const std::string* s = as_string(*v);
-  if (s == nullptr) return detail::type_error(context, key, "must be a string");
-  return std::optional<std::string>(*s);
+  const reader r = reader(obj, context)[key];
+  if (!r.present() || (null_is_absent && r.absent_or_null())) return std::optional<std::string>();
+  return r.optional_string(false);
 }
 
 /// A required integer member (a JSON number, integral, within +-(2^53 - 1); a string is an error).
 inline result<std::int64_t> get_integer(const object& obj, std::string_view key, std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return detail::type_error(context, key, "is missing");
-  const auto i = as_integer(*v);
-  if (!i) return detail::type_error(context, key, "must be an integer JSON number");
-  return *i;
+  return reader(obj, context)[key].integer();
 }
 
 /// An optional integer member.
 inline result<std::optional<std::int64_t>> get_optional_integer(const object& obj, std::string_view key,
                                                                 std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return std::optional<std::int64_t>();
-  const auto i = as_integer(*v);
-  if (!i) return detail::type_error(context, key, "must be an integer JSON number");
-  return std::optional<std::int64_t>(*i);
+  return reader(obj, context)[key].optional_integer(false);
 }
 
 /// An optional boolean member.
 inline result<std::optional<bool>> get_optional_bool(const object& obj, std::string_view key,
                                                      std::string_view context = {}) {
-  const value* v = find(obj, key);
-  if (v == nullptr) return std::optional<bool>();
-  if (!v->is<bool>()) return detail::type_error(context, key, "must be a boolean");
-  return std::optional<bool>(v->get<bool>());
+  return reader(obj, context)[key].optional_boolean(false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -689,38 +773,104 @@ inline void append_members(std::string& out, const members& m) {
   out += '}';
 }
 
-/// Appends `v` as JSON.stringify would (object members in picojson's sorted order).
-inline void append(std::string& out, const value& v) {
-  if (v.is<picojson::null>()) {
-    out += "null";
-  } else if (v.is<bool>()) {
-    out += v.get<bool>() ? "true" : "false";
-  } else if (v.is<double>()) {
-    append_number(out, v.get<double>());
-  } else if (v.is<std::string>()) {
-    append_quoted(out, v.get<std::string>());
-  } else if (v.is<array>()) {
-    out += '[';
-    bool first = true;
-    for (const auto& e : v.get<array>()) {
-      if (!first) out += ',';
-      first = false;
-      append(out, e);
+namespace detail {
+/// True when `key` is a canonical array index ("0", "17"; not "01", below 2^32 - 1): JavaScript
+/// puts such keys first, in numeric order, when it enumerates an object.
+inline bool is_array_index(std::string_view key, std::uint32_t& index) noexcept {
+  if (key.empty() || key.size() > 10) return false;
+  if (key.size() > 1 && key[0] == '0') return false;
+  std::uint64_t v = 0;
+  for (const char c : key) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v >= 4294967295ULL) return false;
+  index = static_cast<std::uint32_t>(v);
+  return true;
+}
+}  // namespace detail
+
+template <class F>
+void value::for_each_member_js_order(F&& f) const {
+  if (kind_ != kind::object) return;
+  const auto& list = u_.o->members();
+  bool any_index = false;
+  std::uint32_t idx = 0;
+  for (const auto& m : list) {
+    if (detail::is_array_index(m.first, idx)) {
+      any_index = true;
+      break;
     }
-    out += ']';
-  } else if (v.is<object>()) {
-    out += '{';
-    bool first = true;
-    for (const auto& kv : v.get<object>()) {
-      if (!first) out += ',';
-      first = false;
-      append_quoted(out, kv.first);
-      out += ':';
-      append(out, kv.second);
-    }
-    out += '}';
+  }
+  if (!any_index) {  // the usual case: plain insertion order, no allocation
+    for (const auto& m : list) f(m);
+    return;
+  }
+  std::vector<std::pair<std::uint32_t, std::size_t>> indexed;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (detail::is_array_index(list[i].first, idx)) indexed.emplace_back(idx, i);
+  }
+  std::sort(indexed.begin(), indexed.end());
+  for (const auto& p : indexed) f(list[p.second]);
+  for (const auto& m : list) {
+    if (!detail::is_array_index(m.first, idx)) f(m);
   }
 }
+
+inline void value::append_json(std::string& out) const {
+  switch (kind_) {
+    case kind::null: out += "null"; return;
+    case kind::boolean: out += u_.b ? "true" : "false"; return;
+    case kind::number: append_number(out, u_.d); return;
+    case kind::string: append_quoted(out, *u_.s); return;
+    case kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : *u_.a) {
+        if (!first) out += ',';
+        first = false;
+        e.append_json(out);
+      }
+      out += ']';
+      return;
+    }
+    case kind::object: {
+      out += '{';
+      bool first = true;
+      for_each_member_js_order([&out, &first](const object::value_type& m) {
+        if (!first) out += ',';
+        first = false;
+        append_quoted(out, m.first);
+        out += ':';
+        m.second.append_json(out);
+      });
+      out += '}';
+      return;
+    }
+  }
+}
+
+inline void value::append_js_string(std::string& out) const {
+  switch (kind_) {
+    case kind::null: out += "null"; return;
+    case kind::boolean: out += u_.b ? "true" : "false"; return;
+    case kind::number: append_js_number(out, u_.d); return;
+    case kind::string: out += *u_.s; return;
+    case kind::array:
+      // Array.prototype.join(","): null and undefined elements are empty.
+      for (std::size_t i = 0; i < u_.a->size(); ++i) {
+        if (i != 0) out += ',';
+        if (!(*u_.a)[i].is_null()) (*u_.a)[i].append_js_string(out);
+      }
+      return;
+    case kind::object: out += "[object Object]"; return;
+  }
+}
+
+inline result<value> value::parse(std::string_view text) { return json::parse(text); }
+
+/// Appends `v` as JSON.stringify would (see `value::append_json`).
+inline void append(std::string& out, const value& v) { v.append_json(out); }
 
 /// `v` as compact JSON.
 inline std::string stringify(const value& v) {

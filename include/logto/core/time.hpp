@@ -4,7 +4,6 @@
 
 #include <chrono>       // std::chrono::system_clock
 #include <cstdint>      // std::int64_t
-#include <cstdio>       // std::snprintf
 #include <string>       // std::string
 #include <type_traits>  // std::true_type, std::void_t
 #include <utility>      // std::declval
@@ -65,21 +64,56 @@ inline civil_time to_civil(std::int64_t unix_seconds) noexcept {
   return t;
 }
 
-/// `2024-01-02T03:04:05Z` (ISO 8601 / RFC 3339, UTC, no fraction): Aliyun's `Timestamp`.
-inline std::string format_iso8601(std::int64_t unix_seconds) {
-  const civil_time t = to_civil(unix_seconds);
-  char buf[48];
-  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month,
-                      t.day, t.hour, t.minute, t.second);
-  return buf;
+namespace detail {
+/// Appends `v` in decimal, zero-padded to `width` characters including a '-' sign, as printf's `%0*lld`. Written
+/// out because newlib-nano's printf (the usual firmware libc) has no `%lld` and would print "ld".
+inline void append_padded(std::string& out, std::int64_t v, int width) {
+  char digits[24];
+  int n = 0;
+  // Magnitude without negating INT64_MIN: take digits of the negative value.
+  std::int64_t rest = v;
+  do {
+    const int d = static_cast<int>(rest % 10);
+    digits[n++] = static_cast<char>('0' + (d < 0 ? -d : d));
+    rest /= 10;
+  } while (rest != 0);
+  if (v < 0) {
+    out += '-';
+    --width;
+  }
+  for (int i = n; i < width; ++i) out += '0';
+  while (n > 0) out += digits[--n];
 }
+/// `03:04:05`.
+inline void append_time_of_day(std::string& out, const civil_time& t) {
+  append_padded(out, t.hour, 2);
+  out += ':';
+  append_padded(out, t.minute, 2);
+  out += ':';
+  append_padded(out, t.second, 2);
+}
+}  // namespace detail
 
 /// `2024-01-02` (the UTC day): Tencent TC3's credential-scope date.
 inline std::string format_date(std::int64_t unix_seconds) {
   const civil_time t = to_civil(unix_seconds);
-  char buf[32];
-  (void)std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(t.year), t.month, t.day);
-  return buf;
+  std::string out;
+  out.reserve(24);
+  detail::append_padded(out, t.year, 4);
+  out += '-';
+  detail::append_padded(out, t.month, 2);
+  out += '-';
+  detail::append_padded(out, t.day, 2);
+  return out;
+}
+
+/// `2024-01-02T03:04:05Z` (ISO 8601 / RFC 3339, UTC, no fraction): Aliyun's `Timestamp`.
+inline std::string format_iso8601(std::int64_t unix_seconds) {
+  std::string out = format_date(unix_seconds);
+  out += 'T';
+  detail::append_time_of_day(out, to_civil(unix_seconds));
+  out += 'Z';
+  return out;
 }
 
 /// `Tue, 02 Jan 2024 03:04:05 +0000` (RFC 5322 3.3): the mail `Date` header as nodemailer writes it.
@@ -88,10 +122,17 @@ inline std::string format_rfc5322(std::int64_t unix_seconds) {
   static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const civil_time t = to_civil(unix_seconds);
-  char buf[64];
-  (void)std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d +0000", days[t.weekday], t.day,
-                      months[t.month - 1], static_cast<long long>(t.year), t.hour, t.minute, t.second);
-  return buf;
+  std::string out = days[t.weekday];
+  out += ", ";
+  detail::append_padded(out, t.day, 2);
+  out += ' ';
+  out += months[t.month - 1];
+  out += ' ';
+  detail::append_padded(out, t.year, 4);
+  out += ' ';
+  detail::append_time_of_day(out, t);
+  out += " +0000";
+  return out;
 }
 
 }  // namespace logto

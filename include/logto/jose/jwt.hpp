@@ -127,10 +127,11 @@ struct jwt_claims {
                                 std::optional<std::int64_t>& out) {
     const json::value* v = json::find(payload, name);
     if (v == nullptr) return ok();
-    if (!v->is<double>()) {
+    const double* n = json::as_number(*v);
+    if (n == nullptr) {
       return claim_error(name, "\"" + std::string(name) + "\" must be a NumericDate (a JSON number, RFC 7519 2)");
     }
-    const double d = round_up ? std::ceil(v->get<double>()) : std::floor(v->get<double>());
+    const double d = round_up ? std::ceil(*n) : std::floor(*n);
     const auto limit = static_cast<double>(json::max_safe_integer);
     if (!(d >= -limit && d <= limit)) {
       return claim_error(name, "\"" + std::string(name) + "\" is out of range for a NumericDate");
@@ -340,8 +341,9 @@ inline result<std::pair<json::object, jwt_claims>> decode_payload(std::string_vi
   if (!is_valid_utf8(payload)) return jws_malformed("JWT payload is not valid UTF-8 (RFC 8725 3.7)");
   auto doc = json::parse(payload);
   if (!doc) return jws_malformed("JWT payload is not valid JSON: " + doc.error().message);
-  if (!doc->is<json::object>()) return jws_malformed("JWT payload must be a JSON object (RFC 7519 7.2)");
-  json::object obj = std::move(doc->get<json::object>());
+  json::object* root = json::as_object(*doc);
+  if (root == nullptr) return jws_malformed("JWT payload must be a JSON object (RFC 7519 7.2)");
+  json::object obj = std::move(*root);
   auto claims = jwt_claims::from_payload(obj);
   if (!claims) return claims.error();
   return std::make_pair(std::move(obj), std::move(*claims));

@@ -70,29 +70,33 @@ struct claim_reader {
   }
   result<std::string> required_string(std::string_view key) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<std::string>()) return fail(key, "expected a string");
-    return v->get<std::string>();
+    const std::string* s = v == nullptr ? nullptr : json::as_string(*v);
+    if (s == nullptr) return fail(key, "expected a string");
+    return *s;
   }
   result<std::optional<std::string>> optional_string(std::string_view key) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || v->is<picojson::null>()) return std::optional<std::string>();
-    if (!v->is<std::string>()) return fail(key, "expected null or a string");
-    return std::optional<std::string>(v->get<std::string>());
+    if (v == nullptr || v->is_null()) return std::optional<std::string>();
+    const std::string* s = json::as_string(*v);
+    if (s == nullptr) return fail(key, "expected null or a string");
+    return std::optional<std::string>(*s);
   }
   result<std::optional<bool>> optional_bool(std::string_view key, bool null_ok) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || (null_ok && v->is<picojson::null>())) return std::optional<bool>();
-    if (!v->is<bool>()) return fail(key, "expected a boolean");
-    return std::optional<bool>(v->get<bool>());
+    if (v == nullptr || (null_ok && v->is_null())) return std::optional<bool>();
+    const bool* b = json::as_bool(*v);
+    if (b == nullptr) return fail(key, "expected a boolean");
+    return std::optional<bool>(*b);
   }
   result<std::optional<std::int64_t>> optional_number(std::string_view key, bool required) const {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || (!required && v->is<picojson::null>())) {
+    if (v == nullptr || (!required && v->is_null())) {
       if (required) return fail(key, "expected a number");
       return std::optional<std::int64_t>();
     }
-    if (!v->is<double>()) return fail(key, required ? "expected a number" : "expected null or a number");
-    const double d = std::floor(v->get<double>());
+    const double* n = json::as_number(*v);
+    if (n == nullptr) return fail(key, required ? "expected a number" : "expected null or a number");
+    const double d = std::floor(*n);
     if (!(d >= -static_cast<double>(json::max_safe_integer) && d <= static_cast<double>(json::max_safe_integer))) {
       return fail(key, "expected a number within +-(2^53 - 1)");
     }
@@ -101,31 +105,33 @@ struct claim_reader {
   result<std::vector<std::string>> string_array(std::string_view key) const {
     std::vector<std::string> out;
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || v->is<picojson::null>()) return out;
+    if (v == nullptr || v->is_null()) return out;
     const json::array* arr = json::as_array(*v);
     if (arr == nullptr) return fail(key, "expected an array of strings");
     for (const auto& e : *arr) {
-      if (!e.is<std::string>()) return fail(key, "expected an array of strings");
-      out.push_back(e.get<std::string>());
+      const std::string* s = json::as_string(e);
+      if (s == nullptr) return fail(key, "expected an array of strings");
+      out.push_back(*s);
     }
     return out;
   }
   /// `aud`: a string, or a non-empty array of strings. Fills `all`; returns the single audience.
   result<std::optional<std::string>> audience(std::vector<std::string>& all, bool required) const {
     const json::value* v = json::find(obj, "aud");
-    if (v == nullptr || (!required && v->is<picojson::null>())) {
+    if (v == nullptr || (!required && v->is_null())) {
       if (required) return fail("aud", "expected a string");
       return std::optional<std::string>();
     }
-    if (v->is<std::string>()) {
-      all.push_back(v->get<std::string>());
-      return std::optional<std::string>(v->get<std::string>());
+    if (const std::string* s = json::as_string(*v)) {
+      all.push_back(*s);
+      return std::optional<std::string>(*s);
     }
     const json::array* arr = json::as_array(*v);
     if (arr == nullptr || arr->empty()) return fail("aud", "expected a string or an array of strings");
     for (const auto& e : *arr) {
-      if (!e.is<std::string>()) return fail("aud", "expected a string or an array of strings");
-      all.push_back(e.get<std::string>());
+      const std::string* s = json::as_string(e);
+      if (s == nullptr) return fail("aud", "expected a string or an array of strings");
+      all.push_back(*s);
     }
     if (all.size() == 1) return std::optional<std::string>(all.front());
     return std::optional<std::string>();
@@ -154,9 +160,9 @@ inline result<json::object> decode_payload_object(std::string_view segment, errc
   auto parsed = json::parse(*bytes);
   if (!parsed)
     return make_error(code, std::string(what) + ": the payload is not JSON (" + parsed.error().message + ")");
-  if (!parsed->is<json::object>()) return make_error(code, std::string(what) + " is expected to be an object");
-  json::object payload = std::move(parsed->get<json::object>());
-  return payload;
+  json::object* payload = json::as_object(*parsed);
+  if (payload == nullptr) return make_error(code, std::string(what) + " is expected to be an object");
+  return std::move(*payload);
 }
 
 }  // namespace detail

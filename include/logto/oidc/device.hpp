@@ -88,7 +88,7 @@ inline result<device_authorization> parse_device_authorization(const json::objec
     return detail::device_field_error("verification_uri", "is not an absolute http(s) URL");
   }
   const json::value* complete = json::find(obj, "verification_uri_complete");
-  if (complete != nullptr && !complete->is<picojson::null>()) {
+  if (complete != nullptr && !complete->is_null()) {
     const std::string* s = json::as_string(*complete);
     if (s == nullptr) return detail::device_field_error("verification_uri_complete", "must be a string");
     if (!detail::check_http_url(*s, "verification_uri_complete", true)) {
@@ -102,7 +102,7 @@ inline result<device_authorization> parse_device_authorization(const json::objec
   if (!e || *e <= 0) return detail::device_field_error("expires_in", "must be a positive integer JSON number");
   d.expires_in = *e;
   const json::value* interval = json::find(obj, "interval");
-  if (interval != nullptr && !interval->is<picojson::null>()) {
+  if (interval != nullptr && !interval->is_null()) {
     const auto i = json::as_integer(*interval);
     if (!i || *i < 0) return detail::device_field_error("interval", "must be a non-negative integer JSON number");
     d.interval = *i;

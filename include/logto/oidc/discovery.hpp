@@ -81,7 +81,7 @@ inline error discovery_error(std::string_view field, const std::string& why) {
 
 inline result<std::string> discovery_url_field(const json::object& doc, std::string_view field, bool required) {
   const json::value* v = json::find(doc, field);
-  if (v == nullptr || (!required && v->is<picojson::null>())) {
+  if (v == nullptr || (!required && v->is_null())) {
     if (required) return discovery_error(field, "is missing");
     return std::string();
   }
@@ -139,14 +139,15 @@ inline result<discovery> parse_discovery(const json::object& doc, std::string_vi
     *f.target = std::move(*v);
   }
   const json::value* iss_supported = json::find(doc, "authorization_response_iss_parameter_supported");
-  if (iss_supported != nullptr && !iss_supported->is<picojson::null>()) {
-    if (!iss_supported->is<bool>()) {
+  if (iss_supported != nullptr && !iss_supported->is_null()) {
+    const bool* flag = json::as_bool(*iss_supported);
+    if (flag == nullptr) {
       return detail::discovery_error("authorization_response_iss_parameter_supported", "must be a boolean");
     }
-    d.authorization_response_iss_parameter_supported = iss_supported->get<bool>();
+    d.authorization_response_iss_parameter_supported = *flag;
   }
   const json::value* algs = json::find(doc, "id_token_signing_alg_values_supported");
-  if (algs != nullptr && !algs->is<picojson::null>()) {
+  if (algs != nullptr && !algs->is_null()) {
     const json::array* arr = json::as_array(*algs);
     if (arr == nullptr) return detail::discovery_error("id_token_signing_alg_values_supported", "must be an array");
     for (const auto& item : *arr) {

@@ -16,28 +16,24 @@ namespace oidc {
 
 namespace detail {
 /// The error a parsed JSON error body stands for (see `map_error_response`); `status` is for messages.
-inline error map_error_json(const json::value& body, int status) {
+inline error map_error_json(const json::value& body, int status, std::string_view body_text) {
   const std::string status_text = std::to_string(status);
-  if (const json::object* obj = json::as_object(body)) {
-    const json::value* code = json::find(*obj, "code");
-    const json::value* message = json::find(*obj, "message");
-    if (code != nullptr && message != nullptr && code->is<std::string>() && message->is<std::string>()) {
-      return make_error(errc::request_error, printable(message->get<std::string>()),
-                        printable(code->get<std::string>(), 128));
-    }
-    const json::value* err = json::find(*obj, "error");
-    if (err != nullptr && err->is<std::string>()) {
-      const std::string name = printable(err->get<std::string>(), 128);
-      const json::value* description = json::find(*obj, "error_description");
-      std::string text = description != nullptr && description->is<std::string>()
-                             ? printable(description->get<std::string>())
-                             : "the server answered HTTP " + status_text + " with OAuth error " + name;
-      return make_error(errc::oauth_error, std::move(text), name);
-    }
+  const json::reader r(body, "error response");
+  const std::string* code = r["code"].string_ptr();
+  const std::string* message = r["message"].string_ptr();
+  if (code != nullptr && message != nullptr) {
+    return make_error(errc::request_error, printable(*message), printable(*code, 128));
+  }
+  if (const std::string* err = r["error"].string_ptr()) {
+    const std::string name = printable(*err, 128);
+    const std::string* description = r["error_description"].string_ptr();
+    std::string text = description != nullptr ? printable(*description)
+                                              : "the server answered HTTP " + status_text + " with OAuth error " + name;
+    return make_error(errc::oauth_error, std::move(text), name);
   }
   return make_error(errc::unexpected_response_error,
                     "Unexpected response error from the server (HTTP " + status_text + ").",
-                    printable(json::stringify(body)));
+                    printable(body_text));
 }
 }  // namespace detail
 
@@ -47,7 +43,8 @@ inline error map_error_json(const json::value& body, int status) {
 /// - JSON object with string `error` (RFC 6749 5.2), no code/message pair: `errc::oauth_error`, detail =
 ///   `error`, message = `error_description` (or a sentence naming `error` when there is none). JS calls
 ///   this `unexpected_response_error`; the OAuth error is too useful to drop;
-/// - any other JSON: `errc::unexpected_response_error`, detail = the body (compact, truncated);
+/// - any other JSON: `errc::unexpected_response_error`, detail = the body as sent (control characters
+///   blanked, truncated; not re-serialised, which would link a float formatter into firmware);
 /// - not JSON: `errc::rate_limited` for 429, else `errc::http_error`; detail `rate_limited` or
 ///   `http_error_<status>`, message = the body text (control characters blanked, at most 512 bytes).
 inline error map_error_response(const http_response& response) {
@@ -60,7 +57,7 @@ inline error map_error_response(const http_response& response) {
     return make_error(limited ? errc::rate_limited : errc::http_error, std::move(message),
                       limited ? std::string("rate_limited") : "http_error_" + status);
   }
-  return detail::map_error_json(*parsed, response.status);
+  return detail::map_error_json(*parsed, response.status, response.body);
 }
 
 /// The JSON object in a 2xx response; the mapped error (`map_error_response`) for any other status;
@@ -73,7 +70,7 @@ inline result<json::object> parse_json_object_response(const http_response& resp
     return make_error(errc::unexpected_response_error,
                       std::string(what) + " (HTTP " + std::to_string(response.status) + ") is not valid JSON");
   }
-  json::object* obj = parsed->is<json::object>() ? &parsed->get<json::object>() : nullptr;
+  json::object* obj = json::as_object(*parsed);
   if (obj == nullptr) {
     return make_error(errc::unexpected_response_error, std::string(what) + " is JSON but not an object");
   }

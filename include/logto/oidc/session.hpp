@@ -128,25 +128,22 @@ inline std::string serialize_access_token_map(const access_token_map& map) {
 /// decides). Entries keep document order. Unknown entry members are dropped (JS would keep and
 /// re-write them); a JSON array at the top (which JS's object check lets through) is rejected.
 inline result<access_token_map> parse_access_token_map(std::string_view text) {
-  auto doc = json::parse_document(text);
+  auto doc = json::parse(text);
   if (!doc) return make_error(errc::invalid_json, "stored access-token map: " + doc.error().message);
-  const json::object* root = json::as_object(doc->root());
+  const json::object* root = json::as_object(*doc);
   if (root == nullptr) return make_error(errc::invalid_json, "stored access-token map is not a JSON object");
+  const json::reader map_reader(*root, "stored access-token map");
   access_token_map map;
-  for (const auto& key : doc->keys(*root)) {
-    const json::value* v = json::find(*root, key);
-    const json::object* entry = v == nullptr ? nullptr : json::as_object(*v);
-    const auto bad = [&key](std::string_view why) {
-      return make_error(errc::invalid_json, "stored access-token map: entry \"" + key + "\" " + std::string(why));
-    };
-    if (entry == nullptr) return bad("is not an object");
-    const json::value* token = json::find(*entry, "token");
-    const json::value* scope = json::find(*entry, "scope");
-    const json::value* expires_at = json::find(*entry, "expiresAt");
-    if (token == nullptr || !token->is<std::string>()) return bad("has no string \"token\"");
-    if (scope == nullptr || !scope->is<std::string>()) return bad("has no string \"scope\"");
-    if (expires_at == nullptr || !expires_at->is<double>()) return bad("has no number \"expiresAt\"");
-    map.set(key, access_token_entry{token->get<std::string>(), scope->get<std::string>(), expires_at->get<double>()});
+  for (const auto& member : *root) {
+    const json::reader entry = map_reader[member.first];
+    if (entry.as_object_ptr() == nullptr) return entry.fail("is not an object");
+    auto token = entry["token"].string();
+    if (!token) return token.error();
+    auto scope = entry["scope"].string();
+    if (!scope) return scope.error();
+    auto expires_at = entry["expiresAt"].number();
+    if (!expires_at) return expires_at.error();
+    map.set(member.first, access_token_entry{std::move(*token), std::move(*scope), *expires_at});
   }
   return map;
 }
@@ -197,35 +194,23 @@ inline result<sign_in_session> parse_sign_in_session(std::string_view text) {
   const json::object* obj = json::as_object(*parsed);
   if (obj == nullptr) return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: not a JSON object");
   sign_in_session s;
+  const json::reader r(*obj, "Invalid sign-in session", errc::sign_in_session_invalid);
   struct field {
     std::string_view name;
     std::string* target;
   };
   const field fields[] = {{"redirectUri", &s.redirect_uri}, {"codeVerifier", &s.code_verifier}, {"state", &s.state}};
   for (const auto& f : fields) {
-    const json::value* v = json::find(*obj, f.name);
-    if (v == nullptr || !v->is<std::string>()) {
-      return make_error(errc::sign_in_session_invalid,
-                        "Invalid sign-in session: \"" + std::string(f.name) + "\" is not a string",
-                        std::string(f.name));
-    }
-    *f.target = v->get<std::string>();
+    auto v = r[f.name].string();
+    if (!v) return v.error();
+    *f.target = std::move(*v);
   }
-  const json::value* post = json::find(*obj, "postRedirectUri");
-  if (post != nullptr && !post->is<picojson::null>()) {
-    if (!post->is<std::string>()) {
-      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"postRedirectUri\" is not a string",
-                        "postRedirectUri");
-    }
-    s.post_redirect_uri = post->get<std::string>();
-  }
-  const json::value* nonce = json::find(*obj, "nonce");
-  if (nonce != nullptr && !nonce->is<picojson::null>()) {
-    if (!nonce->is<std::string>()) {
-      return make_error(errc::sign_in_session_invalid, "Invalid sign-in session: \"nonce\" is not a string", "nonce");
-    }
-    s.nonce = nonce->get<std::string>();
-  }
+  auto post = r["postRedirectUri"].optional_string();
+  if (!post) return post.error();
+  if (*post) s.post_redirect_uri = std::move(**post);
+  auto nonce = r["nonce"].optional_string();
+  if (!nonce) return nonce.error();
+  if (*nonce) s.nonce = std::move(**nonce);
   return s;
 }
 

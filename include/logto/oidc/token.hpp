@@ -157,14 +157,12 @@ inline result<void> parse_revocation_response(const http_response& response) {
 }
 
 namespace detail {
-inline error token_field_error(const error& e, std::string_view field) {
-  return make_error(errc::token_response_invalid, e.message, std::string(field));
-}
 /// Overwrites the token strings left in a parsed response before it is freed.
 inline void wipe_token_members(json::object& obj) {
   for (const char* key : {"access_token", "refresh_token", "id_token"}) {
     const auto it = obj.find(key);
-    if (it != obj.end() && it->second.is<std::string>()) crypto::wipe(it->second.get<std::string>());
+    if (it == obj.end()) continue;
+    if (std::string* s = it->second.if_string()) crypto::wipe(*s);
   }
 }
 }  // namespace detail
@@ -175,20 +173,14 @@ inline void wipe_token_members(json::object& obj) {
 /// An object without `access_token` but with a string `error` (some servers answer errors with 200) is
 /// mapped like an error response (`errc::oauth_error` / `errc::request_error`).
 inline result<token_response> parse_token_response(const json::object& obj) {
-  constexpr std::string_view ctx = "token response";
-  const json::value* at = json::find(obj, "access_token");
-  if (at == nullptr) {
-    const json::value* err = json::find(obj, "error");
-    if (err != nullptr && err->is<std::string>()) {
-      return detail::map_error_json(json::value(obj), 200);
-    }
+  const json::reader r(obj, "token response", errc::token_response_invalid);
+  if (!r["access_token"].present() && r["error"].string_ptr() != nullptr) {
+    return detail::map_error_json(json::value(obj), 200, {});  // has `error`: never the raw-body case
   }
   token_response t;
-  auto access = json::get_string(obj, "access_token", ctx);
-  if (!access) return detail::token_field_error(access.error(), "access_token");
-  if (access->empty()) {
-    return make_error(errc::token_response_invalid, "token response: \"access_token\" is empty", "access_token");
-  }
+  auto access = r["access_token"].string();
+  if (!access) return access.error();
+  if (access->empty()) return r["access_token"].fail("is empty");
   t.access_token = std::move(*access);
   struct optional_field {
     std::string_view name;
@@ -199,19 +191,14 @@ inline result<token_response> parse_token_response(const json::object& obj) {
                                    {"id_token", &t.id_token},
                                    {"scope", &t.scope}};
   for (const auto& f : fields) {
-    auto v = json::get_optional_string(obj, f.name, ctx, true);
-    if (!v) return detail::token_field_error(v.error(), f.name);
+    auto v = r[f.name].optional_string();
+    if (!v) return v.error();
     *f.target = std::move(*v);
   }
-  const json::value* expires = json::find(obj, "expires_in");
-  if (expires != nullptr && !expires->is<picojson::null>()) {
-    const auto n = json::as_integer(*expires);
-    if (!n || *n < 0) {
-      return make_error(errc::token_response_invalid,
-                        "token response: \"expires_in\" must be a non-negative integer JSON number", "expires_in");
-    }
-    t.expires_in = *n;
-  }
+  const json::reader expires = r["expires_in"];
+  auto n = expires.optional_integer();
+  if (!n || (*n && **n < 0)) return expires.fail("must be a non-negative integer JSON number");
+  if (*n) t.expires_in = **n;
   return t;
 }
 
