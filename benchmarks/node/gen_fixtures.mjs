@@ -13,7 +13,9 @@
 //   access_token      an access token for an API resource (aud = the resource), same key
 // and OUT_DIR/jwks.json holds all four public keys (kid lookup picks one), OUT_DIR/claims.txt the
 // expected issuer, audience, resource and the iat used. OUT_DIR/embedded_fixture.h carries the ES256
-// token and its key's X/Y for the Cortex-M4 footprint programs.
+// token and its key's X/Y for the Cortex-M4 footprint programs. For ES256, ES384 and RS256-2048,
+// OUT_DIR/<name>-<1KB|16KB|64KB>/ holds the same files for an ID token whose payload JSON is that size (same key),
+// plus payload_bytes.
 import { generateKeyPair, exportJWK, exportSPKI, SignJWT, calculateJwkThumbprint } from 'jose';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +45,36 @@ function flip(s, i) {
 }
 
 const b64url = (obj) => Buffer.from(JSON.stringify(obj)).toString('base64url');
+
+const payloadCases = ['ES256', 'ES384', 'RS256-2048'];
+const payloadSizes = [
+  ['1KB', 1024],
+  ['16KB', 16384],
+  ['64KB', 65536],
+];
+// `base` (the ID token's own claims) plus iss/aud/iat/exp and filler claims, serialised to exactly `size` bytes.
+function bigPayload(base, size) {
+  const p = { ...base, iss: issuer, aud: audience, iat: now, exp: now + 86400 };
+  const room = size - JSON.stringify({ ...p, organizations: [], organization_roles: [], scope: '' }).length;
+  if (room < 0) throw new Error(`payload of ${size} bytes is too small`);
+  // About a third of the room goes to the two arrays, the rest to the scope string.
+  const orgs = [];
+  const roles = [];
+  for (let i = 0; JSON.stringify(orgs).length + JSON.stringify(roles).length < room / 3; i++) {
+    const id = `org${String(i).padStart(5, '0')}x7k2`;
+    orgs.push(id);
+    roles.push(`${id}:admin`);
+  }
+  p.organizations = orgs;
+  p.organization_roles = roles;
+  const left = size - JSON.stringify({ ...p, scope: '' }).length;
+  let scope = '';
+  for (let i = 0; scope.length < left; i++) scope += `${i ? ' ' : ''}read:resource-${i}`;
+  p.scope = scope.slice(0, left).replace(/ $/, 'x');
+  const n = JSON.stringify(p).length;
+  if (n !== size) throw new Error(`payload is ${n} bytes, wanted ${size}`);
+  return p;
+}
 
 const jwks = { keys: [] };
 let embedded = null;
@@ -97,6 +129,30 @@ for (const c of cases) {
   writeFileSync(join(dir, 'alg'), c.alg);
 
   if (c.name === 'ES256') embedded = { token, jwk };
+
+  // Payload-size cases (issue 17): the same key and kid, an ID token whose payload JSON is exactly 1, 16 or
+  // 64 KiB. It is shaped like a large Logto token: the usual claims, then organizations, organization_roles
+  // and a long space-separated scope (an array-heavy part and a long-string part, as real large tokens have).
+  if (payloadCases.includes(c.name)) {
+    for (const [label, size] of payloadSizes) {
+      const big = bigPayload(payload, size);
+      const t = await new SignJWT(big)
+        .setProtectedHeader({ alg: c.alg, kid, typ: 'JWT' })
+        .sign(privateKey);
+      const [ph, pp, ps] = t.split('.');
+      const pdir = join(out, `${c.name}-${label}`);
+      mkdirSync(pdir, { recursive: true });
+      writeFileSync(join(pdir, 'token'), t);
+      writeFileSync(join(pdir, 'tampered_sig'), `${ph}.${pp}.${flip(ps, Math.floor(ps.length / 2))}`);
+      const changed = { ...JSON.parse(Buffer.from(pp, 'base64url')), sub: 'mallory' };
+      writeFileSync(join(pdir, 'tampered_payload'), `${ph}.${b64url(changed)}.${ps}`);
+      writeFileSync(join(pdir, 'pub.pem'), await exportSPKI(publicKey));
+      writeFileSync(join(pdir, 'jwk.json'), JSON.stringify(jwk));
+      writeFileSync(join(pdir, 'access_token'), access);
+      writeFileSync(join(pdir, 'alg'), c.alg);
+      writeFileSync(join(pdir, 'payload_bytes'), String(size));
+    }
+  }
 }
 writeFileSync(join(out, 'jwks.json'), JSON.stringify(jwks));
 writeFileSync(join(out, 'claims.txt'), `issuer=${issuer}\naudience=${audience}\nresource=${resource}\niat=${now}\n`);

@@ -33,9 +33,28 @@ const std::string& fixture_dir();
 void set_fixture_dir(std::string dir);
 const jwt_fixture& jwt_case(const std::string& name);  // loaded on first use, cached
 const std::vector<std::string>& jwt_case_names();
+// Payload-size cases (issue 17): fixture <case>-<size> (e.g. "ES256-16KB") is an ID token of <case>'s key whose
+// payload JSON is <size>; its group is "payload/<case>/<size>".
+struct payload_case {
+  std::string base, size, fixture;
+};
+const std::vector<payload_case>& payload_cases();
+
+// Cold-start groups (issue 17): the JWKS of N keys (1, 3 or 10) holding `case_name`'s key: 1 = that key; 3 = it
+// and two keys of the other cases (a mixed set, as during rotation); 10 = the four case keys plus six copies of
+// the other cases' keys under other kids. The token's key sits in the middle. The group is "cold/<case>/<N> keys".
+std::string cold_jwks(const std::string& case_name, int n);
+std::string cold_group(const std::string& case_name, int n);
 
 // base64url decode for the contenders written here (the limit); empty on error.
 std::string b64url_decode(const std::string& in);
+// The decode floor of the payload groups' limit: a table-driven base64url decoder (4 characters -> 3 bytes
+// per step, invalid characters detected) into a caller's buffer of at least in.size() * 3 / 4 + 3 bytes, no
+// allocation. Returns the decoded length, or -1 when `in` is not base64url.
+long b64url_decode_into(const char* in, std::size_t n, unsigned char* out);
+// The decode floor of a compact token: its three parts decoded with b64url_decode_into into `buf` (grown once to
+// the token's size, then reused; each part overwrites the previous one). False when a part is not base64url.
+bool b64url_decode_parts(const std::string& token, std::vector<unsigned char>& buf);
 
 // ---------------------------------------------------------------------------------------------
 // A timed operation. `run(n)` performs the operation n times and returns how many succeeded (so the
@@ -76,15 +95,21 @@ class simple_verifier : public verifier {
 
 using verifier_factory = std::function<std::unique_ptr<verifier>(const jwt_fixture&, std::string& why_not)>;
 
+// Which groups a verifier takes part in: verify/<case> (small ID tokens), payload/<case>/<size>, or both.
+enum class groups { verify, payload, both };
+
 struct verifier_entry {
   std::string name;  // shown in the table
   int order;         // table order (the limit first)
-  bool is_limit;
+  bool is_limit;     // the limit of the verify/ groups
   verifier_factory make;
+  groups in = groups::both;
+  bool is_payload_limit = false;  // the limit of the payload/ groups
 };
 std::vector<verifier_entry>& verifier_registry();
 struct register_verifier {
-  register_verifier(std::string name, int order, bool is_limit, verifier_factory f);
+  register_verifier(std::string name, int order, bool is_limit, verifier_factory f, groups in = groups::both,
+                    bool is_payload_limit = false);
 };
 
 // Other named operations (signers, OIDC steps, access-token cache), grouped by `group`.

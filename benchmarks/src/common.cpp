@@ -40,6 +40,17 @@ const std::vector<std::string>& jwt_case_names() {
   return names;
 }
 
+const std::vector<payload_case>& payload_cases() {
+  static const std::vector<payload_case> cases = [] {
+    std::vector<payload_case> v;
+    for (const char* c : {"ES256", "ES384", "RS256-2048"}) {
+      for (const char* s : {"1KB", "16KB", "64KB"}) v.push_back({c, s, std::string(c) + "-" + s});
+    }
+    return v;
+  }();
+  return cases;
+}
+
 const jwt_fixture& jwt_case(const std::string& name) {
   static std::map<std::string, jwt_fixture> cache;
   auto it = cache.find(name);
@@ -93,6 +104,83 @@ std::string b64url_decode(const std::string& in) {
   return out;
 }
 
+namespace {
+// `jwk_json` with its "kid" value replaced by `kid`.
+std::string with_kid(std::string jwk_json, const std::string& kid) {
+  const auto k = jwk_json.find("\"kid\":\"");
+  if (k == std::string::npos) throw std::runtime_error("fixture JWK without kid");
+  const auto start = k + 7;
+  const auto end = jwk_json.find('"', start);
+  return jwk_json.replace(start, end - start, kid);
+}
+}  // namespace
+
+std::string cold_jwks(const std::string& case_name, int n) {
+  std::vector<std::string> others;
+  for (const auto& c : jwt_case_names()) {
+    if (c != case_name) others.push_back(jwt_case(c).jwk_json);
+  }
+  std::vector<std::string> keys;
+  if (n >= 3) keys.assign(others.begin(), others.begin() + 2);
+  if (n >= 10) {
+    keys.push_back(others[2]);
+    for (int i = 0; i < 6; ++i)
+      keys.push_back(with_kid(others[static_cast<std::size_t>(i % 3)], "decoy-" + std::to_string(i)));
+  }
+  keys.insert(keys.begin() + static_cast<long>(keys.size() / 2), jwt_case(case_name).jwk_json);
+  std::string out = "{\"keys\":[";
+  for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
+  return out + "]}";
+}
+
+std::string cold_group(const std::string& case_name, int n) {
+  return "cold/" + case_name + "/" + std::to_string(n) + (n == 1 ? " key" : " keys");
+}
+
+long b64url_decode_into(const char* in, std::size_t n, unsigned char* out) {
+  static const auto table = [] {
+    std::array<unsigned char, 256> t{};
+    t.fill(0xFF);
+    const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (unsigned i = 0; i < 64; ++i) t[static_cast<unsigned char>(a[i])] = static_cast<unsigned char>(i);
+    return t;
+  }();
+  if (n % 4 == 1) return -1;
+  const auto* p = reinterpret_cast<const unsigned char*>(in);
+  unsigned char* o = out;
+  unsigned bad = 0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const unsigned a = table[p[i]], b = table[p[i + 1]], c = table[p[i + 2]], d = table[p[i + 3]];
+    bad |= a | b | c | d;
+    const unsigned v = (a << 18) | (b << 12) | (c << 6) | d;
+    o[0] = static_cast<unsigned char>(v >> 16);
+    o[1] = static_cast<unsigned char>(v >> 8);
+    o[2] = static_cast<unsigned char>(v);
+    o += 3;
+  }
+  if (n - i >= 2) {
+    const unsigned a = table[p[i]], b = table[p[i + 1]], c = n - i == 3 ? table[p[i + 2]] : 0;
+    bad |= a | b | c;
+    const unsigned v = (a << 18) | (b << 12) | (c << 6);
+    *o++ = static_cast<unsigned char>(v >> 16);
+    if (n - i == 3) *o++ = static_cast<unsigned char>(v >> 8);
+  }
+  return (bad & 0xC0) != 0 ? -1 : static_cast<long>(o - out);
+}
+
+bool b64url_decode_parts(const std::string& token, std::vector<unsigned char>& buf) {
+  if (buf.size() < token.size()) buf.resize(token.size());
+  std::size_t start = 0;
+  for (int part = 0; part < 3; ++part) {
+    const auto end = part < 2 ? token.find('.', start) : token.size();
+    if (end == std::string::npos) return false;
+    if (b64url_decode_into(token.data() + start, end - start, buf.data()) < 0) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 std::uint64_t thread_cpu_ns() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -132,8 +220,9 @@ std::vector<verifier_entry>& verifier_registry() {
   static std::vector<verifier_entry> r;
   return r;
 }
-register_verifier::register_verifier(std::string name, int order, bool is_limit, verifier_factory f) {
-  verifier_registry().push_back({std::move(name), order, is_limit, std::move(f)});
+register_verifier::register_verifier(std::string name, int order, bool is_limit, verifier_factory f, groups in,
+                                     bool is_payload_limit) {
+  verifier_registry().push_back({std::move(name), order, is_limit, std::move(f), in, is_payload_limit});
 }
 
 std::vector<op_entry>& op_registry() {

@@ -6,7 +6,8 @@
 //  * logto-cpp: jose::key_set::parse(a JWKS of N keys) + jose::verify_id_token, both from scratch.
 // The JWKS: 1 = the token's key; 3 = it and two keys of the other cases (a mixed set, as during rotation);
 // 10 = the four case keys plus six more (copies of the other cases' keys under other kids: as costly to
-// parse and check as distinct keys). The token's key sits in the middle of the set.
+// parse and check as distinct keys; bench::cold_jwks). The token's key sits in the middle of the set.
+// The OpenSSL backend's rows of these groups are in l_jose_openssl.cpp and v_limit_openssl.cpp.
 #include <algorithm>
 #include <stdexcept>
 
@@ -23,32 +24,6 @@
 namespace {
 
 using namespace logto;
-
-// `jwk_json` with its "kid" value replaced by `kid`.
-std::string with_kid(std::string jwk_json, const std::string& kid) {
-  const auto k = jwk_json.find("\"kid\":\"");
-  if (k == std::string::npos) throw std::runtime_error("fixture JWK without kid");
-  const auto start = k + 7;
-  const auto end = jwk_json.find('"', start);
-  return jwk_json.replace(start, end - start, kid);
-}
-
-std::string jwks_of(const std::string& case_name, int n) {
-  std::vector<std::string> others;
-  for (const auto& c : bench::jwt_case_names()) {
-    if (c != case_name) others.push_back(bench::jwt_case(c).jwk_json);
-  }
-  std::vector<std::string> keys;
-  if (n >= 3) keys.assign(others.begin(), others.begin() + 2);
-  if (n >= 10) {
-    keys.push_back(others[2]);
-    for (int i = 0; i < 6; ++i) keys.push_back(with_kid(others[i % 3], "decoy-" + std::to_string(i)));
-  }
-  keys.insert(keys.begin() + static_cast<long>(keys.size() / 2), bench::jwt_case(case_name).jwk_json);
-  std::string out = "{\"keys\":[";
-  for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
-  return out + "]}";
-}
 
 class cold_limit : public bench::op {
  public:
@@ -100,7 +75,7 @@ class cold_limit : public bench::op {
 
 class cold_logto : public bench::op {
  public:
-  cold_logto(const bench::jwt_fixture& f, int n) : f_(f), jwks_(jwks_of(f.name, n)) {
+  cold_logto(const bench::jwt_fixture& f, int n) : f_(f), jwks_(bench::cold_jwks(f.name, n)) {
     options_.issuer = f.issuer;
     options_.client_id = f.audience;
     const auto a = jose::algorithm_from_name(f.alg);
@@ -134,7 +109,7 @@ struct register_cold_ops {
     for (const char* c : {"ES384", "ES256", "RS256-2048", "RS256-4096"}) {
       for (const int n : {1, 3, 10}) {
         const std::string name = c;
-        const std::string group = "cold/" + name + "/" + std::to_string(n) + (n == 1 ? " key" : " keys");
+        const std::string group = bench::cold_group(name, n);
         bench::op_registry().push_back(
             {group, "limit: parse the PEM key + bare mbedTLS primitive", 0, true,
              [name](std::string& self_check, std::string& why_not) -> std::unique_ptr<bench::op> {
