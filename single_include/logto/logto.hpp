@@ -1314,16 +1314,10 @@ class object {
   void reserve(size_type n) { members_.reserve(n); }
 
   iterator find(std::string_view key) noexcept {
-    for (auto it = members_.begin(); it != members_.end(); ++it) {
-      if (it->first == key) return it;
-    }
-    return members_.end();
+    return members_.begin() + static_cast<std::ptrdiff_t>(static_cast<const object*>(this)->index_of(key));
   }
   const_iterator find(std::string_view key) const noexcept {
-    for (auto it = members_.begin(); it != members_.end(); ++it) {
-      if (it->first == key) return it;
-    }
-    return members_.end();
+    return members_.begin() + static_cast<std::ptrdiff_t>(index_of(key));
   }
   size_type count(std::string_view key) const noexcept { return find(key) == end() ? 0 : 1; }
 
@@ -1376,6 +1370,13 @@ class object {
   friend bool operator!=(const object& a, const object& b) noexcept { return !(a == b); }
 
  private:
+  /// The position of `key`, or size() when absent.
+  size_type index_of(std::string_view key) const noexcept {
+    size_type i = 0;
+    while (i < members_.size() && members_[i].first != key) ++i;
+    return i;
+  }
+
   container members_;
 };
 
@@ -1427,36 +1428,23 @@ inline bool operator==(const value& a, const value& b) noexcept {
 
 namespace detail {
 template <class T>
-struct kind_of;
-template <>
-struct kind_of<null> {
-  static constexpr value::kind k = value::kind::null;
-};
-template <>
-struct kind_of<bool> {
-  static constexpr value::kind k = value::kind::boolean;
-};
-template <>
-struct kind_of<double> {
-  static constexpr value::kind k = value::kind::number;
-};
-template <>
-struct kind_of<std::string> {
-  static constexpr value::kind k = value::kind::string;
-};
-template <>
-struct kind_of<array> {
-  static constexpr value::kind k = value::kind::array;
-};
-template <>
-struct kind_of<object> {
-  static constexpr value::kind k = value::kind::object;
-};
+constexpr value::kind kind_of() noexcept {
+  static_assert(std::is_same<T, null>::value || std::is_same<T, bool>::value || std::is_same<T, double>::value ||
+                    std::is_same<T, std::string>::value || std::is_same<T, array>::value ||
+                    std::is_same<T, object>::value,
+                "json::value holds null, bool, double, std::string, json::array or json::object");
+  if constexpr (std::is_same<T, null>::value) return value::kind::null;
+  if constexpr (std::is_same<T, bool>::value) return value::kind::boolean;
+  if constexpr (std::is_same<T, double>::value) return value::kind::number;
+  if constexpr (std::is_same<T, std::string>::value) return value::kind::string;
+  if constexpr (std::is_same<T, array>::value) return value::kind::array;
+  return value::kind::object;
+}
 }  // namespace detail
 
 template <class T>
 inline bool value::is() const noexcept {
-  return kind_ == detail::kind_of<T>::k;
+  return kind_ == detail::kind_of<T>();
 }
 
 template <class T>
