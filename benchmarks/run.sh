@@ -82,22 +82,9 @@ if [ "${LOGTO_BENCH_SKIP_INSTALL:-0}" != 1 ]; then
     apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
   if ! ls "$B"/src/*/library/ecdsa.c >/dev/null 2>&1; then
-    if ! grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-      log "adding a deb-src entry for bookworm (/etc/apt/sources.list.d/logto-bench-src.sources)"
-      cat >/etc/apt/sources.list.d/logto-bench-src.sources <<'EOF'
-# Added by logto-cpp benchmarks/run.sh: Debian source packages (apt-get source mbedtls).
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-      updated=0
-    fi
-    [ "$updated" = 1 ] || apt-get update -q
-    log "apt-get source --download-only mbedtls"
-    mkdir -p "$B/src"
-    (cd "$B/src" && apt-get source --download-only mbedtls && tar xf mbedtls_*.orig.tar.gz)
+    # The host's mbedTLS version, pinned (a trixie deb-src entry would hand out 3.x): the shared helper.
+    log "mbedTLS source (tools/ci/mbedtls_source.sh)"
+    bash "$ROOT/tools/ci/mbedtls_source.sh" "$B" >/dev/null || exit 1
   fi
   if [ ! -d "$HERE/node/node_modules/jose" ] || [ "$HERE/node/package-lock.json" -nt "$HERE/node/node_modules" ]; then
     log "npm ci (benchmarks/node)"
