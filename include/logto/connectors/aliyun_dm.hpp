@@ -57,16 +57,25 @@ class aliyun_dm {
     std::vector<template_config> templates;
   };
 
-  /// The official connector's `{EnvId, RequestId}`.
-  struct send_result {
-    std::string env_id;
-    std::string request_id;
-  };
+  /// The official connector's `{EnvId, RequestId}` as message_id (and the deprecated env_id) and
+  /// request_id. The same type for every connector.
+  using send_result = connectors::send_result;
 
   /// Reads the config JSON, validated like `aliyunDmConfigGuard` (unknown keys ignored).
   static result<aliyun_dm> from_json(std::string_view config_json) {
     detail::config_checker check("aliyun-dm");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<aliyun_dm> from_json(const Json& config) {
+    detail::config_checker check("aliyun-dm");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<aliyun_dm> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
@@ -93,6 +102,7 @@ class aliyun_dm {
     return aliyun_dm(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the region and the required templates.
   static result<aliyun_dm> from_config(config c) {
     detail::config_checker check("aliyun-dm");
@@ -199,7 +209,11 @@ class aliyun_dm {
       const std::string* env_id = field("EnvId", true);
       const std::string* request_id = field("RequestId", true);
       if (!missing.empty()) return malformed();
-      return send_result{*env_id, *request_id};
+      send_result out;
+      out.message_id = *env_id;
+      out.env_id = *env_id;
+      out.request_id = *request_id;
+      return out;
     }
     const std::string* code = field("Code", true);
     const std::string* msg = field("Message", true);
