@@ -6,7 +6,8 @@
 /// ReplyToAddress=false, AddressType=1, ToAddress (`to` verbatim), FromAlias (omitted when unset),
 /// Subject, HtmlBody (always HTML), RegionId, SignatureNonce, Timestamp, Signature (aliyun.hpp).
 /// Template: the host's i18n template (`getI18nEmailTemplate(type, payload.locale)`) if it gives
-/// one, else the config template for the usage type, else `Generic`. Subject, HtmlBody and an i18n
+/// one (`i18n_email_templates` gives Logto core's locale fallbacks), else the config template for the usage
+/// type, else `Generic`. Subject, HtmlBody and an i18n
 /// `sendFrom` are rendered with `render_template` over the full payload.
 ///
 /// Deliberate differences from the official connector: a transport failure is errc::general (official:
@@ -124,7 +125,8 @@ class aliyun_dm {
 
   const config& settings() const noexcept { return config_; }
 
-  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  /// Sets the host's `getI18nEmailTemplate` (e.g. `i18n_email_templates::provider()`, Logto core's locale
+  /// fallbacks). It is asked first; nullopt falls back to the config.
   void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
 
   /// The request the official connector sends for `m` at `unix_seconds` with SignatureNonce `nonce`.

@@ -334,7 +334,8 @@ class smtp {
 
   const config& settings() const noexcept { return config_; }
 
-  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  /// Sets the host's `getI18nEmailTemplate` (e.g. `i18n_email_templates::provider()`, Logto core's locale
+  /// fallbacks). It is asked first; nullopt falls back to the config.
   void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
 
   /// The mail for `m`: template (i18n first, then the config's for the type, then Generic),
