@@ -8,6 +8,13 @@
 namespace logto {
 namespace connectors {
 
+namespace detail {
+/// Enables a `from_json(const Json&)` overload for exactly `json::value`, so that text (a string literal,
+/// `std::string`) still picks the `std::string_view` overload although `json::value` converts from it.
+template <class Json>
+using if_json_value = typename std::enable_if<std::is_same<Json, json::value>::value, int>::type;
+}  // namespace detail
+
 // ---------------------------------------------------------------------------------------------
 // Payload and message
 
