@@ -50,9 +50,9 @@ class i18n_email_templates {
   }
   /// The same from a parsed value. Only for exactly `json::value`; text goes to the overload above.
   template <class Json, detail::if_json_value<Json> = 0>
-  static result<i18n_email_templates> from_json(const Json& templates, std::string fallback_language) {
+  static result<i18n_email_templates> from_json(const Json& templates, const std::string& fallback_language) {
     detail::config_checker check("email templates");
-    return from_checked(check, templates, std::move(fallback_language));
+    return from_checked(check, templates, fallback_language);
   }
 
   const std::vector<localized_email_template>& templates() const noexcept { return templates_; }
