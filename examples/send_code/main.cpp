@@ -227,19 +227,16 @@ void print_request(const logto::http_request& r) {
   }
 }
 
-// What each provider's parsed answer holds (Tencent's and Twilio's send() return result<void>).
-void print_fields(const conn::aliyun_sms::send_result& r) {
-  std::printf("Code: %s\nMessage: %s\nRequestId: %s\n", r.code.c_str(), r.message.c_str(), r.request_id.c_str());
-  if (r.biz_id) std::printf("BizId: %s\n", r.biz_id->c_str());
+// What the provider answered (every connector's send() returns result<send_result>).
+void print_result(const conn::send_result& r) {
+  const auto field = [](const char* name, const std::string& v) {
+    if (!v.empty()) std::printf("%s: %s\n", name, v.c_str());
+  };
+  field("message id", r.message_id);
+  field("request id", r.request_id);
+  field("code", r.code);
+  field("message", r.message);
 }
-void print_fields(const conn::aliyun_dm::send_result& r) {
-  std::printf("EnvId: %s\nRequestId: %s\n", r.env_id.c_str(), r.request_id.c_str());
-}
-template <class T>
-void print_result(const logto::result<T>& sent) {
-  print_fields(*sent);
-}
-void print_result(const logto::result<void>&) {}
 
 template <class Connector>
 int run_http(std::string& config_json, const conn::message& m, bool dry_run, const char* provider) {
@@ -268,7 +265,7 @@ int run_http(std::string& config_json, const conn::message& m, bool dry_run, con
   auto sent = connector->send(m, transport);
   if (!sent) return report(sent.error());
   std::printf("sent: %s answered HTTP %d\n", provider, transport.last.status);
-  print_result(sent);
+  print_result(*sent);
   std::printf("%s\n", transport.last.body.c_str());
   return exit_sent;
 }

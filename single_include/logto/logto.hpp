@@ -14115,7 +14115,12 @@ auto connect_and_deliver(Connect&& connect, std::string_view host, std::uint16_t
 ///   struct email_template { subject, content, content_type?, reply_to?, send_from? };
 ///   using i18n_email_template_provider =
 ///       std::function<std::optional<email_template>(std::string_view type, std::optional<std::string_view> locale)>;
+///   class i18n_email_templates;  // Logto core's getI18nEmailTemplate over the host's localized templates:
+///       (type, locale) -> (type, fallback language) -> (Generic, fallback language) -> none;
+///       find(type, locale), provider(), from_json(GET /api/email-templates answer, fallback language)
 ///   std::int64_t unix_seconds_from_ms(std::int64_t ms);                // floor(ms / 1000)
+///   struct send_result { message_id, request_id, code, message, reply, tls, auth_mechanism, ... };
+///                              // what every connector's send() returns: result<send_result>
 ///   detail::config_checker     // zod-like config validation: collects issues with their paths, never values;
 ///                              // templates() reads the `templates` array, require_templates() checks code-built ones
 ///   detail::i18n_template      // the host's i18n e-mail template for a message, if any
@@ -14243,6 +14248,13 @@ using json::detail::is_array_index;
 namespace logto {
 namespace connectors {
 
+namespace detail {
+/// Enables a `from_json(const Json&)` overload for exactly `json::value`, so that text (a string literal,
+/// `std::string`) still picks the `std::string_view` overload although `json::value` converts from it.
+template <class Json>
+using if_json_value = typename std::enable_if<std::is_same<Json, json::value>::value, int>::type;
+}  // namespace detail
+
 // ---------------------------------------------------------------------------------------------
 // Payload and message
 
@@ -14306,6 +14318,7 @@ struct message {
   std::string to;                ///< phone number or e-mail address, sent as is (twilio adds a leading '+')
   std::string type = "Generic";  ///< connector-kit TemplateType string; any string is allowed
   connectors::payload payload;
+  std::optional<std::string> ip;  ///< the client's IP address, when Logto passed one (no connector uses it)
 
   message() = default;
   message(std::string to_, usage_type t, connectors::payload p = connectors::payload())
@@ -14315,6 +14328,76 @@ struct message {
 
   /// The usage type if `type` is one of the kit's names.
   std::optional<usage_type> usage() const noexcept { return usage_type_from_string(type); }
+
+  /// The message from the data Logto passes to a connector's `sendMessage(data)`, validated like
+  /// connector-kit's `sendMessageDataGuard`: `{to: string, type: TemplateType, payload: {code?, link?,
+  /// locale?, uiLocales?: string, ...anything}, ip?: string}`. Other members are ignored (zod strips
+  /// them); the payload keeps its member order. Errors are invalid_request_parameters naming every bad
+  /// field by path (`sendMessage data: "payload.code" must be a string`; detail: the first path), never a
+  /// value.
+  static result<message> from_json(std::string_view data_json) {
+    auto v = value::parse(data_json);
+    if (!v) return make_error(errc::invalid_request_parameters, "sendMessage data: " + v.error().message, "(data)");
+    return from_value(*v);
+  }
+  /// The same from a parsed value. Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<message> from_json(const Json& data) {
+    return from_value(value::from_json(data));
+  }
+  /// The same from an ordered value.
+  static result<message> from_value(const value& data) {
+    std::string problems;
+    std::string first_path;
+    const auto issue = [&problems, &first_path](std::string_view path, std::string_view what) {
+      if (first_path.empty()) first_path = path;
+      if (!problems.empty()) problems += "; ";
+      problems += '"';
+      problems += path;
+      problems += "\" must be ";
+      problems += what;
+    };
+    if (data.if_object() == nullptr) {
+      return make_error(errc::invalid_request_parameters, "sendMessage data: must be a JSON object", "(data)");
+    }
+    message m;
+    const value* to = data.find("to");
+    if (to != nullptr && to->if_string() != nullptr) {
+      m.to = *to->if_string();
+    } else {
+      issue("to", "a string");
+    }
+    const value* type = data.find("type");
+    const std::string* type_name = type == nullptr ? nullptr : type->if_string();
+    if (type_name != nullptr && usage_type_from_string(*type_name)) {
+      m.type = *type_name;
+    } else {
+      issue("type",
+            "one of SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, "
+            "UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa");
+    }
+    const value* p = data.find("payload");
+    if (p != nullptr && p->if_object() != nullptr) {
+      for (const char* key : {"code", "link", "locale", "uiLocales"}) {
+        const value* field = p->find(key);
+        if (field != nullptr && field->if_string() == nullptr) issue("payload." + std::string(key), "a string");
+      }
+      m.payload = std::move(*payload::from_value(*p));  // an object: cannot fail
+    } else {
+      issue("payload", "an object");
+    }
+    if (const value* ip = data.find("ip")) {
+      if (ip->if_string() != nullptr) {
+        m.ip = *ip->if_string();
+      } else {
+        issue("ip", "a string");
+      }
+    }
+    if (!problems.empty()) {
+      return make_error(errc::invalid_request_parameters, "sendMessage data: " + problems, std::move(first_path));
+    }
+    return m;
+  }
 };
 
 }  // namespace connectors
@@ -14588,8 +14671,13 @@ class config_checker {
       return nullptr;
     }
     doc_ = std::move(*doc);
-    const json::object* root = json::as_object(doc_.root());
-    if (root == nullptr) issue("(config)", "expected a JSON object, got " + type_name(&doc_.root()));
+    return use(doc_.root());
+  }
+  /// Reads a config the caller parsed (and owns: it is neither copied nor wiped here); returns the
+  /// root object, or nullptr after recording why not.
+  const json::object* use(const json::value& config) {
+    const json::object* root = json::as_object(config);
+    if (root == nullptr) issue("(config)", "expected a JSON object, got " + type_name(&config));
     return root;
   }
   const json::document& document() const noexcept { return doc_; }
@@ -14772,6 +14860,190 @@ class config_checker {
 }  // namespace connectors
 }  // namespace logto
 // ----- end logto/connectors/config_checker.hpp
+// ----- begin logto/connectors/i18n_templates.hpp
+/// @file
+/// @brief Localized e-mail templates: Logto core's `getI18nEmailTemplate(templateType, languageTag)` with its
+/// fallbacks, over templates the host holds, as the provider the e-mail connectors (smtp, aliyun_dm) ask
+/// first. Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+///
+/// Which connectors look templates up by locale (official packages, pinned versions): smtp 1.5.4 and
+/// aliyun-dm 1.6.1 call `getI18nEmailTemplate?.(type, payload.locale)` and fall back to their config
+/// templates (the usage type, else Generic). aliyun-sms 1.5.5, tencent-sms 1.4.4 and twilio-sms 1.4.4 have
+/// no localized templates: their templates are keyed by usage type only, and `locale` is left out of the
+/// provider's parameters (aliyun-sms, tencent-sms) or is one more payload value (twilio-sms `{{locale}}`).
+
+
+namespace logto {
+namespace connectors {
+
+/// One of Logto's e-mail templates (table `email_templates`, Management API `GET /api/email-templates`):
+/// the details for a language tag and a template type.
+struct localized_email_template {
+  std::string language_tag;   ///< e.g. `en`, `zh-CN`; compared exactly, as Logto's query does
+  std::string template_type;  ///< connector-kit TemplateType string (`SignIn`, ..., `Generic`)
+  email_template details;
+};
+
+/// Logto core's `getI18nEmailTemplate(templateType, languageTag)` (packages/core, libraries/connector)
+/// over a list the host holds, with its fallbacks in its order:
+///   1. the template for (type, locale) when a locale is given and not empty;
+///   2. the template for (type, fallback language), Logto's sign-in experience `languageInfo.fallbackLanguage`;
+///   3. the template for (`Generic`, fallback language);
+///   4. none: the connector then uses its config templates (the usage type, else `Generic`).
+/// Hand `provider()` to `smtp::set_i18n_template_provider` or `aliyun_dm::set_i18n_template_provider`.
+class i18n_email_templates {
+ public:
+  i18n_email_templates() = default;
+  i18n_email_templates(std::vector<localized_email_template> templates, std::string fallback_language)
+      : templates_(std::move(templates)), fallback_language_(std::move(fallback_language)) {}
+
+  /// Reads Logto's `GET /api/email-templates` answer (an array of `{languageTag, templateType, details:
+  /// {subject, content, contentType?, replyTo?, sendFrom?}}`; other members such as `id` are ignored),
+  /// validated like Logto's guards. Errors are errc::invalid_config naming each bad element by path.
+  static result<i18n_email_templates> from_json(std::string_view templates_json, std::string fallback_language) {
+    detail::config_checker check("email templates");
+    auto parsed = json::parse(templates_json);
+    if (!parsed) {
+      check.issue("(templates)", parsed.error().message);
+      return check.failure();
+    }
+    return from_checked(check, *parsed, std::move(fallback_language));
+  }
+  /// The same from a parsed value. Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<i18n_email_templates> from_json(const Json& templates, const std::string& fallback_language) {
+    detail::config_checker check("email templates");
+    return from_checked(check, templates, fallback_language);
+  }
+
+  const std::vector<localized_email_template>& templates() const noexcept { return templates_; }
+  const std::string& fallback_language() const noexcept { return fallback_language_; }
+
+  /// The template Logto core would give for `type` and `locale` (see the class comment), or nullptr.
+  const email_template* find(std::string_view type, std::optional<std::string_view> locale) const noexcept {
+    if (locale && !locale->empty()) {  // `if (languageTag)`: an empty string is falsy
+      if (const email_template* t = exact(type, *locale)) return t;
+    }
+    if (const email_template* t = exact(type, fallback_language_)) return t;
+    return exact("Generic", fallback_language_);
+  }
+
+  /// `find` as the e-mail connectors' i18n provider (it holds a copy of the templates).
+  i18n_email_template_provider provider() const {
+    return [self = *this](std::string_view type, std::optional<std::string_view> locale) {
+      const email_template* t = self.find(type, locale);
+      return t == nullptr ? std::optional<email_template>() : std::optional<email_template>(*t);
+    };
+  }
+
+ private:
+  /// `findByLanguageTagAndTemplateType`: exact language tag and type (unique in Logto's table; first wins here).
+  const email_template* exact(std::string_view type, std::string_view language) const noexcept {
+    for (const auto& t : templates_) {
+      if (t.template_type == type && t.language_tag == language) return &t.details;
+    }
+    return nullptr;
+  }
+
+  static result<i18n_email_templates> from_checked(detail::config_checker& check, const json::value& root,
+                                                   std::string fallback_language) {
+    const json::array* list = json::as_array(root);
+    if (list == nullptr) {
+      check.expected("(templates)", "an array", &root);
+      return check.failure();
+    }
+    std::vector<localized_email_template> out;
+    out.reserve(list->size());
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string at = detail::config_checker::index_path("", i);
+      const json::object* element = check.element_object((*list)[i], at);
+      if (element == nullptr) continue;
+      localized_email_template t;
+      if (const auto* s = check.string(*element, "languageTag", at)) t.language_tag = *s;
+      if (const auto* s = check.string(*element, "templateType", at)) {
+        if (usage_type_from_string(*s)) {
+          t.template_type = *s;
+        } else {
+          check.issue(detail::config_checker::path(at, "templateType"),
+                      "expected a TemplateType (SignIn, ..., Generic)");
+        }
+      }
+      const std::string details_at = detail::config_checker::path(at, "details");
+      const json::value* details = json::find(*element, "details");
+      const json::object* d = details == nullptr ? nullptr : json::as_object(*details);
+      if (d == nullptr) {
+        check.expected(details_at, "an object", details);
+      } else {
+        // emailTemplateDetailsGuard
+        if (const auto* s = check.string(*d, "subject", details_at)) t.details.subject = *s;
+        if (const auto* s = check.string(*d, "content", details_at)) t.details.content = *s;
+        if (const auto* s = check.optional_string(*d, "contentType", details_at)) {
+          if (*s == "text/html" || *s == "text/plain") {
+            t.details.content_type = *s;
+          } else {
+            check.issue(detail::config_checker::path(details_at, "contentType"), "expected text/html or text/plain");
+          }
+        }
+        if (const auto* s = check.optional_string(*d, "replyTo", details_at)) t.details.reply_to = *s;
+        if (const auto* s = check.optional_string(*d, "sendFrom", details_at)) t.details.send_from = *s;
+      }
+      out.push_back(std::move(t));
+    }
+    if (!check.ok()) return check.failure();
+    return i18n_email_templates(std::move(out), std::move(fallback_language));
+  }
+
+  std::vector<localized_email_template> templates_;
+  std::string fallback_language_;
+};
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/i18n_templates.hpp
+// ----- begin logto/connectors/send_result.hpp
+/// @file
+/// @brief What a connector's `send()` returns when the provider took the message: one type for every
+/// connector. Part of the connector foundation; `logto/connectors/connector.hpp` includes every part.
+
+
+namespace logto {
+namespace connectors {
+
+/// What the provider said when it took the message. Every connector's `send()` (and `parse_response()`)
+/// returns `result<send_result>`; a field the provider does not answer stays empty.
+///
+/// | field        | aliyun-sms  | aliyun-dm  | tencent-sms                    | twilio-sms                  | smtp |
+/// |--------------|-------------|------------|--------------------------------|-----------------------------|---------------------------|
+/// | `message_id` | `BizId`     | `EnvId`    | `SendStatusSet[0].SerialNo`    | `sid`                       | the
+/// `Message-ID` it wrote | | `request_id` | `RequestId` | `RequestId`| `Response.RequestId`           |
+/// `Twilio-Request-Id` header  | (none)                    | | `code`       | `Code`      | (none)     |
+/// `SendStatusSet[0].Code`        | `status` (`queued`, ...)    | reply code (`250`)        | | `message`    |
+/// `Message`   | (none)     | `SendStatusSet[0].Message`     | (none)                      | reply text after the code
+/// |
+///
+/// The official connectors return the provider's answer as they parsed it (aliyun) or got's raw
+/// response (tencent, twilio) or nodemailer's info (smtp); these are the fields of those answers a
+/// host logs or correlates with the provider's console. Twilio's answer also echoes the text sent
+/// (the one-time code), which is deliberately not kept.
+struct send_result {
+  std::string message_id;  ///< the provider's id of the message (see the table)
+  std::string request_id;  ///< the provider's id of the request, for its support and logs
+  std::string code;        ///< the provider's own status code for the accepted message
+  std::string message;     ///< the provider's own text for it
+
+  // Provider-specific fields.
+  std::string reply;           ///< smtp: the server's whole reply, e.g. `250 2.0.0 OK: queued as 12345`
+  bool tls = false;            ///< smtp: the message travelled over TLS
+  std::string auth_mechanism;  ///< smtp: PLAIN, LOGIN, XOAUTH2 or empty
+  /// aliyun-sms: `BizId` when Aliyun sent one. Deprecated (use message_id); kept for one release.
+  std::optional<std::string> biz_id;
+  /// aliyun-dm: `EnvId`. Deprecated (use message_id); kept for one release.
+  std::string env_id;
+};
+
+}  // namespace connectors
+}  // namespace logto
+// ----- end logto/connectors/send_result.hpp
 // ----- begin logto/connectors/send.hpp
 /// @file
 /// @brief What every HTTP connector's `send()` shares: error helpers, message checks and `detail::send_http` (build,
@@ -15084,19 +15356,26 @@ class aliyun_sms {
     bool strict_phone_region_number_check = false;
   };
 
-  /// What a successful send returns (the official connector's `{Code, Message, BizId?, RequestId}`).
-  struct send_result {
-    std::string code;
-    std::string message;
-    std::optional<std::string> biz_id;
-    std::string request_id;
-  };
+  /// What a successful send returns: the official connector's `{Code, Message, BizId?, RequestId}` as
+  /// code, message, message_id (and the deprecated biz_id) and request_id. The same type for every connector.
+  using send_result = connectors::send_result;
 
   /// Reads the connector config JSON a Logto console stores, validated like `aliyunSmsConfigGuard`.
   /// Unknown keys are ignored. Errors are errc::invalid_config naming each bad field.
   static result<aliyun_sms> from_json(std::string_view config_json) {
     detail::config_checker check("aliyun-sms");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<aliyun_sms> from_json(const Json& config) {
+    detail::config_checker check("aliyun-sms");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<aliyun_sms> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
@@ -15147,6 +15426,7 @@ class aliyun_sms {
     return aliyun_sms(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the required templates like `from_json` does.
   static result<aliyun_sms> from_config(config c) {
     detail::config_checker check("aliyun-sms");
@@ -15260,7 +15540,10 @@ class aliyun_sms {
       send_result out;
       out.code = *code;
       out.message = *msg;
-      if (biz_id != nullptr) out.biz_id = *biz_id;
+      if (biz_id != nullptr) {
+        out.message_id = *biz_id;
+        out.biz_id = *biz_id;
+      }
       out.request_id = *request_id;
       return out;
     }
@@ -15308,7 +15591,8 @@ class aliyun_sms {
 /// ReplyToAddress=false, AddressType=1, ToAddress (`to` verbatim), FromAlias (omitted when unset),
 /// Subject, HtmlBody (always HTML), RegionId, SignatureNonce, Timestamp, Signature (aliyun.hpp).
 /// Template: the host's i18n template (`getI18nEmailTemplate(type, payload.locale)`) if it gives
-/// one, else the config template for the usage type, else `Generic`. Subject, HtmlBody and an i18n
+/// one (`i18n_email_templates` gives Logto core's locale fallbacks), else the config template for the usage
+/// type, else `Generic`. Subject, HtmlBody and an i18n
 /// `sendFrom` are rendered with `render_template` over the full payload.
 ///
 /// Deliberate differences from the official connector: a transport failure is errc::general (official:
@@ -15351,16 +15635,25 @@ class aliyun_dm {
     std::vector<template_config> templates;
   };
 
-  /// The official connector's `{EnvId, RequestId}`.
-  struct send_result {
-    std::string env_id;
-    std::string request_id;
-  };
+  /// The official connector's `{EnvId, RequestId}` as message_id (and the deprecated env_id) and
+  /// request_id. The same type for every connector.
+  using send_result = connectors::send_result;
 
   /// Reads the config JSON, validated like `aliyunDmConfigGuard` (unknown keys ignored).
   static result<aliyun_dm> from_json(std::string_view config_json) {
     detail::config_checker check("aliyun-dm");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<aliyun_dm> from_json(const Json& config) {
+    detail::config_checker check("aliyun-dm");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<aliyun_dm> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
@@ -15387,6 +15680,7 @@ class aliyun_dm {
     return aliyun_dm(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the region and the required templates.
   static result<aliyun_dm> from_config(config c) {
     detail::config_checker check("aliyun-dm");
@@ -15408,7 +15702,8 @@ class aliyun_dm {
 
   const config& settings() const noexcept { return config_; }
 
-  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  /// Sets the host's `getI18nEmailTemplate` (e.g. `i18n_email_templates::provider()`, Logto core's locale
+  /// fallbacks). It is asked first; nullopt falls back to the config.
   void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
 
   /// The request the official connector sends for `m` at `unix_seconds` with SignatureNonce `nonce`.
@@ -15493,7 +15788,11 @@ class aliyun_dm {
       const std::string* env_id = field("EnvId", true);
       const std::string* request_id = field("RequestId", true);
       if (!missing.empty()) return malformed();
-      return send_result{*env_id, *request_id};
+      send_result out;
+      out.message_id = *env_id;
+      out.env_id = *env_id;
+      out.request_id = *request_id;
+      return out;
     }
     const std::string* code = field("Code", true);
     const std::string* msg = field("Message", true);
@@ -15755,7 +16054,18 @@ class tencent_sms {
   /// Reads the config JSON, validated like `SmsConfigGuard` (unknown keys ignored; "" accepted).
   static result<tencent_sms> from_json(std::string_view config_json) {
     detail::config_checker check("tencent-sms");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<tencent_sms> from_json(const Json& config) {
+    detail::config_checker check("tencent-sms");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<tencent_sms> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
@@ -15770,6 +16080,7 @@ class tencent_sms {
     return tencent_sms(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the required templates.
   static result<tencent_sms> from_config(config c) {
     detail::config_checker check("tencent-sms");
@@ -15850,8 +16161,9 @@ class tencent_sms {
   /// Success when the first SendStatusSet entry's Code is "ok" in any case; `Response.Error` and a
   /// non-ok Code are general (detail `<Code>: <Message>`), so is every non-2xx status; a missing
   /// or empty SendStatusSet is general ("Cannot find item at index 0"); everything the official
-  /// connector crashes on (empty or non-JSON 2xx body, wrong shape) is invalid_response.
-  result<void> parse_response(const http_response& r) const {
+  /// connector crashes on (empty or non-JSON 2xx body, wrong shape) is invalid_response. On success the
+  /// entry's SerialNo, Code and Message and the RequestId (where they are strings) fill the send_result.
+  result<send_result> parse_response(const http_response& r) const {
     if (!logto::detail::http_ok(r.status)) {
       // got's HTTPError path: `{Response:{Error:{Code,Message}}}` or anything else, both general.
       auto parsed = json::parse(r.body);
@@ -15906,7 +16218,14 @@ class tencent_sms {
     const json::value* code_value = status == nullptr ? nullptr : json::find(*status, "Code");
     const std::string* code = code_value == nullptr ? nullptr : json::as_string(*code_value);
     if (code == nullptr) return shape_error("a SendStatusSet entry without a string Code");
-    if (is_ok(*code)) return ok();
+    if (is_ok(*code)) {
+      send_result out;
+      if (auto s = json::get_string(*status, "SerialNo")) out.message_id = std::move(*s);
+      if (auto s = json::get_string(*resp, "RequestId")) out.request_id = std::move(*s);
+      out.code = *code;
+      if (auto s = json::get_string(*status, "Message")) out.message = std::move(*s);
+      return out;
+    }
     const json::value* msg = json::find(*status, "Message");
     const json::value* request_id = json::find(*resp, "RequestId");
     return make_error(
@@ -15939,7 +16258,8 @@ class tencent_sms {
 
   /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
-  result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
+  result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
     return detail::send_http<detail::request_stamp::time>(*this, m, transport, clock, random, "Tencent Cloud SMS");
   }
 
@@ -16037,7 +16357,18 @@ class twilio_sms {
   /// Reads the config JSON, validated like `twilioSmsConfigGuard` (unknown keys ignored).
   static result<twilio_sms> from_json(std::string_view config_json) {
     detail::config_checker check("twilio-sms");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<twilio_sms> from_json(const Json& config) {
+    detail::config_checker check("twilio-sms");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<twilio_sms> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accountSID")) c.account_sid = *s;
@@ -16051,6 +16382,7 @@ class twilio_sms {
     return twilio_sms(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the required templates.
   static result<twilio_sms> from_config(config c) {
     detail::config_checker check("twilio-sms");
@@ -16140,12 +16472,23 @@ class twilio_sms {
     return req;
   }
 
-  /// 2xx -> success (the body is not read, as in the official connector); anything else, 304
-  /// included (deliberate difference, see the file comment), -> general with the body as detail.
+  /// 2xx -> success whatever the body (as in the official connector), with the message resource's `sid`
+  /// and `status` and the `Twilio-Request-Id` header in the send_result when they are there; anything
+  /// else, 304 included (deliberate difference, see the file comment), -> general with the body as detail.
   /// Twilio's own error (`{"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211"}`)
   /// is named in the message, so a person sees which number or setting is wrong.
-  result<void> parse_response(const http_response& r) const {
-    if (logto::detail::http_ok(r.status)) return ok();
+  result<send_result> parse_response(const http_response& r) const {
+    if (logto::detail::http_ok(r.status)) {
+      send_result out;
+      if (const std::string* id = http_find_header(r.headers, "Twilio-Request-Id")) out.request_id = *id;
+      if (auto body = json::parse(r.body)) {
+        if (const json::object* o = json::as_object(*body)) {
+          if (auto sid = json::get_string(*o, "sid")) out.message_id = std::move(*sid);
+          if (auto status = json::get_string(*o, "status")) out.code = std::move(*status);
+        }
+      }
+      return out;
+    }
     std::string message = "Twilio refused to send the message (" + detail::status_text(r.status);
     if (auto body = json::parse(r.body); body && body->is<json::object>()) {
       const json::object& o = body->get<json::object>();
@@ -16168,7 +16511,8 @@ class twilio_sms {
   /// Builds, sends through `transport` and parses; the Basic credentials are wiped once sent.
   /// Clock and random are unused by Twilio.
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
-  result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
+  result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
     return detail::send_http<detail::request_stamp::none>(*this, m, transport, clock, random, "Twilio");
   }
 
@@ -16497,18 +16841,26 @@ class smtp {
     int socket_timeout_ms = 600000;
   };
 
-  /// What the server said when it took the message.
-  struct send_result {
-    std::string message_id;      ///< `<...@domain>`
-    std::string reply;           ///< e.g. `250 OK: queued as 12345`
-    bool tls = false;            ///< the message travelled over TLS
-    std::string auth_mechanism;  ///< PLAIN, LOGIN, XOAUTH2 or empty
-  };
+  /// What the server said when it took the message: message_id (`<...@domain>`), code and message (the
+  /// reply split after its code), reply (e.g. `250 OK: queued as 12345`), tls and auth_mechanism. The same
+  /// type for every connector.
+  using send_result = connectors::send_result;
 
   /// Reads the console config JSON (see the file comment), validating every field.
   static result<smtp> from_json(std::string_view config_json) {
     detail::config_checker check("smtp");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<smtp> from_json(const Json& config) {
+    detail::config_checker check("smtp");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<smtp> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "host")) c.host = *s;
@@ -16663,6 +17015,7 @@ class smtp {
     return from_config(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code, with the same checks as `from_json`.
   static result<smtp> from_config(config c) {
     detail::config_checker check("smtp");
@@ -16673,7 +17026,8 @@ class smtp {
 
   const config& settings() const noexcept { return config_; }
 
-  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  /// Sets the host's `getI18nEmailTemplate` (e.g. `i18n_email_templates::provider()`, Logto core's locale
+  /// fallbacks). It is asked first; nullopt falls back to the config.
   void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
 
   /// The mail for `m`: template (i18n first, then the config's for the type, then Generic),
@@ -16858,6 +17212,15 @@ class smtp {
     }
     send_result out;
     out.message_id = r->message_id;
+    // `250 2.0.0 OK: queued` (lines joined by '\n', each `<code>[ -]<text>`): the code, and the texts.
+    out.code = r->reply.substr(0, 3);
+    for (std::size_t at = 0; at < r->reply.size();) {
+      std::size_t end = r->reply.find('\n', at);
+      if (end == std::string::npos) end = r->reply.size();
+      if (at != 0) out.message += '\n';
+      if (end > at + 4) out.message.append(r->reply, at + 4, end - at - 4);
+      at = end + 1;
+    }
     out.reply = r->reply;
     out.tls = r->tls;
     out.auth_mechanism = r->auth_mechanism;

@@ -44,7 +44,7 @@ inline my_flash_storage flash;
 inline logto::client<logto_examples::http_transport, logto::memory_storage> client(cfg, http, storage);
 extern logto::device_sign_in flow;  // declared only: the snippets are compiled, not linked
 inline logto::http_request request;
-inline std::string config_json, smtp_json, device_key_32_bytes;
+inline std::string config_json, smtp_json, email_templates_json, device_key_32_bytes;
 inline logto::connectors::message msg_to_email("user@example.com", logto::connectors::usage_type::sign_in,
                                                logto::connectors::payload{});
 

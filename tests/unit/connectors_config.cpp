@@ -244,7 +244,7 @@ TEST_CASE("connector-specific guards: optional booleans, aliyun template type an
 
 TEST_CASE("secrets never appear in errors from from_json, build_request or parse_response", "[connectors][config]") {
   std::vector<error> errors;
-  const auto collect = [&errors](const result<void>& r) {
+  const auto collect = [&errors](const auto& r) {
     if (!r) errors.push_back(r.error());
   };
   for (const auto& f : fixtures()) {
@@ -274,8 +274,8 @@ TEST_CASE("secrets never appear in errors from from_json, build_request or parse
   auto tc = tencent_sms::from_json(tencent_config());
   auto tw = twilio_sms::from_json(twilio_config());
   REQUIRE((sms && dm && tc && tw));
-  collect(tc->build_request(code_message("+86", "BindMfa"), 0).error());
-  collect(tc->build_request(message("\xff", usage_type::sign_in), 0).error());
+  collect(tc->build_request(code_message("+86", "BindMfa"), 0));
+  collect(tc->build_request(message("\xff", usage_type::sign_in), 0));
   const std::vector<http_response> responses = {
       {200, {}, ""},
       {200, {}, "not json"},
@@ -554,9 +554,11 @@ TEST_CASE("send(): library clock and random source, transport failures, outcome"
       auto x = aliyun_dm::from_json(aliyun_dm_config())->send(code_message("u@example.com"), down, clock, rng);
       r = x ? ok() : result<void>(x.error());
     } else if (which == 2) {
-      r = tencent_sms::from_json(tencent_config())->send(code_message("+86"), down, clock, rng);
+      auto x = tencent_sms::from_json(tencent_config())->send(code_message("+86"), down, clock, rng);
+      r = x ? ok() : result<void>(x.error());
     } else {
-      r = twilio_sms::from_json(twilio_config())->send(code_message("+1"), down, clock, rng);
+      auto x = twilio_sms::from_json(twilio_config())->send(code_message("+1"), down, clock, rng);
+      r = x ? ok() : result<void>(x.error());
     }
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::general);

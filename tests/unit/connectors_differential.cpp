@@ -18,6 +18,7 @@
 
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -71,6 +72,8 @@ struct any_connector {
   std::optional<aliyun_dm> dm;
   std::optional<tencent_sms> tencent;
   std::optional<twilio_sms> twilio;
+  // aliyun-dm with `i18n_email_templates`: what the connector asked the provider, as "type|locale" ("-" for none).
+  std::shared_ptr<std::vector<std::string>> i18n_calls = std::make_shared<std::vector<std::string>>();
 
   result<http_request> build(const message& m, std::int64_t secs, std::string_view nonce) const {
     if (sms) return sms->build_request(m, secs, nonce);
@@ -106,7 +109,7 @@ struct any_connector {
 };
 
 result<any_connector> make_connector(const std::string& name, const std::string& config_json,
-                                     const json::value& i18n_template) {
+                                     const json::value& i18n_template, const json::value& i18n_templates) {
   any_connector c;
   c.name = name;
   if (name == "aliyun-sms") {
@@ -127,6 +130,17 @@ result<any_connector> make_connector(const std::string& name, const std::string&
       // capture.mjs: getI18nEmailTemplate resolves to this template whatever it is asked for.
       x->set_i18n_template_provider(
           [t](std::string_view, std::optional<std::string_view>) { return std::optional<email_template>(t); });
+    }
+    if (json::as_object(i18n_templates) != nullptr) {
+      // capture.mjs: Logto core's getI18nEmailTemplate over this list; ours is i18n_email_templates.
+      auto store = i18n_email_templates::from_json(member(i18n_templates, "templates"),
+                                                   str(member(i18n_templates, "fallback_language")));
+      REQUIRE(store);
+      x->set_i18n_template_provider([provider = store->provider(), calls = c.i18n_calls](
+                                        std::string_view type, std::optional<std::string_view> locale) {
+        calls->push_back(std::string(type) + "|" + (locale ? std::string(*locale) : std::string("-")));
+        return provider(type, locale);
+      });
     }
     c.dm.emplace(std::move(*x));
   } else if (name == "tencent-sms") {
@@ -234,6 +248,7 @@ TEST_CASE("official connectors' request cases: identical method, URL, body and c
   REQUIRE(o.request_results.size() == cases.size());
   std::map<std::string, int> equal_per_connector;
   std::size_t equal = 0;
+  std::size_t i18n_cases = 0;
   for (const auto& c : cases) {
     const std::string name = str(member(c, "name"));
     INFO("case " << name);
@@ -241,7 +256,8 @@ TEST_CASE("official connectors' request cases: identical method, URL, body and c
     REQUIRE(it != o.request_results.end());
     const json::value& expected = member(*it->second, "request");
     const std::string connector_name = str(member(c, "connector"));
-    auto conn = make_connector(connector_name, json::stringify(member(c, "config")), member(c, "i18n_email_template"));
+    auto conn = make_connector(connector_name, json::stringify(member(c, "config")), member(c, "i18n_email_template"),
+                               member(c, "i18n_email_templates"));
     REQUIRE(conn);
     const message m = make_message(o.cases, member(c, "message"));
     const auto time_ms = json::as_integer(member(c, "time_ms"));
@@ -274,6 +290,19 @@ TEST_CASE("official connectors' request cases: identical method, URL, body and c
     CHECK(ours == theirs);
     CHECK(content_length == std::to_string(req->body.size()));
     same = same && ours == theirs && content_length == std::to_string(req->body.size());
+    // The official connector asked getI18nEmailTemplate exactly what ours asked its provider.
+    if (const json::array* calls = json::as_array(member(*it->second, "i18n_calls"))) {
+      std::vector<std::string> official;
+      for (const auto& call : *calls) {
+        const json::array* args = json::as_array(call);
+        REQUIRE((args != nullptr && args->size() == 2));
+        const std::string* locale = json::as_string((*args)[1]);
+        official.push_back(str((*args)[0]) + "|" + (locale != nullptr ? *locale : std::string("-")));
+      }
+      CHECK(*conn->i18n_calls == official);
+      same = same && *conn->i18n_calls == official;
+      ++i18n_cases;
+    }
     if (same) {
       ++equal;
       ++equal_per_connector[connector_name];
@@ -285,6 +314,7 @@ TEST_CASE("official connectors' request cases: identical method, URL, body and c
   CHECK(equal_per_connector["aliyun-dm"] > 0);
   CHECK(equal_per_connector["tencent-sms"] > 0);
   CHECK(equal_per_connector["twilio-sms"] > 0);
+  CHECK(i18n_cases >= 9);  // Logto core's locale fallbacks (cases.json "aliyun-dm/i18n-...")
 }
 
 TEST_CASE("official connectors' response cases: same outcome class (deliberate differences asserted)",
@@ -299,7 +329,8 @@ TEST_CASE("official connectors' response cases: same outcome class (deliberate d
     INFO("case " << name);
     const auto it = o.response_results.find(name);
     REQUIRE(it != o.response_results.end());
-    auto conn = make_connector(str(member(c, "connector")), json::stringify(member(c, "config")), json::value());
+    auto conn =
+        make_connector(str(member(c, "connector")), json::stringify(member(c, "config")), json::value(), json::value());
     REQUIRE(conn);
     const json::value& rv = member(c, "response");
     http_response r;
@@ -364,7 +395,8 @@ TEST_CASE("official connectors' config cases: same error code, and the message n
     CHECK((sent.is<bool>() && !sent.get<bool>()));
     const json::value& outcome = member(*it->second, "outcome");
     const std::string official = official_class(outcome);
-    auto conn = make_connector(str(member(c, "connector")), json::stringify(member(c, "config")), json::value());
+    auto conn =
+        make_connector(str(member(c, "connector")), json::stringify(member(c, "config")), json::value(), json::value());
     error err;
     if (conn) {
       // Valid config: the failure comes from the template lookup (tencent has no Generic fallback).

@@ -666,6 +666,10 @@ TEST_CASE("connector send(): errors are `general` with the cause kept; streams a
     CHECK(s.written.find("Subject: Code 123456\r\n") != std::string::npos);
     CHECK(s.written.find("Date: Tue, 02 Jan 2024 03:04:05 +0000\r\n") != std::string::npos);
     CHECK(r->message_id.find("@example.com>") != std::string::npos);
+    // connectors::send_result: the reply split into the provider's code and text.
+    CHECK(r->code == "250");
+    CHECK(r->message == "OK: message queued");
+    CHECK(r->reply == "250 OK: message queued");
   }
   SECTION("rejected credentials") {
     scripted_server s("220 x\r\n");

@@ -6,7 +6,8 @@
 /// ReplyToAddress=false, AddressType=1, ToAddress (`to` verbatim), FromAlias (omitted when unset),
 /// Subject, HtmlBody (always HTML), RegionId, SignatureNonce, Timestamp, Signature (aliyun.hpp).
 /// Template: the host's i18n template (`getI18nEmailTemplate(type, payload.locale)`) if it gives
-/// one, else the config template for the usage type, else `Generic`. Subject, HtmlBody and an i18n
+/// one (`i18n_email_templates` gives Logto core's locale fallbacks), else the config template for the usage
+/// type, else `Generic`. Subject, HtmlBody and an i18n
 /// `sendFrom` are rendered with `render_template` over the full payload.
 ///
 /// Deliberate differences from the official connector: a transport failure is errc::general (official:
@@ -57,16 +58,25 @@ class aliyun_dm {
     std::vector<template_config> templates;
   };
 
-  /// The official connector's `{EnvId, RequestId}`.
-  struct send_result {
-    std::string env_id;
-    std::string request_id;
-  };
+  /// The official connector's `{EnvId, RequestId}` as message_id (and the deprecated env_id) and
+  /// request_id. The same type for every connector.
+  using send_result = connectors::send_result;
 
   /// Reads the config JSON, validated like `aliyunDmConfigGuard` (unknown keys ignored).
   static result<aliyun_dm> from_json(std::string_view config_json) {
     detail::config_checker check("aliyun-dm");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<aliyun_dm> from_json(const Json& config) {
+    detail::config_checker check("aliyun-dm");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<aliyun_dm> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
@@ -93,6 +103,7 @@ class aliyun_dm {
     return aliyun_dm(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the region and the required templates.
   static result<aliyun_dm> from_config(config c) {
     detail::config_checker check("aliyun-dm");
@@ -114,7 +125,8 @@ class aliyun_dm {
 
   const config& settings() const noexcept { return config_; }
 
-  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  /// Sets the host's `getI18nEmailTemplate` (e.g. `i18n_email_templates::provider()`, Logto core's locale
+  /// fallbacks). It is asked first; nullopt falls back to the config.
   void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
 
   /// The request the official connector sends for `m` at `unix_seconds` with SignatureNonce `nonce`.
@@ -199,7 +211,11 @@ class aliyun_dm {
       const std::string* env_id = field("EnvId", true);
       const std::string* request_id = field("RequestId", true);
       if (!missing.empty()) return malformed();
-      return send_result{*env_id, *request_id};
+      send_result out;
+      out.message_id = *env_id;
+      out.env_id = *env_id;
+      out.request_id = *request_id;
+      return out;
     }
     const std::string* code = field("Code", true);
     const std::string* msg = field("Message", true);

@@ -62,19 +62,26 @@ class aliyun_sms {
     bool strict_phone_region_number_check = false;
   };
 
-  /// What a successful send returns (the official connector's `{Code, Message, BizId?, RequestId}`).
-  struct send_result {
-    std::string code;
-    std::string message;
-    std::optional<std::string> biz_id;
-    std::string request_id;
-  };
+  /// What a successful send returns: the official connector's `{Code, Message, BizId?, RequestId}` as
+  /// code, message, message_id (and the deprecated biz_id) and request_id. The same type for every connector.
+  using send_result = connectors::send_result;
 
   /// Reads the connector config JSON a Logto console stores, validated like `aliyunSmsConfigGuard`.
   /// Unknown keys are ignored. Errors are errc::invalid_config naming each bad field.
   static result<aliyun_sms> from_json(std::string_view config_json) {
     detail::config_checker check("aliyun-sms");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<aliyun_sms> from_json(const Json& config) {
+    detail::config_checker check("aliyun-sms");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<aliyun_sms> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
@@ -125,6 +132,7 @@ class aliyun_sms {
     return aliyun_sms(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the required templates like `from_json` does.
   static result<aliyun_sms> from_config(config c) {
     detail::config_checker check("aliyun-sms");
@@ -238,7 +246,10 @@ class aliyun_sms {
       send_result out;
       out.code = *code;
       out.message = *msg;
-      if (biz_id != nullptr) out.biz_id = *biz_id;
+      if (biz_id != nullptr) {
+        out.message_id = *biz_id;
+        out.biz_id = *biz_id;
+      }
       out.request_id = *request_id;
       return out;
     }

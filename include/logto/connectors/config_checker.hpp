@@ -33,8 +33,13 @@ class config_checker {
       return nullptr;
     }
     doc_ = std::move(*doc);
-    const json::object* root = json::as_object(doc_.root());
-    if (root == nullptr) issue("(config)", "expected a JSON object, got " + type_name(&doc_.root()));
+    return use(doc_.root());
+  }
+  /// Reads a config the caller parsed (and owns: it is neither copied nor wiped here); returns the
+  /// root object, or nullptr after recording why not.
+  const json::object* use(const json::value& config) {
+    const json::object* root = json::as_object(config);
+    if (root == nullptr) issue("(config)", "expected a JSON object, got " + type_name(&config));
     return root;
   }
   const json::document& document() const noexcept { return doc_; }

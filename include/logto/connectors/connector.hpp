@@ -31,7 +31,12 @@
 ///   struct email_template { subject, content, content_type?, reply_to?, send_from? };
 ///   using i18n_email_template_provider =
 ///       std::function<std::optional<email_template>(std::string_view type, std::optional<std::string_view> locale)>;
+///   class i18n_email_templates;  // Logto core's getI18nEmailTemplate over the host's localized templates:
+///       (type, locale) -> (type, fallback language) -> (Generic, fallback language) -> none;
+///       find(type, locale), provider(), from_json(GET /api/email-templates answer, fallback language)
 ///   std::int64_t unix_seconds_from_ms(std::int64_t ms);                // floor(ms / 1000)
+///   struct send_result { message_id, request_id, code, message, reply, tls, auth_mechanism, ... };
+///                              // what every connector's send() returns: result<send_result>
 ///   detail::config_checker     // zod-like config validation: collects issues with their paths, never values;
 ///                              // templates() reads the `templates` array, require_templates() checks code-built ones
 ///   detail::i18n_template      // the host's i18n e-mail template for a message, if any
@@ -52,4 +57,6 @@
 #include "logto/connectors/message.hpp"         // payload, message
 #include "logto/connectors/templates.hpp"       // find_template, email_template, render_template
 #include "logto/connectors/config_checker.hpp"  // detail::config_checker
+#include "logto/connectors/i18n_templates.hpp"  // i18n_email_templates (Logto core's getI18nEmailTemplate)
+#include "logto/connectors/send_result.hpp"     // send_result (what every send() returns)
 #include "logto/connectors/send.hpp"            // detail::send_http and the error helpers

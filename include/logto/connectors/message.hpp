@@ -8,6 +8,13 @@
 namespace logto {
 namespace connectors {
 
+namespace detail {
+/// Enables a `from_json(const Json&)` overload for exactly `json::value`, so that text (a string literal,
+/// `std::string`) still picks the `std::string_view` overload although `json::value` converts from it.
+template <class Json>
+using if_json_value = typename std::enable_if<std::is_same<Json, json::value>::value, int>::type;
+}  // namespace detail
+
 // ---------------------------------------------------------------------------------------------
 // Payload and message
 
@@ -71,6 +78,7 @@ struct message {
   std::string to;                ///< phone number or e-mail address, sent as is (twilio adds a leading '+')
   std::string type = "Generic";  ///< connector-kit TemplateType string; any string is allowed
   connectors::payload payload;
+  std::optional<std::string> ip;  ///< the client's IP address, when Logto passed one (no connector uses it)
 
   message() = default;
   message(std::string to_, usage_type t, connectors::payload p = connectors::payload())
@@ -80,6 +88,76 @@ struct message {
 
   /// The usage type if `type` is one of the kit's names.
   std::optional<usage_type> usage() const noexcept { return usage_type_from_string(type); }
+
+  /// The message from the data Logto passes to a connector's `sendMessage(data)`, validated like
+  /// connector-kit's `sendMessageDataGuard`: `{to: string, type: TemplateType, payload: {code?, link?,
+  /// locale?, uiLocales?: string, ...anything}, ip?: string}`. Other members are ignored (zod strips
+  /// them); the payload keeps its member order. Errors are invalid_request_parameters naming every bad
+  /// field by path (`sendMessage data: "payload.code" must be a string`; detail: the first path), never a
+  /// value.
+  static result<message> from_json(std::string_view data_json) {
+    auto v = value::parse(data_json);
+    if (!v) return make_error(errc::invalid_request_parameters, "sendMessage data: " + v.error().message, "(data)");
+    return from_value(*v);
+  }
+  /// The same from a parsed value. Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<message> from_json(const Json& data) {
+    return from_value(value::from_json(data));
+  }
+  /// The same from an ordered value.
+  static result<message> from_value(const value& data) {
+    std::string problems;
+    std::string first_path;
+    const auto issue = [&problems, &first_path](std::string_view path, std::string_view what) {
+      if (first_path.empty()) first_path = path;
+      if (!problems.empty()) problems += "; ";
+      problems += '"';
+      problems += path;
+      problems += "\" must be ";
+      problems += what;
+    };
+    if (data.if_object() == nullptr) {
+      return make_error(errc::invalid_request_parameters, "sendMessage data: must be a JSON object", "(data)");
+    }
+    message m;
+    const value* to = data.find("to");
+    if (to != nullptr && to->if_string() != nullptr) {
+      m.to = *to->if_string();
+    } else {
+      issue("to", "a string");
+    }
+    const value* type = data.find("type");
+    const std::string* type_name = type == nullptr ? nullptr : type->if_string();
+    if (type_name != nullptr && usage_type_from_string(*type_name)) {
+      m.type = *type_name;
+    } else {
+      issue("type",
+            "one of SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, "
+            "UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa");
+    }
+    const value* p = data.find("payload");
+    if (p != nullptr && p->if_object() != nullptr) {
+      for (const char* key : {"code", "link", "locale", "uiLocales"}) {
+        const value* field = p->find(key);
+        if (field != nullptr && field->if_string() == nullptr) issue("payload." + std::string(key), "a string");
+      }
+      m.payload = std::move(*payload::from_value(*p));  // an object: cannot fail
+    } else {
+      issue("payload", "an object");
+    }
+    if (const value* ip = data.find("ip")) {
+      if (ip->if_string() != nullptr) {
+        m.ip = *ip->if_string();
+      } else {
+        issue("ip", "a string");
+      }
+    }
+    if (!problems.empty()) {
+      return make_error(errc::invalid_request_parameters, "sendMessage data: " + problems, std::move(first_path));
+    }
+    return m;
+  }
 };
 
 }  // namespace connectors

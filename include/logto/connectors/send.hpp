@@ -5,6 +5,7 @@
 #pragma once
 
 #include "logto/connectors/config_checker.hpp"
+#include "logto/connectors/send_result.hpp"
 
 namespace logto {
 namespace connectors {

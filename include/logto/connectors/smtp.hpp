@@ -149,18 +149,26 @@ class smtp {
     int socket_timeout_ms = 600000;
   };
 
-  /// What the server said when it took the message.
-  struct send_result {
-    std::string message_id;      ///< `<...@domain>`
-    std::string reply;           ///< e.g. `250 OK: queued as 12345`
-    bool tls = false;            ///< the message travelled over TLS
-    std::string auth_mechanism;  ///< PLAIN, LOGIN, XOAUTH2 or empty
-  };
+  /// What the server said when it took the message: message_id (`<...@domain>`), code and message (the
+  /// reply split after its code), reply (e.g. `250 OK: queued as 12345`), tls and auth_mechanism. The same
+  /// type for every connector.
+  using send_result = connectors::send_result;
 
   /// Reads the console config JSON (see the file comment), validating every field.
   static result<smtp> from_json(std::string_view config_json) {
     detail::config_checker check("smtp");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<smtp> from_json(const Json& config) {
+    detail::config_checker check("smtp");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<smtp> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "host")) c.host = *s;
@@ -315,6 +323,7 @@ class smtp {
     return from_config(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code, with the same checks as `from_json`.
   static result<smtp> from_config(config c) {
     detail::config_checker check("smtp");
@@ -325,7 +334,8 @@ class smtp {
 
   const config& settings() const noexcept { return config_; }
 
-  /// Sets the host's `getI18nEmailTemplate`. It is asked first; nullopt falls back to the config.
+  /// Sets the host's `getI18nEmailTemplate` (e.g. `i18n_email_templates::provider()`, Logto core's locale
+  /// fallbacks). It is asked first; nullopt falls back to the config.
   void set_i18n_template_provider(i18n_email_template_provider provider) { i18n_ = std::move(provider); }
 
   /// The mail for `m`: template (i18n first, then the config's for the type, then Generic),
@@ -510,6 +520,15 @@ class smtp {
     }
     send_result out;
     out.message_id = r->message_id;
+    // `250 2.0.0 OK: queued` (lines joined by '\n', each `<code>[ -]<text>`): the code, and the texts.
+    out.code = r->reply.substr(0, 3);
+    for (std::size_t at = 0; at < r->reply.size();) {
+      std::size_t end = r->reply.find('\n', at);
+      if (end == std::string::npos) end = r->reply.size();
+      if (at != 0) out.message += '\n';
+      if (end > at + 4) out.message.append(r->reply, at + 4, end - at - 4);
+      at = end + 1;
+    }
     out.reply = r->reply;
     out.tls = r->tls;
     out.auth_mechanism = r->auth_mechanism;

@@ -66,7 +66,18 @@ class tencent_sms {
   /// Reads the config JSON, validated like `SmsConfigGuard` (unknown keys ignored; "" accepted).
   static result<tencent_sms> from_json(std::string_view config_json) {
     detail::config_checker check("tencent-sms");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<tencent_sms> from_json(const Json& config) {
+    detail::config_checker check("tencent-sms");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<tencent_sms> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accessKeyId")) c.access_key_id = *s;
@@ -81,6 +92,7 @@ class tencent_sms {
     return tencent_sms(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the required templates.
   static result<tencent_sms> from_config(config c) {
     detail::config_checker check("tencent-sms");
@@ -161,8 +173,9 @@ class tencent_sms {
   /// Success when the first SendStatusSet entry's Code is "ok" in any case; `Response.Error` and a
   /// non-ok Code are general (detail `<Code>: <Message>`), so is every non-2xx status; a missing
   /// or empty SendStatusSet is general ("Cannot find item at index 0"); everything the official
-  /// connector crashes on (empty or non-JSON 2xx body, wrong shape) is invalid_response.
-  result<void> parse_response(const http_response& r) const {
+  /// connector crashes on (empty or non-JSON 2xx body, wrong shape) is invalid_response. On success the
+  /// entry's SerialNo, Code and Message and the RequestId (where they are strings) fill the send_result.
+  result<send_result> parse_response(const http_response& r) const {
     if (!logto::detail::http_ok(r.status)) {
       // got's HTTPError path: `{Response:{Error:{Code,Message}}}` or anything else, both general.
       auto parsed = json::parse(r.body);
@@ -217,7 +230,14 @@ class tencent_sms {
     const json::value* code_value = status == nullptr ? nullptr : json::find(*status, "Code");
     const std::string* code = code_value == nullptr ? nullptr : json::as_string(*code_value);
     if (code == nullptr) return shape_error("a SendStatusSet entry without a string Code");
-    if (is_ok(*code)) return ok();
+    if (is_ok(*code)) {
+      send_result out;
+      if (auto s = json::get_string(*status, "SerialNo")) out.message_id = std::move(*s);
+      if (auto s = json::get_string(*resp, "RequestId")) out.request_id = std::move(*s);
+      out.code = *code;
+      if (auto s = json::get_string(*status, "Message")) out.message = std::move(*s);
+      return out;
+    }
     const json::value* msg = json::find(*status, "Message");
     const json::value* request_id = json::find(*resp, "RequestId");
     return make_error(
@@ -250,7 +270,8 @@ class tencent_sms {
 
   /// Builds, sends through `transport` (stamped by `clock`) and parses. `random` is unused (no nonce).
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
-  result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
+  result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
     return detail::send_http<detail::request_stamp::time>(*this, m, transport, clock, random, "Tencent Cloud SMS");
   }
 

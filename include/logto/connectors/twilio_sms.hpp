@@ -57,7 +57,18 @@ class twilio_sms {
   /// Reads the config JSON, validated like `twilioSmsConfigGuard` (unknown keys ignored).
   static result<twilio_sms> from_json(std::string_view config_json) {
     detail::config_checker check("twilio-sms");
-    const json::object* root = check.parse(config_json);
+    return from_checked(check, check.parse(config_json));
+  }
+  /// The same from a parsed value: the config as the host already holds it (Logto stores connector
+  /// configs as JSON). Only for exactly `json::value`; text goes to the overload above.
+  template <class Json, detail::if_json_value<Json> = 0>
+  static result<twilio_sms> from_json(const Json& config) {
+    detail::config_checker check("twilio-sms");
+    return from_checked(check, check.use(config));
+  }
+
+ private:
+  static result<twilio_sms> from_checked(detail::config_checker& check, const json::object* root) {
     if (root == nullptr) return check.failure();
     config c;
     if (const auto* s = check.string(*root, "accountSID")) c.account_sid = *s;
@@ -71,6 +82,7 @@ class twilio_sms {
     return twilio_sms(std::move(c));
   }
 
+ public:
   /// Wraps a config built in code; checks the required templates.
   static result<twilio_sms> from_config(config c) {
     detail::config_checker check("twilio-sms");
@@ -160,12 +172,23 @@ class twilio_sms {
     return req;
   }
 
-  /// 2xx -> success (the body is not read, as in the official connector); anything else, 304
-  /// included (deliberate difference, see the file comment), -> general with the body as detail.
+  /// 2xx -> success whatever the body (as in the official connector), with the message resource's `sid`
+  /// and `status` and the `Twilio-Request-Id` header in the send_result when they are there; anything
+  /// else, 304 included (deliberate difference, see the file comment), -> general with the body as detail.
   /// Twilio's own error (`{"code":21211,"message":"...","more_info":"https://www.twilio.com/docs/errors/21211"}`)
   /// is named in the message, so a person sees which number or setting is wrong.
-  result<void> parse_response(const http_response& r) const {
-    if (logto::detail::http_ok(r.status)) return ok();
+  result<send_result> parse_response(const http_response& r) const {
+    if (logto::detail::http_ok(r.status)) {
+      send_result out;
+      if (const std::string* id = http_find_header(r.headers, "Twilio-Request-Id")) out.request_id = *id;
+      if (auto body = json::parse(r.body)) {
+        if (const json::object* o = json::as_object(*body)) {
+          if (auto sid = json::get_string(*o, "sid")) out.message_id = std::move(*sid);
+          if (auto status = json::get_string(*o, "status")) out.code = std::move(*status);
+        }
+      }
+      return out;
+    }
     std::string message = "Twilio refused to send the message (" + detail::status_text(r.status);
     if (auto body = json::parse(r.body); body && body->is<json::object>()) {
       const json::object& o = body->get<json::object>();
@@ -188,7 +211,8 @@ class twilio_sms {
   /// Builds, sends through `transport` and parses; the Basic credentials are wiped once sent.
   /// Clock and random are unused by Twilio.
   template <class Transport, class Clock = system_clock, class Random = crypto::default_random>
-  result<void> send(const message& m, Transport& transport, Clock&& clock = Clock{}, Random&& random = Random{}) const {
+  result<send_result> send(const message& m, Transport& transport, Clock&& clock = Clock{},
+                           Random&& random = Random{}) const {
     return detail::send_http<detail::request_stamp::none>(*this, m, transport, clock, random, "Twilio");
   }
 

@@ -348,6 +348,25 @@ const describeOutcome = (settled) => {
   };
 };
 
+// Logto core's `getI18nEmailTemplate(templateType, languageTag)` (packages/core/src/libraries/connector.ts)
+// transcribed over the case's `i18n_email_templates` list, where `findByLanguageTagAndTemplateType` is an
+// exact match of both. Every call the connector makes is recorded in `calls` as [templateType, languageTag].
+const logtoCoreGetI18nEmailTemplate =
+  ({ fallback_language: fallbackLanguage, templates }, calls) =>
+  async (templateType, languageTag) => {
+    calls.push([templateType, languageTag ?? null]);
+    const find = (type, tag) =>
+      templates.find((row) => row.templateType === type && row.languageTag === tag)?.details;
+    if (languageTag) {
+      const template = find(templateType, languageTag);
+      if (template) return structuredClone(template);
+    }
+    const fallbackTemplate = find(templateType, fallbackLanguage);
+    if (fallbackTemplate) return structuredClone(fallbackTemplate);
+    const genericTemplate = find('Generic', fallbackLanguage);
+    return genericTemplate ? structuredClone(genericTemplate) : undefined;
+  };
+
 const runCase = async (testCase, response) => {
   const factory = factories[testCase.connector];
   if (!factory) throw new Error(`${testCase.name}: unknown connector ${testCase.connector}`);
@@ -360,6 +379,13 @@ const runCase = async (testCase, response) => {
   if (testCase.i18n_email_template !== undefined) {
     connectorOptions.getI18nEmailTemplate = async () =>
       structuredClone(testCase.i18n_email_template ?? undefined);
+  }
+  const i18nCalls = [];
+  if (testCase.i18n_email_templates !== undefined) {
+    connectorOptions.getI18nEmailTemplate = logtoCoreGetI18nEmailTemplate(
+      testCase.i18n_email_templates,
+      i18nCalls,
+    );
   }
   frozenNow = testCase.time_ms;
   frozenNonce = testCase.nonce;
@@ -393,7 +419,11 @@ const runCase = async (testCase, response) => {
     }
     if (captured[0].httpVersion !== '1.1') throw new Error(`${testCase.name}: not HTTP/1.1`);
   }
-  return { request, outcome: describeOutcome(settled) };
+  return {
+    request,
+    outcome: describeOutcome(settled),
+    ...(testCase.i18n_email_templates !== undefined ? { i18n_calls: i18nCalls } : {}),
+  };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +457,12 @@ for (const testCase of cases.request_cases ?? []) {
   ) {
     throw new Error(`${testCase.name}: the frozen nonce did not reach the request`);
   }
-  out.request_results.push({ name: testCase.name, request: result.request, outcome: result.outcome });
+  out.request_results.push({
+    name: testCase.name,
+    request: result.request,
+    outcome: result.outcome,
+    ...(result.i18n_calls !== undefined ? { i18n_calls: result.i18n_calls } : {}),
+  });
 }
 
 for (const testCase of cases.response_cases ?? []) {
