@@ -485,6 +485,12 @@ class [[nodiscard]] result<void> {
   result() = default;
   result(const ::logto::error& e) : failed_(true), error_(e) {}        // NOLINT(google-explicit-constructor)
   result(::logto::error&& e) : failed_(true), error_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
+  /// Any result as a `result<void>`: the error kept, a value dropped. Keeps code written when an
+  /// operation returned `result<void>` compiling now that it returns a value (the connectors' `send`).
+  template <class T>
+  result(const result<T>& r) : failed_(!r.has_value()) {  // NOLINT(google-explicit-constructor)
+    if (failed_) error_ = r.error();
+  }
 
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return !failed_; }
@@ -14696,10 +14702,10 @@ class config_checker {
   static std::string type_name(const json::value* v) {
     if (v == nullptr) return "nothing (the field is required)";
     if (v->is_null()) return "null";
-    if (v->is<bool>()) return "a boolean";
-    if (v->is<double>()) return "a number";
-    if (v->is<std::string>()) return "a string";
-    if (v->is<json::array>()) return "an array";
+    if (v->if_bool() != nullptr) return "a boolean";
+    if (v->if_number() != nullptr) return "a number";
+    if (v->if_string() != nullptr) return "a string";
+    if (v->if_array() != nullptr) return "an array";
     return "an object";
   }
 
@@ -14718,57 +14724,57 @@ class config_checker {
   /// A required string member (`z.string()`).
   const std::string* string(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<std::string>()) {
+    if (v == nullptr || v->if_string() == nullptr) {
       expected(path(at, key), "a string", v);
       return nullptr;
     }
-    return &v->get<std::string>();
+    return v->if_string();
   }
   /// An optional string member (`z.string().optional()`: absent is fine, null is not).
   const std::string* optional_string(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
     if (v == nullptr) return nullptr;
-    if (!v->is<std::string>()) {
+    if (v->if_string() == nullptr) {
       expected(path(at, key), "a string", v);
       return nullptr;
     }
-    return &v->get<std::string>();
+    return v->if_string();
   }
   /// An optional boolean member (`z.boolean().optional()`).
   std::optional<bool> optional_bool(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
     if (v == nullptr) return std::nullopt;
-    if (!v->is<bool>()) {
+    if (v->if_bool() == nullptr) {
       expected(path(at, key), "a boolean", v);
       return std::nullopt;
     }
-    return v->get<bool>();
+    return *v->if_bool();
   }
   /// A required number member (`z.number()`).
   std::optional<double> number(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<double>()) {
+    if (v == nullptr || v->if_number() == nullptr) {
       expected(path(at, key), "a number", v);
       return std::nullopt;
     }
-    return v->get<double>();
+    return *v->if_number();
   }
   /// A required array member.
   const json::array* array(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<json::array>()) {
+    if (v == nullptr || v->if_array() == nullptr) {
       expected(path(at, key), "an array", v);
       return nullptr;
     }
-    return &v->get<json::array>();
+    return v->if_array();
   }
   /// An array element that must be an object.
   const json::object* element_object(const json::value& v, const std::string& where) {
-    if (!v.is<json::object>()) {
+    if (v.if_object() == nullptr) {
       expected(where, "an object", &v);
       return nullptr;
     }
-    return &v.get<json::object>();
+    return v.if_object();
   }
 
   /// The refine every connector has: templates for Register, SignIn, ForgotPassword and Generic.
@@ -14839,12 +14845,12 @@ class config_checker {
 
  private:
   static void wipe_strings(json::value& v) {
-    if (v.is<std::string>()) {
-      crypto::wipe(v.get<std::string>());
-    } else if (v.is<json::array>()) {
-      for (auto& e : v.get<json::array>()) wipe_strings(e);
-    } else if (v.is<json::object>()) {
-      for (auto& kv : v.get<json::object>()) wipe_strings(kv.second);
+    if (v.if_string() != nullptr) {
+      crypto::wipe(*v.if_string());
+    } else if (v.if_array() != nullptr) {
+      for (auto& e : *v.if_array()) wipe_strings(e);
+    } else if (v.if_object() != nullptr) {
+      for (auto& kv : *v.if_object()) wipe_strings(kv.second);
     }
   }
 
@@ -15397,21 +15403,21 @@ class aliyun_sms {
     const auto read_template_code = [&check](const json::object& t, const std::string& at, template_config& tc) {
       const json::value* code = json::find(t, "templateCode");
       const std::string code_path = detail::config_checker::path(at, "templateCode");
-      if (code != nullptr && code->is<std::string>()) {
-        tc.template_code = code->get<std::string>();
-      } else if (code != nullptr && code->is<json::object>()) {
+      if (code != nullptr && code->if_string() != nullptr) {
+        tc.template_code = *code->if_string();
+      } else if (code != nullptr && code->if_object() != nullptr) {
         // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
         tc.regional = true;
-        const json::object& regional = code->get<json::object>();
+        const json::object& regional = *code->if_object();
         for (const char* key : {"china", "overseas"}) {
           const json::value* v = json::find(regional, key);
-          if (v == nullptr || !v->is<std::string>()) {
+          if (v == nullptr || v->if_string() == nullptr) {
             check.issue(code_path,
                         "expected a string or an object {china, overseas} of strings, got an object "
                         "whose \"" +
                             std::string(key) + "\" is " + detail::config_checker::type_name(v));
           } else {
-            (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
+            (std::string_view(key) == "china" ? tc.china : tc.overseas) = *v->if_string();
           }
         }
       } else {
@@ -16170,7 +16176,7 @@ class tencent_sms {
       if (parsed) {
         const json::value* err = error_object(*parsed);
         if (err != nullptr) {
-          const json::object& e = err->get<json::object>();
+          const json::object& e = *err->if_object();
           const std::string& code = *json::as_string(*json::find(e, "Code"));
           return make_error(classify(code),
                             "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
@@ -16189,7 +16195,7 @@ class tencent_sms {
     auto parsed = json::parse(r.body);
     if (!parsed) return shape_error("a body that is not JSON");
     if (const json::value* err = error_object(*parsed)) {
-      const json::object& e = err->get<json::object>();
+      const json::object& e = *err->if_object();
       const std::string& code = *json::as_string(*json::find(e, "Code"));
       return make_error(classify(code), "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
                         code + ": " + *json::as_string(*json::find(e, "Message")));
@@ -16283,15 +16289,16 @@ class tencent_sms {
     if (eo == nullptr) return nullptr;
     const json::value* code = json::find(*eo, "Code");
     const json::value* msg = json::find(*eo, "Message");
-    if (code == nullptr || msg == nullptr || !code->is<std::string>() || !msg->is<std::string>()) return nullptr;
+    if (code == nullptr || msg == nullptr || code->if_string() == nullptr || msg->if_string() == nullptr)
+      return nullptr;
     return err;
   }
 
   static bool js_truthy(const json::value& v) {
     if (v.is_null()) return false;
-    if (v.is<bool>()) return v.get<bool>();
-    if (v.is<double>()) return v.get<double>() != 0;
-    if (v.is<std::string>()) return !v.get<std::string>().empty();
+    if (const bool* b = v.if_bool()) return *b;
+    if (const double* n = v.if_number()) return *n != 0 && !std::isnan(*n);
+    if (const std::string* s = v.if_string()) return !s->empty();
     return true;
   }
 
@@ -16490,8 +16497,8 @@ class twilio_sms {
       return out;
     }
     std::string message = "Twilio refused to send the message (" + detail::status_text(r.status);
-    if (auto body = json::parse(r.body); body && body->is<json::object>()) {
-      const json::object& o = body->get<json::object>();
+    if (auto body = json::parse(r.body); body && body->if_object() != nullptr) {
+      const json::object& o = *body->if_object();
       const auto code = json::get_integer(o, "code");
       const auto text = json::get_string(o, "message");
       if (code) message += ", Twilio error " + std::to_string(*code);
@@ -16866,7 +16873,7 @@ class smtp {
     if (const auto* s = check.string(*root, "host")) c.host = *s;
     if (const json::value* port = json::find(*root, "port")) {
       const auto p = json::as_integer(*port);
-      if (!port->is<double>()) {
+      if (port->if_number() == nullptr) {
         check.expected("port", "a number", port);
       } else if (!p || *p < 1 || *p > 65535) {
         check.issue("port", "expected an integer from 1 to 65535");
@@ -17230,8 +17237,8 @@ class smtp {
   static void read_timeout(detail::config_checker& check, const json::object& root, std::string_view key, int& out) {
     const json::value* v = json::find(root, key);
     if (v == nullptr) return;
-    if (!v->is<double>()) return check.expected(std::string(key), "a number (milliseconds)", v);
-    const double ms = v->get<double>();
+    if (v->if_number() == nullptr) return check.expected(std::string(key), "a number (milliseconds)", v);
+    const double ms = *v->if_number();
     if (!(ms >= 0)) return check.issue(std::string(key), "expected a number of milliseconds >= 0");
     if (ms >= 1) out = ms > 2147483647.0 ? 2147483647 : static_cast<int>(ms);  // 0 keeps the default (as `|| default`)
   }
@@ -17296,7 +17303,7 @@ class smtp {
     }
     if (const json::value* e = json::find(*a, "expires")) {
       const auto ms = json::as_integer(*e);
-      if (!e->is<double>() || !ms || *ms < 0)
+      if (e->if_number() == nullptr || !ms || *ms < 0)
         return check.issue("auth.expires", "expected a time in ms since the epoch");
       o.expires_ms = *ms;
     }

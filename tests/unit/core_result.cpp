@@ -117,3 +117,13 @@ TEST_CASE("result copies, moves and assigns across value and error", "[core][res
 // Containers move results rather than copy them when growing.
 static_assert(std::is_nothrow_move_constructible<result<std::string>>::value, "result<string> moves without throwing");
 static_assert(std::is_nothrow_move_constructible<result<std::unique_ptr<int>>>::value, "move-only values move");
+
+TEST_CASE("any result converts to result<void>: the error kept, the value dropped", "[core][result]") {
+  // Code written when the connectors' send returned result<void> keeps compiling and behaving.
+  const logto::result<void> fine = logto::result<int>(5);
+  CHECK(fine.has_value());
+  const logto::result<void> failed = logto::result<int>(logto::make_error(logto::errc::transport_error, "offline"));
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().code == logto::errc::transport_error);
+  CHECK(failed.error().message == "offline");
+}

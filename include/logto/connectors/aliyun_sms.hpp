@@ -103,21 +103,21 @@ class aliyun_sms {
     const auto read_template_code = [&check](const json::object& t, const std::string& at, template_config& tc) {
       const json::value* code = json::find(t, "templateCode");
       const std::string code_path = detail::config_checker::path(at, "templateCode");
-      if (code != nullptr && code->is<std::string>()) {
-        tc.template_code = code->get<std::string>();
-      } else if (code != nullptr && code->is<json::object>()) {
+      if (code != nullptr && code->if_string() != nullptr) {
+        tc.template_code = *code->if_string();
+      } else if (code != nullptr && code->if_object() != nullptr) {
         // The union's object branch `{china: string, overseas: string}`; zod reports the union's path.
         tc.regional = true;
-        const json::object& regional = code->get<json::object>();
+        const json::object& regional = *code->if_object();
         for (const char* key : {"china", "overseas"}) {
           const json::value* v = json::find(regional, key);
-          if (v == nullptr || !v->is<std::string>()) {
+          if (v == nullptr || v->if_string() == nullptr) {
             check.issue(code_path,
                         "expected a string or an object {china, overseas} of strings, got an object "
                         "whose \"" +
                             std::string(key) + "\" is " + detail::config_checker::type_name(v));
           } else {
-            (std::string_view(key) == "china" ? tc.china : tc.overseas) = v->get<std::string>();
+            (std::string_view(key) == "china" ? tc.china : tc.overseas) = *v->if_string();
           }
         }
       } else {

@@ -58,10 +58,10 @@ class config_checker {
   static std::string type_name(const json::value* v) {
     if (v == nullptr) return "nothing (the field is required)";
     if (v->is_null()) return "null";
-    if (v->is<bool>()) return "a boolean";
-    if (v->is<double>()) return "a number";
-    if (v->is<std::string>()) return "a string";
-    if (v->is<json::array>()) return "an array";
+    if (v->if_bool() != nullptr) return "a boolean";
+    if (v->if_number() != nullptr) return "a number";
+    if (v->if_string() != nullptr) return "a string";
+    if (v->if_array() != nullptr) return "an array";
     return "an object";
   }
 
@@ -80,57 +80,57 @@ class config_checker {
   /// A required string member (`z.string()`).
   const std::string* string(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<std::string>()) {
+    if (v == nullptr || v->if_string() == nullptr) {
       expected(path(at, key), "a string", v);
       return nullptr;
     }
-    return &v->get<std::string>();
+    return v->if_string();
   }
   /// An optional string member (`z.string().optional()`: absent is fine, null is not).
   const std::string* optional_string(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
     if (v == nullptr) return nullptr;
-    if (!v->is<std::string>()) {
+    if (v->if_string() == nullptr) {
       expected(path(at, key), "a string", v);
       return nullptr;
     }
-    return &v->get<std::string>();
+    return v->if_string();
   }
   /// An optional boolean member (`z.boolean().optional()`).
   std::optional<bool> optional_bool(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
     if (v == nullptr) return std::nullopt;
-    if (!v->is<bool>()) {
+    if (v->if_bool() == nullptr) {
       expected(path(at, key), "a boolean", v);
       return std::nullopt;
     }
-    return v->get<bool>();
+    return *v->if_bool();
   }
   /// A required number member (`z.number()`).
   std::optional<double> number(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<double>()) {
+    if (v == nullptr || v->if_number() == nullptr) {
       expected(path(at, key), "a number", v);
       return std::nullopt;
     }
-    return v->get<double>();
+    return *v->if_number();
   }
   /// A required array member.
   const json::array* array(const json::object& obj, std::string_view key, std::string_view at = {}) {
     const json::value* v = json::find(obj, key);
-    if (v == nullptr || !v->is<json::array>()) {
+    if (v == nullptr || v->if_array() == nullptr) {
       expected(path(at, key), "an array", v);
       return nullptr;
     }
-    return &v->get<json::array>();
+    return v->if_array();
   }
   /// An array element that must be an object.
   const json::object* element_object(const json::value& v, const std::string& where) {
-    if (!v.is<json::object>()) {
+    if (v.if_object() == nullptr) {
       expected(where, "an object", &v);
       return nullptr;
     }
-    return &v.get<json::object>();
+    return v.if_object();
   }
 
   /// The refine every connector has: templates for Register, SignIn, ForgotPassword and Generic.
@@ -201,12 +201,12 @@ class config_checker {
 
  private:
   static void wipe_strings(json::value& v) {
-    if (v.is<std::string>()) {
-      crypto::wipe(v.get<std::string>());
-    } else if (v.is<json::array>()) {
-      for (auto& e : v.get<json::array>()) wipe_strings(e);
-    } else if (v.is<json::object>()) {
-      for (auto& kv : v.get<json::object>()) wipe_strings(kv.second);
+    if (v.if_string() != nullptr) {
+      crypto::wipe(*v.if_string());
+    } else if (v.if_array() != nullptr) {
+      for (auto& e : *v.if_array()) wipe_strings(e);
+    } else if (v.if_object() != nullptr) {
+      for (auto& kv : *v.if_object()) wipe_strings(kv.second);
     }
   }
 

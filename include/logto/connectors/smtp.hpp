@@ -174,7 +174,7 @@ class smtp {
     if (const auto* s = check.string(*root, "host")) c.host = *s;
     if (const json::value* port = json::find(*root, "port")) {
       const auto p = json::as_integer(*port);
-      if (!port->is<double>()) {
+      if (port->if_number() == nullptr) {
         check.expected("port", "a number", port);
       } else if (!p || *p < 1 || *p > 65535) {
         check.issue("port", "expected an integer from 1 to 65535");
@@ -538,8 +538,8 @@ class smtp {
   static void read_timeout(detail::config_checker& check, const json::object& root, std::string_view key, int& out) {
     const json::value* v = json::find(root, key);
     if (v == nullptr) return;
-    if (!v->is<double>()) return check.expected(std::string(key), "a number (milliseconds)", v);
-    const double ms = v->get<double>();
+    if (v->if_number() == nullptr) return check.expected(std::string(key), "a number (milliseconds)", v);
+    const double ms = *v->if_number();
     if (!(ms >= 0)) return check.issue(std::string(key), "expected a number of milliseconds >= 0");
     if (ms >= 1) out = ms > 2147483647.0 ? 2147483647 : static_cast<int>(ms);  // 0 keeps the default (as `|| default`)
   }
@@ -604,7 +604,7 @@ class smtp {
     }
     if (const json::value* e = json::find(*a, "expires")) {
       const auto ms = json::as_integer(*e);
-      if (!e->is<double>() || !ms || *ms < 0)
+      if (e->if_number() == nullptr || !ms || *ms < 0)
         return check.issue("auth.expires", "expected a time in ms since the epoch");
       o.expires_ms = *ms;
     }

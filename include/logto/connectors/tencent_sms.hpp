@@ -182,7 +182,7 @@ class tencent_sms {
       if (parsed) {
         const json::value* err = error_object(*parsed);
         if (err != nullptr) {
-          const json::object& e = err->get<json::object>();
+          const json::object& e = *err->if_object();
           const std::string& code = *json::as_string(*json::find(e, "Code"));
           return make_error(classify(code),
                             "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
@@ -201,7 +201,7 @@ class tencent_sms {
     auto parsed = json::parse(r.body);
     if (!parsed) return shape_error("a body that is not JSON");
     if (const json::value* err = error_object(*parsed)) {
-      const json::object& e = err->get<json::object>();
+      const json::object& e = *err->if_object();
       const std::string& code = *json::as_string(*json::find(e, "Code"));
       return make_error(classify(code), "Tencent Cloud SMS refused the request (" + detail::status_text(r.status) + ")",
                         code + ": " + *json::as_string(*json::find(e, "Message")));
@@ -295,15 +295,16 @@ class tencent_sms {
     if (eo == nullptr) return nullptr;
     const json::value* code = json::find(*eo, "Code");
     const json::value* msg = json::find(*eo, "Message");
-    if (code == nullptr || msg == nullptr || !code->is<std::string>() || !msg->is<std::string>()) return nullptr;
+    if (code == nullptr || msg == nullptr || code->if_string() == nullptr || msg->if_string() == nullptr)
+      return nullptr;
     return err;
   }
 
   static bool js_truthy(const json::value& v) {
     if (v.is_null()) return false;
-    if (v.is<bool>()) return v.get<bool>();
-    if (v.is<double>()) return v.get<double>() != 0;
-    if (v.is<std::string>()) return !v.get<std::string>().empty();
+    if (const bool* b = v.if_bool()) return *b;
+    if (const double* n = v.if_number()) return *n != 0 && !std::isnan(*n);
+    if (const std::string* s = v.if_string()) return !s->empty();
     return true;
   }
 

@@ -190,8 +190,8 @@ class twilio_sms {
       return out;
     }
     std::string message = "Twilio refused to send the message (" + detail::status_text(r.status);
-    if (auto body = json::parse(r.body); body && body->is<json::object>()) {
-      const json::object& o = body->get<json::object>();
+    if (auto body = json::parse(r.body); body && body->if_object() != nullptr) {
+      const json::object& o = *body->if_object();
       const auto code = json::get_integer(o, "code");
       const auto text = json::get_string(o, "message");
       if (code) message += ", Twilio error " + std::to_string(*code);

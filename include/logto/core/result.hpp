@@ -376,6 +376,12 @@ class [[nodiscard]] result<void> {
   result() = default;
   result(const ::logto::error& e) : failed_(true), error_(e) {}        // NOLINT(google-explicit-constructor)
   result(::logto::error&& e) : failed_(true), error_(std::move(e)) {}  // NOLINT(google-explicit-constructor)
+  /// Any result as a `result<void>`: the error kept, a value dropped. Keeps code written when an
+  /// operation returned `result<void>` compiling now that it returns a value (the connectors' `send`).
+  template <class T>
+  result(const result<T>& r) : failed_(!r.has_value()) {  // NOLINT(google-explicit-constructor)
+    if (failed_) error_ = r.error();
+  }
 
   bool has_value() const noexcept { return !failed_; }
   explicit operator bool() const noexcept { return !failed_; }
