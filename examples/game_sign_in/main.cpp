@@ -202,6 +202,9 @@ class sign_in_screen {
     go(screen::title);
     for (;;) {
       const Uint32 frame_start = SDL_GetTicks();
+      // A frame is one pass of this loop: a request the script starts at the end of a pass is answered
+      // by the next pass's poll() at the earliest, one frame later.
+      ++frame_;
       SDL_Event e;
       while (SDL_PollEvent(&e) != 0) {
         if (e.type == SDL_QUIT) return finish(0);
@@ -213,7 +216,6 @@ class sign_in_screen {
       draw();
       if (!o_.screenshot_dir.empty() && frames_on_screen_ == 5) screenshot();
       SDL_RenderPresent(renderer_);
-      ++frame_;
       ++frames_on_screen_;
       if (script_next_ < o_.script.size() && frames_on_screen_ >= 10) {  // after the screenshot
         press(o_.script[script_next_], true);
