@@ -84,7 +84,9 @@ exchange|+ code exchange: token request + token response parse|size/oidc.cpp|es|
 es256|+ JOSE: JWKS + ES256 ID-token verify|size/oidc.cpp|es|-DROW_CODE_EXCHANGE -DROW_VERIFY|b_es
 rs256|+ RS256 (mbedTLS with RSA, PK)|size/oidc.cpp|rsa|-DROW_CODE_EXCHANGE -DROW_VERIFY|b_rs
 client|client core: sign-in + callback over an in-memory transport|size/client.cpp|es||b_es
+client_small|the same, firmware settings (LOGTO_NO_STDIO + LOGTO_JSON_SMALL_NUMBERS)|size/client.cpp|es|-DLOGTO_NO_STDIO -DLOGTO_JSON_SMALL_NUMBERS=1|b_es
 aliyun_sms|connector aliyun_sms: request build|size/connector.cpp|es|-DROW_ALIYUN_SMS|b_hmac1
+aliyun_sms_small|the same, firmware settings (LOGTO_NO_STDIO + LOGTO_JSON_SMALL_NUMBERS)|size/connector.cpp|es|-DROW_ALIYUN_SMS -DLOGTO_NO_STDIO -DLOGTO_JSON_SMALL_NUMBERS=1|b_hmac1
 aliyun_dm|connector aliyun_dm: request build|size/connector.cpp|es|-DROW_ALIYUN_DM|b_hmac1
 tencent_sms|connector tencent_sms: request build|size/connector.cpp|es|-DROW_TENCENT_SMS|b_hmac256
 twilio_sms|connector twilio_sms: request build|size/connector.cpp|es|-DROW_TWILIO_SMS|b_empty

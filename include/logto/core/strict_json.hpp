@@ -669,6 +669,55 @@ inline std::string quote(std::string_view s) {
 }
 
 namespace detail {
+#if LOGTO_JSON_SMALL_NUMBERS
+/// 10^e: exact for |e| <= 22, a product of those beyond (inexact; only used to find a decade).
+inline double pow10_small(int e) noexcept {
+  static constexpr double p[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  double r = 1;
+  for (; e > 22; e -= 22) r *= 1e22;
+  for (; e < -22; e += 22) r /= 1e22;
+  return e >= 0 ? r * p[e] : r / p[-e];
+}
+
+/// The firmware writer (LOGTO_JSON_SMALL_NUMBERS): no general binary-to-decimal conversion is linked.
+/// For p = 1..15 significant digits it tries the p-digit decimals next to `v` and keeps the first that
+/// reads back as exactly `v` (checked with one correctly rounded IEEE operation, as the parser's fast
+/// path reads it); adjacent p-digit decimals are more than 4 ulps apart, so at most one does, and it
+/// is what JavaScript writes. A number that needs 16 or 17 digits, or a power of ten beyond +-22, is
+/// written rounded to 15 significant digits (the parser in this mode refuses such numbers anyway).
+inline void js_shortest_digits(double v, std::string& digits, int& n) {
+  int b = 0;
+  (void)std::frexp(v, &b);
+  int k = static_cast<int>(std::floor((b - 1) * 0.30102999566398120));
+  while (pow10_small(k + 1) <= v) ++k;
+  while (k > -400 && pow10_small(k) > v) --k;
+  std::uint64_t best = 0;
+  int best_e = k + 1 - 15;
+  bool found = false;
+  for (int p = 1; p <= 15 && !found; ++p) {
+    const int e = k + 1 - p;
+    if (e < -22 || e > 22) continue;
+    const double r = std::floor((e >= 0 ? v / pow10_small(e) : v * pow10_small(-e)) + 0.5);
+    for (const double c : {r - 1, r, r + 1}) {
+      if (c <= 0 || c >= 1e15) continue;
+      if ((e >= 0 ? c * pow10_small(e) : c / pow10_small(-e)) == v) {
+        best = static_cast<std::uint64_t>(c);
+        best_e = e;
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found) {
+    const double scaled = best_e >= 0 ? v / pow10_small(best_e) : v * pow10_small(-best_e);
+    best = static_cast<std::uint64_t>(std::floor(scaled + 0.5));
+  }
+  digits = std::to_string(best);
+  n = static_cast<int>(digits.size()) + best_e;
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+}
+#else
 /// Shortest round-trip decimal digits of finite `v > 0`: v = 0.d1d2...dk * 10^n.
 inline void js_shortest_digits(double v, std::string& digits, int& n) {
   char buf[64];
@@ -706,6 +755,7 @@ inline void js_shortest_digits(double v, std::string& digits, int& n) {
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   n = exp10 + 1;
 }
+#endif
 
 }  // namespace detail
 
