@@ -74,11 +74,12 @@
 #define LOGTO_MAX_JSON_DEPTH 64
 #endif
 
-/// Define as 1 on firmware to leave the general decimal-to-double conversion (libstdc++'s
-/// `from_chars` or the C library's `strtod`: about 33 KB of flash on a Cortex-M4) out of the JSON parser.
-/// Numbers with at most 15 significant digits and a power of ten within +-22 (every integer up to
-/// 10^15, every timestamp, `expires_in`, `interval`, ordinary decimals) are still read exactly; any
-/// other number is refused with `errc::invalid_json` naming this macro.
+/// Define as 1 on firmware to leave the general decimal conversions out of the JSON code: reading
+/// (libstdc++'s `from_chars` or the C library's `strtod`: about 33 KB of flash on a Cortex-M4) and
+/// writing (`std::to_chars` for double: about 123 KB). Numbers with at most 15 significant digits and a
+/// power of ten within +-22 (every integer up to 10^15, every timestamp, `expires_in`, `interval`,
+/// ordinary decimals) are still read and written exactly as JavaScript does; any other number is
+/// refused when read (`errc::invalid_json` naming this macro) and written rounded to 15 digits.
 #ifndef LOGTO_JSON_SMALL_NUMBERS
 #define LOGTO_JSON_SMALL_NUMBERS 0
 #endif
