@@ -91,7 +91,7 @@ install_layout() {
   cmake --install "$work/build-install-$layout" --prefix "$work/prefix-$layout"
   local prefix=$work/prefix-$layout
   for f in share/cmake/logto/logtoConfig.cmake share/cmake/logto/logtoConfigVersion.cmake \
-           share/cmake/logto/logtoTargets.cmake share/cmake/logto/FindMbedTLS.cmake \ share/pkgconfig/logto.pc
+           share/cmake/logto/logtoTargets.cmake share/cmake/logto/FindMbedTLS.cmake share/pkgconfig/logto.pc \
            include/logto/logto.hpp; do
     [[ -f $prefix/$f ]] || die "install did not produce $f"
   done
