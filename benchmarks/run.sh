@@ -10,7 +10,7 @@
 #
 # What it does, in order (method and reading: benchmarks/README.md):
 #  1. installs what it needs, as root on Debian 12, only when something is missing:
-#       apt-get install -y g++ libmbedtls-dev picojson-dev valgrind python3 libssl-dev
+#       apt-get install -y g++ libmbedtls-dev valgrind python3 libssl-dev
 #                          libcpp-jwt-dev nlohmann-json3-dev libjwt-dev libcjose-dev libjansson-dev
 #                          gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib libnewlib-arm-none-eabi
 #                          binutils-arm-none-eabi qemu-system-arm   (+ nodejs npm when there is no node)
@@ -66,7 +66,7 @@ fi
 if [ "${LOGTO_BENCH_SKIP_INSTALL:-0}" != 1 ]; then
   log "checking packages"
   export DEBIAN_FRONTEND=noninteractive
-  pkgs=(g++ libmbedtls-dev picojson-dev valgrind python3 libssl-dev libcpp-jwt-dev nlohmann-json3-dev libjwt-dev
+  pkgs=(g++ libmbedtls-dev valgrind python3 libssl-dev libcpp-jwt-dev nlohmann-json3-dev libjwt-dev
         libcjose-dev libjansson-dev gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib libnewlib-arm-none-eabi
         binutils-arm-none-eabi qemu-system-arm)
   command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
@@ -251,7 +251,6 @@ if [ -z "$MBEDTLS_SRC" ] || ! command -v arm-none-eabi-g++ >/dev/null; then
   EMB_STATUS="not measured: no mbedTLS source or no arm-none-eabi toolchain"
 else
   cp "$F/embedded_fixture.h" "$A/inc/"
-  cp /usr/include/picojson.h "$A/inc/"  # picojson is header-only; the Debian copy, without the host's /usr/include
   # The bare-metal pieces (mbedTLS configuration, QEMU board support, linker script) are shared with the
   # test command's Cortex-M4 smoke (tools/ci/baremetal.sh) and live in tests/embedded/.
   EMB="$ROOT/tests/embedded"
@@ -295,7 +294,8 @@ else
   # The umbrella header on this target (with this small mbedTLS configuration): does it compile?
   UMBRELLA_STATE=ok
   if ! link_prog p2_umbrella "$HERE/embedded/with_logto.cpp" "$A" "${P2_FLAGS[@]}" -DBENCH_UMBRELLA; then UMBRELLA_STATE=fails; fi
-  # (2i): program (2) with LOGTO_KEEP_PICOJSON_IOSTREAM, i.e. picojson.h includes <iostream> as it wants:
+  # (2i): program (2) with LOGTO_KEEP_PICOJSON_IOSTREAM. Historical: the library no longer uses picojson (its own
+  # JSON model, session 13) and includes no stream header, so (2i) now equals (2); kept to show that it does.
   # what <iostream>'s static initialiser would cost on this target (the library skips it by default).
   link_prog p2_iostream "$HERE/embedded/with_logto.cpp" "$A" "${P2_FLAGS[@]}" -DLOGTO_KEEP_PICOJSON_IOSTREAM || true
 
