@@ -2,7 +2,7 @@
 // fast path are read exactly, any other is refused with a message naming the macro; the writer, which
 // links no general conversion either, writes what JavaScript writes for them. Exit 0 = pass.
 #define LOGTO_JSON_SMALL_NUMBERS 1
-#include <logto/core/strict_json.hpp>
+#include <logto/logto.hpp>  // the umbrella: the single-header build has only this one
 
 #include <cstdint>
 #include <cstdio>

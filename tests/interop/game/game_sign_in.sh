@@ -30,11 +30,12 @@ check() {  # description, then a command that must succeed
   shift
   if "$@"; then echo "ok: $what"; else echo "FAILED: $what" >&2; failures=$((failures + 1)); fi
 }
-# Waits (up to 60 s) until the game's output has at least N lines matching PATTERN.
-wait_for() {  # pattern [count]
-  local n=${2:-1}
+# Waits (up to 60 s) until the game's output, from line FROM on (default 1), has at least N lines
+# matching PATTERN.
+wait_for() {  # pattern [count] [from]
+  local n=${2:-1} from=${3:-1}
   for _ in $(seq 600); do
-    [ "$(grep -cE "$1" "$work/out")" -ge "$n" ] && return 0
+    [ "$(tail -n +"$from" "$work/out" | grep -cE "$1")" -ge "$n" ] && return 0
     kill -0 "$game_pid" 2>/dev/null || { echo "the game exited while waiting for '$1'" >&2; return 1; }
     sleep 0.1
   done
@@ -64,13 +65,15 @@ wait_for ' user_code ' 2 || { show_output; exit 1; }
 code=$(sed -n 's/.* user_code \(.*\)$/\1/p' "$work/out" | tail -n 1)
 qr=$(sed -n 's/.* qr \(.*\)$/\1/p' "$work/out" | tail -n 1)
 check "Retry asks for a new code" test "$code" != "$first_code"
-wait_for ' screenshot code ' 2 || { show_output; exit 1; }
+# The screenshot of the second code's screen (the first code's screen may not last the 5 frames a
+# screenshot waits for: on a loaded machine its first poll can already bring the denial).
+code_line=$(grep -n " user_code $code" "$work/out" | cut -d: -f1)
+wait_for ' screenshot code ' 1 "$code_line" || { show_output; exit 1; }
 decoded=$(zbarimg -q --raw "$work/shots/code.bmp" 2>/dev/null)
 check "the code screen's QR code decodes to the verification_uri_complete ($qr)" test "$decoded" = "$qr"
 check "the verification URI carries the user code" test "$qr" = "$endpoint/oidc/device?user_code=$code"
 
 # Approve once the game has polled twice for this code: the loop kept drawing frames meanwhile.
-code_line=$(grep -n " user_code $code" "$work/out" | cut -d: -f1)
 for _ in $(seq 600); do
   [ "$(tail -n +"$code_line" "$work/out" | grep -c 'request device_poll answered')" -ge 2 ] && break
   sleep 0.1
