@@ -5,7 +5,8 @@
 #if defined(__GLIBCXX__) && defined(_GLIBCXX_IOSTREAM)
 #error "<logto/logto.hpp> included <iostream>"
 #endif
-#if defined(__GLIBCXX__) && (defined(_GLIBCXX_ISTREAM) || defined(_GLIBCXX_OSTREAM))
+// In C++17 no stream header at all (from C++20, libstdc++'s own <chrono> brings <sstream>).
+#if defined(__GLIBCXX__) && __cplusplus < 202002L && (defined(_GLIBCXX_ISTREAM) || defined(_GLIBCXX_OSTREAM))
 #error "<logto/logto.hpp> included <istream> or <ostream>"
 #endif
 
