@@ -71,6 +71,13 @@ class document {
   value root_;
 };
 
+namespace detail {
+/// The powers of ten a double holds exactly (10^22 is the last): the parser's fast path and the
+/// firmware writer compute with them.
+inline constexpr double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+}  // namespace detail
+
 /// Strict RFC 8259 parser. Use `json::parse`.
 class parser {
  public:
@@ -365,8 +372,6 @@ class parser {
   // needed. Only where doubles are evaluated in double precision (FLT_EVAL_METHOD 0).
   static bool exact_fast_path(std::string_view s, double& d) {
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-    static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     std::size_t i = 0;
     const bool negative = s[0] == '-';
     if (negative) ++i;
@@ -398,7 +403,7 @@ class parser {
     }
     if (exp10 < -22 || exp10 > 22) return false;
     const auto m = static_cast<double>(mantissa);  // exact: below 10^15 < 2^53
-    d = exp10 < 0 ? m / powers[-exp10] : m * powers[exp10];
+    d = exp10 < 0 ? m / detail::exact_pow10[-exp10] : m * detail::exact_pow10[exp10];
     if (negative) d = -d;
     return true;
 #else
@@ -672,12 +677,10 @@ namespace detail {
 #if LOGTO_JSON_SMALL_NUMBERS
 /// 10^e: exact for |e| <= 22, a product of those beyond (inexact; only used to find a decade).
 inline double pow10_small(int e) noexcept {
-  static constexpr double p[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   double r = 1;
   for (; e > 22; e -= 22) r *= 1e22;
   for (; e < -22; e += 22) r /= 1e22;
-  return e >= 0 ? r * p[e] : r / p[-e];
+  return e >= 0 ? r * exact_pow10[e] : r / exact_pow10[-e];
 }
 
 /// The firmware writer (LOGTO_JSON_SMALL_NUMBERS): no general binary-to-decimal conversion is linked.
